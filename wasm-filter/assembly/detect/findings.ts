@@ -1,0 +1,62 @@
+// Scanner output: a bounded list of findings, reused across exchanges so steady-state scanning
+// allocates only for the findings themselves.
+
+export class Finding {
+  /** Index of the detector in the RuleSet (RuleSetDetectors.detectors). */
+  detector: i32 = 0;
+  /** Detector id, e.g. `credit_card`. */
+  type: string = "";
+  /** proto DataCategory number. */
+  category: i32 = 0;
+  /** proto Severity number. */
+  severity: i32 = 0;
+  /** proto FieldKind number (FIELD_* in field-kinds.ts). */
+  field: i32 = 0;
+  /** Header name (lower case) or query/form parameter name, when the field has one. */
+  name: string = "";
+  /** UTF-8 byte offsets into the field as on the wire: [start, end). */
+  start: u32 = 0;
+  end: u32 = 0;
+  /** JSON path (`$.customer.cards[0].number`) when the value sat in a JSON body, else "". */
+  jsonPath: string = "";
+  /** Percent, after validator and context scoring. */
+  confidence: u32 = 0;
+  /** Masked preview of the decoded value (never the value). */
+  masked: string = "";
+  /** SipHash-2-4 of the decoded value under the scanner's key (Finding.value_hash, LE bytes). */
+  valueHash: u64 = 0;
+}
+
+export class Findings {
+  private items: Array<Finding> = new Array<Finding>();
+  /** Number of findings held. */
+  count: i32 = 0;
+  /** Set when a limit stopped inspection (field bytes, findings or candidates). */
+  truncated: bool = false;
+
+  clear(): void {
+    this.count = 0;
+    this.truncated = false;
+  }
+
+  at(i: i32): Finding {
+    return this.items[i];
+  }
+
+  /** A finding slot to fill, recycled from earlier exchanges when possible. */
+  push(): Finding {
+    let f: Finding;
+    if (this.count < this.items.length) f = this.items[this.count];
+    else {
+      f = new Finding();
+      this.items.push(f);
+    }
+    this.count++;
+    return f;
+  }
+
+  /** Drops the last pushed finding (used when a better overlapping finding replaces it). */
+  pop(): void {
+    if (this.count > 0) this.count--;
+  }
+}
