@@ -1,12 +1,11 @@
 // IBAN structure (ISO 13616): two-letter country, two check digits, a BBAN whose length the
 // country fixes (SWIFT IBAN registry), and ISO 7064 mod 97-10 over the rearranged string == 1.
 
-/** "CCnn" entries: country code and IBAN length, from the SWIFT IBAN registry. */
+/** "CCnn" entries: country code and IBAN length (docs/detectors.md §5, from the SWIFT registry). */
 const COUNTRY_LENGTHS =
-  "AD24AE23AL28AT20AZ28BA20BE16BG22BH22BR29BY28CH21CR22CY28CZ24DE22DK18DO28EE20EG29ES24FI18FO18FR27" +
-  "GB22GE22GI23GL18GR27GT28HR21HU28IE22IL23IQ23IS26IT27JO30KW30KZ20LB28LC32LI21LT20LU20LV21LY25MC27" +
-  "MD24ME22MK19MR27MT31MU30NL18NO15PK24PL28PS29PT25QA29RO24RS22SA24SC31SD18SE24SI19SK24SM27ST25SV28" +
-  "TL23TN24TR26UA29VA22VG24XK20";
+  "AD24AE23AL28AT20AZ28BA20BE16BG22BH22BR29CH21CR22CY28CZ24DE22DK18DO28EE20EG29ES24FI18FO18FR27GB22" +
+  "GE22GI23GL18GR27GT28HR21HU28IE22IL23IS26IT27JO30KW30KZ20LB28LI21LT20LU20LV21MC27MD24ME22MK19MR27" +
+  "MT31MU30NL18NO15PK24PL28PS29PT25QA29RO24RS22SA24SE24SI19SK24SM27TN24TR26UA29VG24XK20";
 
 /** Required IBAN length for a country (upper-case letters as char codes), 0 when unknown. */
 export function ibanLength(c0: u32, c1: u32): i32 {
@@ -22,7 +21,7 @@ export function ibanLength(c0: u32, c1: u32): i32 {
   return c - 97 < 26 ? c - 32 : c;
 }
 
-/** IBAN with optional spaces or dashes between groups, letters in either case. */
+/** IBAN with optional spaces between groups, letters in either case. */
 export function validIban(ptr: usize, len: usize): bool {
   // Pass 1: count significant characters and check the shape.
   let n = 0;
@@ -30,7 +29,7 @@ export function validIban(ptr: usize, len: usize): bool {
   let c1: u32 = 0;
   for (let i: usize = 0; i < len; i++) {
     const c = upper(<u32>load<u8>(ptr + i));
-    if (c == 32 || c == 45) continue;
+    if (c == 32) continue;
     const isLetter = c - 65 < 26;
     const isDigit = c - 48 < 10;
     if (n < 2 && !isLetter) return false;
@@ -48,7 +47,7 @@ export function validIban(ptr: usize, len: usize): bool {
     let k = 0;
     for (let i: usize = 0; i < len; i++) {
       const c = upper(<u32>load<u8>(ptr + i));
-      if (c == 32 || c == 45) continue;
+      if (c == 32) continue;
       const inBban = k >= 4;
       k++;
       if (inBban != (pass == 0)) continue;

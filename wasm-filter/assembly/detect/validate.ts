@@ -1,6 +1,6 @@
 // Dispatches a candidate to its detector's validator (rules.proto enum Validator) and holds the
 // two checks that look inside an encoding: JWT headers and HTTP Basic credentials.
-import { base64Decode } from "./base64";
+import { base64Decode, BASE64_STD, BASE64_URL } from "./base64";
 import { validDatePast } from "./date-past";
 import { validIban } from "./iban";
 import {
@@ -28,18 +28,19 @@ import {
   VALIDATOR_US_SSN,
 } from "./validators";
 
-/** Decoded credentials and JWT headers longer than this are refused (bounded scratch space). */
+/** Decoded credentials longer than this are refused (§5 BASIC_AUTH: 3-256 bytes). */
+@inline const MAX_CREDENTIALS: usize = 256;
+/** JWT headers are decoded into this much scratch space at most. */
 @inline const SCRATCH_BYTES: usize = 1024;
 const scratch = new StaticArray<u8>(<i32>SCRATCH_BYTES);
 
-/** `{"alg"...}` after base64url-decoding the first dot-separated segment. */
+/** The bytes before the first `.` base64url-decode to text starting `{` (after spaces) containing `"alg"`. */
 export function validJwt(ptr: usize, len: usize): bool {
   let dot: usize = 0;
   while (dot < len && load<u8>(ptr + dot) != 46) dot++;
-  if (dot == len || dot < 4) return false;
   const out = changetype<usize>(scratch);
-  const n = base64Decode(ptr, dot, out, SCRATCH_BYTES);
-  if (n < 2) return false;
+  const n = base64Decode(ptr, dot, out, SCRATCH_BYTES, BASE64_URL);
+  if (n <= 0) return false;
   let i = 0;
   while (i < n && isSpace(load<u8>(out + i))) i++;
   if (i >= n || load<u8>(out + i) != 123) return false; // '{'
@@ -47,32 +48,33 @@ export function validJwt(ptr: usize, len: usize): bool {
 }
 
 /**
- * Base64 of `user:password` with a non-empty password and printable bytes; an optional leading
- * `Basic ` (any case) is skipped so a whole header value can be judged.
+ * `Basic` (any case), one or more spaces, then base64 of `user:password`: 3-256 printable ASCII
+ * bytes with at least one byte before and after the first `:`.
  */
 export function validBasicAuth(ptr: usize, len: usize): bool {
-  if (len > 6 && lowerAt(ptr, 0) == 98 && lowerAt(ptr, 1) == 97 && lowerAt(ptr, 2) == 115 && lowerAt(ptr, 3) == 105 && lowerAt(ptr, 4) == 99 && load<u8>(ptr + 5) == 32) {
-    ptr += 6;
-    len -= 6;
+  if (len < 6 || lowerAt(ptr, 0) != 98 || lowerAt(ptr, 1) != 97 || lowerAt(ptr, 2) != 115 || lowerAt(ptr, 3) != 105 || lowerAt(ptr, 4) != 99) {
+    return false;
   }
+  let i: usize = 5;
+  while (i < len && load<u8>(ptr + i) == 32) i++;
+  if (i == 5) return false;
   const out = changetype<usize>(scratch);
-  const n = base64Decode(ptr, len, out, SCRATCH_BYTES);
+  const n = base64Decode(ptr + i, len - i, out, MAX_CREDENTIALS, BASE64_STD);
   if (n < 3) return false;
   let colon = -1;
-  for (let i = 0; i < n; i++) {
-    const c = load<u8>(out + i);
-    if (c < 32 || c == 127) return false;
-    if (c == 58 && colon < 0) colon = i;
+  for (let k = 0; k < n; k++) {
+    const c = load<u8>(out + k);
+    if (c < 0x20 || c > 0x7e) return false;
+    if (c == 58 && colon < 0) colon = k;
   }
-  return colon >= 0 && colon < n - 1;
+  return colon >= 1 && colon < n - 1;
 }
 
 /**
  * True when the candidate passes `validator` (proto Validator number). Unknown validators pass:
  * a newer control plane may ship one this filter predates, and the pattern alone still matched.
- * `today` is yyyymmdd (0 = unknown) for VALIDATOR_DATE_PAST.
  */
-export function validate(validator: i32, ptr: usize, len: usize, today: i32): bool {
+export function validate(validator: i32, ptr: usize, len: usize): bool {
   switch (validator) {
     case VALIDATOR_CARD:
       return validCard(ptr, len);
@@ -93,7 +95,7 @@ export function validate(validator: i32, ptr: usize, len: usize, today: i32): bo
     case VALIDATOR_IPV4:
       return validIpv4(ptr, len);
     case VALIDATOR_DATE_PAST:
-      return validDatePast(ptr, len, today);
+      return validDatePast(ptr, len);
     case VALIDATOR_PHONE:
       return validPhone(ptr, len);
     case VALIDATOR_BASIC_AUTH:

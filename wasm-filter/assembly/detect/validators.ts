@@ -1,7 +1,6 @@
 // Check digits and structural rules applied to a candidate after its pattern matched (rules.proto
-// enum Validator). Each check reads the DECODED value [ptr, ptr+len) and returns true when the
-// candidate is plausible. Separators the patterns allow inside numbers (space, `-`, `.`, `/`) are
-// skipped when digits are counted, so `4111 1111 1111 1111` and `4111111111111111` agree.
+// enum Validator; docs/detectors.md §5 is normative). Each check reads the DECODED match bytes
+// [ptr, ptr+len). "Digits" are the ASCII digits of the match in order; other bytes are skipped.
 
 export const VALIDATOR_NONE: i32 = 1;
 export const VALIDATOR_CARD: i32 = 2;
@@ -18,33 +17,30 @@ export const VALIDATOR_PHONE: i32 = 12;
 export const VALIDATOR_BASIC_AUTH: i32 = 13;
 export const VALIDATOR_ENTROPY: i32 = 14;
 
-/** At most this many digits are collected from a candidate (longest: ICCID 20, card 19). */
+/** Digits kept from a candidate; longer runs only count (no validator accepts more than 20). */
 @inline const MAX_DIGITS: i32 = 32;
-
-/** Minimum Shannon entropy, bits per byte, of a generic secret (VALIDATOR_ENTROPY). */
-export const ENTROPY_MIN_BITS: f64 = 3.0;
 
 @inline function isDigit(c: u32): bool {
   return c - 48 < 10;
 }
 
-/** Digits of a candidate, separators skipped; reused buffer (validators run one at a time). */
+/** Digits of the candidate being validated; reused (validators run one at a time). */
 const digitBuf = new StaticArray<u8>(MAX_DIGITS);
 
-/** Collects the digit values into digitBuf; -1 when a byte is neither digit nor separator or too many digits. */
+/** Collects the digits of the candidate into digitBuf (first MAX_DIGITS) and returns how many there are. */
 function collectDigits(ptr: usize, len: usize): i32 {
   let n = 0;
   for (let i: usize = 0; i < len; i++) {
     const c = <u32>load<u8>(ptr + i);
     if (isDigit(c)) {
-      if (n >= MAX_DIGITS) return -1;
-      unchecked((digitBuf[n++] = <u8>(c - 48))); // n < MAX_DIGITS checked just above
-    } else if (c != 32 && c != 45 && c != 46 && c != 47) return -1;
+      if (n < MAX_DIGITS) unchecked((digitBuf[n] = <u8>(c - 48))); // n < MAX_DIGITS just checked
+      n++;
+    }
   }
   return n;
 }
 
-/** Luhn mod-10 over the first n collected digits. */
+/** Luhn mod-10 over the first n collected digits (n <= MAX_DIGITS). */
 function luhnOk(n: i32): bool {
   let sum = 0;
   let double = false;
@@ -60,6 +56,12 @@ function luhnOk(n: i32): bool {
   return n > 0 && sum % 10 == 0;
 }
 
+/** Whether the first n collected digits are all the same (test numbers like 0000…, 1111…). */
+function allEqual(n: i32): bool {
+  for (let i = 1; i < n; i++) if (digitBuf[i] != digitBuf[0]) return false;
+  return true;
+}
+
 /** Value of collected digits [from, from+count) as an integer. */
 function digitsValue(from: i32, count: i32): i32 {
   let v = 0;
@@ -67,58 +69,56 @@ function digitsValue(from: i32, count: i32): i32 {
   return v;
 }
 
-/** Issuer (IIN) ranges and lengths of the major card networks. */
+/** Issuer (IIN) ranges and lengths of the major card networks (§5 CARD). */
 function cardIssuerOk(n: i32): bool {
-  if (n < 12 || n > 19) return false;
   const p1 = digitsValue(0, 1);
   const p2 = digitsValue(0, 2);
   const p3 = digitsValue(0, 3);
   const p4 = digitsValue(0, 4);
-  const p6 = digitsValue(0, 6);
   if (p1 == 4) return n == 13 || n == 16 || n == 19; // Visa
   if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n == 16; // Mastercard
   if (p2 == 34 || p2 == 37) return n == 15; // American Express
-  if (p4 == 6011 || (p3 >= 644 && p3 <= 649) || p2 == 65 || (p6 >= 622126 && p6 <= 622925)) return n >= 16; // Discover
-  if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) return n >= 14; // Diners Club
+  if (p4 == 6011 || (p3 >= 644 && p3 <= 649) || p2 == 65) return n >= 16; // Discover
   if (p4 >= 3528 && p4 <= 3589) return n >= 16; // JCB
+  if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) return n >= 14; // Diners Club
   if (p2 == 62) return n >= 16; // UnionPay
-  if (p2 == 50 || (p2 >= 56 && p2 <= 69)) return n >= 12; // Maestro
+  if (p2 == 50 || (p2 >= 56 && p2 <= 58) || p2 == 67) return true; // Maestro 12-19
   return false;
 }
 
 export function validCard(ptr: usize, len: usize): bool {
   const n = collectDigits(ptr, len);
-  return n >= 12 && cardIssuerOk(n) && luhnOk(n);
+  return n >= 12 && n <= 19 && cardIssuerOk(n) && luhnOk(n) && !allEqual(n);
 }
 
 export function validImei(ptr: usize, len: usize): bool {
   const n = collectDigits(ptr, len);
-  return n == 15 && luhnOk(n);
+  return n == 15 && luhnOk(n) && !allEqual(n);
 }
 
-/** US SSN (SSA rules since 2011 randomization): area 001-665, 667-899; group 01-99; serial 0001-9999. */
+/** US SSN (SSA rules since the 2011 randomization) minus numbers printed in advertising. */
 export function validSsn(ptr: usize, len: usize): bool {
-  if (collectDigits(ptr, len) != 9) return false;
+  if (collectDigits(ptr, len) != 9 || allEqual(9)) return false;
   const area = digitsValue(0, 3);
   const group = digitsValue(3, 2);
   const serial = digitsValue(5, 4);
   if (area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0) return false;
-  // Numbers published in advertising and on sample cards, never issued to a person.
-  if (area == 78 && group == 5 && serial == 1120) return false;
-  if (area == 219 && group == 9 && serial == 9999) return false;
+  if (area == 78 && group == 5 && serial == 1120) return false; // Woolworth wallet card
+  if (area == 219 && group == 9 && serial == 9999) return false; // SSA pamphlet sample
   if (area == 123 && group == 45 && serial == 6789) return false;
   return true;
 }
 
-/** ABA routing transit number: 9 digits, 3·d1 + 7·d2 + d3 + 3·d4 … ≡ 0 (mod 10). */
+/** ABA routing transit number: 3·(d1+d4+d7) + 7·(d2+d5+d8) + (d3+d6+d9) ≡ 0 (mod 10), not all zero. */
 export function validAba(ptr: usize, len: usize): bool {
   if (collectDigits(ptr, len) != 9) return false;
   let sum = 0;
-  for (let i = 0; i < 9; i += 3) sum += 3 * <i32>digitBuf[i] + 7 * <i32>digitBuf[i + 1] + <i32>digitBuf[i + 2];
-  const prefix = digitsValue(0, 2);
-  // Federal Reserve routing symbol: 00-12, 21-32, 61-72, 80.
-  const prefixOk = prefix <= 12 || (prefix >= 21 && prefix <= 32) || (prefix >= 61 && prefix <= 72) || prefix == 80;
-  return prefixOk && sum % 10 == 0;
+  let any = 0;
+  for (let i = 0; i < 9; i += 3) {
+    sum += 3 * <i32>digitBuf[i] + 7 * <i32>digitBuf[i + 1] + <i32>digitBuf[i + 2];
+    any |= <i32>digitBuf[i] | <i32>digitBuf[i + 1] | <i32>digitBuf[i + 2];
+  }
+  return any != 0 && sum % 10 == 0;
 }
 
 export function validIccid(ptr: usize, len: usize): bool {
@@ -126,13 +126,13 @@ export function validIccid(ptr: usize, len: usize): bool {
   return (n == 19 || n == 20) && digitBuf[0] == 8 && digitBuf[1] == 9 && luhnOk(n);
 }
 
+/** 15 digits, MCC 200-799 (first digit 2-7), not all equal. */
 export function validImsi(ptr: usize, len: usize): bool {
   if (collectDigits(ptr, len) != 15) return false;
-  const mcc = digitsValue(0, 3);
-  return mcc >= 200 && mcc <= 799;
+  return digitBuf[0] >= 2 && digitBuf[0] <= 7 && !allEqual(15);
 }
 
-/** IPv4 dotted quad: four decimal octets 0-255 without leading zeros. */
+/** IPv4 dotted quad: four octets of 1-3 digits ≤ 255, no leading zero, first octet not 0. */
 export function validIpv4(ptr: usize, len: usize): bool {
   let octets = 0;
   let value = 0;
@@ -147,6 +147,7 @@ export function validIpv4(ptr: usize, len: usize): bool {
       if (++digits > 3 || value > 255) return false;
     } else if (c == 46) {
       if (digits == 0) return false;
+      if (octets == 0 && value == 0) return false;
       octets++;
       value = 0;
       digits = 0;
@@ -155,40 +156,41 @@ export function validIpv4(ptr: usize, len: usize): bool {
   return octets == 4;
 }
 
-/** E.164 (`+` and 8-15 digits) or a national number of 7-15 digits. */
+/** NANP: area code and exchange start with 2-9 (digits at `from` and `from + 3`). */
+@inline function nanpOk(from: i32): bool {
+  return digitBuf[from] >= 2 && digitBuf[from + 3] >= 2;
+}
+
+/** `+` and 8-15 digits (first not 0); else NANP 10 or 1+10 digits; else 10-11 digits with trunk 0. */
 export function validPhone(ptr: usize, len: usize): bool {
-  let digits = 0;
-  let plus = false;
-  for (let i: usize = 0; i < len; i++) {
-    const c = <u32>load<u8>(ptr + i);
-    if (isDigit(c)) digits++;
-    else if (c == 43 && digits == 0) plus = true;
-    else if (c != 32 && c != 45 && c != 46 && c != 40 && c != 41) return false;
-  }
-  return plus ? digits >= 8 && digits <= 15 : digits >= 7 && digits <= 15;
+  const n = collectDigits(ptr, len);
+  if (n == 0 || n > 15 || allEqual(n)) return false;
+  if (len > 0 && load<u8>(ptr) == 43) return n >= 8 && digitBuf[0] != 0;
+  if (n == 10 && nanpOk(0)) return true;
+  if (n == 11 && digitBuf[0] == 1 && nanpOk(1)) return true;
+  return (n == 10 || n == 11) && digitBuf[0] == 0;
 }
 
-/** Shannon entropy of the bytes in bits per byte. */
-export function entropyBits(ptr: usize, len: usize): f64 {
-  if (len == 0) return 0;
-  const counts = entropyCounts;
-  memory.fill(changetype<usize>(counts), 0, 256 << 2);
-  for (let i: usize = 0; i < len; i++) {
-    const b = <i32>load<u8>(ptr + i);
-    unchecked((counts[b] = unchecked(counts[b]) + 1)); // b is a byte: 0..255 < 256 entries
-  }
-  let h: f64 = 0;
-  const total = <f64>len;
-  for (let b = 0; b < 256; b++) {
-    const c = unchecked(counts[b]);
-    if (c == 0) continue;
-    const p = <f64>c / total;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-const entropyCounts = new StaticArray<u32>(256);
-
+/** Integer entropy rule: ≥ min(12, len/2) distinct bytes and two of {a-z, A-Z, 0-9}. */
 export function validEntropy(ptr: usize, len: usize): bool {
-  return entropyBits(ptr, len) >= ENTROPY_MIN_BITS;
+  const seen = entropySeen;
+  memory.fill(changetype<usize>(seen), 0, 256);
+  let distinct: usize = 0;
+  let lower = 0;
+  let upper = 0;
+  let digit = 0;
+  for (let i: usize = 0; i < len; i++) {
+    const b = <u32>load<u8>(ptr + i);
+    if (unchecked(seen[b]) == 0) {
+      // b is a byte: 0..255 < 256 entries
+      unchecked((seen[b] = 1));
+      distinct++;
+    }
+    if (b - 97 < 26) lower = 1;
+    else if (b - 65 < 26) upper = 1;
+    else if (b - 48 < 10) digit = 1;
+  }
+  const need = min<usize>(12, len >> 1);
+  return distinct >= need && lower + upper + digit >= 2;
 }
+const entropySeen = new StaticArray<u8>(256);
