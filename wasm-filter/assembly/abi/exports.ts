@@ -1,9 +1,102 @@
-// Exported Proxy-Wasm callbacks. cpp-host finds the ABI version by a *function* export named
-// proxy_abi_version_0_2_1 (notes §2.1); it is never called.
+// Exported Proxy-Wasm callbacks (notes §2.2): each one routes to the context registry. Signatures
+// must match cpp-host's exactly or the VM fails with "Bad function signature" (notes §2.1).
+import { Action } from "./types";
+import { createContext, deleteContext, httpContext, rootContext } from "./context";
+
+// cpp-host finds the ABI version by a *function* export named proxy_abi_version_0_2_1 (notes §2.1);
+// it is never called.
 export function proxy_abi_version_0_2_1(): void {}
 
-// The host allocates inside the module for every value it returns (notes §3). Allocations are
-// pinned-free raw blocks from the AS heap; the ABI layer frees them after copying.
+// The host allocates inside the module for every value it returns (notes §3). These are raw,
+// unmanaged heap blocks (heap.alloc never triggers a collection, so this is safe inside the
+// restricted allocator phase); abi/host.ts frees each one after copying it.
 export function proxy_on_memory_allocate(size: usize): usize {
   return heap.alloc(size);
+}
+
+export function proxy_on_context_create(contextId: u32, parentId: u32): void {
+  createContext(contextId, parentId);
+}
+
+export function proxy_on_vm_start(rootId: u32, vmConfigSize: u32): u32 {
+  const root = rootContext(rootId);
+  return root === null || root.onVmStart(vmConfigSize) ? 1 : 0;
+}
+
+export function proxy_on_configure(rootId: u32, configSize: u32): u32 {
+  const root = rootContext(rootId);
+  return root !== null && root.onConfigure(configSize) ? 1 : 0;
+}
+
+export function proxy_on_tick(rootId: u32): void {
+  const root = rootContext(rootId);
+  if (root !== null) root.onTick();
+}
+
+export function proxy_on_grpc_receive_initial_metadata(rootId: u32, token: u32, count: u32): void {
+  const root = rootContext(rootId);
+  if (root !== null) root.onGrpcReceiveInitialMetadata(token, count);
+}
+
+export function proxy_on_grpc_receive(rootId: u32, token: u32, size: u32): void {
+  const root = rootContext(rootId);
+  if (root !== null) root.onGrpcReceive(token, size);
+}
+
+export function proxy_on_grpc_receive_trailing_metadata(rootId: u32, token: u32, count: u32): void {
+  const root = rootContext(rootId);
+  if (root !== null) root.onGrpcReceiveTrailingMetadata(token, count);
+}
+
+export function proxy_on_grpc_close(rootId: u32, token: u32, status: u32): void {
+  const root = rootContext(rootId);
+  if (root !== null) root.onGrpcClose(token, status);
+}
+
+export function proxy_on_request_headers(contextId: u32, count: u32, endOfStream: u32): u32 {
+  const ctx = httpContext(contextId);
+  return ctx !== null ? ctx.onRequestHeaders(count, endOfStream != 0) : Action.Continue;
+}
+
+export function proxy_on_request_body(contextId: u32, size: u32, endOfStream: u32): u32 {
+  const ctx = httpContext(contextId);
+  return ctx !== null ? ctx.onRequestBody(size, endOfStream != 0) : Action.Continue;
+}
+
+export function proxy_on_request_trailers(contextId: u32, count: u32): u32 {
+  const ctx = httpContext(contextId);
+  return ctx !== null ? ctx.onRequestTrailers(count) : Action.Continue;
+}
+
+export function proxy_on_response_headers(contextId: u32, count: u32, endOfStream: u32): u32 {
+  const ctx = httpContext(contextId);
+  return ctx !== null ? ctx.onResponseHeaders(count, endOfStream != 0) : Action.Continue;
+}
+
+export function proxy_on_response_body(contextId: u32, size: u32, endOfStream: u32): u32 {
+  const ctx = httpContext(contextId);
+  return ctx !== null ? ctx.onResponseBody(size, endOfStream != 0) : Action.Continue;
+}
+
+export function proxy_on_response_trailers(contextId: u32, count: u32): u32 {
+  const ctx = httpContext(contextId);
+  return ctx !== null ? ctx.onResponseTrailers(count) : Action.Continue;
+}
+
+// Envoy calls on_log before on_done and on_delete (notes §8.8), and may call it for a stream that
+// saw no request headers.
+export function proxy_on_log(contextId: u32): void {
+  const ctx = httpContext(contextId);
+  if (ctx !== null) ctx.onLog();
+}
+
+export function proxy_on_done(contextId: u32): u32 {
+  const ctx = httpContext(contextId);
+  if (ctx !== null) return ctx.onDone() ? 1 : 0;
+  const root = rootContext(contextId);
+  return root === null || root.onDone() ? 1 : 0;
+}
+
+export function proxy_on_delete(contextId: u32): void {
+  deleteContext(contextId);
 }

@@ -1,0 +1,87 @@
+// Proxy-Wasm header-map serialization (notes §3, cpp-host src/pairs_util.cc), little-endian:
+//   u32 N | N × (u32 key_len, u32 value_len) | N × (key, 0x00, value, 0x00)
+// Pure functions over bytes so they are unit-tested without a host.
+
+/** One header (or gRPC metadata entry). Names from Envoy are already lower case. */
+export class HeaderPair {
+  constructor(
+    public name: string,
+    public value: string,
+  ) {}
+}
+
+// cpp-host refuses maps above these (PROXY_WASM_HOST_PAIRS_MAX_BYTES / _MAX_COUNT); we use the
+// same bounds so a hostile host buffer cannot make us loop or allocate without limit.
+// @ts-ignore: decorator
+@inline const MAX_PAIRS_BYTES: usize = 1 << 20;
+// @ts-ignore: decorator
+@inline const MAX_PAIRS_COUNT: u32 = 1024;
+
+/**
+ * Decodes `size` bytes at `ptr`. Malformed input (short, missing NULs, trailing bytes, counts
+ * past the bounds) yields an empty list, as cpp-host's toPairs does — never a trap.
+ */
+export function decodePairs(ptr: usize, size: usize): Array<HeaderPair> {
+  const out = new Array<HeaderPair>();
+  if (size < 4 || size > MAX_PAIRS_BYTES) return out;
+  const n = load<u32>(ptr);
+  if (n > MAX_PAIRS_COUNT) return out;
+  const sizesEnd = <usize>4 + <usize>n * 8;
+  if (sizesEnd > size) return out;
+  let pos = sizesEnd;
+  for (let i: u32 = 0; i < n; i++) {
+    const keyLen = <usize>load<u32>(ptr + 4 + <usize>i * 8);
+    const valueLen = <usize>load<u32>(ptr + 8 + <usize>i * 8);
+    // One unsigned compare per bound: lengths come from the host and may be anything.
+    if (keyLen > size || valueLen > size || pos + keyLen + valueLen + 2 > size) return new Array<HeaderPair>();
+    if (load<u8>(ptr + pos + keyLen) != 0 || load<u8>(ptr + pos + keyLen + 1 + valueLen) != 0) return new Array<HeaderPair>();
+    const name = String.UTF8.decodeUnsafe(ptr + pos, keyLen);
+    const value = String.UTF8.decodeUnsafe(ptr + pos + keyLen + 1, valueLen);
+    out.push(new HeaderPair(name, value));
+    pos += keyLen + valueLen + 2;
+  }
+  if (pos != size) return new Array<HeaderPair>();
+  return out;
+}
+
+/** Serializes pairs for proxy_send_local_response / gRPC initial metadata. */
+export function encodePairs(pairs: Array<HeaderPair>): ArrayBuffer {
+  const n = pairs.length;
+  const names = new Array<ArrayBuffer>(n);
+  const values = new Array<ArrayBuffer>(n);
+  let total: usize = 4 + <usize>n * 8;
+  for (let i = 0; i < n; i++) {
+    const k = String.UTF8.encode(pairs[i].name);
+    const v = String.UTF8.encode(pairs[i].value);
+    names[i] = k;
+    values[i] = v;
+    total += <usize>k.byteLength + <usize>v.byteLength + 2;
+  }
+  const out = new ArrayBuffer(<i32>total);
+  const base = changetype<usize>(out);
+  store<u32>(base, <u32>n);
+  let pos: usize = 4 + <usize>n * 8;
+  for (let i = 0; i < n; i++) {
+    const k = names[i];
+    const v = values[i];
+    store<u32>(base + 4 + <usize>i * 8, <u32>k.byteLength);
+    store<u32>(base + 8 + <usize>i * 8, <u32>v.byteLength);
+    memory.copy(base + pos, changetype<usize>(k), k.byteLength);
+    pos += <usize>k.byteLength;
+    store<u8>(base + pos, 0);
+    pos += 1;
+    memory.copy(base + pos, changetype<usize>(v), v.byteLength);
+    pos += <usize>v.byteLength;
+    store<u8>(base + pos, 0);
+    pos += 1;
+  }
+  return out;
+}
+
+/** First value of `name` (already lower case), or null. */
+export function findHeader(pairs: Array<HeaderPair>, name: string): string | null {
+  for (let i = 0, n = pairs.length; i < n; i++) {
+    if (pairs[i].name == name) return pairs[i].value;
+  }
+  return null;
+}

@@ -1,0 +1,454 @@
+// One HTTP exchange: headers → body (bounded) → verdict → response inspection → event.
+// Request bodies: headers Continue (or Pause when allow_on_headers_stop_iteration holds them),
+// body Pause until end of stream or the inspection limit (notes §4). Responses: the same, with
+// the two enforcement styles of DESIGN.md "Enforcing on responses in Envoy".
+import { HttpContext } from "./abi/context";
+import {
+  getBufferBytes,
+  getHeaderPairs,
+  getProperty,
+  log,
+  nowNanos,
+  removeHeader,
+  replaceHeader,
+  sendLocalResponse,
+  setBufferBytes,
+} from "./abi/host";
+import { HeaderPair, findHeader } from "./abi/pairs";
+import { Action, BufferType, LogLevel, MapType } from "./abi/types";
+import { encodeApiEvent } from "./codec/telemetry-encode";
+import { Mode } from "./config/plugin-config";
+import { Findings, ScanLimits, bodySyntax } from "./detect";
+import { siphash24 } from "./detect/siphash";
+import { PalisadeRoot } from "./filter";
+import { detectAuth } from "./policy/auth-scheme";
+import { parseIp, stripPort } from "./policy/ip";
+import { matchesRequest } from "./policy/match";
+import { Direction, FailureMode, PolicyAction, PolicyMode, ResponseBlockStyle, RuleSet } from "./policy/model";
+import { FindingFact, RequestInfo } from "./policy/request-info";
+import { Decision, decide } from "./policy/verdict";
+import { ActiveRules } from "./rules/active-rules";
+import { ApiEvent, EventFinding } from "./telemetry/event";
+import { contentTypeInspectable, inferParams } from "./telemetry/params";
+
+// @ts-ignore: decorator
+@inline const DEFAULT_MAX_FINDINGS: i32 = 32;
+// @ts-ignore: decorator
+@inline const MAX_USER_AGENT: i32 = 256;
+
+export class Exchange extends HttpContext {
+  root: PalisadeRoot;
+  rules: ActiveRules;
+  startNs: u64 = 0;
+  req: RequestInfo = new RequestInfo();
+  scheme: string = "";
+  requestId: string = "";
+  userAgent: string = "";
+  findings: Findings = new Findings();
+  limits: ScanLimits = new ScanLimits();
+  requestFindingCount: i32 = 0;
+  charged: Array<string> = [];
+  decision: Decision = new Decision();
+  event: ApiEvent = new ApiEvent();
+  maxBody: u32 = 0;
+  sampled: bool = true;
+  inspectRequestBody: bool = false;
+  inspectResponseBody: bool = false;
+  requestContentType: string = "";
+  responseContentType: string = "";
+  localReplied: bool = false;
+  responseBlocked: bool = false;
+  sawRequest: bool = false;
+  reported: bool = false;
+
+  constructor(id: u32, root: PalisadeRoot) {
+    super(id, root.id);
+    this.root = root;
+    // Rules are captured per exchange: a swap mid-exchange applies to the next request only.
+    this.rules = root.active!;
+  }
+
+  private get monitorOnly(): bool {
+    return this.root.config.mode == Mode.Monitor;
+  }
+
+  // ---- request -------------------------------------------------------------------------------
+
+  onRequestHeaders(count: u32, endOfStream: bool): u32 {
+    this.sawRequest = true;
+    this.startNs = nowNanos();
+    const config = this.root.config;
+    const settings = this.rules.rules.settings;
+    const headers = getHeaderPairs(MapType.HttpRequestHeaders);
+    const req = this.req;
+    req.headers = headers;
+    let path = "";
+    let authority = "";
+    for (let i = 0; i < headers.length; i++) {
+      const h = headers[i];
+      if (h.name == ":method") req.method = h.value.toUpperCase();
+      else if (h.name == ":path") path = h.value;
+      else if (h.name == ":authority" || (h.name == "host" && authority.length == 0)) authority = h.value;
+      else if (h.name == ":scheme") this.scheme = h.value;
+      else if (h.name == "x-request-id") this.requestId = h.value;
+      else if (h.name == "user-agent") this.userAgent = h.value.length > MAX_USER_AGENT ? h.value.substring(0, MAX_USER_AGENT) : h.value;
+      else if (h.name == "content-type") this.requestContentType = h.value;
+    }
+    const q = path.indexOf("?");
+    req.path = q >= 0 ? path.substring(0, q) : path;
+    req.query = q >= 0 ? path.substring(q + 1) : "";
+    req.host = stripPort(authority).toLowerCase();
+    const source = getProperty(["source", "address"]);
+    if (source !== null) {
+      req.clientIpText = stripPort(String.UTF8.decode(source));
+      req.clientIp = parseIp(req.clientIpText);
+    }
+    const mtls = getProperty(["connection", "mtls"]);
+    detectAuth(req, mtls !== null && mtls.byteLength > 0 && load<u8>(changetype<usize>(mtls)) != 0);
+
+    // The fleet-wide descriptor header is ours to set: never trust one sent by the client.
+    const descriptor = config.rateLimitDescriptorHeader;
+    if (descriptor.length > 0 && findHeader(headers, descriptor) !== null) removeHeader(MapType.HttpRequestHeaders, descriptor);
+
+    this.maxBody = config.maxBodyBytes;
+    if (settings.maxBodyBytes > 0 && settings.maxBodyBytes < this.maxBody) this.maxBody = settings.maxBodyBytes;
+    const percent = settings.samplePercent > 0 && settings.samplePercent < config.samplePercent ? settings.samplePercent : config.samplePercent;
+    this.sampled = percent >= 100 || <u32>(this.root.random() % 100) < percent;
+    this.limits.maxFindings = <u32>(settings.maxFindingsPerEvent > 0 ? settings.maxFindingsPerEvent : DEFAULT_MAX_FINDINGS);
+    this.limits.minConfidence = settings.minConfidence;
+    this.limits.maxFieldBytes = this.maxBody > 0 ? this.maxBody : 1;
+
+    // Headers and query are always inspected (cheap, bounded); bodies per limits and sampling.
+    const scanner = this.rules.scanner;
+    for (let i = 0; i < headers.length; i++) {
+      const h = headers[i];
+      if (h.name.startsWith(":")) continue;
+      const v = String.UTF8.encode(h.value);
+      scanner.scanHeader(h.name, changetype<usize>(v), <usize>v.byteLength, this.findings, this.limits);
+    }
+    if (req.query.length > 0) {
+      const qb = String.UTF8.encode(req.query);
+      scanner.scanQuery(changetype<usize>(qb), <usize>qb.byteLength, this.findings, this.limits);
+    }
+    this.root.counters.requestsSeen++;
+    this.root.metrics.add(this.root.metrics.requestsInspected, 1);
+
+    if (!endOfStream) {
+      const reason = this.bodySkipReason(headers, this.requestContentType);
+      this.event.requestShape.contentType = mediaType(this.requestContentType);
+      this.event.requestShape.notInspectedReason = reason;
+      this.inspectRequestBody = reason.length == 0;
+    }
+
+    if (this.evaluate(Direction.Request)) return Action.Pause;
+    this.setDescriptor();
+    if (this.inspectRequestBody && config.allowOnHeadersStopIteration) return Action.Pause;
+    return Action.Continue;
+  }
+
+  onRequestBody(size: u32, endOfStream: bool): u32 {
+    if (this.localReplied) return Action.Pause;
+    this.event.requestBytes = <u64>size;
+    if (!this.inspectRequestBody) return Action.Continue;
+    const overLimit = size > this.maxBody;
+    if (!endOfStream && !overLimit) return Action.Pause; // keep buffering (StopIterationAndBuffer)
+    this.inspectRequestBody = false;
+    const inspected = this.scanBody(BufferType.HttpRequestBody, size, this.requestContentType);
+    this.event.requestShape.truncated = overLimit;
+    if (!inspected) this.event.requestShape.notInspectedReason = "read-error";
+    this.requestFindingCount = this.findings.count;
+    if (this.evaluate(Direction.Request)) return Action.Pause;
+    if ((overLimit || !inspected) && this.failClosed(Direction.Request)) return Action.Pause;
+    return Action.Continue;
+  }
+
+  // ---- response ------------------------------------------------------------------------------
+
+  onResponseHeaders(count: u32, endOfStream: bool): u32 {
+    if (this.localReplied) return Action.Continue; // our own local reply passing through
+    this.requestFindingCount = this.findings.count;
+    const headers = getHeaderPairs(MapType.HttpResponseHeaders);
+    for (let i = 0; i < headers.length; i++) {
+      const h = headers[i];
+      if (h.name == ":status") this.event.status = <u32>I32.parseInt(h.value);
+      else if (h.name == "content-type") this.responseContentType = h.value;
+    }
+    if (endOfStream) return Action.Continue;
+    const reason = this.bodySkipReason(headers, this.responseContentType);
+    this.event.responseShape.contentType = mediaType(this.responseContentType);
+    this.event.responseShape.notInspectedReason = reason;
+    this.inspectResponseBody = reason.length == 0;
+    if (!this.inspectResponseBody) return Action.Continue;
+    if (!this.mayBlockResponse()) return Action.Continue;
+    if (this.root.config.allowOnHeadersStopIteration) return Action.Pause; // hold headers (Envoy >= 1.35)
+    // Headers go out now; the body may be replaced, so its length may change.
+    removeHeader(MapType.HttpResponseHeaders, "content-length");
+    return Action.Continue;
+  }
+
+  onResponseBody(size: u32, endOfStream: bool): u32 {
+    if (this.localReplied) return Action.Continue;
+    this.event.responseBytes = <u64>size;
+    if (this.responseBlocked) {
+      // The replacement body was already written: drop what the upstream still sends.
+      if (size > 0) setBufferBytes(BufferType.HttpResponseBody, 0, size, new ArrayBuffer(0));
+      return Action.Continue;
+    }
+    if (!this.inspectResponseBody) return Action.Continue;
+    const overLimit = size > this.maxBody;
+    if (!endOfStream && !overLimit) return Action.Pause;
+    this.inspectResponseBody = false;
+    const inspected = this.scanBody(BufferType.HttpResponseBody, size, this.responseContentType);
+    this.event.responseShape.truncated = overLimit;
+    if (!inspected) this.event.responseShape.notInspectedReason = "read-error";
+    const d = this.decideNow(Direction.Response);
+    if (d.action == PolicyAction.Block && d.enforced) return this.blockResponse(d, size);
+    if (d.action != PolicyAction.Unspecified) this.record(d);
+    return Action.Continue;
+  }
+
+  // ---- end -----------------------------------------------------------------------------------
+
+  onLog(): void {
+    this.report();
+  }
+
+  onDone(): bool {
+    this.report();
+    return true;
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private bodySkipReason(headers: Array<HeaderPair>, contentType: string): string {
+    if (!this.sampled) return "sampled-out";
+    const encoding = findHeader(headers, "content-encoding");
+    // We do not decompress: a bounded inflate would cost more than the rest of the pipeline.
+    if (encoding !== null && encoding.length > 0 && encoding.toLowerCase() != "identity") return "content-encoding:" + encoding.toLowerCase();
+    const settings = this.rules.rules.settings;
+    const types = settings.inspectContentTypes.length > 0 ? settings.inspectContentTypes : this.root.config.inspectContentTypes;
+    if (!contentTypeInspectable(contentType, types)) return "content-type";
+    if (this.maxBody == 0) return "limit";
+    return "";
+  }
+
+  /** Scans the buffered body prefix; false when the host would not give it to us. */
+  private scanBody(bufferType: u32, size: u32, contentType: string): bool {
+    const n = size < this.maxBody ? size : this.maxBody;
+    if (n == 0) return true;
+    const body = getBufferBytes(bufferType, 0, n);
+    if (body === null) {
+      this.root.counters.inspectionErrors++;
+      this.root.metrics.add(this.root.metrics.inspectionErrors, 1);
+      return false;
+    }
+    this.rules.scanner.scanBody(bodySyntax(contentType), changetype<usize>(body), <usize>body.byteLength, this.findings, this.limits);
+    return true;
+  }
+
+  private facts(from: i32, to: i32, direction: u32): Array<FindingFact> {
+    const out = new Array<FindingFact>();
+    for (let i = from; i < to; i++) {
+      const f = this.findings.at(i);
+      out.push(new FindingFact(f.type, <u32>f.severity, direction));
+    }
+    return out;
+  }
+
+  private decideNow(direction: u32): Decision {
+    const reqFacts = this.facts(0, direction == Direction.Request ? this.findings.count : this.requestFindingCount, Direction.Request);
+    let facts = reqFacts;
+    if (direction == Direction.Response) facts = this.facts(this.requestFindingCount, this.findings.count, Direction.Response);
+    return decide(this.rules.rules, this.req, facts, direction, this.root.limiter, this.monitorOnly, this.charged);
+  }
+
+  /** Request-side decision; true when a local reply was sent (the callback must Pause). */
+  private evaluate(direction: u32): bool {
+    const d = this.decideNow(direction);
+    if (d.action == PolicyAction.Unspecified) return false;
+    this.record(d);
+    if (!d.enforced) return false;
+    const p = d.policy!;
+    if (d.action == PolicyAction.RateLimit) {
+      const body = '{"error":"rate_limited","policy":"' + jsonEscape(p.id) + '"}';
+      this.reply(429, "palisade_rate_limited", body, "application/json", [new HeaderPair("retry-after", d.retryAfterSeconds.toString())]);
+      return true;
+    }
+    this.reply(d.status, "palisade_blocked", blockBody(p.id, p.block.body), p.block.contentType, []);
+    return true;
+  }
+
+  private record(d: Decision): void {
+    // A later, stronger decision (e.g. a block on the body after a LOG on headers) replaces it.
+    const current = this.decision;
+    if (current.action == PolicyAction.Unspecified || d.action >= current.action || d.enforced) this.decision = d;
+  }
+
+  private reply(status: u32, details: string, body: string, contentType: string, extra: Array<HeaderPair>): void {
+    extra.push(new HeaderPair("content-type", contentType));
+    sendLocalResponse(status, details, String.UTF8.encode(body), extra);
+    this.localReplied = true;
+    this.event.status = status;
+  }
+
+  /** The fleet-wide descriptor for Envoy's global rate-limit filter (envoy/global-ratelimit.yaml). */
+  private setDescriptor(): void {
+    const name = this.root.config.rateLimitDescriptorHeader;
+    const d = this.decision;
+    if (name.length == 0 || d.action != PolicyAction.RateLimit || d.rateKey.length == 0 || d.mode != PolicyMode.Enforce) return;
+    const key = String.UTF8.encode(d.rateKey);
+    const h = siphash24(this.root.hashKey0, this.root.hashKey1, changetype<usize>(key), <usize>key.byteLength);
+    replaceHeader(MapType.HttpRequestHeaders, name, d.policyId + ":" + h.toString(16));
+  }
+
+  /** Could an enforced response-side BLOCK happen for this request? (Then the body is held.) */
+  private mayBlockResponse(): bool {
+    if (this.monitorOnly) return false;
+    const rules: RuleSet = this.rules.rules;
+    for (let i = 0; i < rules.policies.length; i++) {
+      const p = rules.policies[i];
+      if (p.action != PolicyAction.Block || !p.match.needsFindings || p.match.findingDirection == Direction.Request) continue;
+      if (p.mode == PolicyMode.Monitor || (p.mode == PolicyMode.Unspecified && rules.settings.defaultMode == PolicyMode.Monitor)) continue;
+      if (matchesRequest(p.match, this.req)) return true;
+    }
+    return false;
+  }
+
+  private blockResponse(d: Decision, size: u32): u32 {
+    this.record(d);
+    const p = d.policy!;
+    const style = p.block.responseStyle;
+    const held = this.root.config.allowOnHeadersStopIteration;
+    if (held && (style == ResponseBlockStyle.Error || style == ResponseBlockStyle.Unspecified)) {
+      this.reply(d.status, "palisade_blocked_response", blockBody(p.id, p.block.body), p.block.contentType, []);
+      return Action.Pause;
+    }
+    // Headers already left: rewrite the body in place (DESIGN.md "Enforcing on responses").
+    if (style == ResponseBlockStyle.Mask) {
+      const body = getBufferBytes(BufferType.HttpResponseBody, 0, size);
+      if (body !== null) {
+        const p0 = changetype<usize>(body);
+        for (let i = this.requestFindingCount; i < this.findings.count; i++) {
+          const f = this.findings.at(i);
+          if (f.field != 4) continue; // FIELD_KIND_BODY
+          for (let b = f.start; b < f.end && b < <u32>body.byteLength; b++) store<u8>(p0 + <usize>b, 0x2a); // '*'
+        }
+        setBufferBytes(BufferType.HttpResponseBody, 0, size, body);
+      }
+    } else {
+      setBufferBytes(BufferType.HttpResponseBody, 0, size, String.UTF8.encode(blockBody(p.id, p.block.body)));
+      this.responseBlocked = true;
+    }
+    return Action.Continue;
+  }
+
+  /**
+   * Inspection did not complete (body past the limit, unreadable). A BLOCK policy that could have
+   * matched decides: FAILURE_MODE_CLOSED refuses with 503; otherwise (the default, or the plugin's
+   * fail_open) the request passes and `fail_open_used` is counted.
+   */
+  private failClosed(direction: u32): bool {
+    if (this.monitorOnly) return false;
+    const rules = this.rules.rules;
+    let candidate = false;
+    for (let i = 0; i < rules.policies.length; i++) {
+      const p = rules.policies[i];
+      if (p.action != PolicyAction.Block || !p.match.needsFindings || !matchesRequest(p.match, this.req)) continue;
+      candidate = true;
+      const closed = p.failureMode == FailureMode.Closed || (p.failureMode == FailureMode.Unspecified && !this.root.config.failOpen);
+      if (closed) {
+        const d = new Decision();
+        d.action = PolicyAction.Block;
+        d.mode = PolicyMode.Enforce;
+        d.policyId = p.id;
+        d.enforced = true;
+        d.status = 503;
+        d.reason = "fail-closed";
+        d.direction = direction;
+        this.record(d);
+        log(LogLevel.Warn, "palisade: fail-closed by policy " + p.id + " (inspection incomplete)");
+        this.reply(503, "palisade_fail_closed", blockBody(p.id, ""), "application/json", []);
+        return true;
+      }
+    }
+    if (candidate) {
+      this.root.counters.failOpenUsed++;
+      this.root.metrics.add(this.root.metrics.failOpenUsed, 1);
+      if (this.decision.action == PolicyAction.Unspecified) this.decision.reason = "fail-open";
+    }
+    return false;
+  }
+
+  private report(): void {
+    if (this.reported || !this.sawRequest) return;
+    this.reported = true;
+    const root = this.root;
+    const e = this.event;
+    const req = this.req;
+    e.id = root.nextEventId++;
+    e.timestampMs = this.startNs / 1_000_000;
+    e.latencyUs = <u32>((nowNanos() - this.startNs) / 1000);
+    e.requestId = this.requestId;
+    e.host = req.host;
+    e.method = req.method;
+    e.path = req.path;
+    e.clientIp = req.clientIpText;
+    e.authScheme = req.authScheme;
+    e.jwtAlg = req.jwtAlg;
+    e.keyName = req.apiKeyName;
+    e.scheme = this.scheme;
+    e.userAgent = this.userAgent;
+    e.rulesVersion = this.rules.version;
+    inferParams(req, e.params);
+    const d = this.decision;
+    e.verdict.action = d.action;
+    e.verdict.mode = d.mode;
+    e.verdict.policyId = d.policyId;
+    e.verdict.enforced = d.enforced;
+    e.verdict.status = d.enforced ? d.status : 0;
+    e.verdict.reason = d.reason;
+    e.verdict.direction = d.direction;
+    for (let i = 0; i < this.findings.count; i++) {
+      const f = this.findings.at(i);
+      const ef = new EventFinding();
+      ef.type = f.type;
+      ef.category = <u32>f.category;
+      ef.severity = <u32>f.severity;
+      ef.direction = i < this.requestFindingCount ? Direction.Request : Direction.Response;
+      ef.field = <u32>f.field;
+      ef.name = f.name;
+      ef.jsonPath = f.jsonPath;
+      ef.start = f.start;
+      ef.end = f.end;
+      ef.confidence = f.confidence;
+      ef.masked = f.masked;
+      ef.valueHash = f.valueHash;
+      e.findings.push(ef);
+      root.metrics.finding(f.type);
+    }
+    root.metrics.verdict(d.action, d.enforced);
+    root.enqueue(encodeApiEvent(e));
+  }
+}
+
+function mediaType(contentType: string): string {
+  const semi = contentType.indexOf(";");
+  return (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase();
+}
+
+function jsonEscape(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c == 0x22 || c == 0x5c) out += "\\" + String.fromCharCode(c);
+    else if (c < 0x20) out += " ";
+    else out += String.fromCharCode(c);
+  }
+  return out;
+}
+
+/** The configured body, or a small JSON document naming the policy. */
+function blockBody(policyId: string, configured: string): string {
+  if (configured.length > 0) return configured;
+  return '{"error":"blocked","policy":"' + jsonEscape(policyId) + '"}';
+}

@@ -1,0 +1,149 @@
+// How did the client authenticate? Read from the request only (RFC 9110 §11 Authorization,
+// RFC 7519 JWT compact form), never validated: the gateway reports, the upstream authenticates.
+import { HeaderPair } from "../abi/pairs";
+import { AuthScheme, RequestInfo } from "./request-info";
+
+// Header and query names that conventionally carry API keys.
+const API_KEY_HEADERS: Array<string> = ["x-api-key", "api-key", "apikey", "x-apikey", "x-auth-token", "x-access-token"];
+const API_KEY_PARAMS: Array<string> = ["api_key", "apikey", "api-key", "key", "access_token", "token"];
+const SESSION_COOKIES: Array<string> = ["session", "sessionid", "sid", "jsessionid", "phpsessid", "connect.sid", "_session"];
+
+function startsWithIgnoreCase(s: string, prefix: string): bool {
+  if (s.length < prefix.length) return false;
+  return s.substring(0, prefix.length).toLowerCase() == prefix;
+}
+
+function b64urlValue(c: i32): i32 {
+  if (c >= 0x41 && c <= 0x5a) return c - 0x41;
+  if (c >= 0x61 && c <= 0x7a) return c - 0x61 + 26;
+  if (c >= 0x30 && c <= 0x39) return c - 0x30 + 52;
+  if (c == 0x2d || c == 0x2b) return 62;
+  if (c == 0x5f || c == 0x2f) return 63;
+  return -1;
+}
+
+/** Decodes base64url (padding optional) to a Latin-1 string; null when not base64url. */
+export function decodeBase64Url(s: string, maxBytes: i32): string | null {
+  let out = "";
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c == 0x3d) break;
+    const v = b64urlValue(c);
+    if (v < 0) return null;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((acc >> bits) & 0xff);
+      if (out.length > maxBytes) return null;
+    }
+  }
+  return out;
+}
+
+/** The `alg` of a JWT header segment, or null when `token` is not a JWT. */
+export function jwtAlg(token: string): string | null {
+  const first = token.indexOf(".");
+  if (first <= 0) return null;
+  const second = token.indexOf(".", first + 1);
+  if (second < 0 || token.indexOf(".", second + 1) >= 0) return null;
+  const header = decodeBase64Url(token.substring(0, first), 1024);
+  if (header === null || !header.startsWith("{")) return null;
+  const key = header.indexOf('"alg"');
+  if (key < 0) return null;
+  const open = header.indexOf('"', header.indexOf(":", key) + 1);
+  if (open < 0) return null;
+  const close = header.indexOf('"', open + 1);
+  if (close < 0) return null;
+  return header.substring(open + 1, close);
+}
+
+function queryHasParam(query: string, names: Array<string>): string {
+  if (query.length == 0) return "";
+  const parts = query.split("&");
+  for (let i = 0; i < parts.length; i++) {
+    const eq = parts[i].indexOf("=");
+    const name = (eq >= 0 ? parts[i].substring(0, eq) : parts[i]).toLowerCase();
+    if (names.includes(name) && eq >= 0 && eq < parts[i].length - 1) return name;
+  }
+  return "";
+}
+
+function queryValue(query: string, name: string): string {
+  const parts = query.split("&");
+  for (let i = 0; i < parts.length; i++) {
+    const eq = parts[i].indexOf("=");
+    if (eq >= 0 && parts[i].substring(0, eq).toLowerCase() == name) return parts[i].substring(eq + 1);
+  }
+  return "";
+}
+
+function hasSessionCookie(headers: Array<HeaderPair>): bool {
+  for (let i = 0; i < headers.length; i++) {
+    if (headers[i].name != "cookie") continue;
+    const cookies = headers[i].value.split(";");
+    for (let j = 0; j < cookies.length; j++) {
+      const c = cookies[j].trim();
+      const eq = c.indexOf("=");
+      if (eq > 0 && SESSION_COOKIES.includes(c.substring(0, eq).toLowerCase())) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Sets req.authScheme, apiKey, apiKeyName and jwtAlg. Precedence: Authorization header, then
+ * API-key headers, then API-key query parameters, then a client certificate, then a session
+ * cookie.
+ */
+export function detectAuth(req: RequestInfo, mtls: bool): void {
+  req.authScheme = AuthScheme.None;
+  let authorization: string | null = null;
+  for (let i = 0; i < req.headers.length; i++) {
+    const h = req.headers[i];
+    if (h.name == "authorization" && authorization === null) authorization = h.value;
+  }
+  if (authorization !== null) {
+    const value = authorization.trim();
+    if (startsWithIgnoreCase(value, "basic ")) {
+      req.authScheme = AuthScheme.Basic;
+      req.apiKey = value.substring(6).trim();
+    } else if (startsWithIgnoreCase(value, "bearer ")) {
+      const token = value.substring(7).trim();
+      req.apiKey = token;
+      const alg = jwtAlg(token);
+      if (alg !== null) {
+        req.authScheme = AuthScheme.Jwt;
+        req.jwtAlg = alg;
+      } else req.authScheme = AuthScheme.Bearer;
+    } else {
+      req.authScheme = AuthScheme.Other;
+      req.apiKey = value;
+    }
+    req.apiKeyName = "authorization";
+    return;
+  }
+  for (let i = 0; i < req.headers.length; i++) {
+    const h = req.headers[i];
+    if (API_KEY_HEADERS.includes(h.name) && h.value.length > 0) {
+      req.authScheme = AuthScheme.ApiKeyHeader;
+      req.apiKey = h.value;
+      req.apiKeyName = h.name;
+      return;
+    }
+  }
+  const param = queryHasParam(req.query, API_KEY_PARAMS);
+  if (param.length > 0) {
+    req.authScheme = AuthScheme.ApiKeyQuery;
+    req.apiKeyName = param;
+    req.apiKey = queryValue(req.query, param);
+    return;
+  }
+  if (mtls) {
+    req.authScheme = AuthScheme.Mtls;
+    return;
+  }
+  if (hasSessionCookie(req.headers)) req.authScheme = AuthScheme.Cookie;
+}

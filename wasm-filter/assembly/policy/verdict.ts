@@ -1,0 +1,152 @@
+// Decides what happens to an exchange: walks the policies in (priority, index) order. The first
+// matching ENFORCE-mode BLOCK or RATE_LIMIT decides; a matching MONITOR-mode one is remembered as
+// what would have happened and evaluation goes on (so a policy under trial never shadows an
+// enforced one); matching LOGs are recorded. Rate limiting is delegated to a RateLimiter so this
+// stays pure for tests and the shared policy vectors.
+import { Direction, Policy, PolicyAction, PolicyMode, RateLimitKey, RuleSet } from "./model";
+import { matches } from "./match";
+import { FindingFact, RequestInfo } from "./request-info";
+import { findHeader } from "../abi/pairs";
+
+export class RateOutcome {
+  constructor(
+    public allowed: bool,
+    public retryAfterSeconds: u32,
+  ) {}
+}
+
+/** Takes one token from the bucket of (policy, key). */
+export class RateLimiter {
+  take(policy: Policy, key: string): RateOutcome {
+    return new RateOutcome(true, 0);
+  }
+}
+
+export class Decision {
+  action: u32 = PolicyAction.Unspecified;
+  mode: u32 = PolicyMode.Unspecified;
+  policyId: string = "";
+  policy: Policy | null = null;
+  /** True when traffic must actually be changed. */
+  enforced: bool = false;
+  status: u32 = 0;
+  reason: string = "";
+  direction: u32 = Direction.Unspecified;
+  retryAfterSeconds: u32 = 0;
+  /** Bucket key of a RATE_LIMIT decision (for the fleet-wide descriptor header). */
+  rateKey: string = "";
+  /** Ids of matching LOG policies. */
+  logged: Array<string> = [];
+}
+
+/** Bucket key of `policy` for this request; "" when the key is absent (no bucket applies). */
+export function rateKeyFor(policy: Policy, req: RequestInfo): string {
+  const rl = policy.rateLimit;
+  if (rl === null) return "";
+  if (rl.key == RateLimitKey.Global) return "*";
+  if (rl.key == RateLimitKey.ApiKey) return req.apiKey.length > 0 ? "k:" + req.apiKey : "";
+  if (rl.key == RateLimitKey.Header) {
+    const v = findHeader(req.headers, rl.header);
+    return v !== null && v.length > 0 ? "h:" + v : "";
+  }
+  return req.clientIpText.length > 0 ? "ip:" + req.clientIpText : "";
+}
+
+function effectiveMode(p: Policy, rules: RuleSet, monitorOnly: bool): u32 {
+  if (monitorOnly) return PolicyMode.Monitor;
+  if (p.mode != PolicyMode.Unspecified) return p.mode;
+  return rules.settings.defaultMode != PolicyMode.Unspecified ? rules.settings.defaultMode : PolicyMode.Enforce;
+}
+
+function findingReason(p: Policy, findings: Array<FindingFact>): string {
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
+    if (p.match.findingTypes.length == 0 || p.match.findingTypes.includes(f.type)) return "finding:" + f.type;
+  }
+  return "policy:" + p.id;
+}
+
+/**
+ * Evaluates the policies for one phase. REQUEST: every policy whose finding direction is not
+ * RESPONSE, with request findings. RESPONSE: only policies that depend on findings and accept
+ * response findings. `charged` holds ids of rate-limit policies already charged for this exchange
+ * (a request is evaluated again when its body has been read); they are not charged twice.
+ */
+export function decide(
+  rules: RuleSet,
+  req: RequestInfo,
+  findings: Array<FindingFact>,
+  direction: u32,
+  limiter: RateLimiter,
+  monitorOnly: bool,
+  charged: Array<string>,
+): Decision {
+  const out = new Decision();
+  let would: Decision | null = null;
+  let firstLog: Policy | null = null;
+  const policies = rules.policies;
+  for (let i = 0, n = policies.length; i < n; i++) {
+    const p = policies[i];
+    const fd = p.match.findingDirection;
+    if (direction == Direction.Request && fd == Direction.Response) continue;
+    if (direction == Direction.Response && (!p.match.needsFindings || fd == Direction.Request)) continue;
+    if (!matches(p.match, req, findings)) continue;
+    const mode = effectiveMode(p, rules, monitorOnly);
+    let action = p.action;
+    // A response cannot be rate-limited after the fact: record it like a LOG.
+    if (action == PolicyAction.RateLimit && direction == Direction.Response) action = PolicyAction.Log;
+    if (action == PolicyAction.Log || action == PolicyAction.Unspecified) {
+      out.logged.push(p.id);
+      if (firstLog === null) firstLog = p;
+      continue;
+    }
+    const d = new Decision();
+    d.action = action;
+    d.mode = mode;
+    d.policyId = p.id;
+    d.policy = p;
+    d.direction = direction;
+    if (action == PolicyAction.Block) {
+      d.status = p.block.status;
+      d.reason = findingReason(p, findings);
+      d.enforced = mode == PolicyMode.Enforce;
+    } else {
+      const key = rateKeyFor(p, req);
+      d.rateKey = key;
+      if (key.length == 0) {
+        d.reason = "rate-limit-key-absent";
+      } else if (charged.includes(p.id)) {
+        d.reason = "within-limit";
+      } else {
+        charged.push(p.id);
+        const r = limiter.take(p, key);
+        if (r.allowed) d.reason = "within-limit";
+        else {
+          d.reason = "rate-limited";
+          d.status = 429;
+          d.retryAfterSeconds = r.retryAfterSeconds;
+          d.enforced = mode == PolicyMode.Enforce;
+        }
+      }
+    }
+    if (mode == PolicyMode.Enforce) {
+      d.logged = out.logged;
+      return d;
+    }
+    if (would === null) would = d;
+  }
+  if (would !== null) {
+    would.logged = out.logged;
+    return would;
+  }
+  const log = firstLog;
+  if (log !== null) {
+    out.action = PolicyAction.Log;
+    out.mode = effectiveMode(log, rules, monitorOnly);
+    out.policyId = log.id;
+    out.policy = log;
+    out.direction = direction;
+    out.reason = findingReason(log, findings);
+  }
+  return out;
+}

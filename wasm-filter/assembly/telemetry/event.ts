@@ -1,0 +1,87 @@
+// One exchange as reported to the control plane (palisade.v1.ApiEvent, telemetry.proto). Plain
+// data filled by the filter and encoded once by codec/telemetry-encode.ts when it is queued.
+
+export class EventFinding {
+  type: string = "";
+  category: u32 = 0;
+  severity: u32 = 0;
+  direction: u32 = 0;
+  field: u32 = 0;
+  name: string = "";
+  jsonPath: string = "";
+  start: u32 = 0;
+  end: u32 = 0;
+  confidence: u32 = 0;
+  masked: string = "";
+  valueHash: u64 = 0;
+}
+
+export class EventParam {
+  constructor(
+    public name: string,
+    /** palisade.v1.FieldKind */
+    public kind: u32,
+    /** palisade.v1.JsonType */
+    public type: u32,
+  ) {}
+}
+
+export class FieldShape {
+  constructor(
+    public path: string,
+    public type: u32,
+  ) {}
+}
+
+export class BodyShape {
+  contentType: string = "";
+  fields: Array<FieldShape> = [];
+  truncated: bool = false;
+  fieldsDropped: u32 = 0;
+  notInspectedReason: string = "";
+}
+
+export class EventVerdict {
+  action: u32 = 0;
+  mode: u32 = 0;
+  policyId: string = "";
+  enforced: bool = false;
+  status: u32 = 0;
+  reason: string = "";
+  direction: u32 = 0;
+}
+
+export class ApiEvent {
+  id: u64 = 0;
+  timestampMs: u64 = 0;
+  requestId: string = "";
+  host: string = "";
+  method: string = "";
+  path: string = "";
+  pathTemplate: string = "";
+  status: u32 = 0;
+  requestBytes: u64 = 0;
+  responseBytes: u64 = 0;
+  latencyUs: u32 = 0;
+  clientIp: string = "";
+  authScheme: u32 = 0;
+  jwtAlg: string = "";
+  keyName: string = "";
+  params: Array<EventParam> = [];
+  requestShape: BodyShape = new BodyShape();
+  responseShape: BodyShape = new BodyShape();
+  findings: Array<EventFinding> = [];
+  verdict: EventVerdict = new EventVerdict();
+  rulesVersion: u64 = 0;
+  scheme: string = "";
+  userAgent: string = "";
+}
+
+/** palisade.v1.GatewayCounters */
+export class GatewayCounters {
+  requestsSeen: u64 = 0;
+  eventsQueued: u64 = 0;
+  eventsDropped: u64 = 0;
+  inspectionErrors: u64 = 0;
+  failOpenUsed: u64 = 0;
+}

@@ -1,0 +1,92 @@
+// Parameter inventory for ApiEvent.params (names and inferred types, never values) and the
+// content-type gate for body inspection.
+import { EventParam } from "./event";
+import { RequestInfo } from "../policy/request-info";
+
+// @ts-ignore: decorator
+@inline const MAX_PARAMS: i32 = 64;
+const FIELD_QUERY: u32 = 2;
+const FIELD_HEADER: u32 = 3;
+const FIELD_COOKIE: u32 = 5;
+const JSON_BOOLEAN: u32 = 2;
+const JSON_INTEGER: u32 = 3;
+const JSON_NUMBER: u32 = 4;
+const JSON_STRING: u32 = 5;
+
+// Headers every client sends: listing them per endpoint is noise for the inventory.
+const COMMON_HEADERS: Array<string> = [
+  "accept",
+  "accept-encoding",
+  "accept-language",
+  "connection",
+  "content-length",
+  "content-type",
+  "cookie",
+  "host",
+  "user-agent",
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-request-id",
+  "x-envoy-expected-rq-timeout-ms",
+  "x-envoy-internal",
+  "authorization",
+];
+
+/** JSON type a textual value looks like. */
+export function valueType(v: string): u32 {
+  if (v == "true" || v == "false") return JSON_BOOLEAN;
+  if (v.length == 0 || v.length > 20) return JSON_STRING;
+  let digits = 0;
+  let dot = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c == 0x2d && i == 0) continue;
+    else if (c == 0x2e && !dot) dot = true;
+    else return JSON_STRING;
+  }
+  if (digits == 0) return JSON_STRING;
+  return dot ? JSON_NUMBER : JSON_INTEGER;
+}
+
+export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
+  if (req.query.length > 0) {
+    const parts = req.query.split("&");
+    for (let i = 0; i < parts.length && out.length < MAX_PARAMS; i++) {
+      if (parts[i].length == 0) continue;
+      const eq = parts[i].indexOf("=");
+      const name = eq >= 0 ? parts[i].substring(0, eq) : parts[i];
+      const value = eq >= 0 ? parts[i].substring(eq + 1) : "";
+      out.push(new EventParam(name, FIELD_QUERY, valueType(value)));
+    }
+  }
+  for (let i = 0; i < req.headers.length && out.length < MAX_PARAMS; i++) {
+    const h = req.headers[i];
+    if (h.name == "cookie") {
+      const cookies = h.value.split(";");
+      for (let j = 0; j < cookies.length && out.length < MAX_PARAMS; j++) {
+        const c = cookies[j].trim();
+        const eq = c.indexOf("=");
+        if (eq > 0) out.push(new EventParam(c.substring(0, eq), FIELD_COOKIE, valueType(c.substring(eq + 1))));
+      }
+      continue;
+    }
+    if (h.name.startsWith(":") || COMMON_HEADERS.includes(h.name)) continue;
+    out.push(new EventParam(h.name, FIELD_HEADER, valueType(h.value)));
+  }
+}
+
+/** Is `contentType` (parameters ignored) in `types` (`text/*` matches a whole type)? */
+export function contentTypeInspectable(contentType: string, types: Array<string>): bool {
+  const semi = contentType.indexOf(";");
+  const media = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase();
+  if (media.length == 0) return false;
+  for (let i = 0; i < types.length; i++) {
+    const t = types[i];
+    if (t == media) return true;
+    if (t.endsWith("/*") && media.startsWith(t.substring(0, t.length - 1))) return true;
+    // `application/*+json` style suffix entries.
+    if (t.startsWith("*+") && media.endsWith(t.substring(1))) return true;
+  }
+  return false;
+}
