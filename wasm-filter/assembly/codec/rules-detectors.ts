@@ -1,6 +1,6 @@
-// Decoder for the detector part of a RuleSet (rules.proto: RuleSet.version, .automata,
-// .detectors; policies and settings are skipped). Written by the detection engineer because the
-// scanner needed it first; the filter's RuleSet decoder may call it for fields 3 and 4.
+// Decoder for the detector part of a RuleSet (rules.proto: RuleSet.version, .automata, .detectors
+// and the three inspection settings the scanner needs; policies are skipped). Written by the
+// detection engineer because the scanner needed it first; the filter's RuleSet decoder may call it.
 // Everything the scanner later indexes without bounds checks is validated here: a RuleSet that
 // fails any check is refused (null + lastRulesError) so the previous one stays in force.
 
@@ -9,6 +9,10 @@
 @inline const WIRE_LEN: u32 = 2;
 @inline const WIRE_I32: u32 = 5;
 
+/** AutomatonKind numbers. */
+export const AUTOMATON_SEARCH: u32 = 1;
+export const AUTOMATON_REVERSE: u32 = 2;
+
 /** Largest dense table accepted (entries); keeps `state * class_count` inside 31 bits. */
 export const MAX_TABLE_ENTRIES: u32 = 1 << 24;
 
@@ -16,7 +20,7 @@ export const ERR_WIRE = "rules: malformed protobuf";
 export const ERR_BYTE_CLASSES = "rules: automaton byte_classes must be 256 bytes below class_count";
 export const ERR_TRANSITIONS = "rules: automaton transitions size or target out of range";
 export const ERR_ACCEPTS = "rules: automaton accept lists out of range";
-export const ERR_DETECTOR_AUTOMATON = "rules: detector refers to a missing automaton";
+export const ERR_DETECTOR_AUTOMATON = "rules: detector refers to a missing automaton or one of the wrong kind";
 export const ERR_BOUNDARY = "rules: detector boundary must be empty or 32 bytes";
 
 /** Why the last decodeRuleSetDetectors call returned null ("" after a success). */
@@ -43,6 +47,8 @@ export class ContextRuleData {
   distance: u32 = 0;
   boost: u32 = 0;
   penalty: u32 = 0;
+  /** Drop candidates without key or positive-keyword context (docs/detectors.md §4 step 1). */
+  requireContext: bool = false;
 }
 
 export class DetectorData {
@@ -66,6 +72,10 @@ export class DetectorData {
 
 export class RuleSetDetectors {
   version: u64 = 0;
+  /** Settings.max_body_bytes, .min_confidence, .max_findings_per_event (0 = unset). */
+  maxBodyBytes: u32 = 0;
+  minConfidence: u32 = 0;
+  maxFindingsPerEvent: u32 = 0;
   automata: Array<AutomatonData> = new Array<AutomatonData>();
   detectors: Array<DetectorData> = new Array<DetectorData>();
 }
@@ -197,6 +207,7 @@ function readContext(r: WireReader): ContextRuleData {
     else if (field == 4 && wire == WIRE_VARINT) c.distance = r.u32();
     else if (field == 5 && wire == WIRE_VARINT) c.boost = r.u32();
     else if (field == 6 && wire == WIRE_VARINT) c.penalty = r.u32();
+    else if (field == 7 && wire == WIRE_VARINT) c.requireContext = r.varint() != 0;
     else r.skip(wire);
   }
   return c;
@@ -229,6 +240,18 @@ function readDetector(r: WireReader): DetectorData {
     else r.skip(wire);
   }
   return d;
+}
+
+function readSettings(r: WireReader, set: RuleSetDetectors): void {
+  while (r.more()) {
+    const tag = r.u32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field == 2 && wire == WIRE_VARINT) set.maxBodyBytes = r.u32();
+    else if (field == 5 && wire == WIRE_VARINT) set.minConfidence = r.u32();
+    else if (field == 6 && wire == WIRE_VARINT) set.maxFindingsPerEvent = r.u32();
+    else r.skip(wire);
+  }
 }
 
 /** "" when the automaton's tables are consistent, else the reason. */
@@ -274,6 +297,10 @@ export function decodeRuleSetDetectors(ptr: usize, len: usize): RuleSetDetectors
       if (field == 3) set.automata.push(readAutomaton(sub));
       else set.detectors.push(readDetector(sub));
       if (!sub.ok) r.ok = false;
+    } else if (field == 6 && wire == WIRE_LEN) {
+      const sub = r.sub();
+      readSettings(sub, set);
+      if (!sub.ok) r.ok = false;
     } else r.skip(wire);
   }
   if (!r.ok) {
@@ -290,7 +317,12 @@ export function decodeRuleSetDetectors(ptr: usize, len: usize): RuleSetDetectors
   }
   for (let i = 0; i < set.detectors.length; i++) {
     const d = set.detectors[i];
-    if (d.searchAutomaton >= automatonCount || d.reverseAutomaton >= automatonCount) {
+    if (
+      d.searchAutomaton >= automatonCount ||
+      d.reverseAutomaton >= automatonCount ||
+      set.automata[d.searchAutomaton].kind != AUTOMATON_SEARCH ||
+      set.automata[d.reverseAutomaton].kind != AUTOMATON_REVERSE
+    ) {
       lastRulesError = ERR_DETECTOR_AUTOMATON;
       return null;
     }

@@ -17,16 +17,34 @@ export const SYNTAX_FORM: i32 = 2;
 export const SYNTAX_XML: i32 = 3;
 
 /**
- * The body syntax for a Content-Type header value (parameters ignored, case-insensitive):
- * `application/json`, `*+json`, `application/x-ndjson` → JSON; form → FORM; `*xml` → XML;
- * anything else → TEXT.
+ * What the content type says about a body (parameters included, case-insensitive): contains
+ * `x-www-form-urlencoded` → FORM; contains `xml` → XML; contains `json` → JSON; else TEXT.
+ * The scanner settles the mode with the body's first byte (bodyMode).
  */
 export function bodySyntax(contentType: string): i32 {
-  let end = contentType.indexOf(";");
-  if (end < 0) end = contentType.length;
-  const media = contentType.substring(0, end).trim().toLowerCase();
-  if (media == "application/x-www-form-urlencoded") return SYNTAX_FORM;
-  if (media.endsWith("json")) return SYNTAX_JSON;
-  if (media.endsWith("xml")) return SYNTAX_XML;
+  const ct = contentType.toLowerCase();
+  if (ct.includes("x-www-form-urlencoded")) return SYNTAX_FORM;
+  if (ct.includes("xml")) return SYNTAX_XML;
+  if (ct.includes("json")) return SYNTAX_JSON;
+  return SYNTAX_TEXT;
+}
+
+/**
+ * The body mode of docs/detectors.md §2, first rule that applies: FORM by content type; the first
+ * byte that is not space, tab, CR or LF is `{` or `[` → JSON (whatever the content type); XML by
+ * content type and that byte is `<`; otherwise TEXT.
+ */
+export function bodyMode(syntax: i32, ptr: usize, len: usize): i32 {
+  if (syntax == SYNTAX_FORM) return SYNTAX_FORM;
+  let first: u32 = 0;
+  for (let i: usize = 0; i < len; i++) {
+    const c = <u32>load<u8>(ptr + i);
+    if (c != 32 && c != 9 && c != 13 && c != 10) {
+      first = c;
+      break;
+    }
+  }
+  if (first == 123 || first == 91) return SYNTAX_JSON;
+  if (first == 60 && syntax == SYNTAX_XML) return SYNTAX_XML;
   return SYNTAX_TEXT;
 }

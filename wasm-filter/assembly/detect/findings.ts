@@ -55,8 +55,13 @@ export class Findings {
     return f;
   }
 
-  /** Drops the last pushed finding (used when a better overlapping finding replaces it). */
-  pop(): void {
-    if (this.count > 0) this.count--;
+  /** Puts f at position i (< count); used to reorder a field's findings in place. */
+  setAt(i: i32, f: Finding): void {
+    this.items[i] = f;
+  }
+
+  /** Keeps the first n findings (the others stay pooled for reuse). */
+  truncate(n: i32): void {
+    if (n < this.count) this.count = n;
   }
 }

@@ -31,6 +31,7 @@ export { ScanLimits } from "./scan-limits";
 export { Scanner } from "./scanner";
 export {
   bodySyntax,
+  bodyMode,
   SYNTAX_TEXT,
   SYNTAX_JSON,
   SYNTAX_FORM,

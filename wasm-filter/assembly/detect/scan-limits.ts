@@ -1,13 +1,22 @@
 // Bounds on the work one scan call may do (DESIGN.md: bounded work per request; coraza-proxy-wasm
-// #219/#249: bound every buffer). The filter tightens them from Settings / plugin config.
+// #219/#249: bound every buffer). Defaults follow docs/detectors.md §9; the filter tightens them
+// from the RuleSet's Settings and the plugin config.
 
 export class ScanLimits {
-  /** Bytes of one field inspected; the rest is skipped and Findings.truncated is set. */
+  /** Bytes of one field inspected (Settings.max_body_bytes; 0 there = 1 MiB); the rest is skipped and Findings.truncated set. */
   maxFieldBytes: u32 = 1 << 20;
-  /** Findings kept per exchange (Findings is shared by all fields of one exchange). */
-  maxFindings: u32 = 64;
+  /** Findings kept per exchange (Settings.max_findings_per_event; 0 there = 100). */
+  maxFindings: u32 = 100;
   /** Candidate matches (DFA accepts) examined per field, valid or not; bounds validator work. */
   maxCandidates: u32 = 4096;
-  /** Findings below this confidence (percent) are dropped whatever the detector says. */
+  /** Findings below this confidence (percent) are dropped whatever the detector says (Settings.min_confidence). */
   minConfidence: u32 = 0;
+
+  /** Applies RuleSet Settings values (0 = the documented default). */
+  applySettings(maxBodyBytes: u32, minConfidence: u32, maxFindingsPerEvent: u32): ScanLimits {
+    this.maxFieldBytes = maxBodyBytes == 0 ? 1 << 20 : maxBodyBytes;
+    this.minConfidence = minConfidence;
+    this.maxFindings = maxFindingsPerEvent == 0 ? 100 : maxFindingsPerEvent;
+    return this;
+  }
 }

@@ -1,0 +1,156 @@
+// The lenient JSON tokenizer of docs/detectors.md §2 "JSON": cuts a body into value segments
+// (decoded strings, raw numbers) with the key and path each sits under. It never fails: malformed
+// JSON still yields every string and number it contains, and nesting beyond MAX_DEPTH turns the
+// rest of the body into one text segment.
+import { decodeJsonString } from "./decode";
+import { ByteBuf, PathSource, Segment, SegmentSink } from "./segment";
+
+@inline export const MAX_DEPTH: i32 = 64;
+
+@inline function isSpace(c: u32): bool {
+  return c == 32 || c == 9 || c == 13 || c == 10;
+}
+
+/** Bytes that end a bare word: space, tab, CR, LF, `{ } [ ] , : "`. */
+@inline function endsBareWord(c: u32): bool {
+  return isSpace(c) || c == 123 || c == 125 || c == 91 || c == 93 || c == 44 || c == 58 || c == 34;
+}
+
+export class JsonWalker extends PathSource {
+  private isObject: StaticArray<bool> = new StaticArray<bool>(MAX_DEPTH);
+  private expectKey: StaticArray<bool> = new StaticArray<bool>(MAX_DEPTH);
+  private index: StaticArray<i32> = new StaticArray<i32>(MAX_DEPTH);
+  /** Current member name of object level k: names[nameStart[k], nameStart[k] + nameLen[k]). */
+  private nameStart: StaticArray<usize> = new StaticArray<usize>(MAX_DEPTH + 1);
+  private nameLen: StaticArray<usize> = new StaticArray<usize>(MAX_DEPTH);
+  private names: ByteBuf = new ByteBuf();
+  private depth: i32 = 0;
+  private keySeg: Segment = new Segment();
+  private noPath: bool = false;
+
+  hasPath(): bool {
+    return !this.noPath;
+  }
+
+  /** `$` then `.name`, `['name']` or `[i]` per container from the bottom. */
+  path(): string {
+    let p = "$";
+    for (let k = 0; k < this.depth; k++) {
+      if (unchecked(this.isObject[k])) p += memberPath(this.names.ptr + this.nameStart[k], this.nameLen[k]);
+      else p += "[" + this.index[k].toString() + "]";
+    }
+    return p;
+  }
+
+  /** Walks raw body [0, len) at `field`, handing every value segment to sink. */
+  walk(field: usize, len: usize, seg: Segment, sink: SegmentSink): void {
+    this.depth = 0;
+    this.names.len = 0;
+    this.noPath = false;
+    unchecked((this.nameStart[0] = 0));
+    let i: usize = 0;
+    while (i < len) {
+      const c = <u32>load<u8>(field + i);
+      if (isSpace(c)) {
+        i++;
+      } else if (c == 123 || c == 91) {
+        if (this.depth == MAX_DEPTH) {
+          seg.setIdentity(field, i, len - i);
+          seg.keyLen = 0;
+          this.noPath = true;
+          sink.onSegment(seg, this);
+          return;
+        }
+        const d = this.depth++;
+        unchecked((this.isObject[d] = c == 123)); // d < MAX_DEPTH checked above
+        unchecked((this.expectKey[d] = c == 123));
+        unchecked((this.index[d] = 0));
+        unchecked((this.nameLen[d] = 0));
+        unchecked((this.nameStart[d + 1] = this.nameStart[d])); // nameStart has MAX_DEPTH + 1 entries
+        i++;
+      } else if (c == 125 || c == 93) {
+        if (this.depth > 0) {
+          this.depth--;
+          this.names.len = unchecked(this.nameStart[this.depth]) + unchecked(this.nameLen[this.depth]);
+        }
+        i++;
+      } else if (c == 44) {
+        if (this.depth > 0) {
+          const d = this.depth - 1;
+          if (unchecked(this.isObject[d])) unchecked((this.expectKey[d] = true));
+          else unchecked((this.index[d] = this.index[d] + 1));
+        }
+        i++;
+      } else if (c == 58) {
+        if (this.depth > 0 && unchecked(this.isObject[this.depth - 1])) unchecked((this.expectKey[this.depth - 1] = false));
+        i++;
+      } else if (c == 34) {
+        const from = i + 1;
+        let j = from;
+        while (j < len) {
+          const b = load<u8>(field + j);
+          if (b == 34) break;
+          j += b == 92 ? 2 : 1; // the byte after a backslash never ends the string
+        }
+        const to = j < len ? j : len;
+        const d = this.depth - 1;
+        if (d >= 0 && unchecked(this.isObject[d]) && unchecked(this.expectKey[d])) {
+          this.setMemberName(d, field, from, to);
+          unchecked((this.expectKey[d] = false));
+        } else {
+          decodeJsonString(seg, field, from, to);
+          this.setValueKey(seg);
+          sink.onSegment(seg, this);
+        }
+        i = to + 1;
+      } else {
+        let j = i + 1;
+        while (j < len && !endsBareWord(<u32>load<u8>(field + j))) j++;
+        if (c == 45 || c - 48 < 10) {
+          seg.setIdentity(field, i, j - i);
+          this.setValueKey(seg);
+          sink.onSegment(seg, this);
+        }
+        i = j;
+      }
+    }
+  }
+
+  /** Stores the decoded member name of object level d (it replaces the previous one). */
+  private setMemberName(d: i32, field: usize, from: usize, to: usize): void {
+    decodeJsonString(this.keySeg, field, from, to);
+    const start = unchecked(this.nameStart[d]);
+    this.names.len = start;
+    this.names.append(this.keySeg.data, this.keySeg.n);
+    unchecked((this.nameLen[d] = this.keySeg.n));
+    unchecked((this.nameStart[d + 1] = start + this.keySeg.n));
+  }
+
+  /** Key of a value: the member name of the nearest object, looking down through arrays. */
+  private setValueKey(seg: Segment): void {
+    seg.keyLen = 0;
+    for (let k = this.depth - 1; k >= 0; k--) {
+      if (unchecked(this.isObject[k])) {
+        seg.keyPtr = this.names.ptr + unchecked(this.nameStart[k]);
+        seg.keyLen = unchecked(this.nameLen[k]);
+        return;
+      }
+    }
+  }
+}
+
+@inline function isIdentStart(c: u32): bool {
+  return (c | 0x20) - 97 < 26 || c == 95 || c == 36;
+}
+
+/** `.name` for identifier-like names, else `['name']` with `'` and `\` escaped. */
+function memberPath(ptr: usize, len: usize): string {
+  let ident = len > 0 && isIdentStart(<u32>load<u8>(ptr));
+  for (let i: usize = 1; ident && i < len; i++) {
+    const c = <u32>load<u8>(ptr + i);
+    ident = isIdentStart(c) || c - 48 < 10;
+  }
+  const name = String.UTF8.decodeUnsafe(ptr, len);
+  if (ident) return "." + name;
+  return "['" + name.replaceAll("\\", "\\\\").replaceAll("'", "\\'") + "']";
+}
