@@ -1,0 +1,279 @@
+// The edge between the wire and the store: checks a ReportBatch (from gRPC or its JSON form, so
+// every field may be missing or of the wrong type), bounds every string and list, and builds the
+// IngestUnit the store writes. Never throws on input: problems are a reject code and a message.
+import type { ApiEvent } from '../../proto/gen/palisade/v1/ApiEvent.ts';
+import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
+import type { Inventory } from '../inventory/inventory.ts';
+import { aggregateEvents, type ObservedEvent } from '../inventory/endpoint-aggregate.ts';
+import type { BatchKey, EndpointKey, EventRecord, FieldLocation, IngestUnit } from '../store/types.ts';
+
+export interface BatchLimits {
+  /** Events per batch (default 5 000); more → REJECTED `too_many_events`. */
+  maxEvents: number;
+  /** Path bytes kept per event (default 2 048; longer paths are truncated). */
+  maxPathLength: number;
+  /** Parameters + body fields kept per event (default 256). */
+  maxFieldsPerEvent: number;
+  /** Findings kept per event (default 128). */
+  maxFindingsPerEvent: number;
+  /** Length of any other string kept (default 256). */
+  maxStringLength: number;
+}
+
+export const DEFAULT_BATCH_LIMITS: BatchLimits = {
+  maxEvents: 5_000,
+  maxPathLength: 2_048,
+  maxFieldsPerEvent: 256,
+  maxFindingsPerEvent: 128,
+  maxStringLength: 256,
+};
+
+/** Stable reject codes (metrics `ingest_rejected_<code>_total`, ack messages start with the code). */
+export const REJECT_CODES = ['gateway_mismatch', 'too_many_events', 'malformed'] as const;
+export type RejectCode = (typeof REJECT_CODES)[number];
+
+export interface BatchProblem {
+  code: RejectCode;
+  message: string;
+}
+
+/** An event bounded and typed, with its endpoint key, waiting for its endpoint id. */
+export interface PreparedEvent {
+  key: EndpointKey;
+  eventId: string;
+  host: string;
+  method: string;
+  path: string;
+  action: string;
+  rulesVersion: string;
+  detail: string;
+  observed: ObservedEvent;
+}
+
+export interface PreparedBatch {
+  key: BatchKey;
+  events: PreparedEvent[];
+  droppedSinceBoot: number;
+  requestsSinceBoot: number;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Bounded string; NUL removed (PostgreSQL text cannot hold it, and keys use it as a separator). */
+function str(v: unknown, max: number): string {
+  if (typeof v !== 'string') return typeof v === 'number' ? String(v) : '';
+  const s = v.length > max ? v.slice(0, max) : v;
+  return s.includes('\0') ? s.replace(/\0/g, '') : s;
+}
+
+/** uint64 from gRPC (decimal string), JSON (string or number) or Long-like; NaN when not one. */
+function u64(v: unknown): string | null {
+  if (v === undefined || v === null || v === '') return '0';
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? String(v) : null;
+  if (typeof v === 'string') return /^\d{1,20}$/.test(v) ? v.replace(/^0+(?=\d)/, '') : null;
+  if (isObj(v) && typeof v.toString === 'function') return u64(String(v));
+  return null;
+}
+
+function num(v: unknown): number {
+  const s = u64(v);
+  const n = s === null ? 0 : Number(s);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** Finding.value_hash: bytes from gRPC, base64 in JSON; kept as hex, at most 32 bytes. */
+function hashHex(v: unknown): string {
+  if (v instanceof Uint8Array) return Buffer.from(v.subarray(0, 32)).toString('hex');
+  if (typeof v === 'string' && v.length > 0) return Buffer.from(v, 'base64').subarray(0, 32).toString('hex');
+  return '';
+}
+
+export function validateBatch(gatewayId: string, batch: unknown, limits: BatchLimits): BatchProblem | null {
+  if (!isObj(batch)) return { code: 'malformed', message: 'malformed: batch must be an object' };
+  if (typeof batch.bootId === 'string' && (batch.bootId.length > 128 || batch.bootId.includes('\0'))) {
+    return { code: 'malformed', message: 'malformed: bootId must be at most 128 characters without NUL' };
+  }
+  if (typeof batch.gatewayId !== 'string' || batch.gatewayId !== gatewayId) {
+    return {
+      code: 'gateway_mismatch',
+      message: `gateway_mismatch: batch gatewayId "${str(batch.gatewayId, 64)}" is not the authenticated gateway "${gatewayId}"`,
+    };
+  }
+  if (u64(batch.sequence) === null) return { code: 'malformed', message: 'malformed: sequence must be a uint64' };
+  if (batch.bootId !== undefined && typeof batch.bootId !== 'string')
+    return { code: 'malformed', message: 'malformed: bootId must be a string' };
+  const events = batch.events ?? [];
+  if (!Array.isArray(events)) return { code: 'malformed', message: 'malformed: events must be a list' };
+  if (events.length > limits.maxEvents) {
+    return { code: 'too_many_events', message: `too_many_events: ${events.length} events, at most ${limits.maxEvents} per batch` };
+  }
+  for (let i = 0; i < events.length; i++) {
+    if (!isObj(events[i])) return { code: 'malformed', message: `malformed: events[${i}] must be an object` };
+  }
+  return null;
+}
+
+const PARAM_LOCATION: Record<string, FieldLocation> = {
+  FIELD_KIND_QUERY: 'query',
+  FIELD_KIND_HEADER: 'header',
+  FIELD_KIND_COOKIE: 'cookie',
+  FIELD_KIND_PATH: 'path',
+};
+
+function list(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? (v.filter(isObj) as Record<string, unknown>[]) : [];
+}
+
+/** Clamps a gateway timestamp into [now − 7 days, now + 5 min]: a wrong clock must not scatter aggregates. */
+function clampTs(ts: number, now: number): number {
+  return ts <= 0 || ts > now + 300_000 || ts < now - 7 * 86_400_000 ? now : ts;
+}
+
+function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Inventory, now: number, limits: BatchLimits): PreparedEvent {
+  const S = limits.maxStringLength;
+  const host = str(raw.host, 256);
+  const method = str(raw.method, 16);
+  const path = str(raw.path, limits.maxPathLength);
+  const key = inventory.keyFor(host, method, path);
+  const auth = isObj(raw.auth) ? raw.auth : {};
+  const verdict = isObj(raw.verdict) ? raw.verdict : {};
+  const params: ObservedEvent['params'] = [];
+  const fields: ObservedEvent['fields'] = [];
+  let budget = limits.maxFieldsPerEvent;
+  for (const p of list(raw.params)) {
+    if (budget-- <= 0) break;
+    params.push({
+      location: PARAM_LOCATION[str(p.in, 32)] ?? 'query',
+      name: str(p.name, S),
+      type: str(p.type, 32),
+      format: str(p.format, 32),
+    });
+  }
+  for (const [loc, shape] of [
+    ['request', raw.requestShape],
+    ['response', raw.responseShape],
+  ] as const) {
+    if (!isObj(shape)) continue;
+    for (const f of list(shape.fields)) {
+      if (budget-- <= 0) break;
+      fields.push({ location: loc, name: str(f.path, S), type: str(f.type, 32), format: str(f.format, 32) });
+    }
+  }
+  const findings: ObservedEvent['findings'] = [];
+  const findingDetail: unknown[] = [];
+  for (const f of list(raw.findings).slice(0, limits.maxFindingsPerEvent)) {
+    const loc = isObj(f.location) ? f.location : {};
+    findings.push({
+      type: str(f.type, 64),
+      category: str(f.category, 32),
+      direction: str(loc.direction, 32) || 'DIRECTION_UNSPECIFIED',
+      valueHash: hashHex(f.valueHash),
+    });
+    findingDetail.push({
+      type: str(f.type, 64),
+      severity: str(f.severity, 32),
+      confidence: num(f.confidence),
+      masked: str(f.masked, 64),
+      location: { direction: str(loc.direction, 32), field: str(loc.field, 32), name: str(loc.name, S), jsonPath: str(loc.jsonPath, S) },
+    });
+  }
+  const action = str(verdict.action, 32);
+  const detail: Record<string, unknown> = {};
+  if (raw.requestId) detail.requestId = str(raw.requestId, S);
+  if (raw.userAgent) detail.userAgent = str(raw.userAgent, S);
+  if (raw.scheme) detail.scheme = str(raw.scheme, 8);
+  if (raw.pathTemplate) detail.gatewayTemplate = str(raw.pathTemplate, limits.maxPathLength);
+  if (auth.jwtAlg || auth.keyName) detail.auth = { jwtAlg: str(auth.jwtAlg, 32), keyName: str(auth.keyName, S) };
+  if (params.length) detail.params = params;
+  if (fields.length) detail.fields = fields;
+  if (findingDetail.length) detail.findings = findingDetail;
+  if (action && action !== 'ACTION_UNSPECIFIED') {
+    detail.verdict = {
+      action,
+      mode: str(verdict.mode, 32),
+      policyId: str(verdict.policyId, S),
+      enforced: verdict.enforced === true,
+      status: num(verdict.status),
+      reason: str(verdict.reason, S),
+    };
+  }
+  return {
+    key,
+    eventId: u64(raw.id) ?? '0',
+    host,
+    method,
+    path,
+    action: action === 'ACTION_UNSPECIFIED' ? '' : action,
+    rulesVersion: u64(raw.rulesVersion) ?? '0',
+    detail: Object.keys(detail).length ? JSON.stringify(detail) : '',
+    observed: {
+      timestampMs: clampTs(num(raw.timestampMs), now),
+      status: Math.min(999, num(raw.status)),
+      latencyUs: num(raw.latencyUs),
+      requestBytes: num(raw.requestBytes),
+      responseBytes: num(raw.responseBytes),
+      clientIp: str(raw.clientIp, 64),
+      authScheme: str(auth.scheme, 32),
+      blocked: action === 'ACTION_BLOCK' && verdict.enforced === true,
+      params,
+      fields,
+      findings,
+    },
+  };
+}
+
+/** Bounds and templates a validated batch (synchronous: templating learns in request order). */
+export function prepareBatch(batch: ReportBatch, inventory: Inventory, now: number, limits: BatchLimits): PreparedBatch {
+  const counters = isObj(batch.counters) ? batch.counters : {};
+  return {
+    key: { gatewayId: String(batch.gatewayId), bootId: str(batch.bootId, 128), sequence: u64(batch.sequence) ?? '0' },
+    events: (batch.events ?? []).map((e) => prepareEvent(e as ApiEvent & Record<string, unknown>, inventory, now, limits)),
+    droppedSinceBoot: num(counters.eventsDropped),
+    requestsSinceBoot: num(counters.requestsSeen),
+  };
+}
+
+/** The store's unit for a prepared batch once its endpoint ids are known (ids[i] for events[i]). */
+export function buildUnit(p: PreparedBatch, ids: readonly string[], inventory: Inventory, receivedMs: number): IngestUnit {
+  const agg = aggregateEvents(
+    p.events.map((e) => e.observed),
+    ids,
+    { isInternal: inventory.isInternal, admitField: inventory.admitField },
+  );
+  const events: EventRecord[] = p.events.map((e, i) => ({
+    gatewayId: p.key.gatewayId,
+    eventId: e.eventId,
+    timestampMs: e.observed.timestampMs,
+    receivedMs,
+    host: e.host,
+    method: e.method,
+    path: e.path,
+    endpointId: ids[i]!,
+    status: e.observed.status,
+    latencyUs: e.observed.latencyUs,
+    requestBytes: e.observed.requestBytes,
+    responseBytes: e.observed.responseBytes,
+    clientIp: e.observed.clientIp,
+    authScheme: e.observed.authScheme,
+    findingCount: e.observed.findings.length,
+    action: e.action,
+    rulesVersion: e.rulesVersion,
+    detail: e.detail,
+  }));
+  return {
+    key: p.key,
+    events,
+    minutes: agg.minutes,
+    endpoints: agg.endpoints,
+    fields: agg.fields,
+    findings: agg.findings,
+    gateway: {
+      gatewayId: p.key.gatewayId,
+      bootId: p.key.bootId,
+      seenMs: receivedMs,
+      eventsReceived: events.length,
+      eventsDroppedSinceBoot: p.droppedSinceBoot,
+      requestsSeenSinceBoot: p.requestsSinceBoot,
+    },
+  };
+}

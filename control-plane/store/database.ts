@@ -1,0 +1,164 @@
+// Opens the store: SQLite (embedded default, one file under the data dir) or PostgreSQL (several
+// replicas). Applies every module's migrations before returning, so a store that opened is a
+// store whose schema is current; a failed migration is a startup error naming the file.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { discoverMigrations, migratePostgres, migrateSqlite } from './migrations.ts';
+import { PgClient, SqliteClient, type SqlClient } from './sql-client.ts';
+import { StoreError } from './store-error.ts';
+import { createRepositories } from './repositories.ts';
+import { SqliteIngestRepository } from './sqlite-ingest.ts';
+import { PostgresIngestRepository } from './postgres-ingest.ts';
+import { DEFAULT_RETENTION, type AppliedMigration, type RetentionSettings, type Store } from './types.ts';
+
+export interface SqliteStoreConfig {
+  kind: 'sqlite';
+  /** Directory holding `palisade.db` (created if missing). `:memory:` opens a private in-memory store. */
+  dataDir: string;
+  retention?: Partial<RetentionSettings>;
+  /** Folders whose `<module>/migrations/<dialect>/` hold migrations; default control-plane/. */
+  migrationRoots?: string[];
+}
+
+export interface PostgresStoreConfig {
+  kind: 'postgres';
+  /** `postgres://user@host:port/db` */
+  url: string;
+  /** Schema for every table (created if missing); default `public`. Tests use one per run. */
+  schema?: string;
+  /** Pool size (default 10). */
+  poolSize?: number;
+  retention?: Partial<RetentionSettings>;
+  migrationRoots?: string[];
+}
+
+export type StoreConfig = SqliteStoreConfig | PostgresStoreConfig;
+
+export const SQLITE_FILE = 'palisade.db';
+const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  const retention = { ...DEFAULT_RETENTION, ...(config.retention ?? {}) };
+  for (const [k, v] of Object.entries(retention)) {
+    if (!Number.isFinite(v) || v <= 0) throw new StoreError('STORE_CONFIG_INVALID', `retention.${k} must be a positive number of ms`);
+  }
+  if (config.kind === 'sqlite') return openSqlite(config, retention);
+  if (config.kind === 'postgres') return openPostgres(config, retention);
+  throw new StoreError('STORE_CONFIG_INVALID', `kind must be "sqlite" or "postgres"`);
+}
+
+function openSqlite(config: SqliteStoreConfig, retention: RetentionSettings): Store {
+  if (!config.dataDir) throw new StoreError('STORE_CONFIG_INVALID', 'dataDir is required for the sqlite store');
+  let db: Database.Database;
+  try {
+    let file = ':memory:';
+    if (config.dataDir !== ':memory:') {
+      mkdirSync(config.dataDir, { recursive: true });
+      file = join(config.dataDir, SQLITE_FILE);
+    }
+    db = new Database(file);
+    // WAL: readers never block the writer; NORMAL sync is durable across process crashes (the
+    // WAL is fsynced at checkpoints; a power loss may lose the last transactions, documented).
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+  } catch (err) {
+    throw new StoreError('STORE_OPEN_FAILED', `cannot open SQLite store in ${config.dataDir}: ${(err as Error).message}`, { cause: err });
+  }
+  let migrations: AppliedMigration[];
+  try {
+    migrations = migrateSqlite(db, discoverMigrations('sqlite', config.migrationRoots));
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const client = new SqliteClient(db);
+  return assemble({
+    dialect: 'sqlite',
+    sqlite: db,
+    pg: undefined,
+    schema: undefined,
+    sql: client,
+    retention,
+    migrations,
+    ingest: new SqliteIngestRepository(client),
+    close: async () => {
+      await client.exclusive(() => undefined);
+      db.close();
+    },
+  });
+}
+
+async function openPostgres(config: PostgresStoreConfig, retention: RetentionSettings): Promise<Store> {
+  const schema = config.schema ?? 'public';
+  if (!SCHEMA_RE.test(schema)) throw new StoreError('STORE_CONFIG_INVALID', `schema "${schema}" must match ${SCHEMA_RE}`);
+  if (!config.url) throw new StoreError('STORE_CONFIG_INVALID', 'url is required for the postgres store');
+  const types = {
+    // BIGINT columns hold Unix ms and counters, all far below 2^53: numbers, not strings.
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+  const base = { connectionString: config.url, types };
+  try {
+    const admin = new pg.Client(base);
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } catch (err) {
+      // Two replicas creating the schema at once: the loser sees a unique violation.
+      if ((err as { code?: string }).code !== '23505') throw err;
+    } finally {
+      await admin.end();
+    }
+  } catch (err) {
+    throw new StoreError('STORE_OPEN_FAILED', `cannot reach PostgreSQL: ${(err as Error).message}`, { cause: err });
+  }
+  const pool = new pg.Pool({ ...base, max: config.poolSize ?? 10, options: `-c search_path="${schema}"` });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  let migrations: AppliedMigration[];
+  try {
+    migrations = await migratePostgres(pool, schema, discoverMigrations('postgres', config.migrationRoots));
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const client = new PgClient(pool);
+  return assemble({
+    dialect: 'postgres',
+    sqlite: undefined,
+    pg: pool,
+    schema,
+    sql: client,
+    retention,
+    migrations,
+    ingest: new PostgresIngestRepository(pool),
+    close: () => pool.end(),
+  });
+}
+
+type Parts = Pick<Store, 'dialect' | 'sqlite' | 'pg' | 'schema' | 'sql' | 'retention' | 'migrations' | 'ingest' | 'close'>;
+
+function assemble(parts: Parts): Store {
+  const repos = createRepositories(parts.sql as SqlClient);
+  let closed = false;
+  return {
+    ...parts,
+    ...repos,
+    async prune(nowMs: number) {
+      return {
+        events: await repos.events.prune(nowMs - parts.retention.eventsMs),
+        aggregates: await repos.aggregates.prune(nowMs - parts.retention.aggregatesMs),
+        batchKeys: await repos.batches.prune(nowMs - parts.retention.batchKeysMs),
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await parts.close();
+    },
+  };
+}

@@ -1,0 +1,228 @@
+// PostgreSQL hot path: a group of batches costs a fixed number of round trips whatever its size —
+// each table is written with one statement over arrays (`unnest`), not one per row. Dedup is the
+// primary key of ingested_batches: when two replicas race on the same batch, the second waits for
+// the first to commit, then sees the conflict and reports a duplicate.
+import type pg from 'pg';
+import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
+import { mergeDeltas } from './merge-deltas.ts';
+import { eventValues } from './sqlite-ingest.ts';
+import { FINDING_DISTINCT_CAP, type IngestOutcome, type IngestRepository, type IngestUnit } from './types.ts';
+import {
+  FIELD_COLS,
+  FINDING_COLS,
+  GATEWAY_COUNTER_COLS,
+  fieldsOnConflict,
+  findingsOnConflict,
+  gatewayCountersOnConflict,
+  minutesOnConflict,
+} from './upserts.ts';
+
+const DAY_MS = 86_400_000;
+const EVENT_TYPES = [
+  'text',
+  'text',
+  'int8',
+  'int8',
+  'text',
+  'text',
+  'text',
+  'text',
+  'int4',
+  'int8',
+  'int8',
+  'int8',
+  'text',
+  'text',
+  'int4',
+  'text',
+  'int8',
+  'text',
+];
+const MINUTE_TYPES = MINUTE_COLS.map((c) => (c === 'endpoint_id' ? 'text' : 'int8'));
+const ENDPOINT_ADD = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_requests', 'external_requests'];
+
+/** Columns as parallel arrays: `unnest($1::text[], $2::int8[], …)` takes one parameter per column. */
+function columns(rows: unknown[][], width: number): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: width }, () => new Array(rows.length));
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    for (let c = 0; c < width; c++) cols[c]![r] = row[c];
+  }
+  return cols;
+}
+
+const unnest = (types: readonly string[]) => `unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
+
+function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === '40P01' || code === '40001';
+}
+
+export class PostgresIngestRepository implements IngestRepository {
+  private readonly partitions = new Set<number>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Creates the day partitions these units write to (outside the ingest transaction: DDL locks the parent). */
+  private async ensurePartitions(units: IngestUnit[]): Promise<void> {
+    const days = new Set<number>();
+    for (const u of units) for (const e of u.events) days.add(Math.floor(e.receivedMs / DAY_MS));
+    for (const day of days) {
+      if (this.partitions.has(day)) continue;
+      try {
+        await this.pool.query(
+          `CREATE TABLE IF NOT EXISTS events_d${day} PARTITION OF events FOR VALUES FROM (${day * DAY_MS}) TO (${(day + 1) * DAY_MS})`,
+        );
+      } catch (err) {
+        // Another replica created it between our IF NOT EXISTS check and the CREATE.
+        const code = (err as { code?: string }).code;
+        if (code !== '42P07' && code !== '23505') throw err;
+      }
+      this.partitions.add(day);
+    }
+  }
+
+  async commit(units: IngestUnit[]): Promise<IngestOutcome[]> {
+    if (units.length === 0) return [];
+    await this.ensurePartitions(units);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.commitOnce(units);
+      } catch (err) {
+        if (attempt < 3 && isRetryable(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async commitOnce(units: IngestUnit[]): Promise<IngestOutcome[]> {
+    const conn = await this.pool.connect();
+    try {
+      await conn.query('BEGIN');
+      const now = Date.now();
+      const keyRows = units.map((u) => [u.key.gatewayId, u.key.bootId, u.key.sequence, now, u.events.length]);
+      const { rows: inserted } = await conn.query<{ gateway_id: string; boot_id: string; sequence: string }>(
+        `INSERT INTO ingested_batches (gateway_id, boot_id, sequence, received_ms, event_count)
+         SELECT * FROM ${unnest(['text', 'text', 'text', 'int8', 'int4'])} ON CONFLICT DO NOTHING
+         RETURNING gateway_id, boot_id, sequence`,
+        columns(keyRows, 5),
+      );
+      const fresh = new Set(inserted.map((r) => `${r.gateway_id}\0${r.boot_id}\0${r.sequence}`));
+      const outcomes: IngestOutcome[] = [];
+      const stored: IngestUnit[] = [];
+      for (const u of units) {
+        const k = `${u.key.gatewayId}\0${u.key.bootId}\0${u.key.sequence}`;
+        // The same key twice in one group: the first occurrence is stored, the rest are duplicates.
+        if (fresh.delete(k)) {
+          outcomes.push('stored');
+          stored.push(u);
+        } else outcomes.push('duplicate');
+      }
+      if (stored.length) await this.write(conn, stored);
+      await conn.query('COMMIT');
+      return outcomes;
+    } catch (err) {
+      await conn.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      conn.release();
+    }
+  }
+
+  private async write(conn: pg.PoolClient, stored: IngestUnit[]): Promise<void> {
+    const eventRows = stored.flatMap((u) => u.events.map(eventValues));
+    if (eventRows.length) {
+      await conn.query(
+        `INSERT INTO events (${EVENT_COLS.join(', ')}) SELECT * FROM ${unnest(EVENT_TYPES)}`,
+        columns(eventRows, EVENT_COLS.length),
+      );
+    }
+    const merged = mergeDeltas(stored);
+    if (merged.minutes.length) {
+      const rows = merged.minutes.map((m) => [
+        m.endpointId,
+        m.minuteMs,
+        m.requests,
+        m.s0xx,
+        m.s1xx,
+        m.s2xx,
+        m.s3xx,
+        m.s4xx,
+        m.s5xx,
+        m.findings,
+        m.blocked,
+        m.requestBytes,
+        m.responseBytes,
+        m.latencySumUs,
+        ...m.latency,
+      ]);
+      await conn.query(
+        `INSERT INTO endpoint_minutes (${MINUTE_COLS.join(', ')}) SELECT * FROM ${unnest(MINUTE_TYPES)} ${minutesOnConflict()}`,
+        columns(rows, MINUTE_COLS.length),
+      );
+    }
+    if (merged.endpoints.length) {
+      const rows = merged.endpoints.map((e) => [
+        e.endpointId,
+        e.requests,
+        e.s0xx,
+        e.s1xx,
+        e.s2xx,
+        e.s3xx,
+        e.s4xx,
+        e.s5xx,
+        ...e.latency,
+        e.internalRequests,
+        e.externalRequests,
+        e.firstSeenMs,
+        e.lastSeenMs,
+        e.authMask,
+      ]);
+      const names = ['id', ...ENDPOINT_ADD, 'first_seen_ms', 'last_seen_ms', 'auth_mask'];
+      const types = names.map((n) => (n === 'id' ? 'text' : n === 'auth_mask' ? 'int4' : 'int8'));
+      await conn.query(
+        `UPDATE endpoints SET ${ENDPOINT_ADD.map((c) => `${c} = endpoints.${c} + d.${c}`).join(', ')},
+           first_seen_ms = LEAST(endpoints.first_seen_ms, d.first_seen_ms), last_seen_ms = GREATEST(endpoints.last_seen_ms, d.last_seen_ms),
+           auth_mask = endpoints.auth_mask | d.auth_mask
+         FROM ${unnest(types)} AS d(${names.join(', ')}) WHERE endpoints.id = d.id`,
+        columns(rows, names.length),
+      );
+    }
+    if (merged.fields.length) {
+      const rows = merged.fields.map((f) => [f.endpointId, f.location, f.name, f.typeMask, f.format, f.count, f.firstSeenMs, f.lastSeenMs]);
+      await conn.query(
+        `INSERT INTO endpoint_fields (${FIELD_COLS.join(', ')}) SELECT * FROM ${unnest(['text', 'text', 'text', 'int4', 'text', 'int8', 'int8', 'int8'])} ${fieldsOnConflict('postgres')}`,
+        columns(rows, FIELD_COLS.length),
+      );
+    }
+    if (merged.findings.length) {
+      const rows = merged.findings.map((f) => [f.endpointId, f.type, f.direction, f.category, f.count, f.firstSeenMs, f.lastSeenMs]);
+      await conn.query(
+        `INSERT INTO endpoint_findings (${FINDING_COLS.join(', ')}) SELECT * FROM ${unnest(['text', 'text', 'text', 'text', 'int8', 'int8', 'int8'])} ${findingsOnConflict('postgres')}`,
+        columns(rows, FINDING_COLS.length),
+      );
+    }
+    if (merged.values.length) {
+      // Capped per (endpoint, type): only as many new hashes as there is room left for.
+      await conn.query(
+        `INSERT INTO finding_values (endpoint_id, type, value_hash)
+         SELECT d.endpoint_id, d.type, d.value_hash FROM (
+           SELECT v.*, row_number() OVER (PARTITION BY v.endpoint_id, v.type ORDER BY v.value_hash) AS rn
+             FROM ${unnest(['text', 'text', 'text'])} AS v(endpoint_id, type, value_hash)
+            WHERE NOT EXISTS (SELECT 1 FROM finding_values f WHERE f.endpoint_id = v.endpoint_id AND f.type = v.type AND f.value_hash = v.value_hash)
+         ) d
+         WHERE d.rn <= ${FINDING_DISTINCT_CAP} - (SELECT COUNT(*) FROM finding_values f WHERE f.endpoint_id = d.endpoint_id AND f.type = d.type)
+         ON CONFLICT DO NOTHING`,
+        columns(merged.values, 3),
+      );
+    }
+    const gws = [...stored].sort((a, b) => (a.gateway.gatewayId < b.gateway.gatewayId ? -1 : 1));
+    for (const u of gws) {
+      const g = u.gateway;
+      await conn.query(
+        `INSERT INTO gateways (${GATEWAY_COUNTER_COLS.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ${gatewayCountersOnConflict('postgres')}`,
+        [g.gatewayId, g.bootId, g.seenMs, g.seenMs, g.eventsReceived, g.bootId, g.eventsDroppedSinceBoot, g.requestsSeenSinceBoot],
+      );
+    }
+  }
+}

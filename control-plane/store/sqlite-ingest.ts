@@ -1,0 +1,173 @@
+// SQLite hot path: one synchronous better-sqlite3 transaction per group of batches, prepared
+// statements only. Synchronous is right here: SQLite has one writer, and a commit that never
+// yields cannot interleave with another writer on this connection.
+import type Database from 'better-sqlite3';
+import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
+import { mergeDeltas } from './merge-deltas.ts';
+import type { SqliteClient } from './sql-client.ts';
+import { FINDING_DISTINCT_CAP, type EventRecord, type IngestOutcome, type IngestRepository, type IngestUnit } from './types.ts';
+import {
+  ENDPOINT_DELTA_SET,
+  FIELD_COLS,
+  FINDING_COLS,
+  GATEWAY_COUNTER_COLS,
+  fieldsOnConflict,
+  findingsOnConflict,
+  gatewayCountersOnConflict,
+  minutesOnConflict,
+} from './upserts.ts';
+
+const ENDPOINT_ADD = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_requests', 'external_requests'];
+/** Rows per multi-row INSERT: 18 columns × 50 rows stays far below SQLite's parameter limit. */
+const EVENTS_PER_INSERT = 50;
+const marks = (n: number) => `(${new Array(n).fill('?').join(', ')})`;
+
+export function eventValues(e: EventRecord): unknown[] {
+  return [
+    e.gatewayId,
+    e.eventId,
+    e.timestampMs,
+    e.receivedMs,
+    e.host,
+    e.method,
+    e.path,
+    e.endpointId,
+    e.status,
+    e.latencyUs,
+    e.requestBytes,
+    e.responseBytes,
+    e.clientIp,
+    e.authScheme,
+    e.findingCount,
+    e.action,
+    Number(e.rulesVersion) || 0,
+    e.detail,
+  ];
+}
+
+export class SqliteIngestRepository implements IngestRepository {
+  private readonly run: Database.Transaction<(units: IngestUnit[]) => IngestOutcome[]>;
+
+  constructor(private readonly client: SqliteClient) {
+    const db = client.db;
+    const insertBatch = db.prepare(
+      'INSERT INTO ingested_batches (gateway_id, boot_id, sequence, received_ms, event_count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    const eventsRow = marks(EVENT_COLS.length);
+    const insertEventsMany = db.prepare(
+      `INSERT INTO events (${EVENT_COLS.join(', ')}) VALUES ${new Array(EVENTS_PER_INSERT).fill(eventsRow).join(', ')}`,
+    );
+    const insertEvent = db.prepare(`INSERT INTO events (${EVENT_COLS.join(', ')}) VALUES ${eventsRow}`);
+    const upsertMinute = db.prepare(
+      `INSERT INTO endpoint_minutes (${MINUTE_COLS.join(', ')}) VALUES ${marks(MINUTE_COLS.length)} ${minutesOnConflict()}`,
+    );
+    const updateEndpoint = db.prepare(`UPDATE endpoints SET ${ENDPOINT_DELTA_SET('sqlite', ENDPOINT_ADD)} WHERE id = ?`);
+    const upsertField = db.prepare(
+      `INSERT INTO endpoint_fields (${FIELD_COLS.join(', ')}) VALUES ${marks(FIELD_COLS.length)} ${fieldsOnConflict('sqlite')}`,
+    );
+    const upsertFinding = db.prepare(
+      `INSERT INTO endpoint_findings (${FINDING_COLS.join(', ')}) VALUES ${marks(FINDING_COLS.length)} ${findingsOnConflict('sqlite')}`,
+    );
+    const countValues = db.prepare('SELECT COUNT(*) AS n FROM finding_values WHERE endpoint_id = ? AND type = ?').pluck();
+    const insertValue = db.prepare('INSERT INTO finding_values (endpoint_id, type, value_hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    const upsertGateway = db.prepare(
+      `INSERT INTO gateways (${GATEWAY_COUNTER_COLS.join(', ')}) VALUES ${marks(GATEWAY_COUNTER_COLS.length)} ${gatewayCountersOnConflict('sqlite')}`,
+    );
+
+    this.run = db.transaction((units: IngestUnit[]): IngestOutcome[] => {
+      const now = Date.now();
+      const outcomes: IngestOutcome[] = [];
+      const stored: IngestUnit[] = [];
+      for (const u of units) {
+        const fresh = insertBatch.run(u.key.gatewayId, u.key.bootId, u.key.sequence, now, u.events.length).changes === 1;
+        outcomes.push(fresh ? 'stored' : 'duplicate');
+        if (fresh) stored.push(u);
+      }
+      if (stored.length === 0) return outcomes;
+      const buf: unknown[] = [];
+      let rows = 0;
+      for (const u of stored) {
+        for (const e of u.events) {
+          buf.push(...eventValues(e));
+          if (++rows === EVENTS_PER_INSERT) {
+            insertEventsMany.run(buf);
+            buf.length = 0;
+            rows = 0;
+          }
+        }
+      }
+      for (let i = 0; i < rows; i++) insertEvent.run(buf.slice(i * EVENT_COLS.length, (i + 1) * EVENT_COLS.length));
+
+      const merged = mergeDeltas(stored);
+      for (const m of merged.minutes) {
+        upsertMinute.run(
+          m.endpointId,
+          m.minuteMs,
+          m.requests,
+          m.s0xx,
+          m.s1xx,
+          m.s2xx,
+          m.s3xx,
+          m.s4xx,
+          m.s5xx,
+          m.findings,
+          m.blocked,
+          m.requestBytes,
+          m.responseBytes,
+          m.latencySumUs,
+          ...m.latency,
+        );
+      }
+      for (const e of merged.endpoints) {
+        updateEndpoint.run(
+          e.requests,
+          e.s0xx,
+          e.s1xx,
+          e.s2xx,
+          e.s3xx,
+          e.s4xx,
+          e.s5xx,
+          ...e.latency,
+          e.internalRequests,
+          e.externalRequests,
+          e.firstSeenMs,
+          e.lastSeenMs,
+          e.authMask,
+          e.endpointId,
+        );
+      }
+      for (const f of merged.fields)
+        upsertField.run(f.endpointId, f.location, f.name, f.typeMask, f.format, f.count, f.firstSeenMs, f.lastSeenMs);
+      for (const f of merged.findings)
+        upsertFinding.run(f.endpointId, f.type, f.direction, f.category, f.count, f.firstSeenMs, f.lastSeenMs);
+      const room = new Map<string, number>();
+      for (const [endpointId, type, hash] of merged.values) {
+        const k = `${endpointId}\0${type}`;
+        let left = room.get(k);
+        if (left === undefined) left = FINDING_DISTINCT_CAP - (countValues.get(endpointId, type) as number);
+        if (left > 0 && insertValue.run(endpointId, type, hash).changes === 1) left--;
+        room.set(k, left);
+      }
+      for (const u of [...stored].sort((a, b) => (a.gateway.gatewayId < b.gateway.gatewayId ? -1 : 1))) {
+        const g = u.gateway;
+        upsertGateway.run(
+          g.gatewayId,
+          g.bootId,
+          g.seenMs,
+          g.seenMs,
+          g.eventsReceived,
+          g.bootId,
+          g.eventsDroppedSinceBoot,
+          g.requestsSeenSinceBoot,
+        );
+      }
+      return outcomes;
+    });
+  }
+
+  commit(units: IngestUnit[]): Promise<IngestOutcome[]> {
+    if (units.length === 0) return Promise.resolve([]);
+    // Exclusive: never inside (or interleaved with) an async transaction on the same connection.
+    return this.client.exclusive(() => this.run.immediate(units));
+  }
+}
