@@ -120,3 +120,39 @@ export function expectedImport(module: string, name: string): FuncSignature | un
   if ((WASI_MODULES as readonly string[]).includes(module)) return WASI_FUNCTIONS[name];
   return undefined;
 }
+
+/**
+ * Exports the host calls and the types cpp-host's getFunction requires (notes §2.1-2.2); an export
+ * with one of these names but another type fails the VM with "Bad function signature for: <name>".
+ */
+export const CALLBACK_SIGNATURES: Readonly<Record<string, FuncSignature>> = {
+  _initialize: sig([], []),
+  _start: sig([], []),
+  main: sig(i32(2)),
+  __main_void: sig([]),
+  malloc: sig(i32(1)),
+  proxy_on_memory_allocate: sig(i32(1)),
+  proxy_on_context_create: sig(i32(2), []),
+  proxy_on_vm_start: sig(i32(2)),
+  proxy_on_configure: sig(i32(2)),
+  proxy_validate_configuration: sig(i32(2)),
+  proxy_on_tick: sig(i32(1), []),
+  proxy_on_done: sig(i32(1)),
+  proxy_on_log: sig(i32(1), []),
+  proxy_on_delete: sig(i32(1), []),
+  proxy_on_request_headers: sig(i32(3)),
+  proxy_on_request_body: sig(i32(3)),
+  proxy_on_request_trailers: sig(i32(2)),
+  proxy_on_request_metadata: sig(i32(2)),
+  proxy_on_response_headers: sig(i32(3)),
+  proxy_on_response_body: sig(i32(3)),
+  proxy_on_response_trailers: sig(i32(2)),
+  proxy_on_response_metadata: sig(i32(2)),
+  proxy_on_http_call_response: sig(i32(5), []),
+  proxy_on_grpc_receive_initial_metadata: sig(i32(3), []),
+  proxy_on_grpc_receive: sig(i32(3), []),
+  proxy_on_grpc_receive_trailing_metadata: sig(i32(3), []),
+  proxy_on_grpc_close: sig(i32(3), []),
+  proxy_on_queue_ready: sig(i32(2), []),
+  proxy_on_foreign_function: sig(i32(3), []),
+};

@@ -1,0 +1,59 @@
+// The pairs serialization byte for byte (spec "Serialization", cpp-host pairs_util.cc, notes §3).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parsePairs, serializePairs } from '../header-pairs.ts';
+import { HeaderMap } from '../header-map.ts';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+const CASES: { name: string; pairs: [string, string][]; bytes: string }[] = [
+  {
+    name: '{"a":"1","bb":"22"} (notes §5 golden vector)',
+    pairs: [
+      ['a', '1'],
+      ['bb', '22'],
+    ],
+    bytes: '02000000' + '01000000' + '01000000' + '02000000' + '02000000' + '61003100' + '626200323200',
+  },
+  { name: 'one empty value', pairs: [['x-empty', '']], bytes: '01000000' + '07000000' + '00000000' + '782d656d70747900' + '00' },
+  { name: 'utf-8 value', pairs: [['k', 'é']], bytes: '01000000' + '01000000' + '02000000' + '6b00' + 'c3a900' },
+  { name: 'empty map is zero bytes', pairs: [], bytes: '' },
+];
+
+for (const c of CASES) {
+  test(`pairs serialize: ${c.name}`, () => {
+    assert.equal(hex(serializePairs(c.pairs)), c.bytes);
+    assert.deepEqual(parsePairs(Buffer.from(c.bytes, 'hex')), c.name.startsWith('empty') ? [] : c.pairs);
+  });
+}
+
+const MALFORMED: { name: string; bytes: string }[] = [
+  { name: 'shorter than the count', bytes: '0100' },
+  { name: 'count larger than the data', bytes: '05000000' + '01000000' + '01000000' },
+  { name: 'missing NUL after key', bytes: '01000000' + '01000000' + '01000000' + '61' + '31' + '00' + '00' },
+  { name: 'trailing bytes', bytes: '01000000' + '01000000' + '01000000' + '6100' + '3100' + 'ff' },
+  { name: 'count over 1024', bytes: '01040000' },
+  { name: 'single 0x00 byte (spec empty map)', bytes: '00' },
+];
+for (const c of MALFORMED) {
+  test(`malformed pairs read as an empty map: ${c.name}`, () => {
+    assert.deepEqual(parsePairs(Buffer.from(c.bytes, 'hex')), []);
+  });
+}
+
+test('header map: lower-cases, first duplicate wins, replace keeps one, byteSize is Envoy byteSize()', () => {
+  const m = new HeaderMap([
+    ['Set-Cookie', 'a'],
+    ['set-cookie', 'b'],
+    ['X-One', '1'],
+  ]);
+  assert.equal(m.get('SET-COOKIE'), 'a');
+  assert.equal(m.byteSize(), 'set-cookie'.length * 2 + 2 + 'x-one'.length + 1);
+  m.replace('set-cookie', 'c');
+  assert.deepEqual(m.getAll('set-cookie'), ['c']);
+  m.remove('absent');
+  m.remove('x-one');
+  assert.deepEqual(m.pairs(), [['set-cookie', 'c']]);
+  m.setAll([['A', 'b']]);
+  assert.deepEqual(m.pairs(), [['a', 'b']]);
+});
