@@ -4,3 +4,4 @@
 import "./abi/abort";
 import "./filter";
 export * from "./abi/exports";
+export * from "./scan-exports";
