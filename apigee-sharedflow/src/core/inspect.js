@@ -1,0 +1,95 @@
+// Inspection of one message (request or response) as plain values: which parts are inspected
+// (content type, inspection limit, sampling, streaming), the scan, the body shape. No Apigee
+// objects here; src/apigee/ reads them and calls this.
+var Palisade = Palisade || {};
+
+Palisade.inspect = (function () {
+  "use strict";
+
+  function mediaTypeOf(contentType) {
+    if (!contentType) return "";
+    var semi = String(contentType).indexOf(";");
+    return Palisade.text.trim((semi < 0 ? String(contentType) : String(contentType).substring(0, semi)).toLowerCase());
+  }
+
+  // `application/*+json` and `text/*` style patterns from Settings.inspect_content_types.
+  function contentTypeInspected(mediaType, patterns) {
+    if (mediaType === "") return true; // No content type: scan it as text; the scanner copes.
+    for (var i = 0; i < patterns.length; i++) {
+      var p = String(patterns[i]).toLowerCase();
+      if (p === mediaType) return true;
+      var star = p.indexOf("*");
+      if (star >= 0) {
+        var head = p.substring(0, star);
+        var tail = p.substring(star + 1);
+        if (
+          mediaType.length >= head.length + tail.length &&
+          Palisade.text.startsWith(mediaType, head) &&
+          Palisade.text.endsWith(mediaType, tail)
+        ) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // msg: { kind, method, path, headers: { lower name: [values] }, query, body (string|null),
+  //        contentType, contentEncoding, declaredLength, streaming, sampled }
+  // ctx: { ruleSet, settings, detectors, deadlineMs? }
+  // Returns { findings, shape, bodyBytes, error } — error is null or the message of a scanner
+  // failure (the caller applies the failure mode).
+  function inspectMessage(msg, ctx) {
+    var settings = ctx.settings;
+    var mediaType = mediaTypeOf(msg.contentType);
+    var body = msg.body === null || msg.body === undefined ? "" : String(msg.body);
+    var bodyBytes = body.length > 0 ? Palisade.text.utf8Length(body) : msg.declaredLength || 0;
+    var shape = { contentType: mediaType, fields: [], truncated: false, fieldsDropped: 0, notInspectedReason: "" };
+    if (body.length === 0 && msg.declaredLength > 0) {
+      // Streaming or a body Apigee did not buffer: never report "clean" for what was not seen.
+      shape.notInspectedReason = msg.streaming ? "streaming" : "body-unavailable";
+    } else if (msg.contentEncoding && !/^identity$/i.test(msg.contentEncoding)) {
+      shape.notInspectedReason = "content-encoding:" + String(msg.contentEncoding).toLowerCase();
+    } else if (!contentTypeInspected(mediaType, settings.inspectContentTypes)) {
+      shape.notInspectedReason = "content-type";
+    } else if (msg.sampled === false) {
+      shape.notInspectedReason = "sampled-out";
+    }
+    var scanBody = "";
+    if (shape.notInspectedReason === "" && body.length > 0) {
+      scanBody = Palisade.text.truncateUtf8(body, settings.maxBodyBytes);
+      shape.truncated = scanBody.length < body.length;
+      var s = Palisade.shape.bodyShape(mediaType, scanBody, shape.truncated, settings.maxShapeFields);
+      shape.fields = s.fields;
+      shape.fieldsDropped = s.fieldsDropped;
+    }
+    var flatHeaders = {};
+    for (var h in msg.headers) {
+      if (Object.prototype.hasOwnProperty.call(msg.headers, h)) flatHeaders[h] = msg.headers[h].join(", ");
+    }
+    var message = {
+      kind: msg.kind,
+      method: msg.method || "",
+      path: msg.path || "",
+      headers: flatHeaders,
+      query: msg.query || "",
+      body: scanBody,
+      contentType: msg.contentType || ""
+    };
+    var limits = {
+      maxBodyBytes: settings.maxBodyBytes,
+      maxFindings: settings.maxFindingsPerEvent,
+      deadlineMs: ctx.deadlineMs || 0
+    };
+    var findings = [];
+    var error = null;
+    try {
+      findings = Palisade.scanner.scan(ctx.ruleSet, message, limits, ctx.detectors, settings.minConfidence);
+    } catch (e) {
+      error = e && e.message ? String(e.message) : String(e);
+    }
+    return { findings: findings, shape: shape, bodyBytes: bodyBytes, error: error };
+  }
+
+  return { inspectMessage: inspectMessage, mediaTypeOf: mediaTypeOf, contentTypeInspected: contentTypeInspected };
+})();

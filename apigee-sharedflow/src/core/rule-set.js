@@ -1,0 +1,103 @@
+// Reading a RuleSet in canonical proto JSON (GET /v1/rules, the LookupCache value, the embedded
+// built-ins). A rule set that does not parse or does not have the shape the scanner and the
+// matcher rely on is refused with a stable reason; the caller then falls back to the embedded
+// built-in set (issue 8, "Bad input"), so corrupt cached rules never stop traffic.
+/* eslint no-unused-vars: ["error", { "caughtErrors": "none" }] -- ES5 has no optional catch binding */
+var Palisade = Palisade || {};
+
+Palisade.ruleSet = (function () {
+  "use strict";
+
+  var DEFAULT_SETTINGS = {
+    maxBodyBytes: 65536,
+    inspectContentTypes: ["application/json", "application/*+json", "application/x-www-form-urlencoded", "application/xml", "text/*"],
+    samplePercent: 100,
+    minConfidence: 0,
+    maxFindingsPerEvent: 50,
+    maxShapeFields: 200,
+    defaultMode: "MODE_ENFORCE"
+  };
+
+  function isArrayOrAbsent(v) {
+    return v === undefined || v === null || Object.prototype.toString.call(v) === "[object Array]";
+  }
+
+  function positive(v, fallback) {
+    var n = typeof v === "string" ? parseInt(v, 10) : v;
+    return typeof n === "number" && n > 0 && n === Math.floor(n) ? n : fallback;
+  }
+
+  // Settings with the zero values replaced by the documented defaults (rules.proto Settings).
+  function settingsOf(raw) {
+    var s = raw && typeof raw === "object" ? raw : {};
+    var mode = Palisade.enums.name("Mode", s.defaultMode);
+    return {
+      maxBodyBytes: positive(s.maxBodyBytes, DEFAULT_SETTINGS.maxBodyBytes),
+      inspectContentTypes:
+        isArrayOrAbsent(s.inspectContentTypes) && s.inspectContentTypes && s.inspectContentTypes.length > 0
+          ? s.inspectContentTypes
+          : DEFAULT_SETTINGS.inspectContentTypes,
+      samplePercent: Math.min(100, positive(s.samplePercent, DEFAULT_SETTINGS.samplePercent)),
+      minConfidence: positive(s.minConfidence, DEFAULT_SETTINGS.minConfidence),
+      maxFindingsPerEvent: positive(s.maxFindingsPerEvent, DEFAULT_SETTINGS.maxFindingsPerEvent),
+      maxShapeFields: positive(s.maxShapeFields, DEFAULT_SETTINGS.maxShapeFields),
+      defaultMode: mode === "MODE_UNSPECIFIED" ? DEFAULT_SETTINGS.defaultMode : mode
+    };
+  }
+
+  // Checks what the policy depends on; returns null when usable, else a short reason.
+  function problem(rs) {
+    if (!rs || typeof rs !== "object" || Object.prototype.toString.call(rs) === "[object Array]") {
+      return "not-an-object";
+    }
+    if (rs.version !== undefined && !/^\d+$/.test(String(rs.version))) return "bad-version";
+    if (!isArrayOrAbsent(rs.automata) || !isArrayOrAbsent(rs.detectors) || !isArrayOrAbsent(rs.policies)) {
+      return "bad-lists";
+    }
+    var policies = rs.policies || [];
+    for (var i = 0; i < policies.length; i++) {
+      var p = policies[i];
+      if (!p || typeof p !== "object" || typeof p.id !== "string" || p.id.length === 0) return "bad-policy";
+    }
+    var detectors = rs.detectors || [];
+    for (var j = 0; j < detectors.length; j++) {
+      if (!detectors[j] || typeof detectors[j].id !== "string") return "bad-detector";
+    }
+    return null;
+  }
+
+  // Parses JSON text. Returns { ruleSet, error } where error is null or one of: `missing`,
+  // `not-json`, `not-an-object`, `bad-version`, `bad-lists`, `bad-policy`, `bad-detector`.
+  function parse(text) {
+    if (text === null || text === undefined || String(text).length === 0) return { ruleSet: null, error: "missing" };
+    var parsed;
+    try {
+      parsed = JSON.parse(String(text));
+    } catch (e) {
+      return { ruleSet: null, error: "not-json" };
+    }
+    var why = problem(parsed);
+    return why === null ? { ruleSet: parsed, error: null } : { ruleSet: null, error: why };
+  }
+
+  function version(rs) {
+    return rs && rs.version !== undefined ? String(rs.version) : "0";
+  }
+
+  // Detector id → detector, for category and severity of findings.
+  function detectorIndex(rs) {
+    var index = {};
+    var list = (rs && rs.detectors) || [];
+    for (var i = 0; i < list.length; i++) index[list[i].id] = list[i];
+    return index;
+  }
+
+  return {
+    parse: parse,
+    problem: problem,
+    settingsOf: settingsOf,
+    version: version,
+    detectorIndex: detectorIndex,
+    DEFAULT_SETTINGS: DEFAULT_SETTINGS
+  };
+})();

@@ -1,0 +1,65 @@
+// The seam to the ES5 detection engine (apigee-sharedflow/src/detect/, owned by the detection
+// engine): `PalisadeDetect.scanMessage(ruleSet, message, limits) → findings`, concatenated before
+// this file in palisade-lib.js. Findings come back as the shared vectors describe them
+// ({ type, field: "body"|"query"|"header:<name>", start, end, path?, confidence, masked? }) and
+// are normalised here into what policies and events need.
+var Palisade = Palisade || {};
+
+Palisade.scanner = (function () {
+  "use strict";
+
+  function engine() {
+    /* global PalisadeDetect */
+    if (typeof PalisadeDetect === "undefined" || !PalisadeDetect || typeof PalisadeDetect.scanMessage !== "function") {
+      throw new Error("palisade: detection engine missing from the bundle");
+    }
+    return PalisadeDetect;
+  }
+
+  function fieldOf(field) {
+    var f = String(field || "body");
+    if (f.substring(0, 7) === "header:") return { kind: "FIELD_KIND_HEADER", name: f.substring(7) };
+    if (f === "query") return { kind: "FIELD_KIND_QUERY", name: "" };
+    if (f === "path") return { kind: "FIELD_KIND_PATH", name: "" };
+    if (f.substring(0, 7) === "cookie:") return { kind: "FIELD_KIND_COOKIE", name: f.substring(7) };
+    return { kind: "FIELD_KIND_BODY", name: "" };
+  }
+
+  // message: { kind, method, path, headers: { name: value }, query, body, contentType }
+  // Returns findings sorted by confidence (highest first), at most limits.maxFindings, each
+  // { type, category, severity, direction, field, fieldKind, name, jsonPath, start, end,
+  //   confidence, masked }.
+  function scan(ruleSet, message, limits, detectors, minConfidence) {
+    var raw = engine().scanMessage(ruleSet, message, limits) || [];
+    var direction = message.kind === "response" ? "DIRECTION_RESPONSE" : "DIRECTION_REQUEST";
+    var out = [];
+    for (var i = 0; i < raw.length; i++) {
+      var r = raw[i];
+      var confidence = parseInt(r.confidence === undefined ? 100 : r.confidence, 10) || 0;
+      if (confidence < minConfidence) continue;
+      var d = detectors[r.type] || {};
+      var field = fieldOf(r.field);
+      out.push({
+        type: String(r.type),
+        category: Palisade.enums.name("DataCategory", r.category !== undefined ? r.category : d.category),
+        severity: Palisade.enums.name("Severity", r.severity !== undefined ? r.severity : d.severity),
+        direction: direction,
+        field: String(r.field || "body"),
+        fieldKind: field.kind,
+        name: field.name,
+        jsonPath: r.path ? String(r.path) : "",
+        start: parseInt(r.start, 10) || 0,
+        end: parseInt(r.end, 10) || 0,
+        confidence: confidence,
+        masked: r.masked ? String(r.masked) : ""
+      });
+    }
+    out.sort(function (a, b) {
+      return b.confidence - a.confidence || a.start - b.start;
+    });
+    if (limits && limits.maxFindings && out.length > limits.maxFindings) out.length = limits.maxFindings;
+    return out;
+  }
+
+  return { scan: scan, fieldOf: fieldOf };
+})();

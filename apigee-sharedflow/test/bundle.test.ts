@@ -1,0 +1,171 @@
+// The bundle as Apigee imports it: zip layout, every file ES5, apigeelint clean, XML and JS
+// agreeing on policy names, resources and flow variables, deployment options applied.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import vm from 'node:vm';
+import { parse } from 'acorn';
+import { builtinRulesJs, bundleFiles, bundleZip, customizeXml, DEFAULT_CONTROL_PLANE_URL } from '../tools/bundle.ts';
+import { PATHS, ROOT } from './lib/bundle-fixture.ts';
+import { unzip } from './lib/unzip.ts';
+
+const { files } = bundleFiles(PATHS);
+
+function es5Errors(text: string): string | null {
+  try {
+    parse(text, { ecmaVersion: 5, sourceType: 'script' });
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+describe('bundle zip', () => {
+  it('holds every bundle file under sharedflowbundle/, byte for byte', () => {
+    const entries = unzip(bundleZip(PATHS).zip);
+    for (const [rel, text] of files) assert.equal(entries.get(`sharedflowbundle/${rel}`)?.toString('utf8'), text, rel);
+    const fileEntries = [...entries.keys()].filter((n) => !n.endsWith('/'));
+    assert.equal(fileEntries.length, files.size);
+    assert.ok(fileEntries.every((n) => n.startsWith('sharedflowbundle/')));
+  });
+
+  it('is reproducible: the same inputs give the same bytes', () => {
+    assert.deepEqual(bundleZip(PATHS).zip, bundleZip(PATHS).zip);
+  });
+});
+
+describe('ES5 only (Apigee runs Rhino 1.7.12 / 1.7.13)', () => {
+  const jsc = [...files].filter(([rel]) => rel.startsWith('resources/jsc/'));
+  it('the parse check refuses post-ES5 syntax (control)', () => {
+    for (const code of ['let a = 1;', 'const b = 2;', 'var f = () => 1;', 'var s = `x`;', 'class C {}']) {
+      assert.notEqual(es5Errors(code), null, code);
+    }
+  });
+  for (const [rel, text] of jsc) {
+    it(`${rel} parses as ECMAScript 5`, () => assert.equal(es5Errors(text), null));
+  }
+  it('uses no post-ES5 built-ins', () => {
+    const banned =
+      /\.(startsWith|endsWith|includes|padStart|padEnd|repeat|find|findIndex)\(|\b(Object\.(assign|entries|values)|Array\.from|Number\.isInteger|Promise|Symbol|Map|Set|WeakMap)\b/;
+    for (const [rel, text] of jsc) {
+      const own = text
+        .split('\n')
+        .filter((l) => !/^\s*\/\//.test(l))
+        .join('\n')
+        .replace(/Palisade\.text\.(startsWith|endsWith)/g, '');
+      assert.doesNotMatch(own, banned, rel);
+    }
+  });
+});
+
+describe('apigeelint', () => {
+  it('reports no errors on the bundle (profile apigeex), with ESLint ES5 actually run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-lint-'));
+    for (const [rel, text] of files) {
+      mkdirSync(dirname(join(dir, 'sharedflowbundle', rel)), { recursive: true });
+      writeFileSync(join(dir, 'sharedflowbundle', rel), text);
+    }
+    // PO025 lints JS resources with the nearest eslint.config.js: ES5, Apigee's globals.
+    writeFileSync(join(dir, 'eslint.config.js'), readFileSync(join(PATHS.flowDir, 'test', 'lint', 'bundle-eslint.config.js')));
+    writeFileSync(join(dir, '.jshintrc'), readFileSync(join(PATHS.flowDir, 'test', 'lint', 'bundle.jshintrc')));
+    const cli = join(ROOT, 'node_modules', 'apigeelint', 'cli.js');
+    const r = spawnSync(process.execPath, [cli, '-s', join(dir, 'sharedflowbundle'), '--profile', 'apigeex', '-f', 'json.js'], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const report = JSON.parse(r.stdout) as {
+      filePath: string;
+      errorCount: number;
+      messages: { ruleId: string; severity: number; message: string }[];
+    }[];
+    const errors = report.flatMap((f) => f.messages.filter((m) => m.severity === 2).map((m) => `${f.filePath}: ${m.ruleId} ${m.message}`));
+    assert.deepEqual(errors, []);
+    assert.equal(
+      report.reduce((n, f) => n + f.errorCount, 0),
+      0,
+    );
+    const ignored = report.flatMap((f) => f.messages.filter((m) => m.ruleId === 'PO025' && /ignored/.test(m.message)));
+    assert.deepEqual(ignored, [], 'ESLint must lint the resources, not ignore them');
+    assert.equal(r.status, 0);
+  });
+});
+
+describe('XML and JavaScript agree', () => {
+  const flow = files.get('sharedflows/default.xml') ?? '';
+  const policyNames = [...files.keys()].filter((r) => r.startsWith('policies/')).map((r) => r.slice(9, -4));
+  it('every step names a policy file and every policy is used', () => {
+    const steps = [...flow.matchAll(/<Name>([^<]+)<\/Name>/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(steps)].sort(), [...policyNames].sort());
+  });
+  it('every policy is named like its file', () => {
+    for (const name of policyNames) assert.match(files.get(`policies/${name}.xml`) ?? '', new RegExp(`^<\\w+ name="${name}"`));
+  });
+  it('every jsc:// reference exists', () => {
+    for (const [rel, text] of files) {
+      for (const m of text.matchAll(/jsc:\/\/([\w.-]+)/g)) assert.ok(files.has(`resources/jsc/${m[1]}`), `${rel} → ${m[1]}`);
+    }
+  });
+  it('every palisade.* flow variable in the XML is in the catalogue (src/apigee/variables.js)', () => {
+    const sandbox: { Palisade?: { vars: Record<string, string> } } = {};
+    vm.createContext(sandbox);
+    vm.runInContext(readFileSync(join(PATHS.srcDir, 'apigee', 'variables.js'), 'utf8'), sandbox);
+    const known = new Set(Object.values(sandbox.Palisade?.vars ?? {}));
+    for (const [rel, text] of files) {
+      if (!rel.endsWith('.xml')) continue;
+      for (const m of text.matchAll(/(?:private\.)?palisade\.[a-z.]+[a-z]|palisadeRulesResponse/g)) {
+        assert.ok(known.has(m[0]) || m[0] === 'palisade.rules.freshmarker', `${rel}: ${m[0]} is not declared in variables.js`);
+      }
+    }
+  });
+});
+
+describe('deployment options', () => {
+  const sc = files.get('policies/SC-FetchRules.xml') ?? '';
+  const js = files.get('policies/JS-InspectRequest.xml') ?? '';
+  it('points the ServiceCallout and the reports at the control plane', () => {
+    const o = { controlPlaneUrl: 'https://cp.acme.internal:8443/' };
+    assert.match(customizeXml(sc, o), /<URL>https:\/\/cp\.acme\.internal:8443\/v1\/rules<\/URL>/);
+    assert.match(customizeXml(js, o), /"reportUrl">https:\/\/cp\.acme\.internal:8443\/v1\/reports</);
+    assert.ok(!customizeXml(js, o).includes(DEFAULT_CONTROL_PLANE_URL));
+  });
+  it('fail-closed makes the inspection policy stop the flow when it dies', () => {
+    assert.match(js, /continueOnError="true"/);
+    const closed = customizeXml(js, { failureMode: 'closed' });
+    assert.match(closed, /^<Javascript name="JS-InspectRequest"[^>]*continueOnError="false"/m);
+    assert.match(closed, /"failureMode">closed</);
+    assert.match(customizeXml(files.get('policies/JS-AcceptRules.xml') ?? '', { failureMode: 'closed' }), /continueOnError="true"/);
+  });
+  it('sets the gateway id, time limit and budget, and Edge cache syntax', () => {
+    const c = customizeXml(js, { gatewayId: 'edge-eu-1', timeLimitMs: 400 });
+    assert.match(c, /timeLimit="400"/);
+    assert.match(c, /"timeBudgetMs">300</);
+    assert.match(c, /"gatewayId">edge-eu-1</);
+    const pc = files.get('policies/PC-RulesFresh.xml') ?? '';
+    assert.match(customizeXml(pc, { flavor: 'edge' }), /<TimeoutInSec ref="palisade\.rules\.fresh\.ttl">60<\/TimeoutInSec>/);
+  });
+  it('refuses bad options, naming the option', () => {
+    assert.throws(() => bundleZip(PATHS, { controlPlaneUrl: 'ftp://x' }), /controlPlaneUrl/);
+    assert.throws(() => bundleZip(PATHS, { gatewayId: 'a b' }), /gatewayId/);
+    assert.throws(() => bundleZip(PATHS, { timeLimitMs: 0 }), /timeLimitMs/);
+  });
+});
+
+describe('embedded built-in rules', () => {
+  it('round-trips through chunked ES5 string literals, U+2028 included', () => {
+    const rules = { version: '0', detectors: [{ id: 'x', name: 'a\u2028b' }], big: 'y'.repeat(40000) };
+    const js = builtinRulesJs(JSON.stringify(rules));
+    assert.equal(es5Errors(js), null);
+    const sandbox: { PalisadeBuiltinRules?: () => unknown } = {};
+    vm.createContext(sandbox);
+    vm.runInContext(js, sandbox);
+    assert.deepEqual(JSON.parse(JSON.stringify(sandbox.PalisadeBuiltinRules?.())), rules);
+    assert.ok((js.match(/^\s{4}"/gm) ?? []).length >= 3, 'split into chunks');
+  });
+  it('refuses to embed JSON that would not parse at run time', () => {
+    assert.throws(() => builtinRulesJs('{"version":'));
+  });
+});

@@ -1,0 +1,70 @@
+// Rhino side of the test runner (apigee-sharedflow/test/lib/policy-runner.ts). Reads one job per
+// line on stdin — { id, files: [paths], state } — runs the files in a fresh scope made with
+// initSafeStandardObjects (no java/Packages, as Apigee's class shutter), with the Apigee object
+// model installed, and prints one result line: { id, state, error, elapsedMs }. Scripts are
+// compiled once and reused, as Apigee compiles a policy's resources once per deployment.
+// Needs apigee-object-model.js loaded first (rhino -f apigee-object-model.js -f this file).
+/* global java, Packages, ApigeeObjectModel */
+(function () {
+  'use strict';
+  var Ctx = Packages.org.mozilla.javascript.Context;
+  var ScriptableObject = Packages.org.mozilla.javascript.ScriptableObject;
+  var cx = Ctx.getCurrentContext();
+  // A compiled script is itself a Scriptable function in Rhino, so `script.exec(...)` is not
+  // reachable as a property from JavaScript: call Script.exec through reflection.
+  var execMethod = java.lang.Class.forName('org.mozilla.javascript.Script').getMethod('exec', [
+    Ctx,
+    java.lang.Class.forName('org.mozilla.javascript.Scriptable'),
+  ]);
+  var compiled = {};
+  var input = new java.io.BufferedReader(new java.io.InputStreamReader(java.lang.System['in'], 'UTF-8'));
+  var output = new java.io.PrintStream(java.lang.System.out, true, 'UTF-8');
+
+  function script(path) {
+    if (!compiled[path]) {
+      var text = String(new java.lang.String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get(path)), 'UTF-8'));
+      compiled[path] = cx.compileString(text, path, 1, null);
+    }
+    return compiled[path];
+  }
+
+  function javaString(s) {
+    return new java.lang.String(s);
+  }
+
+  function run(job) {
+    var state = job.state;
+    state.sent = state.sent || [];
+    state.printed = state.printed || [];
+    var scope = cx.initSafeStandardObjects();
+    var model = ApigeeObjectModel.create(state, javaString);
+    var names = ['context', 'request', 'response', 'httpClient', 'Request', 'properties', 'print'];
+    for (var i = 0; i < names.length; i++) {
+      if (model[names[i]] !== undefined) ScriptableObject.putProperty(scope, names[i], model[names[i]]);
+    }
+    var error = null;
+    var started = java.lang.System.nanoTime();
+    try {
+      for (var f = 0; f < job.files.length; f++) execMethod.invoke(script(job.files[f]), [cx, scope]);
+    } catch (e) {
+      // Errors thrown by the policy arrive wrapped in InvocationTargetException.
+      var cause = e && e.javaException && e.javaException.getCause ? e.javaException.getCause() : null;
+      error = cause ? String(cause.getMessage()) : String(e && e.message ? e.message : e);
+    }
+    var elapsedMs = (java.lang.System.nanoTime() - started) / 1e6;
+    return { id: job.id, state: state, error: error, elapsedMs: elapsedMs };
+  }
+
+  var line;
+  while ((line = input.readLine()) !== null) {
+    var text = String(line);
+    if (text.length === 0) continue;
+    var result;
+    try {
+      result = run(JSON.parse(text));
+    } catch (e) {
+      result = { id: null, error: 'driver: ' + String(e), state: null, elapsedMs: 0 };
+    }
+    output.println(JSON.stringify(result));
+  }
+})();
