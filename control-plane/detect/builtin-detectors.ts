@@ -487,7 +487,7 @@ export const BUILTIN_DETECTORS: readonly DetectorSourceInput[] = Object.freeze([
     category: 'DATA_CATEGORY_PII',
     severity: 'SEVERITY_LOW',
     validator: 'VALIDATOR_IPV4',
-    mask: 'MASK_STYLE_KEEP_ENDS',
+    mask: 'MASK_STYLE_KEEP_PREFIX',
     baseConfidence: 75,
     minConfidence: 50,
     boundary: 'alnum',

@@ -1,0 +1,92 @@
+/* global PalisadeDetect */
+// Context scoring (docs/detectors.md §6): the key a value sits under, split into tokens, against
+// the detector's key list; keywords in the raw bytes just before the match.
+PalisadeDetect.context = (function () {
+  "use strict";
+
+  function isLower(c) {
+    return c >= 97 && c <= 122;
+  }
+  function isUpper(c) {
+    return c >= 65 && c <= 90;
+  }
+  function isDigit(c) {
+    return c >= 48 && c <= 57;
+  }
+
+  // Key bytes -> lower-case tokens: split at every non-alphanumeric byte and before an upper-case
+  // letter that follows a lower-case letter or a digit (`billingCardNumber` -> billing card number).
+  function tokens(b) {
+    var out = [];
+    var cur = "";
+    var prev = 0;
+    for (var i = 0; i < b.length; i++) {
+      var c = b[i];
+      var alnum = isLower(c) || isUpper(c) || isDigit(c);
+      if (!alnum) {
+        if (cur) out.push(cur);
+        cur = "";
+      } else {
+        if (isUpper(c) && cur && (isLower(prev) || isDigit(prev))) {
+          out.push(cur);
+          cur = "";
+        }
+        cur += String.fromCharCode(isUpper(c) ? c + 32 : c);
+      }
+      prev = c;
+    }
+    if (cur) out.push(cur);
+    return out;
+  }
+
+  function stringBytes(s) {
+    var b = [];
+    for (var i = 0; i < s.length; i++) b.push(s.charCodeAt(i) & 0xff);
+    return b;
+  }
+
+  // Rule keys (stored lower case) -> token lists; rules without tokens never match.
+  function ruleTokens(list) {
+    var out = [];
+    for (var i = 0; i < list.length; i++) {
+      var t = tokens(stringBytes(list[i]));
+      if (t.length) out.push(t);
+    }
+    return out;
+  }
+
+  // True when one rule's token sequence occurs contiguously in keyTokens.
+  function keyMatches(keyTokens, rules) {
+    for (var r = 0; r < rules.length; r++) {
+      var rule = rules[r];
+      for (var s = 0; s + rule.length <= keyTokens.length; s++) {
+        var ok = true;
+        for (var j = 0; ok && j < rule.length; j++) if (keyTokens[s + j] !== rule[j]) ok = false;
+        if (ok) return true;
+      }
+    }
+    return false;
+  }
+
+  // True when one keyword (lower-case ASCII) occurs in raw[from, to), compared case-insensitively.
+  function keywordIn(raw, from, to, words) {
+    for (var w = 0; w < words.length; w++) {
+      var word = words[w];
+      var len = word.length;
+      if (len === 0) continue;
+      for (var p = from; p + len <= to; p++) {
+        var j = 0;
+        while (j < len) {
+          var c = raw[p + j];
+          if (isUpper(c)) c += 32;
+          if (c !== word.charCodeAt(j)) break;
+          j++;
+        }
+        if (j === len) return true;
+      }
+    }
+    return false;
+  }
+
+  return { tokens: tokens, ruleTokens: ruleTokens, keyMatches: keyMatches, keywordIn: keywordIn };
+})();

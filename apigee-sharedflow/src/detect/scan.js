@@ -1,0 +1,216 @@
+/* global PalisadeDetect */
+// The scanner (docs/detectors.md §4-9): segments -> SEARCH automata -> candidates -> REVERSE
+// start -> boundaries -> validator -> context -> overlaps -> findings.
+PalisadeDetect.scanMessage = (function () {
+  "use strict";
+  var B = PalisadeDetect.bytes;
+  var C = PalisadeDetect.context;
+  var V = PalisadeDetect.validators;
+  var M = PalisadeDetect.mask;
+  var S = PalisadeDetect.segments;
+  var T = PalisadeDetect.tables;
+
+  var DEFAULT_MAX_BODY = 1048576;
+  var DEFAULT_MAX_FINDINGS = 100;
+
+  function inBoundary(bitmap, b) {
+    return bitmap !== null && (bitmap[b >> 3] & (1 << (b & 7))) !== 0;
+  }
+
+  // Context of a candidate whose raw start is `rawStart`: { hit, negative }.
+  function contextOf(det, raw, rawStart, keyTokens) {
+    var from = rawStart - det.distance;
+    if (from < 0) from = 0;
+    var hit = C.keyMatches(keyTokens, det.keys) || (det.distance > 0 && C.keywordIn(raw, from, rawStart, det.positive));
+    var negative = C.keyMatches(keyTokens, det.negativeKeys) || (det.distance > 0 && C.keywordIn(raw, from, rawStart, det.negative));
+    return { hit: hit, negative: negative };
+  }
+
+  // Runs every SEARCH automaton over one segment and appends the segment's kept findings.
+  function scanSegment(p, raw, s, minConfidence, out) {
+    var d = s.d;
+    var n = d.length;
+    var keyTokens = C.tokens(s.key);
+    var kept = {};
+    for (var a = 0; a < p.search.length; a++) {
+      var A = p.automata[p.search[a]];
+      var cls = A.cls;
+      var next = A.next;
+      var k = A.k;
+      var offsets = A.offsets;
+      var state = A.start;
+      for (var i = 0; i < n; i++) {
+        state = next[state * k + cls[d[i]]];
+        var lo = offsets[state];
+        var hi = offsets[state + 1];
+        for (var x = lo; x < hi; x++) candidate(p.detectors[A.dets[x]], i + 1);
+      }
+    }
+    for (var id in kept)
+      if (Object.prototype.hasOwnProperty.call(kept, id)) for (var q = 0; q < kept[id].length; q++) out.push(kept[id][q]);
+
+    function candidate(det, e) {
+      // 1. require context (pre-filter on the raw start of the last byte).
+      if (det.requireContext && !contextOf(det, raw, s.rs[e - 1], keyTokens).hit) return;
+      // 2. start: the smallest accepting p within max_length whose left boundary holds.
+      var R = det.reverse;
+      var lo = e - det.maxLength;
+      if (lo < 0) lo = 0;
+      var st = R.start;
+      var start = -1;
+      for (var p2 = e - 1; p2 >= lo; p2--) {
+        st = R.next[st * R.k + R.cls[d[p2]]];
+        if (st === 0) break;
+        if (R.offsets[st + 1] > R.offsets[st] && (p2 === 0 || !inBoundary(det.boundary, d[p2 - 1]))) start = p2;
+      }
+      if (start < 0) return;
+      // 3. right boundary.
+      if (e < n && inBoundary(det.boundary, d[e])) return;
+      // 4. validator on the decoded bytes.
+      if (!V.validate(det.validator, d, start, e)) return;
+      // 5. context with the real start, confidence.
+      var rawStart = s.rs[start];
+      var ctx = contextOf(det, raw, rawStart, keyTokens);
+      if (det.requireContext && !ctx.hit) return;
+      var confidence = det.base + (ctx.hit ? det.boost : 0) - (ctx.negative ? det.penalty : 0);
+      if (confidence > 100) confidence = 100;
+      if (confidence < 0) confidence = 0;
+      if (confidence < Math.max(det.min, minConfidence)) return;
+      // 6. same-detector overlap: the longer match wins, ties keep the earlier one.
+      var list = kept[det.index] || (kept[det.index] = []);
+      while (list.length) {
+        var L = list[list.length - 1];
+        if (L.dEnd <= start) break;
+        if (e - start > L.dEnd - L.dStart) list.pop();
+        else return;
+      }
+      list.push({
+        det: det,
+        dStart: start,
+        dEnd: e,
+        start: rawStart,
+        end: s.re[e - 1],
+        path: s.path,
+        confidence: confidence,
+        masked: M.preview(det.mask, d, start, e)
+      });
+    }
+  }
+
+  // §7: overlaps between different detectors of one field, then field order.
+  function resolve(list) {
+    var order = list.slice();
+    order.sort(function (x, y) {
+      return y.confidence - x.confidence || y.end - y.start - (x.end - x.start) || x.det.index - y.det.index || x.start - y.start;
+    });
+    var keep = [];
+    for (var i = 0; i < order.length; i++) {
+      var f = order[i];
+      var clash = false;
+      for (var j = 0; j < keep.length && !clash; j++) if (f.start < keep[j].end && keep[j].start < f.end) clash = true;
+      if (!clash) keep.push(f);
+    }
+    keep.sort(function (x, y) {
+      return x.start - y.start || x.end - y.end || x.det.index - y.det.index;
+    });
+    return keep;
+  }
+
+  function scanField(p, field, raw, walk, minConfidence, out) {
+    var found = [];
+    walk(function (s) {
+      scanSegment(p, raw, s, minConfidence, found);
+    });
+    var kept = resolve(found);
+    for (var i = 0; i < kept.length; i++) {
+      var f = kept[i];
+      var finding = {
+        type: f.det.id,
+        field: field,
+        start: f.start,
+        end: f.end,
+        confidence: f.confidence,
+        masked: f.masked,
+        severity: f.det.severity,
+        category: f.det.category
+      };
+      if (f.path !== null && f.path !== undefined) finding.path = f.path;
+      out.push(finding);
+    }
+  }
+
+  function toBytes(v) {
+    if (v === undefined || v === null) return [];
+    if (typeof v === "string") return B.utf8Encode(v);
+    if (typeof v.length === "number" && typeof v !== "string") {
+      var out = [];
+      for (var i = 0; i < v.length; i++) out.push(v[i] & 0xff);
+      return out;
+    }
+    return B.utf8Encode(String(v));
+  }
+
+  function positive(v) {
+    var n = typeof v === "string" ? parseInt(v, 10) : v;
+    return typeof n === "number" && n > 0 ? n : 0;
+  }
+
+  // scanMessage(ruleSet, message, limits) -> findings.
+  // message: { headers: {name: value|[values]}, query: "raw query", body: "text" | bodyBytes: [..],
+  //            contentType }. limits: { maxBodyBytes, maxFindings, minConfidence } (optional;
+  // zero or absent falls back to the RuleSet settings, then to the documented defaults).
+  return function scanMessage(ruleSet, message, limits) {
+    var p = T.prepared(ruleSet);
+    var lim = limits || {};
+    var msg = message || {};
+    var maxBody = positive(lim.maxBodyBytes) || p.settings.maxBodyBytes || DEFAULT_MAX_BODY;
+    var maxFindings = positive(lim.maxFindings) || p.settings.maxFindings || DEFAULT_MAX_FINDINGS;
+    var minConfidence = Math.max(positive(lim.minConfidence), p.settings.minConfidence);
+    var out = [];
+    var headers = msg.headers || {};
+    for (var name in headers) {
+      if (!Object.prototype.hasOwnProperty.call(headers, name)) continue;
+      var value = headers[name];
+      if (value !== null && typeof value === "object" && typeof value.join === "function") value = value.join(", ");
+      var lname = String(name).toLowerCase();
+      var hraw = toBytes(value === undefined || value === null ? "" : String(value));
+      var nameBytes = B.utf8Encode(lname);
+      scanField(
+        p,
+        "header:" + lname,
+        hraw,
+        (function (r, nb) {
+          return function (emit) {
+            S.walkHeader(r, nb, emit);
+          };
+        })(hraw, nameBytes),
+        minConfidence,
+        out
+      );
+    }
+    var qraw = toBytes(msg.query);
+    scanField(
+      p,
+      "query",
+      qraw,
+      function (emit) {
+        S.walkForm(qraw, qraw.length, emit);
+      },
+      minConfidence,
+      out
+    );
+    var braw = msg.bodyBytes !== undefined && msg.bodyBytes !== null ? toBytes(msg.bodyBytes) : toBytes(msg.body);
+    if (braw.length > maxBody) braw = braw.slice(0, maxBody);
+    scanField(
+      p,
+      "body",
+      braw,
+      function (emit) {
+        S.walkBody(braw, braw.length, msg.contentType, emit);
+      },
+      minConfidence,
+      out
+    );
+    return out.length > maxFindings ? out.slice(0, maxFindings) : out;
+  };
+})();

@@ -1,0 +1,166 @@
+/* global PalisadeDetect */
+// Turns a RuleSet (canonical proto JSON, or the proto-loader object form) into the plain arrays
+// the scanner runs, checking every table invariant of docs/detectors.md §1 first: a malformed
+// RuleSet is refused whole (the caller keeps the previous one).
+PalisadeDetect.tables = (function () {
+  "use strict";
+  var B = PalisadeDetect.bytes;
+
+  function fail(what) {
+    throw new Error("palisade-detect: malformed rule set: " + what);
+  }
+
+  function bytesOf(v, what) {
+    if (v === undefined || v === null || v === "") return [];
+    if (typeof v === "string") {
+      var out = B.base64ToBytes(v);
+      if (out === null) fail(what + " is not base64");
+      return out;
+    }
+    if (typeof v.length === "number") {
+      var copy = [];
+      for (var i = 0; i < v.length; i++) copy.push(v[i] & 0xff);
+      return copy;
+    }
+    fail(what + " is not bytes");
+    return [];
+  }
+
+  function uint(v, what) {
+    if (v === undefined || v === null) return 0;
+    var n = typeof v === "string" ? parseInt(v, 10) : v;
+    if (typeof n !== "number" || n !== n || n < 0 || Math.floor(n) !== n) fail(what + " is not an unsigned integer");
+    return n;
+  }
+
+  function uintList(v, what) {
+    var out = [];
+    if (v === undefined || v === null) return out;
+    if (typeof v.length !== "number") fail(what + " is not a list");
+    for (var i = 0; i < v.length; i++) out.push(uint(v[i], what));
+    return out;
+  }
+
+  var KINDS = { AUTOMATON_KIND_SEARCH: 1, AUTOMATON_KIND_REVERSE: 2 };
+
+  function enumValue(v, names) {
+    if (typeof v === "number") return v;
+    if (typeof v === "string" && Object.prototype.hasOwnProperty.call(names, v)) return names[v];
+    return 0;
+  }
+
+  function prepareAutomaton(a, i, detectorCount) {
+    var what = "automata[" + i + "]";
+    if (!a || typeof a !== "object") fail(what + " is not an object");
+    var cls = bytesOf(a.byteClasses, what + ".byteClasses");
+    var k = uint(a.classCount, what + ".classCount");
+    var n = uint(a.stateCount, what + ".stateCount");
+    var start = uint(a.startState, what + ".startState");
+    var width = uint(a.entryBytes, what + ".entryBytes");
+    var raw = bytesOf(a.transitions, what + ".transitions");
+    var offsets = uintList(a.acceptOffsets, what + ".acceptOffsets");
+    var dets = uintList(a.acceptDetectors, what + ".acceptDetectors");
+    var kind = enumValue(a.kind, KINDS);
+    if (cls.length !== 256) fail(what + ".byteClasses must hold 256 bytes");
+    if (k < 1 || k > 256) fail(what + ".classCount out of range");
+    if (n < 1) fail(what + ".stateCount must be positive");
+    if (width !== 2 && width !== 4) fail(what + ".entryBytes must be 2 or 4");
+    if (start >= n) fail(what + ".startState out of range");
+    if (raw.length !== n * k * width) fail(what + ".transitions has the wrong length");
+    if (offsets.length !== n + 1 || offsets[0] !== 0 || offsets[n] !== dets.length) fail(what + ".acceptOffsets is inconsistent");
+    if (kind !== 1 && kind !== 2) fail(what + ".kind is unknown");
+    var b;
+    for (b = 0; b < 256; b++) if (cls[b] >= k) fail(what + ".byteClasses refers to a missing class");
+    for (b = 0; b < n; b++) if (offsets[b + 1] < offsets[b]) fail(what + ".acceptOffsets decreases");
+    for (b = 0; b < dets.length; b++) if (dets[b] >= detectorCount) fail(what + ".acceptDetectors out of range");
+    var next = new Array(n * k);
+    for (var e = 0, at = 0; e < n * k; e++, at += width) {
+      var v = width === 2 ? raw[at] | (raw[at + 1] << 8) : (raw[at] | (raw[at + 1] << 8) | (raw[at + 2] << 16)) + raw[at + 3] * 16777216;
+      if (v >= n) fail(what + ".transitions leads to a missing state");
+      next[e] = v;
+    }
+    return { kind: kind, cls: cls, k: k, n: n, start: start, next: next, offsets: offsets, dets: dets };
+  }
+
+  function lowerList(v) {
+    var out = [];
+    if (!v || typeof v.length !== "number") return out;
+    for (var i = 0; i < v.length; i++) out.push(String(v[i]).toLowerCase());
+    return out;
+  }
+
+  function prepareDetector(d, i, automata) {
+    var what = "detectors[" + i + "]";
+    if (!d || typeof d !== "object" || typeof d.id !== "string") fail(what + " has no id");
+    var search = uint(d.searchAutomaton, what + ".searchAutomaton");
+    var reverse = uint(d.reverseAutomaton, what + ".reverseAutomaton");
+    if (search >= automata.length || automata[search].kind !== 1) fail(what + ".searchAutomaton is not a SEARCH automaton");
+    if (reverse >= automata.length || automata[reverse].kind !== 2) fail(what + ".reverseAutomaton is not a REVERSE automaton");
+    var boundary = bytesOf(d.boundary, what + ".boundary");
+    if (boundary.length !== 0 && boundary.length !== 32) fail(what + ".boundary must be empty or 32 bytes");
+    var c = d.context || {};
+    var maxLength = uint(d.maxLength, what + ".maxLength");
+    return {
+      index: i,
+      id: d.id,
+      category: d.category === undefined ? "DATA_CATEGORY_UNSPECIFIED" : d.category,
+      severity: d.severity === undefined ? "SEVERITY_UNSPECIFIED" : d.severity,
+      validator: d.validator === undefined ? "VALIDATOR_UNSPECIFIED" : d.validator,
+      search: search,
+      reverse: automata[reverse],
+      keys: PalisadeDetect.context.ruleTokens(lowerList(c.keys)),
+      positive: lowerList(c.positiveKeywords),
+      negative: lowerList(c.negativeKeywords),
+      negativeKeys: PalisadeDetect.context.ruleTokens(lowerList(c.negativeKeywords)),
+      distance: uint(c.distance, what + ".context.distance"),
+      boost: uint(c.boost, what + ".context.boost"),
+      penalty: uint(c.penalty, what + ".context.penalty"),
+      requireContext: c.requireContext === true,
+      base: uint(d.baseConfidence, what + ".baseConfidence"),
+      min: uint(d.minConfidence, what + ".minConfidence"),
+      mask: d.mask === undefined ? "MASK_STYLE_UNSPECIFIED" : d.mask,
+      maxLength: maxLength === 0 ? 256 : maxLength,
+      boundary: boundary.length === 32 ? boundary : null
+    };
+  }
+
+  // RuleSet -> { automata, search: [automaton index...], detectors, settings }.
+  function prepare(rs) {
+    if (!rs || typeof rs !== "object") fail("not an object");
+    var rawAutomata = rs.automata || [];
+    var rawDetectors = rs.detectors || [];
+    if (typeof rawAutomata.length !== "number" || typeof rawDetectors.length !== "number") fail("automata/detectors are not lists");
+    var automata = [];
+    var i;
+    for (i = 0; i < rawAutomata.length; i++) automata.push(prepareAutomaton(rawAutomata[i], i, rawDetectors.length));
+    var detectors = [];
+    for (i = 0; i < rawDetectors.length; i++) detectors.push(prepareDetector(rawDetectors[i], i, automata));
+    var search = [];
+    for (i = 0; i < automata.length; i++) if (automata[i].kind === 1) search.push(i);
+    var s = rs.settings || {};
+    return {
+      automata: automata,
+      search: search,
+      detectors: detectors,
+      settings: {
+        maxBodyBytes: uint(s.maxBodyBytes, "settings.maxBodyBytes"),
+        minConfidence: uint(s.minConfidence, "settings.minConfidence"),
+        maxFindings: uint(s.maxFindingsPerEvent, "settings.maxFindingsPerEvent")
+      }
+    };
+  }
+
+  var lastRuleSet = null;
+  var lastPrepared = null;
+
+  // The prepared form of `rs`, cached for the last rule set object seen.
+  function prepared(rs) {
+    if (rs === lastRuleSet && lastPrepared) return lastPrepared;
+    var p = prepare(rs);
+    lastRuleSet = rs;
+    lastPrepared = p;
+    return p;
+  }
+
+  return { prepare: prepare, prepared: prepared };
+})();
