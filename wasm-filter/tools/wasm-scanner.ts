@@ -147,10 +147,10 @@ export class WasmScanner {
     x.palisade_scan_begin(options.maxBodyBytes ?? 0, options.minConfidence ?? 0, options.maxFindings ?? 0);
     let contentType = message.contentType ?? '';
     for (const [name, raw] of Object.entries(message.headers ?? {})) {
-      for (const value of Array.isArray(raw) ? raw : [raw]) {
-        if (!message.contentType && name.toLowerCase() === 'content-type') contentType = value;
-        this.withBytes(name, (np, nn) => this.withBytes(value, (vp, vn) => x.palisade_scan_header(np, nn, vp, vn)));
-      }
+      // A header given as a list is one field, its values joined with ", " (docs/detectors.md §9).
+      const value = Array.isArray(raw) ? raw.join(', ') : raw;
+      if (!message.contentType && name.toLowerCase() === 'content-type') contentType = value;
+      this.withBytes(name, (np, nn) => this.withBytes(value, (vp, vn) => x.palisade_scan_header(np, nn, vp, vn)));
     }
     if (message.query) this.withBytes(message.query, (p, n) => x.palisade_scan_query(p, n));
     if (message.body) {
