@@ -147,6 +147,15 @@ export class HttpStream extends EventEmitter implements ContextHost {
     return this.finished;
   }
 
+  /**
+   * True while request data is held under flow control (headers StopAll, or a watermark stop):
+   * a proxy should stop reading from the client until the stream moves again, as Envoy's
+   * watermarks do. Buffering stops (StopIterationAndBuffer) keep reading so the limit can apply.
+   */
+  get requestWatermarked(): boolean {
+    return this.req.stoppedAll || (this.req.dataHeld && !this.req.enforceLimit);
+  }
+
   /** The request headers map (what the filter left in it). */
   get requestHeaderMap(): HeaderMap | undefined {
     return this.req.headers;
