@@ -28,6 +28,8 @@ export interface Violation {
   /** The runtime endpoint's template. */
   endpointPath: string;
   detail: string;
+  /** What the violation is about (`query:debug`, `500`, `response 200 $.id type:string`): stable across runs. */
+  subject: string;
   count: number;
   firstSeen: number;
   lastSeen: number;
@@ -74,28 +76,35 @@ export function checkConformance(
       lastSeen: e.lastSeen,
       ...(e.example ? { example: e.example } : {}),
     };
-    const add = (kind: ViolationKind, path: string, detail: string, count: number, spec?: string): void => {
-      violations.push({ kind, path, detail, count, ...base, ...(spec ? { spec } : {}) });
+    const add = (kind: ViolationKind, path: string, detail: string, count: number, spec: string | undefined, subject: string): void => {
+      violations.push({ kind, path, detail, count, subject, ...base, ...(spec ? { spec } : {}) });
     };
     const m = matchPath(specs, e.host, e.path);
     if (!m) {
-      if (specs.length) add('undocumented-path', e.path, `${e.method} ${e.path} is in no uploaded spec`, e.count);
-      add('shadow', e.path, `called ${e.count} times, documented in no uploaded spec`, e.count);
+      if (specs.length) add('undocumented-path', e.path, `${e.method} ${e.path} is in no uploaded spec`, e.count, undefined, 'path');
+      add('shadow', e.path, `called ${e.count} times, documented in no uploaded spec`, e.count, undefined, 'shadow');
       const newer = supersededBy(e.path, latest);
-      if (newer !== null) add('zombie', e.path, `superseded by v${newer} yet called ${e.count} times`, e.count);
+      if (newer !== null) add('zombie', e.path, `superseded by v${newer} yet called ${e.count} times`, e.count, undefined, 'superseded');
       continue;
     }
     const op = m.operations.find((o) => o.method === e.method.toUpperCase());
     if (!op) {
       const allowed = [...new Set(m.operations.map((o) => o.method))].sort().join(', ');
-      add('undocumented-method', m.path, `${e.method} is not documented on ${m.path} (the spec allows ${allowed})`, e.count, m.spec.name);
+      add(
+        'undocumented-method',
+        m.path,
+        `${e.method} is not documented on ${m.path} (the spec allows ${allowed})`,
+        e.count,
+        m.spec.name,
+        'method',
+      );
       continue;
     }
     called.add(op);
     documented.set(endpointKey(e), { spec: m.spec, operation: op });
     const spec = m.spec.name;
     for (const [code, n] of Object.entries(e.statusCounts)) {
-      if (n > 0 && !statusDocumented(op, code)) add('undocumented-status', m.path, `status ${code} is not documented`, n, spec);
+      if (n > 0 && !statusDocumented(op, code)) add('undocumented-status', m.path, `status ${code} is not documented`, n, spec, code);
     }
     const specParams = new Map(op.params.map((p) => [`${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`, p]));
     for (const p of e.params) {
@@ -103,7 +112,7 @@ export function checkConformance(
       if (p.in === 'header' && isInfrastructureHeader(p.name)) continue;
       if (p.in === 'query' && isCredentialQueryParam(p.name)) continue;
       if (!specParams.has(`${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`)) {
-        add('undocumented-param', m.path, `${p.in} parameter "${p.name}" is not documented`, p.seen, spec);
+        add('undocumented-param', m.path, `${p.in} parameter "${p.name}" is not documented`, p.seen, spec, `${p.in}:${p.name}`);
       }
     }
     for (const sp of op.params) {
@@ -111,17 +120,25 @@ export function checkConformance(
       const seen =
         e.params.find((p) => p.in === sp.in && (sp.in === 'header' ? p.name.toLowerCase() === sp.name.toLowerCase() : p.name === sp.name))
           ?.seen ?? 0;
-      if (seen < e.count) add('missing-required-param', m.path, `required ${sp.in} parameter "${sp.name}" missing`, e.count - seen, spec);
+      if (seen < e.count)
+        add(
+          'missing-required-param',
+          m.path,
+          `required ${sp.in} parameter "${sp.name}" missing`,
+          e.count - seen,
+          spec,
+          `${sp.in}:${sp.name}`,
+        );
     }
     if (op.requestBody) {
       for (const i of checkBodies(e.requestBodies, op.requestBody.content, m.spec.legacyNullable))
-        add('type-mismatch', m.path, `request ${i.detail}`, i.count, spec);
+        add('type-mismatch', m.path, `request ${i.detail}`, i.count, spec, `request ${i.path} ${i.what}`);
     }
     for (const [code, bodies] of Object.entries(e.responses)) {
       const content = responseContent(op, code);
       if (!content) continue;
       for (const i of checkBodies(bodies, content, m.spec.legacyNullable))
-        add('type-mismatch', m.path, `response ${code} ${i.detail}`, i.count, spec);
+        add('type-mismatch', m.path, `response ${code} ${i.detail}`, i.count, spec, `response ${code} ${i.path} ${i.what}`);
     }
     if (op.security) {
       const declared = op.security.schemes.length ? op.security.schemes.join('|') : 'none';
@@ -134,14 +151,15 @@ export function checkConformance(
             `${a.count} calls used ${a.scheme}; the spec declares ${declared}${op.security.anonymous ? ' or none' : ''}`,
             a.count,
             spec,
+            `auth:${a.scheme}`,
           );
         }
       }
     }
-    if (op.deprecated) add('zombie', m.path, `deprecated in ${spec} yet called ${e.count} times`, e.count, spec);
+    if (op.deprecated) add('zombie', m.path, `deprecated in ${spec} yet called ${e.count} times`, e.count, spec, 'deprecated');
     else {
       const newer = supersededBy(e.path, latest);
-      if (newer !== null) add('zombie', m.path, `superseded by v${newer} yet called ${e.count} times`, e.count, spec);
+      if (newer !== null) add('zombie', m.path, `superseded by v${newer} yet called ${e.count} times`, e.count, spec, 'superseded');
     }
   }
   const uncalled: ConformanceReport['uncalled'] = [];

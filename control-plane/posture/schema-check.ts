@@ -8,6 +8,8 @@ import { splitFieldPath } from './schema-infer.ts';
 
 export interface TypeIssue {
   path: string;
+  /** `type:<observed>` or `format`. */
+  what: string;
   detail: string;
   count: number;
 }
@@ -89,7 +91,7 @@ function checkField(f: FieldStat, schema: JsonSchema, legacyNullable: boolean): 
     const shown = [...allowed].filter((t) => t !== 'integer' || !allowed.has('number')).join('|');
     for (const [t, n] of Object.entries(f.types) as [JsonType, number][]) {
       if (!n || allowed.has(t)) continue;
-      issues.push({ path: f.path, detail: `${f.path}: spec says ${shown}, traffic has ${t}`, count: n });
+      issues.push({ path: f.path, what: `type:${t}`, detail: `${f.path}: spec says ${shown}, traffic has ${t}`, count: n });
     }
   }
   const strings = f.types.string ?? 0;
@@ -100,6 +102,7 @@ function checkField(f: FieldStat, schema: JsonSchema, legacyNullable: boolean): 
     if (ok < strings / 2)
       issues.push({
         path: f.path,
+        what: 'format',
         detail: `${f.path}: spec says format ${declared.join('|')}, traffic strings do not match`,
         count: strings - ok,
       });
