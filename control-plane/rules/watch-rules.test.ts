@@ -1,0 +1,181 @@
+// WatchRules over real gRPC: a gateway gets the current RuleSet at once when it holds an older
+// version, then every publish; its acks land in the gateways registry. With two replicas on one
+// PostgreSQL, a publish on replica A reaches a watcher connected to replica B (LISTEN/NOTIFY).
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import pg from 'pg';
+import { loadPalisadeGrpc } from '../../proto/load.ts';
+import type { RuleSet__Output } from '../../proto/gen/palisade/v1/RuleSet.ts';
+import type { WatchRulesRequest } from '../../proto/gen/palisade/v1/WatchRulesRequest.ts';
+import { startControlPlane, type ControlPlane } from '../app.ts';
+import { EMPTY_DETECTION_ENGINE } from './compile-rule-set.ts';
+import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
+import { TEST_PG_URL } from '../store/testing.ts';
+import { needService } from '../../test/lib/tools.ts';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+});
+
+const silent = { log: { level: 'silent' }, grpc: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 } };
+
+async function sqlitePlane(): Promise<ControlPlane> {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-watch-'));
+  const cp = await startControlPlane({ ...silent, dataDir: dir }, { detectionEngine: EMPTY_DETECTION_ENGINE });
+  cleanups.push(async () => {
+    await cp.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return cp;
+}
+
+interface Watch {
+  next(): Promise<RuleSet__Output>;
+  send(req: WatchRulesRequest): void;
+  status: Promise<grpc.StatusObject | grpc.ServiceError>;
+  close(): void;
+}
+
+function watch(address: string, token: string, hello: WatchRulesRequest): Watch {
+  const Service = loadPalisadeGrpc().palisade.v1.GatewayService;
+  const client = new Service(address, grpc.credentials.createInsecure());
+  const md = new grpc.Metadata();
+  md.set('authorization', `Bearer ${token}`);
+  const call = client.WatchRules(md);
+  const queue: RuleSet__Output[] = [];
+  const waiters: ((r: RuleSet__Output) => void)[] = [];
+  call.on('data', (r: RuleSet__Output) => {
+    const w = waiters.shift();
+    if (w) w(r);
+    else queue.push(r);
+  });
+  const status = new Promise<grpc.StatusObject | grpc.ServiceError>((resolve) => {
+    call.on('status', resolve);
+    call.on('error', resolve);
+  });
+  call.write(hello);
+  return {
+    next: () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise((r) => waiters.push(r))),
+    send: (req) => call.write(req),
+    status,
+    close: () => {
+      call.cancel();
+      client.close();
+    },
+  };
+}
+
+const source = (rate: number) => ({
+  policies: [{ id: 'rl', action: 'ACTION_RATE_LIMIT', rateLimit: { rate, key: 'RATE_LIMIT_KEY_GLOBAL' } }],
+});
+
+async function until(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('a watcher gets the current version at once, then each publish; acks are recorded', async () => {
+  const cp = await sqlitePlane();
+  await cp.rules.publish(SYSTEM_ACTOR, { source: source(5) });
+  const token = await cp.createToken('edge-1', 'gateway', 'edge-1');
+  const w = watch(cp.grpcAddress, token, { gateway: { id: 'edge-1', kind: 'GATEWAY_KIND_ENVOY', version: '1.0.0' }, heldVersion: 0 });
+  const first = await w.next();
+  assert.equal(first.version, '1');
+  assert.equal(first.policies[0]!.rateLimit!.rate, 5);
+  assert.equal(first.digest, cp.rules.current().compiled.digest);
+  w.send({ appliedVersion: 1 });
+  await until(async () => (await cp.store.gateways.get('edge-1'))?.rulesVersionAcked === 1, 'ack of version 1');
+
+  const acked = new Promise<[string, number]>((resolve) => cp.hub.once('ack', (g, v) => resolve([g, v])));
+  await cp.rules.publish(SYSTEM_ACTOR, { source: source(7) });
+  const second = await w.next();
+  assert.equal(second.version, '2');
+  w.send({ rejectedVersion: 2, rejectReason: 'table too large' });
+  w.send({ appliedVersion: 2 });
+  assert.deepEqual(await acked, ['edge-1', 2]);
+  const g = await cp.store.gateways.get('edge-1');
+  assert.equal(g?.rulesVersionRejected, 2);
+  assert.equal(g?.rejectReason, 'table too large');
+  assert.equal(g?.connected, true);
+  assert.equal(g?.kind, 'GATEWAY_KIND_ENVOY');
+  w.close();
+  await until(async () => (await cp.store.gateways.get('edge-1'))?.connected === false, 'disconnect');
+});
+
+test('a watcher already holding the current version gets nothing until the next publish', async () => {
+  const cp = await sqlitePlane();
+  await cp.rules.publish(SYSTEM_ACTOR, { source: source(1) });
+  const token = await cp.createToken('edge-2', 'gateway', 'edge-2');
+  const w = watch(cp.grpcAddress, token, { gateway: { id: 'edge-2' }, heldVersion: 1 });
+  await until(async () => cp.hub.size === 1, 'registration');
+  await cp.rules.publish(SYSTEM_ACTOR, { source: source(2) });
+  assert.equal((await w.next()).version, '2', 'the first message is the new version, not the held one');
+  w.close();
+});
+
+test('unknown tokens are UNAUTHENTICATED and a token used for another gateway id is PERMISSION_DENIED', async () => {
+  const cp = await sqlitePlane();
+  const bad = watch(cp.grpcAddress, 'pal_unknown', { gateway: { id: 'x' } });
+  assert.equal((await bad.status).code, grpc.status.UNAUTHENTICATED);
+  bad.close();
+  const viewer = await cp.createToken('viewer', 'viewer');
+  const notGateway = watch(cp.grpcAddress, viewer, { gateway: { id: 'x' } });
+  assert.equal((await notGateway.status).code, grpc.status.UNAUTHENTICATED);
+  notGateway.close();
+  const token = await cp.createToken('edge-3', 'gateway', 'edge-3');
+  const other = watch(cp.grpcAddress, token, { gateway: { id: 'edge-4' } });
+  assert.equal((await other.status).code, grpc.status.PERMISSION_DENIED);
+  other.close();
+  const revoked = await cp.createToken('edge-5', 'gateway', 'edge-5');
+  await cp.tokens.revokeGateway(SYSTEM_ACTOR, 'edge-5');
+  const r = watch(cp.grpcAddress, revoked, { gateway: { id: 'edge-5' } });
+  assert.equal((await r.status).code, grpc.status.UNAUTHENTICATED);
+  r.close();
+});
+
+test('PostgreSQL: a publish on replica A reaches a watcher on replica B', async (t) => {
+  const skip = await needService('PostgreSQL', '127.0.0.1', 5432);
+  if (skip) return t.skip(skip);
+  const schema = `t_watch_${process.pid}_${randomBytes(4).toString('hex')}`;
+  cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: TEST_PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await c.end();
+  });
+  const config = { ...silent, postgres: { url: TEST_PG_URL, schema, poolSize: 4 } };
+  const a = await startControlPlane(config, { detectionEngine: EMPTY_DETECTION_ENGINE });
+  cleanups.push(() => a.close());
+  const b = await startControlPlane(config, { detectionEngine: EMPTY_DETECTION_ENGINE });
+  cleanups.push(() => b.close());
+
+  const token = await a.createToken('edge-pg', 'gateway', 'edge-pg');
+  const w = watch(b.grpcAddress, token, { gateway: { id: 'edge-pg' }, heldVersion: 0 });
+  await until(async () => b.hub.size === 1, 'registration on B');
+  const v = await a.rules.publish(SYSTEM_ACTOR, { source: source(9), comment: 'from A' });
+  const got = await w.next();
+  assert.equal(got.version, String(v.version));
+  assert.equal(got.comment, 'from A');
+  assert.equal(got.policies[0]!.rateLimit!.rate, 9);
+  assert.equal(b.rules.current().version, v.version);
+  w.send({ appliedVersion: v.version });
+  await until(async () => (await a.store.gateways.get('edge-pg'))?.rulesVersionAcked === v.version, 'ack visible on A');
+
+  // Concurrent publishes on both replicas never reuse a version number.
+  const both = await Promise.all([
+    a.rules.publish(SYSTEM_ACTOR, { source: source(10) }),
+    b.rules.publish(SYSTEM_ACTOR, { source: source(11) }),
+  ]);
+  assert.notEqual(both[0].version, both[1].version);
+  await until(async () => a.rules.current().version === b.rules.current().version, 'replicas converge');
+  w.close();
+});
