@@ -14,6 +14,7 @@ import { loadPalisadeGrpc } from '../../proto/load.ts';
 import type { GatewayRegistry } from '../gateways/gateway-registry.ts';
 import type { Ingest } from '../ingest/ingest.ts';
 import { createGrpcMetrics, type GrpcMetrics } from './grpc-metrics.ts';
+import { messageType, wireProblem } from './wire-check.ts';
 
 export type WatchRulesCall = grpc.ServerDuplexStream<WatchRulesRequest__Output, RuleSet>;
 
@@ -84,6 +85,7 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
 
   // Decoding is ours: a bad message becomes a value the handler answers, not an opaque INTERNAL.
   const report = definition.Report;
+  const batchType = messageType('ReportBatch');
   const service: grpc.ServiceDefinition = {
     ...definition,
     Report: {
@@ -91,6 +93,8 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
       requestDeserialize: (buf: Buffer) => {
         if (buf.length > maxBatchBytes)
           return { undecodable: 'oversized', detail: `batch of ${buf.length} bytes exceeds ${maxBatchBytes}` };
+        const problem = wireProblem(buf, batchType);
+        if (problem) return { undecodable: 'malformed', detail: problem };
         try {
           return report.requestDeserialize(buf);
         } catch (err) {

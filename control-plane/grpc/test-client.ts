@@ -1,0 +1,57 @@
+// A minimal gateway for tests and benchmarks: opens Report streams with a token and collects acks.
+import * as grpc from '@grpc/grpc-js';
+import type { ReportAck__Output } from '../../proto/gen/palisade/v1/ReportAck.ts';
+import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
+import type { GatewayServiceClient } from '../../proto/gen/palisade/v1/GatewayService.ts';
+import { loadPalisadeGrpc } from '../../proto/load.ts';
+
+export function gatewayClient(port: number): GatewayServiceClient {
+  const { GatewayService } = loadPalisadeGrpc().palisade.v1;
+  return new GatewayService(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+  });
+}
+
+export function bearerMetadata(token: string): grpc.Metadata {
+  const md = new grpc.Metadata();
+  md.set('authorization', `Bearer ${token}`);
+  return md;
+}
+
+export interface ReportSession {
+  stream: grpc.ClientDuplexStream<ReportBatch, ReportAck__Output>;
+  acks: ReportAck__Output[];
+  /** Resolves with the acks once `n` arrived; rejects on stream error. */
+  waitForAcks(n: number): Promise<ReportAck__Output[]>;
+  /** Resolves with the final status error (or null when the stream ended cleanly). */
+  closed: Promise<grpc.ServiceError | null>;
+}
+
+export function openReport(client: GatewayServiceClient, token: string): ReportSession {
+  const stream = client.Report(bearerMetadata(token));
+  const acks: ReportAck__Output[] = [];
+  const waiters: { n: number; resolve: (a: ReportAck__Output[]) => void; reject: (e: Error) => void }[] = [];
+  let failure: Error | null = null;
+  stream.on('data', (ack: ReportAck__Output) => {
+    acks.push(ack);
+    for (const w of waiters.filter((w) => acks.length >= w.n)) w.resolve(acks.slice());
+  });
+  const closed = new Promise<grpc.ServiceError | null>((resolve) => {
+    stream.on('error', (err: grpc.ServiceError) => {
+      failure = err;
+      for (const w of waiters) w.reject(err);
+      resolve(err);
+    });
+    stream.on('end', () => resolve(null));
+  });
+  return {
+    stream,
+    acks,
+    closed,
+    waitForAcks(n) {
+      if (acks.length >= n) return Promise.resolve(acks.slice());
+      if (failure) return Promise.reject(failure);
+      return new Promise((resolve, reject) => waiters.push({ n, resolve, reject }));
+    },
+  };
+}

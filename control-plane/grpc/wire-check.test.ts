@@ -1,0 +1,36 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { messageType, wireProblem } from './wire-check.ts';
+
+const ReportBatch = messageType('ReportBatch');
+
+describe('wireProblem(ReportBatch)', () => {
+  const good = ReportBatch.encode(
+    ReportBatch.fromObject({
+      gatewayId: 'gw',
+      sequence: 7,
+      events: [{ id: 1, path: '/a', status: 200, findings: [{ type: 'x', valueHash: Buffer.from([1, 2]) }] }],
+    }),
+  ).finish();
+
+  it('accepts a batch protobufjs encoded', () => assert.equal(wireProblem(good, ReportBatch), null));
+  it('accepts an empty batch (a heartbeat)', () => assert.equal(wireProblem(new Uint8Array(0), ReportBatch), null));
+  it('accepts unknown fields that are well formed', () => assert.equal(wireProblem(Buffer.from([0xa8, 0x1f, 0x01]), ReportBatch), null));
+
+  const bad: [string, number[], RegExp][] = [
+    ['length past the end [0a ff ff ff ff 0f]', [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f], /runs past the end/],
+    ['invalid wire type 7 on gatewayId [0f 01]', [0x0f, 0x01], /gatewayId has wire type 7/],
+    ['string field sent as varint [08 01] is fine but [0a 05 41] is truncated', [0x0a, 0x05, 0x41], /runs past the end/],
+    ['truncated varint [10 ff]', [0x10, 0xff], /truncated varint/],
+    ['field number 0 [00 01]', [0x00, 0x01], /field number 0/],
+    ['group wire type 3 [1b]', [0x1b], /wire type 3/],
+    [
+      'nested event with a length-delimited timestamp [1a 02 12 00]',
+      [0x1a, 0x02, 0x12, 0x00],
+      /ApiEvent\.timestamp_?[mM]s has wire type 2, expected 0/,
+    ],
+  ];
+  for (const [name, bytes, want] of bad) {
+    it(`refuses ${name}`, () => assert.match(wireProblem(Buffer.from(bytes), ReportBatch) ?? 'accepted', want));
+  }
+});

@@ -1,0 +1,178 @@
+import { strict as assert } from 'node:assert';
+import { after, describe, it } from 'node:test';
+import type { ApiEvent } from '../../proto/gen/palisade/v1/ApiEvent.ts';
+import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
+import { createInventory } from '../inventory/inventory.ts';
+import { storeTargets } from '../store/testing.ts';
+import { createIngest } from './ingest.ts';
+import { INGEST_COUNTERS } from './ingest-metrics.ts';
+
+const NOW = Date.now();
+const targets = await storeTargets();
+after(async () => {
+  for (const t of targets) await t.cleanup();
+});
+
+function ev(path: string, extra: Partial<ApiEvent> = {}): ApiEvent {
+  return {
+    id: 1,
+    timestampMs: NOW,
+    host: 'shop.example.com',
+    method: 'GET',
+    path,
+    status: 200,
+    latencyUs: 800,
+    clientIp: '198.51.100.7',
+    ...extra,
+  };
+}
+
+function batch(seq: number, events: ApiEvent[], gatewayId = 'gw'): ReportBatch {
+  return { gatewayId, bootId: 'b', sequence: seq, events };
+}
+
+for (const target of targets) {
+  describe(`ingest (${target.dialect})`, { skip: target.skip }, () => {
+    it('groups concurrent batches into few commits and acks each after it', async () => {
+      const store = await target.open();
+      const ingest = createIngest({ store, inventory: createInventory({ store }) });
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => ingest.ingestBatch('gw', batch(i + 1, [ev(`/orders/${i}`), ev(`/orders/${i}/items`)]))),
+      );
+      assert.ok(results.every((r) => r.status === 'ACK_STATUS_OK' && r.accepted === 2));
+      const m = ingest.metrics.snapshot();
+      assert.ok((m.ingest_commits_total ?? 40) < 40, `commits ${m.ingest_commits_total}`);
+      assert.equal(m.ingest_events_stored_total, 80);
+      assert.equal(await store.events.count(), 80);
+      const list = await store.endpoints.list({ host: 'shop.example.com' });
+      assert.deepEqual(list.items.map((e) => e.pathTemplate).sort(), ['/orders/{orderId}', '/orders/{orderId}/items']);
+      assert.equal(ingest.pendingEvents(), 0);
+    });
+
+    it('rejects malformed batches with a stable code and a metric, never throwing', async () => {
+      const store = await target.open();
+      const ingest = createIngest({ store, inventory: createInventory({ store }), limits: { maxEvents: 3 } });
+      const cases: [unknown, RegExp][] = [
+        [null, /^malformed: batch must be an object/],
+        [{ gatewayId: 'gw', sequence: 'x' }, /^malformed: sequence/],
+        [{ gatewayId: 'gw', sequence: 1, events: 'nope' }, /^malformed: events must be a list/],
+        [{ gatewayId: 'gw', sequence: 1, events: [42] }, /^malformed: events\[0\]/],
+        [{ gatewayId: 'gw', sequence: 1, bootId: 'x'.repeat(200) }, /^malformed: bootId/],
+        [{ gatewayId: 'other', sequence: 1 }, /^gateway_mismatch:/],
+        [batch(1, [ev('/a'), ev('/b'), ev('/c'), ev('/d')]), /^too_many_events: 4 events, at most 3/],
+      ];
+      for (const [input, want] of cases) {
+        const r = await ingest.ingestBatch('gw', input as ReportBatch);
+        assert.equal(r.status, 'ACK_STATUS_REJECTED');
+        assert.match(r.message, want);
+      }
+      const m = ingest.metrics.snapshot();
+      assert.equal(m.ingest_batches_rejected_total, cases.length);
+      assert.equal(m.ingest_rejected_malformed_total, 5);
+      assert.equal(await store.events.count(), 0);
+    });
+
+    it('stores SQL-looking and NUL-bearing input as plain data', async () => {
+      const store = await target.open();
+      const ingest = createIngest({ store, inventory: createInventory({ store }) });
+      const nasty = "/search/'; DROP TABLE events; --";
+      const r = await ingest.ingestBatch('gw', batch(1, [ev(nasty, { userAgent: 'x\u0000y', host: 'shop.example.com' })]));
+      assert.equal(r.status, 'ACK_STATUS_OK');
+      const [stored] = (await store.events.list({})).items;
+      assert.equal(stored?.path, nasty);
+      assert.match(stored?.detail ?? '', /"userAgent":"xy"/);
+    });
+
+    it('aggregates status classes, latency, auth, params, shapes and findings per endpoint', async () => {
+      const store = await target.open();
+      const ingest = createIngest({ store, inventory: createInventory({ store, internalNetworks: ['10.0.0.0/8'] }) });
+      const hash = Buffer.from('0102030405060708', 'hex');
+      await ingest.ingestBatch(
+        'gw',
+        batch(1, [
+          ev('/users/1', {
+            status: 200,
+            latencyUs: 1_000,
+            clientIp: '10.1.1.1',
+            auth: { scheme: 'AUTH_SCHEME_JWT', jwtAlg: 'RS256' },
+            params: [{ name: 'expand', in: 'FIELD_KIND_QUERY', type: 'JSON_TYPE_STRING' }],
+            responseShape: { contentType: 'application/json', fields: [{ path: '$.email', type: 'JSON_TYPE_STRING', format: 'email' }] },
+            findings: [{ type: 'email', category: 'DATA_CATEGORY_PII', valueHash: hash, location: { direction: 'DIRECTION_RESPONSE' } }],
+          }),
+          ev('/users/2', { status: 404, latencyUs: 40_000, clientIp: '8.8.8.8', auth: { scheme: 'AUTH_SCHEME_API_KEY_HEADER' } }),
+          ev('/users/3', { status: 503, latencyUs: 2_000_000, verdict: { action: 'ACTION_BLOCK', enforced: true } }),
+        ]),
+      );
+      const [e] = (await store.endpoints.list({ search: '/users/' })).items;
+      assert.equal(e?.pathTemplate, '/users/{userId}');
+      assert.equal(e?.requests, 3);
+      assert.deepEqual([e?.s2xx, e?.s4xx, e?.s5xx], [1, 1, 1]);
+      assert.deepEqual(e?.authSchemes, ['AUTH_SCHEME_JWT', 'AUTH_SCHEME_API_KEY_HEADER']);
+      assert.equal(e?.internal, false);
+      assert.equal(e?.internalRequests, 1);
+      assert.ok((e?.latencyP99Us ?? 0) > 1_000_000);
+      const fields = await store.endpoints.fields(e!.id);
+      assert.deepEqual(
+        fields.map((f) => [f.location, f.name, f.format]),
+        [
+          ['query', 'expand', ''],
+          ['response', '$.email', 'email'],
+        ],
+      );
+      const [f] = (await store.findings.list({ endpointId: e!.id })).items;
+      assert.deepEqual([f?.type, f?.direction, f?.count, f?.distinctValues], ['email', 'DIRECTION_RESPONSE', 1, 1]);
+      const minutes = await store.aggregates.series(e!.id, NOW - 120_000, NOW + 120_000);
+      assert.equal(
+        minutes.reduce((a, m) => a + m.blocked, 0),
+        1,
+      );
+    });
+
+    it('re-templating through ingest keeps the first endpoint id', async () => {
+      const store = await target.open();
+      const inventory = createInventory({ store, templater: { maxStaticChildren: 4, stickyMinHits: 1000 } });
+      const ingest = createIngest({ store, inventory });
+      await ingest.ingestBatch('gw', batch(1, [ev('/brands/acme')]));
+      const [first] = (await store.endpoints.list({})).items;
+      const slugs = ['zeta', 'omega', 'delta', 'sigma', 'kappa', 'theta'];
+      let seq = 2;
+      for (const s of slugs) await ingest.ingestBatch('gw', batch(seq++, [ev(`/brands/${s}`)]));
+      await ingest.ingestBatch('gw', batch(seq, [ev('/brands/another')]));
+      const all = (await store.endpoints.list({})).items;
+      assert.deepEqual(
+        all.map((e) => e.pathTemplate),
+        ['/brands/{brand}'],
+      );
+      assert.equal(all[0]?.id, first?.id, 'the endpoint kept its id');
+      assert.equal(all[0]?.requests, 8);
+      assert.ok(inventory.stats().retemplated >= 4);
+    });
+
+    it('a flood of random paths creates a bounded number of endpoints', async () => {
+      const store = await target.open();
+      const ingest = createIngest({ store, inventory: createInventory({ store, templater: { maxNodesPerHost: 300 } }) });
+      const rnd = (i: number) => ((i * 2654435761) % 2 ** 32).toString(36);
+      for (let b = 0; b < 20; b++) {
+        const events = Array.from({ length: 250 }, (_, i) => ev(`/${rnd(b * 250 + i)}q/${rnd(i + 7)}w/${rnd(b)}e`));
+        const r = await ingest.ingestBatch('gw', batch(b + 1, events));
+        assert.equal(r.status, 'ACK_STATUS_OK');
+      }
+      const count = await store.endpoints.count();
+      assert.ok(count < 100, `endpoints ${count}`);
+      assert.equal(await store.events.count(), 5000);
+    });
+
+    it('clamps gateway timestamps from a wrong clock to the receive time', async () => {
+      const store = await target.open();
+      const ingest = createIngest({ store, inventory: createInventory({ store }), now: () => NOW });
+      await ingest.ingestBatch('gw', batch(1, [ev('/t', { timestampMs: NOW + 10 * 86_400_000 }), ev('/t', { timestampMs: 0 })]));
+      const items = (await store.events.list({})).items;
+      assert.ok(items.every((e) => e.timestampMs === NOW));
+    });
+  });
+}
+
+it('every counter the code increments is declared', () => {
+  assert.ok(INGEST_COUNTERS.includes('ingest_rejected_too_many_events_total'));
+  assert.equal(new Set(INGEST_COUNTERS).size, INGEST_COUNTERS.length);
+});

@@ -1,0 +1,327 @@
+// One suite, both dialects: every repository behaves the same on SQLite and PostgreSQL.
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CONTROL_PLANE_ROOT, discoverMigrations } from './migrations.ts';
+import { emptyHistogram } from './latency.ts';
+import { endpointIdFor } from './repositories.ts';
+import { storeTargets, type StoreTarget } from './testing.ts';
+import type { EventRecord, IngestUnit, Store } from './types.ts';
+
+const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
+const MIN = 60_000;
+
+function event(endpointId: string, i: number, ts = T0): EventRecord {
+  return {
+    gatewayId: 'gw-a',
+    eventId: String(i),
+    timestampMs: ts,
+    receivedMs: ts,
+    host: 'api.example.com',
+    method: 'GET',
+    path: `/users/${i}`,
+    endpointId,
+    status: 200,
+    latencyUs: 900,
+    requestBytes: 10,
+    responseBytes: 20,
+    clientIp: '10.0.0.1',
+    authScheme: 'AUTH_SCHEME_JWT',
+    findingCount: 0,
+    action: '',
+    rulesVersion: '3',
+    detail: '',
+  };
+}
+
+/** A unit of `n` events on `endpointId`, with matching aggregates. */
+function unit(
+  seq: number,
+  endpointId: string,
+  n: number,
+  opts: { boot?: string; gw?: string; ts?: number; hashes?: string[] } = {},
+): IngestUnit {
+  const ts = opts.ts ?? T0;
+  const lat = emptyHistogram();
+  lat[3] = n;
+  const gw = opts.gw ?? 'gw-a';
+  return {
+    key: { gatewayId: gw, bootId: opts.boot ?? 'boot-1', sequence: String(seq) },
+    events: Array.from({ length: n }, (_, i) => ({ ...event(endpointId, seq * 1000 + i, ts), gatewayId: gw })),
+    minutes: [
+      {
+        endpointId,
+        minuteMs: Math.floor(ts / MIN) * MIN,
+        requests: n,
+        s0xx: 0,
+        s1xx: 0,
+        s2xx: n,
+        s3xx: 0,
+        s4xx: 0,
+        s5xx: 0,
+        findings: 1,
+        blocked: 0,
+        requestBytes: 10 * n,
+        responseBytes: 20 * n,
+        latencySumUs: 900 * n,
+        latency: lat,
+      },
+    ],
+    endpoints: [
+      {
+        endpointId,
+        firstSeenMs: ts,
+        lastSeenMs: ts,
+        requests: n,
+        s0xx: 0,
+        s1xx: 0,
+        s2xx: n,
+        s3xx: 0,
+        s4xx: 0,
+        s5xx: 0,
+        latency: lat,
+        authMask: 1 << 4,
+        internalRequests: n,
+        externalRequests: 0,
+      },
+    ],
+    fields: [
+      { endpointId, location: 'query', name: 'q', typeMask: 1 << (seq % 2 ? 5 : 3), format: '', count: n, firstSeenMs: ts, lastSeenMs: ts },
+    ],
+    findings: [
+      {
+        endpointId,
+        type: 'credit_card',
+        direction: 'DIRECTION_RESPONSE',
+        category: 'DATA_CATEGORY_PCI',
+        count: 1,
+        firstSeenMs: ts,
+        lastSeenMs: ts,
+        valueHashes: opts.hashes ?? [`h${seq}`],
+      },
+    ],
+    gateway: {
+      gatewayId: gw,
+      bootId: opts.boot ?? 'boot-1',
+      seenMs: ts,
+      eventsReceived: n,
+      eventsDroppedSinceBoot: seq,
+      requestsSeenSinceBoot: seq * 10,
+    },
+  };
+}
+
+const KEY = { host: 'api.example.com', method: 'GET', pathTemplate: '/users/{userId}' };
+
+const targets = await storeTargets();
+after(async () => {
+  for (const t of targets) await t.cleanup();
+});
+
+for (const target of targets) {
+  describe(`store (${target.dialect})`, { skip: target.skip }, () => {
+    let store: Store;
+    let ep: string;
+    before(async () => {
+      store = await target.open();
+      [ep] = (await store.endpoints.ensure([KEY], T0)) as [string];
+    });
+
+    it('applies every module migration once and records it', async () => {
+      assert.ok(store.migrations.some((m) => m.module === 'store' && m.version === 1));
+      const rows = await store.sql.query<{ module: string }>("SELECT module FROM schema_migrations WHERE module = 'store'");
+      assert.equal(rows.length, 1);
+    });
+
+    it('ensure gives stable ids derived from the key', async () => {
+      const again = await store.endpoints.ensure([KEY, KEY], T0 + 5);
+      assert.deepEqual(again, [ep, ep]);
+      assert.equal(ep, endpointIdFor(KEY));
+    });
+
+    it('stores a batch once and reports later copies as duplicates', async () => {
+      const first = await store.ingest.commit([unit(1, ep, 3), unit(1, ep, 3)]);
+      assert.deepEqual(first, ['stored', 'duplicate']);
+      assert.deepEqual(await store.ingest.commit([unit(1, ep, 3), unit(2, ep, 2)]), ['duplicate', 'stored']);
+      assert.equal(await store.events.count({ endpointId: ep }), 5);
+      assert.equal(await store.batches.has({ gatewayId: 'gw-a', bootId: 'boot-1', sequence: '2' }), true);
+      assert.equal(await store.batches.has({ gatewayId: 'gw-a', bootId: 'boot-2', sequence: '2' }), false);
+    });
+
+    it('adds aggregates instead of overwriting them', async () => {
+      const [m] = await store.aggregates.series(ep, T0 - MIN, T0 + MIN);
+      assert.equal(m?.requests, 5);
+      assert.equal(m?.latency[3], 5);
+      assert.equal(m?.latencySumUs, 4500);
+      const e = await store.endpoints.get(ep);
+      assert.equal(e?.requests, 5);
+      assert.equal(e?.s2xx, 5);
+      assert.deepEqual(e?.authSchemes, ['AUTH_SCHEME_JWT']);
+      assert.equal(e?.internal, true);
+      assert.ok((e?.latencyP50Us ?? 0) > 500 && (e?.latencyP50Us ?? 0) <= 1000);
+    });
+
+    it('merges field types and counts distinct finding values', async () => {
+      const [f] = await store.endpoints.fields(ep);
+      assert.equal(f?.typeMask, (1 << 5) | (1 << 3));
+      assert.equal(f?.count, 5);
+      const { items } = await store.findings.list({ endpointId: ep });
+      assert.equal(items[0]?.count, 2);
+      assert.equal(items[0]?.distinctValues, 2);
+      await store.ingest.commit([unit(3, ep, 1, { hashes: ['h1', 'h3', 'h3'] })]);
+      const again = await store.findings.list({ endpointId: ep, type: 'credit_card' });
+      assert.equal(again.items[0]?.distinctValues, 3);
+    });
+
+    it('keeps gateway counters across boots', async () => {
+      let g = await store.gateways.get('gw-a');
+      assert.equal(g?.eventsReceived, 6);
+      assert.equal(g?.eventsDropped, 3); // highest value reported in boot-1
+      await store.ingest.commit([unit(1, ep, 1, { boot: 'boot-2' })]);
+      g = await store.gateways.get('gw-a');
+      assert.equal(g?.eventsDropped, 3 + 1);
+      assert.equal(g?.requestsSeen, 30 + 10);
+      assert.equal(g?.eventsReceived, 7);
+    });
+
+    it('records gateway identity, rules acks and open streams', async () => {
+      await store.gateways.upsertInfo(
+        { id: 'gw-a', kind: 'GATEWAY_KIND_ENVOY', version: '1.2.0', hostname: 'pod-1', bootId: 'boot-2' },
+        T0 + 1,
+      );
+      await store.gateways.recordRulesApplied('gw-a', 7, T0 + 2);
+      await store.gateways.recordRulesRejected('gw-a', 8, 'bad automaton', T0 + 3);
+      await store.gateways.changeConnections('gw-a', 1, T0 + 4);
+      let g = await store.gateways.get('gw-a');
+      assert.equal(g?.kind, 'GATEWAY_KIND_ENVOY');
+      assert.equal(g?.rulesVersionAcked, 7);
+      assert.equal(g?.rulesVersionRejected, 8);
+      assert.equal(g?.rejectReason, 'bad automaton');
+      assert.equal(g?.connected, true);
+      await store.gateways.changeConnections('gw-a', -1, T0 + 5);
+      await store.gateways.changeConnections('gw-a', -1, T0 + 6);
+      g = await store.gateways.get('gw-a');
+      assert.equal(g?.connected, false);
+      assert.equal(g?.eventsReceived, 7, 'identity updates leave counters alone');
+    });
+
+    it('pages endpoints, events and gateways with opaque cursors', async () => {
+      const keys = Array.from({ length: 5 }, (_, i) => ({ host: 'p.example.com', method: 'GET', pathTemplate: `/p${i}` }));
+      await store.endpoints.ensure(keys, T0);
+      const seen = new Set<string>();
+      let cursor = '';
+      let pages = 0;
+      do {
+        const page = await store.endpoints.list({ host: 'p.example.com', limit: 2, cursor });
+        assert.equal(page.total, 5);
+        for (const e of page.items) seen.add(e.id);
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor);
+      assert.equal(seen.size, 5);
+      assert.equal(pages, 3);
+      const ev1 = await store.events.list({ endpointId: ep, limit: 4 });
+      const ev2 = await store.events.list({ endpointId: ep, limit: 4, cursor: ev1.nextCursor });
+      assert.equal(ev1.items.length + ev2.items.length, 7);
+      assert.equal(ev2.nextCursor, '');
+      const bogus = await store.endpoints.list({ cursor: "'; DROP TABLE endpoints; --", limit: 1 });
+      assert.equal(bogus.items.length, 1, 'an invalid cursor is ignored, never interpolated');
+      assert.equal((await store.endpoints.list({ search: "%' OR 1=1 --" })).total, 0);
+    });
+
+    it('re-templating keeps the surviving id and aliases the folded ones', async () => {
+      const a = { host: 'r.example.com', method: 'GET', pathTemplate: '/products/red' };
+      const b = { host: 'r.example.com', method: 'GET', pathTemplate: '/products/blue' };
+      const [ia, ib] = (await store.endpoints.ensure([a, b], T0)) as [string, string];
+      await store.ingest.commit([unit(100, ia, 2, { gw: 'gw-r' }), unit(101, ib, 3, { gw: 'gw-r' })]);
+      await store.endpoints.retemplate(ia, '/products/{product}', [ib]);
+      const kept = await store.endpoints.get(ia);
+      assert.equal(kept?.pathTemplate, '/products/{product}');
+      assert.equal(kept?.requests, 5);
+      assert.equal((await store.endpoints.get(ib))?.id, ia, 'old id resolves to the kept endpoint');
+      const [m] = await store.aggregates.series(ia, T0 - MIN, T0 + MIN);
+      assert.equal(m?.requests, 5);
+      assert.equal((await store.findings.list({ endpointId: ia })).items[0]?.count, 2);
+      assert.deepEqual(await store.endpoints.ensure([{ ...a, pathTemplate: '/products/{product}' }], T0), [ia]);
+      assert.equal(await store.events.count({ endpointId: ia }), 5);
+    });
+
+    it('prunes events, aggregates and dedup keys past retention', async () => {
+      const old = T0 - 30 * 86_400_000;
+      await store.ingest.commit([unit(500, ep, 2, { ts: old })]);
+      assert.equal((await store.events.count({ gatewayId: 'gw-a' })) > 2, true);
+      const pruned = await store.prune(T0 - 20 * 86_400_000 + store.retention.eventsMs);
+      assert.ok(pruned.events >= 1);
+      const left = await store.events.list({ endpointId: ep, toMs: old + 1 });
+      assert.equal(left.items.length, 0);
+      const recent = await store.events.list({ endpointId: ep, fromMs: T0 - 1 });
+      assert.ok(recent.items.length > 0, 'recent events stay');
+    });
+  });
+}
+
+describe('migrations', () => {
+  it('discovers module folders with store first', () => {
+    const files = discoverMigrations('sqlite', [CONTROL_PLANE_ROOT]);
+    assert.equal(files[0]?.module, 'store');
+  });
+
+  it('refuses a badly named migration file', () => {
+    const root = mkdtempSync(join(tmpdir(), 'palisade-mig-'));
+    try {
+      mkdirSync(join(root, 'x', 'migrations', 'sqlite'), { recursive: true });
+      writeFileSync(join(root, 'x', 'migrations', 'sqlite', '1-oops.sql'), 'SELECT 1;');
+      assert.throws(() => discoverMigrations('sqlite', [root]), /STORE_MIGRATION_INVALID: x\/1-oops\.sql/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  for (const target of targets) {
+    it(`a failing migration is a startup error naming the file (${target.dialect})`, { skip: target.skip }, async () => {
+      const root = mkdtempSync(join(tmpdir(), 'palisade-mig-'));
+      try {
+        const dir = join(root, 'broken', 'migrations', target.dialect);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, '0001-ok.sql'), 'CREATE TABLE broken_ok (id INTEGER);');
+        writeFileSync(join(dir, '0002-bad.sql'), 'CREATE TABLE broken_bad (id INTEGER); SELECT nope FROM missing_table;');
+        await assert.rejects(
+          target.open({ config: { migrationRoots: [CONTROL_PLANE_ROOT, root] } }),
+          /STORE_MIGRATION_FAILED: broken\/0002-bad\.sql \((sqlite|postgres)\) failed/,
+        );
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+async function replicaRace(target: StoreTarget) {
+  const a = await target.open({ shared: 'replicas' });
+  const b = await target.open({ shared: 'replicas' });
+  const [id] = (await a.endpoints.ensure([KEY], T0)) as [string];
+  // Same batches through two replicas at once, plus distinct ones: no loss, no double count.
+  const results = await Promise.all([
+    a.ingest.commit([unit(1, id, 10), unit(2, id, 10), unit(3, id, 10)]),
+    b.ingest.commit([unit(3, id, 10), unit(2, id, 10), unit(4, id, 10)]),
+    a.ingest.commit([unit(5, id, 10)]),
+    b.ingest.commit([unit(6, id, 10), unit(1, id, 10)]),
+  ]);
+  const stored = results.flat().filter((r) => r === 'stored').length;
+  return { a, b, id, stored };
+}
+
+for (const target of targets) {
+  describe(`replicas on one database (${target.dialect})`, { skip: target.skip }, () => {
+    it('dedup by key and additive aggregates hold under concurrent commits', async () => {
+      const { a, b, id, stored } = await replicaRace(target);
+      assert.equal(stored, 6);
+      assert.equal(await b.events.count({ endpointId: id }), 60);
+      assert.equal((await a.endpoints.get(id))?.requests, 60);
+      const [m] = await b.aggregates.series(id, T0 - MIN, T0 + MIN);
+      assert.equal(m?.requests, 60);
+    });
+  });
+}
