@@ -5,7 +5,7 @@ import { EndpointAccumulator } from '../endpoint-merge.ts';
 import type { InventoryEndpoint } from '../model.ts';
 import { readCapture, type CaptureStats } from './capture-reader.ts';
 import { observeExchange } from './observe-exchange.ts';
-import { PathTemplater } from './path-templater-fallback.ts';
+import { CaptureTemplater } from './inventory-templater.ts';
 
 export interface DiscoverResult {
   endpoints: InventoryEndpoint[];
@@ -15,18 +15,13 @@ export interface DiscoverResult {
 export type Progress = (phase: 'learn' | 'aggregate', read: number, total: number) => void;
 
 export async function discoverFromCapture(file: string, progress?: Progress): Promise<DiscoverResult> {
-  const templaters = new Map<string, PathTemplater>();
+  const templater = new CaptureTemplater();
   const learn: CaptureStats = { read: 0, skipped: 0, errors: [] };
-  for await (const ex of readCapture(file, learn, progress && ((r, t) => progress('learn', r, t)))) {
-    let t = templaters.get(ex.host);
-    if (!t) templaters.set(ex.host, (t = new PathTemplater()));
-    t.observe(ex.path);
-  }
-  for (const t of templaters.values()) t.build();
+  for await (const ex of readCapture(file, learn, progress && ((r, t) => progress('learn', r, t)))) templater.observe(ex.host, ex.path);
   const stats: CaptureStats = { read: 0, skipped: 0, errors: [] };
   const acc = new Map<string, EndpointAccumulator>();
   for await (const ex of readCapture(file, stats, progress && ((r, t) => progress('aggregate', r, t)))) {
-    const m = (templaters.get(ex.host) as PathTemplater).match(ex.path);
+    const m = templater.match(ex.host, ex.path);
     const key = `${ex.host} ${ex.method} ${m.template}`;
     let a = acc.get(key);
     if (!a) acc.set(key, (a = new EndpointAccumulator(ex.host, ex.method, m.template)));
