@@ -4,7 +4,18 @@
 const VERSION_SEG = /^v(\d{1,3})$/i;
 
 // `/api/v2/users/{id}` → { version: 2, key: '/api/v*/users/{}' }; null when unversioned.
+const cache = new Map<string, { version: number; key: string } | null>();
+
 export function pathVersion(path: string): { version: number; key: string } | null {
+  const hit = cache.get(path);
+  if (hit !== undefined) return hit;
+  const v = computePathVersion(path);
+  if (cache.size >= 100_000) cache.clear();
+  cache.set(path, v);
+  return v;
+}
+
+function computePathVersion(path: string): { version: number; key: string } | null {
   let version: number | null = null;
   const key = path
     .split('/')

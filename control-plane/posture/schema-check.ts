@@ -77,35 +77,62 @@ function formatsOf(schemas: JsonSchema[]): Set<string> {
 /** Formats our shape extraction recognises; a declared format outside these cannot be checked. */
 const CHECKABLE_FORMATS = new Set(['date-time', 'date', 'email', 'uuid', 'ipv4', 'ipv6', 'uri']);
 
-function checkField(f: FieldStat, schema: JsonSchema, legacyNullable: boolean): TypeIssue[] {
-  const segs = splitFieldPath(f.path);
-  if (!segs) return [];
-  let cur = [schema];
-  for (const seg of segs) {
-    cur = child(cur, seg);
-    if (cur.length === 0) return []; // undocumented field: not a type question
+interface Resolved {
+  /** Types allowed at the path; null when anything goes. */
+  allowed: Set<string> | null;
+  shown: string;
+  formats: string[];
+}
+
+// Thousands of endpoints share one spec and the same field paths: resolve each (schema, path) once.
+const resolvedCache = new WeakMap<JsonSchema, Map<string, Resolved | null>>();
+
+function resolveAt(schema: JsonSchema, path: string, legacyNullable: boolean): Resolved | null {
+  let byPath = resolvedCache.get(schema);
+  if (!byPath) resolvedCache.set(schema, (byPath = new Map()));
+  const key = `${legacyNullable ? 1 : 0}${path}`;
+  const hit = byPath.get(key);
+  if (hit !== undefined) return hit;
+  let result: Resolved | null = null;
+  const segs = splitFieldPath(path);
+  if (segs) {
+    let cur = [schema];
+    for (const seg of segs) {
+      cur = child(cur, seg);
+      if (cur.length === 0) break; // undocumented field: not a type question
+    }
+    if (cur.length) {
+      const allowed = allowedTypes(cur, legacyNullable);
+      const shown = allowed ? [...allowed].filter((t) => t !== 'integer' || !allowed.has('number')).join('|') : '';
+      result = { allowed, shown, formats: [...formatsOf(cur)].filter((x) => CHECKABLE_FORMATS.has(x)) };
+    }
   }
+  if (byPath.size < 10_000) byPath.set(key, result);
+  return result;
+}
+
+function checkField(f: FieldStat, schema: JsonSchema, legacyNullable: boolean): TypeIssue[] {
+  const r = resolveAt(schema, f.path, legacyNullable);
+  if (!r) return [];
   const issues: TypeIssue[] = [];
-  const allowed = allowedTypes(cur, legacyNullable);
-  if (allowed) {
-    const shown = [...allowed].filter((t) => t !== 'integer' || !allowed.has('number')).join('|');
+  if (r.allowed) {
     for (const [t, n] of Object.entries(f.types) as [JsonType, number][]) {
-      if (!n || allowed.has(t)) continue;
-      issues.push({ path: f.path, what: `type:${t}`, detail: `${f.path}: spec says ${shown}, traffic has ${t}`, count: n });
+      if (!n || r.allowed.has(t)) continue;
+      issues.push({ path: f.path, what: `type:${t}`, detail: `${f.path}: spec says ${r.shown}, traffic has ${t}`, count: n });
     }
   }
   const strings = f.types.string ?? 0;
-  const declared = [...formatsOf(cur)].filter((x) => CHECKABLE_FORMATS.has(x));
-  if (strings > 0 && declared.length) {
-    const ok = declared.reduce((s, d) => s + (f.formats?.[d] ?? 0), 0);
+  if (strings > 0 && r.formats.length) {
+    const ok = r.formats.reduce((s, d) => s + (f.formats?.[d] ?? 0), 0);
     // Half is deliberately lenient: shapes are sampled and a format detector can miss valid values.
-    if (ok < strings / 2)
+    if (ok < strings / 2) {
       issues.push({
         path: f.path,
         what: 'format',
-        detail: `${f.path}: spec says format ${declared.join('|')}, traffic strings do not match`,
+        detail: `${f.path}: spec says format ${r.formats.join('|')}, traffic strings do not match`,
         count: strings - ok,
       });
+    }
   }
   return issues;
 }

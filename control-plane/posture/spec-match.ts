@@ -62,6 +62,22 @@ export interface PathMatch {
   path: string;
 }
 
+const byPathCache = new WeakMap<NormalizedSpec, Map<string, SpecOperation[]>>();
+
+function operationsAt(spec: NormalizedSpec, path: string): SpecOperation[] {
+  let m = byPathCache.get(spec);
+  if (!m) {
+    m = new Map();
+    for (const o of spec.operations) {
+      const l = m.get(o.path);
+      if (l) l.push(o);
+      else m.set(o.path, [o]);
+    }
+    byPathCache.set(spec, m);
+  }
+  return m.get(path) ?? [];
+}
+
 /** The best-matching spec path among the specs bound to `host`, or null. */
 export function matchPath(specs: readonly NormalizedSpec[], host: string, path: string): PathMatch | null {
   const segs = path.split('/').filter(Boolean);
@@ -74,7 +90,7 @@ export function matchPath(specs: readonly NormalizedSpec[], host: string, path: 
       const lit = compile(op).literals;
       if (lit > bestLiterals) {
         bestLiterals = lit;
-        best = { spec, path: op.path, operations: spec.operations.filter((o) => o.path === op.path) };
+        best = { spec, path: op.path, operations: operationsAt(spec, op.path) };
       }
     }
   }
