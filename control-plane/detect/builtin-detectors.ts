@@ -28,6 +28,59 @@ const CARD_KEYS = [
   'primary account number',
 ];
 
+const PHONE: DetectorSourceInput = {
+  id: 'phone_number',
+  name: 'Phone number',
+  category: 'DATA_CATEGORY_PII',
+  severity: 'SEVERITY_MEDIUM',
+  validator: 'VALIDATOR_PHONE',
+  mask: 'MASK_STYLE_KEEP_LAST4',
+  baseConfidence: 70,
+  minConfidence: 50,
+  maxLength: 32,
+  boundary: 'alnum',
+  boundaryExtra: '+-.',
+  context: ctx({
+    keys: [
+      'phone',
+      'phone number',
+      'telephone',
+      'tel',
+      'mobile',
+      'cell',
+      'msisdn',
+      'fax',
+      'contact number',
+      'calling number',
+      'called number',
+    ],
+    positiveKeywords: ['phone', 'tel', 'mobile', 'call', 'cell', 'msisdn', 'whatsapp', 'sms'],
+    negativeKeywords: ['order', 'invoice', 'tracking', 'version', 'serial', 'build', 'isbn', 'ssn'],
+    penalty: 40,
+  }),
+  pattern: '',
+};
+
+const STACK_TRACE: DetectorSourceInput = {
+  id: 'stack_trace',
+  name: 'Stack trace',
+  pattern: '',
+  category: 'DATA_CATEGORY_ERRORS',
+  severity: 'SEVERITY_MEDIUM',
+  validator: 'VALIDATOR_NONE',
+  mask: 'MASK_STYLE_ALL',
+  baseConfidence: 90,
+  minConfidence: 50,
+  maxLength: 4096,
+  boundary: 'none',
+};
+
+/** One type written as several detectors (smaller tables than one big alternation); an entry is
+ * a pattern, or [pattern, searchPattern]. */
+function variants(base: DetectorSourceInput, patterns: Array<string | [string, string]>): DetectorSourceInput[] {
+  return patterns.map((p) => (typeof p === 'string' ? { ...base, pattern: p } : { ...base, pattern: p[0], searchPattern: p[1] }));
+}
+
 export const BUILTIN_DETECTORS: readonly DetectorSourceInput[] = Object.freeze([
   // ---- credentials with a distinctive shape: most specific first ------------------------------
   {
@@ -190,7 +243,7 @@ export const BUILTIN_DETECTORS: readonly DetectorSourceInput[] = Object.freeze([
     baseConfidence: 90,
     minConfidence: 50,
     maxLength: 256,
-    boundary: 'alnum',
+    boundary: 'none',
   },
   {
     id: 'bearer_token',
@@ -447,39 +500,12 @@ export const BUILTIN_DETECTORS: readonly DetectorSourceInput[] = Object.freeze([
     boundaryExtra: '%+-',
     context: ctx({ keys: ['email', 'e mail', 'mail', 'contact'], positiveKeywords: ['email', 'mail', 'contact'], negativeKeywords: [] }),
   },
-  {
-    id: 'phone_number',
-    name: 'Phone number',
-    pattern:
-      '\\+[1-9][0-9]{7,14}|\\+[1-9][0-9]{0,2}[ .-]?(\\([0-9]{1,4}\\)|[0-9]{1,4})([ .-][0-9]{2,4}){2,4}|(1[ .-])?\\([2-9][0-9]{2}\\) ?[2-9][0-9]{2}[ .-][0-9]{4}|(1[ .-])?[2-9][0-9]{2}([ .-])[2-9][0-9]{2}[ .-][0-9]{4}|0[1-9][0-9]{2,3} [0-9]{3} ?[0-9]{3,4}',
-    category: 'DATA_CATEGORY_PII',
-    severity: 'SEVERITY_MEDIUM',
-    validator: 'VALIDATOR_PHONE',
-    mask: 'MASK_STYLE_KEEP_LAST4',
-    baseConfidence: 70,
-    minConfidence: 50,
-    maxLength: 32,
-    boundary: 'alnum',
-    boundaryExtra: '+-.',
-    context: ctx({
-      keys: [
-        'phone',
-        'phone number',
-        'telephone',
-        'tel',
-        'mobile',
-        'cell',
-        'msisdn',
-        'fax',
-        'contact number',
-        'calling number',
-        'called number',
-      ],
-      positiveKeywords: ['phone', 'tel', 'mobile', 'call', 'cell', 'msisdn', 'whatsapp', 'sms'],
-      negativeKeywords: ['order', 'invoice', 'tracking', 'version', 'serial', 'build', 'isbn', 'ssn'],
-      penalty: 40,
-    }),
-  },
+  ...variants(PHONE, [
+    '\\+[1-9][0-9]{7,14}',
+    '\\+[1-9][0-9]{0,2}[ .-]?(\\([0-9]{1,4}\\)|[0-9]{1,4})([ .-][0-9]{2,4}){2,4}',
+    '(1[ .-])?\\([2-9][0-9]{2}\\) ?[2-9][0-9]{2}[ .-][0-9]{4}|(1[ .-])?[2-9][0-9]{2}[ .-][2-9][0-9]{2}[ .-][0-9]{4}',
+    '0[1-9][0-9]{2,3} [0-9]{3} ?[0-9]{3,4}|0[1-9][0-9] [0-9]{4} [0-9]{4}|0[1-9][0-9]{3} [0-9]{6}',
+  ]),
   {
     id: 'ipv4',
     name: 'IPv4 address',
@@ -564,37 +590,34 @@ export const BUILTIN_DETECTORS: readonly DetectorSourceInput[] = Object.freeze([
       ],
       positiveKeywords: ['driver', 'licence', 'license', 'dl#'],
       negativeKeywords: ['software', 'product', 'key'],
+      penalty: 50,
       requireContext: true,
     }),
   },
   // ---- errors ----------------------------------------------------------------------------------
-  {
-    id: 'stack_trace',
-    name: 'Stack trace',
-    // Superset of where a trace can end: the last line of a frame, `... N more`, `Caused by:`, a
-    // Python exception line, a Go file:line frame.
-    searchPattern:
-      '\\n[ \\t]*at [^\\r\\n]*|\\n[ \\t]*\\.\\.\\. [0-9]+ more|\\nCaused by: [^\\r\\n]*|\\n[A-Za-z0-9_.]*(Error|Exception|Exit|Interrupt|Warning)[^\\r\\n]*|\\n\\t[^\\r\\n]*',
-    pattern: [
-      // Java and .NET: qualified exception type, then `at ...)` frames, `... N more`, `Caused by:`.
+  ...variants(STACK_TRACE, [
+    // Java and .NET: qualified exception type, then `at ...)` frames, `... N more`, `Caused by:`.
+    [
       '([A-Za-z_$][A-Za-z0-9_$]*\\.)+[A-Za-z_$][A-Za-z0-9_$]*(Exception|Error|Throwable)(: [^\\r\\n]*)?' +
         '(\\r?\\n[ \\t]*(at [^\\r\\n]*\\)( in [^\\r\\n]*:line [0-9]+)?|\\.\\.\\. [0-9]+ more|Caused by: [^\\r\\n]*))+',
-      // Node.js: `TypeError: msg` then `    at fn (file:L:C)` / `    at file:L:C` frames.
+      '\\n[ \\t]*(at [^\\r\\n]*|\\.\\.\\. [0-9]+ more|Caused by: [^\\r\\n]*)',
+    ],
+    // Node.js: `TypeError: msg` then `    at fn (file:L:C)` / `    at file:L:C` frames.
+    [
       '[A-Za-z]*Error(: [^\\r\\n]*)?(\\r?\\n[ \\t]+at ([^\\r\\n()]*\\([^\\r\\n()]*:[0-9]+:[0-9]+\\)|[^\\r\\n ()]+:[0-9]+:[0-9]+))+',
-      // Python traceback up to and including the exception line.
+      '\\n[ \\t]+at [^\\r\\n]*',
+    ],
+    // Python traceback up to and including the exception line.
+    [
       'Traceback \\(most recent call last\\):(\\r?\\n[ \\t]+[^\\r\\n]*)+\\r?\\n[A-Za-z_][A-Za-z0-9_.]*(Error|Exception|Exit|Interrupt|Warning)(: [^\\r\\n]*)?',
-      // Go panic / goroutine dump: function line then tab-indented file:line frames.
+      '\\n[A-Za-z0-9_.]*(Error|Exception|Exit|Interrupt|Warning)[^\\r\\n]*',
+    ],
+    // Go panic / goroutine dump: function line then tab-indented file:line frames.
+    [
       '(panic: [^\\r\\n]*\\r?\\n(\\r?\\n)?)?goroutine [0-9]+ \\[[a-z ,0-9]+\\]:(\\r?\\n[^\\r\\n]*\\([^\\r\\n]*\\)\\r?\\n\\t[^\\r\\n]+:[0-9]+( \\+0x[0-9a-f]+)?)+',
-    ].join('|'),
-    category: 'DATA_CATEGORY_ERRORS',
-    severity: 'SEVERITY_MEDIUM',
-    validator: 'VALIDATOR_NONE',
-    mask: 'MASK_STYLE_ALL',
-    baseConfidence: 90,
-    minConfidence: 50,
-    maxLength: 4096,
-    boundary: 'none',
-  },
+      '\\n\\t[^\\r\\n]*',
+    ],
+  ]),
 ]);
 
 /** Ids of the built-in types (unique). */

@@ -19,6 +19,8 @@ import type { BoundaryName, DetectorSourceInput } from './detector-source.ts';
 export interface CompileOptions {
   /** Maximum states of one SEARCH automaton (default 4096). */
   stateBudget?: number;
+  /** Maximum transitions (states x byte classes) of one SEARCH product (default 8192). */
+  entryBudget?: number;
   /** Maximum states of one detector's own DFAs (default 20000); above it the detector is refused. */
   detectorStateLimit?: number;
   /** Mark the compiled detectors as custom (user-defined). */
@@ -50,6 +52,9 @@ const ID = /^[a-z][a-z0-9_]{1,63}$/;
 const MAX_LENGTH_LIMIT = 65536;
 const DEFAULT_STATE_BUDGET = 4096;
 const DEFAULT_DETECTOR_STATE_LIMIT = 20000;
+// Products multiply table sizes; above this many transitions a detector starts a new SEARCH
+// automaton. Small tables load fast in Rhino (the Apigee policy prepares them per request).
+const DEFAULT_ENTRY_BUDGET = 8192;
 
 function enumCheck(errors: SourceError[], path: string, value: unknown, names: Record<string, string>): void {
   if (value !== undefined && !(typeof value === 'string' && value in names)) {
@@ -83,8 +88,35 @@ interface Prepared {
   wordBoundary: boolean;
 }
 
+// Determinizing a pattern takes up to a second; the control plane recompiles the built-in set with
+// every publish, so results are kept per (source, options) for the life of the process.
+const prepareCache = new Map<string, { prepared?: Prepared; errors: SourceError[] }>();
+const PREPARE_CACHE_LIMIT = 512;
+
 /** Structural checks and pattern compilation of one source; errors are collected, not thrown. */
 function prepare(source: DetectorSourceInput, options: CompileOptions, errors: SourceError[], index: number): Prepared | undefined {
+  let key: string | undefined;
+  try {
+    key = JSON.stringify([source, options.stateBudget, options.detectorStateLimit, index]);
+  } catch {
+    key = undefined;
+  }
+  const cached = key === undefined ? undefined : prepareCache.get(key);
+  if (cached) {
+    errors.push(...cached.errors);
+    return cached.prepared;
+  }
+  const own: SourceError[] = [];
+  const prepared = prepareUncached(source, options, own, index);
+  errors.push(...own);
+  if (key !== undefined) {
+    if (prepareCache.size >= PREPARE_CACHE_LIMIT) prepareCache.clear();
+    prepareCache.set(key, { prepared, errors: own });
+  }
+  return prepared;
+}
+
+function prepareUncached(source: DetectorSourceInput, options: CompileOptions, errors: SourceError[], index: number): Prepared | undefined {
   const s = source as unknown as Record<string, unknown>;
   if (typeof s !== 'object' || s === null) {
     errors.push({ path: '$', reason: 'must be an object' });
@@ -162,7 +194,7 @@ function prepare(source: DetectorSourceInput, options: CompileOptions, errors: S
     return { search, reverse: minimize(fromRefaDfa(reverseDfa, index)), maxLength, wordBoundary };
   } catch (err) {
     if (err instanceof PatternError) errors.push({ path: '$.pattern', reason: err.reason });
-    else if (err instanceof Error && /too many nodes|TooManyNodes/i.test(`${err.name} ${err.message}`)) {
+    else if (err instanceof Error && /too many nodes|TooManyNodes|not allowed to create more than/i.test(`${err.name} ${err.message}`)) {
       errors.push({ path: '$.pattern', reason: `state explosion: the DFA needs more than ${limit} states` });
     } else errors.push({ path: '$.pattern', reason: `cannot compile: ${(err as Error).message}` });
     return undefined;
@@ -223,6 +255,7 @@ function lowerWords(words: string[] | undefined): string[] {
  */
 export function compileDetectors(sources: readonly DetectorSourceInput[], options: CompileOptions = {}): CompiledDetectors {
   const budget = options.stateBudget ?? DEFAULT_STATE_BUDGET;
+  const entryBudget = options.entryBudget ?? DEFAULT_ENTRY_BUDGET;
   const prepared: Prepared[] = [];
   sources.forEach((source, index) => {
     const errors: SourceError[] = [];
@@ -231,16 +264,19 @@ export function compileDetectors(sources: readonly DetectorSourceInput[], option
     prepared.push(p);
   });
 
-  // Greedy grouping: extend the current SEARCH product while it stays within the budget.
+  // Greedy first-fit grouping: a detector joins the first SEARCH product that stays within both
+  // budgets, else starts a new one. Deterministic: detector order, then group order.
   const groups: { dfa: DenseDfa; members: number[] }[] = [];
   prepared.forEach((p, index) => {
-    const current = groups[groups.length - 1];
-    if (current) {
+    for (const group of groups) {
       try {
-        const combined = minimize(product(current.dfa, p.search, budget * 4));
-        if (combined.count <= budget) {
-          current.dfa = combined;
-          current.members.push(index);
+        // Unminimized products rarely shrink by more than 2x: stop exploring well before that.
+        const classes = Math.max(group.dfa.classCount, p.search.classCount);
+        const cap = Math.min(budget, Math.ceil(entryBudget / classes)) * 2;
+        const combined = minimize(product(group.dfa, p.search, cap));
+        if (combined.count <= budget && combined.count * combined.classCount <= entryBudget) {
+          group.dfa = combined;
+          group.members.push(index);
           return;
         }
       } catch (err) {

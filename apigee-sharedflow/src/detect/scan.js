@@ -32,6 +32,13 @@ PalisadeDetect.scanMessage = (function () {
     var n = d.length;
     var keyTokens = C.tokens(s.key);
     var kept = {};
+    var keyHits = {};
+    // The key test depends on the segment only: computed once per detector.
+    function keyHit(det) {
+      var v = keyHits[det.index];
+      if (v === undefined) v = keyHits[det.index] = C.keyMatches(keyTokens, det.keys);
+      return v;
+    }
     for (var a = 0; a < p.search.length; a++) {
       var A = p.automata[p.search[a]];
       var cls = A.cls;
@@ -50,8 +57,11 @@ PalisadeDetect.scanMessage = (function () {
       if (Object.prototype.hasOwnProperty.call(kept, id)) for (var q = 0; q < kept[id].length; q++) out.push(kept[id][q]);
 
     function candidate(det, e) {
-      // 1. require context (pre-filter on the raw start of the last byte).
-      if (det.requireContext && !contextOf(det, raw, s.rs[e - 1], keyTokens).hit) return;
+      // 1. require context: pre-filter over the widest window step 5 could use.
+      if (det.requireContext && !keyHit(det)) {
+        var wideFrom = s.rs[e - det.maxLength > 0 ? e - det.maxLength : 0] - det.distance;
+        if (det.distance === 0 || !C.keywordIn(raw, wideFrom < 0 ? 0 : wideFrom, s.rs[e - 1], det.positive)) return;
+      }
       // 2. start: the smallest accepting p within max_length whose left boundary holds.
       var R = det.reverse;
       var lo = e - det.maxLength;

@@ -419,7 +419,7 @@ PalisadeDetect.segments = (function () {
     var ct = lower(contentType);
     var first = firstNonWs(raw, n);
     if (ct.indexOf("x-www-form-urlencoded") >= 0) return "form";
-    if (first === 123 || first === 91) return "json";
+    if ((ct === "" || ct.indexOf("json") >= 0) && (first === 123 || first === 91)) return "json";
     if (ct.indexOf("xml") >= 0 && first === 60) return "xml";
     return "text";
   }

@@ -26,6 +26,55 @@ PalisadeDetect.tables = (function () {
     return [];
   }
 
+  var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  var B64V = {};
+  (function () {
+    for (var i = 0; i < 64; i++) B64V[B64.charAt(i)] = i;
+    B64V["-"] = 62;
+    B64V["_"] = 63;
+  })();
+
+  // Little-endian entries of `width` bytes straight from base64 (or a byte array): the tables are
+  // the bulk of a RuleSet and Rhino's interpreter is slow, so no intermediate byte array.
+  // Returns null when the byte count is not a multiple of `width`.
+  function entriesOf(v, width, what) {
+    if (width !== 2 && width !== 4) return null;
+    var out = [];
+    var value = 0;
+    var mult = 1;
+    var count = 0;
+    function put(b) {
+      value += b * mult;
+      mult *= 256;
+      if (++count === width) {
+        out.push(value);
+        value = 0;
+        mult = 1;
+        count = 0;
+      }
+    }
+    if (typeof v === "string") {
+      var acc = 0;
+      var bits = 0;
+      for (var i = 0; i < v.length; i++) {
+        var ch = v.charAt(i);
+        if (ch === "=") break;
+        var x = B64V[ch];
+        if (x === undefined) fail(what + " is not base64");
+        acc = ((acc << 6) | x) & 0xffffff;
+        bits += 6;
+        if (bits >= 8) {
+          bits -= 8;
+          put((acc >> bits) & 0xff);
+        }
+      }
+    } else {
+      var bytes = bytesOf(v, what);
+      for (var j = 0; j < bytes.length; j++) put(bytes[j]);
+    }
+    return count === 0 ? out : null;
+  }
+
   function uint(v, what) {
     if (v === undefined || v === null) return 0;
     var n = typeof v === "string" ? parseInt(v, 10) : v;
@@ -57,28 +106,23 @@ PalisadeDetect.tables = (function () {
     var n = uint(a.stateCount, what + ".stateCount");
     var start = uint(a.startState, what + ".startState");
     var width = uint(a.entryBytes, what + ".entryBytes");
-    var raw = bytesOf(a.transitions, what + ".transitions");
+    var next = entriesOf(a.transitions, width, what + ".transitions");
     var offsets = uintList(a.acceptOffsets, what + ".acceptOffsets");
     var dets = uintList(a.acceptDetectors, what + ".acceptDetectors");
     var kind = enumValue(a.kind, KINDS);
     if (cls.length !== 256) fail(what + ".byteClasses must hold 256 bytes");
     if (k < 1 || k > 256) fail(what + ".classCount out of range");
     if (n < 1) fail(what + ".stateCount must be positive");
-    if (width !== 2 && width !== 4) fail(what + ".entryBytes must be 2 or 4");
     if (start >= n) fail(what + ".startState out of range");
-    if (raw.length !== n * k * width) fail(what + ".transitions has the wrong length");
+    if (width !== 2 && width !== 4) fail(what + ".entryBytes must be 2 or 4");
+    if (next === null || next.length !== n * k) fail(what + ".transitions has the wrong length");
     if (offsets.length !== n + 1 || offsets[0] !== 0 || offsets[n] !== dets.length) fail(what + ".acceptOffsets is inconsistent");
     if (kind !== 1 && kind !== 2) fail(what + ".kind is unknown");
     var b;
     for (b = 0; b < 256; b++) if (cls[b] >= k) fail(what + ".byteClasses refers to a missing class");
     for (b = 0; b < n; b++) if (offsets[b + 1] < offsets[b]) fail(what + ".acceptOffsets decreases");
     for (b = 0; b < dets.length; b++) if (dets[b] >= detectorCount) fail(what + ".acceptDetectors out of range");
-    var next = new Array(n * k);
-    for (var e = 0, at = 0; e < n * k; e++, at += width) {
-      var v = width === 2 ? raw[at] | (raw[at + 1] << 8) : (raw[at] | (raw[at + 1] << 8) | (raw[at + 2] << 16)) + raw[at + 3] * 16777216;
-      if (v >= n) fail(what + ".transitions leads to a missing state");
-      next[e] = v;
-    }
+    for (var e = 0; e < next.length; e++) if (next[e] >= n) fail(what + ".transitions leads to a missing state");
     return { kind: kind, cls: cls, k: k, n: n, start: start, next: next, offsets: offsets, dets: dets };
   }
 
