@@ -83,7 +83,10 @@
       auth: req.auth,
       query: req.query
     };
-    var verdict = Palisade.policyMatch.decide(rules.ruleSet, settings, exchange, result.findings, "DIRECTION_REQUEST", failed);
+    var verdict = Palisade.policyMatch.decide(rules.ruleSet, settings, exchange, result.findings, "DIRECTION_REQUEST", {
+      inspectionFailed: failed,
+      monitorOnly: cfg.mode === "monitor"
+    });
     if (failed && verdict.reason !== "fail-closed") {
       H.setVar(V.ERROR, result.error);
       H.setVar(V.FAILURE_MODE_USED, "open");
@@ -108,9 +111,6 @@
         H.setVar(V.RL_INTERVAL, rl.quotaInterval);
         H.setVar(V.RL_TIMEUNIT, rl.quotaTimeUnit);
       }
-      // Until SpikeArrest / Quota say otherwise (JS-ReportLimited rewrites it).
-      verdict.reason = "within-limit";
-      H.setVar(V.VERDICT_REASON, verdict.reason);
     }
     var pathTemplate = "";
     var paths = verdict.policy && verdict.policy.match && verdict.policy.match.paths;

@@ -41,7 +41,16 @@
     };
     var failed = result.error !== null;
     if (failed) H.setVar(V.ERROR, result.error);
-    verdict = Palisade.policyMatch.decide(rules.ruleSet, settings, exchange, result.findings, "DIRECTION_RESPONSE", failed);
+    // Every finding of the exchange: a match's finding_direction picks among them.
+    var all = result.findings.slice();
+    var earlier = event && event.findings ? event.findings : [];
+    for (var j = 0; j < earlier.length; j++) {
+      all.push({ type: earlier[j].type, severity: earlier[j].severity, direction: "DIRECTION_REQUEST" });
+    }
+    verdict = Palisade.policyMatch.decide(rules.ruleSet, settings, exchange, all, "DIRECTION_RESPONSE", {
+      inspectionFailed: failed,
+      monitorOnly: cfg.mode === "monitor"
+    });
     H.setVar(V.RESPONSE_VERDICT, verdict.action === "ACTION_UNSPECIFIED" ? "ALLOW" : verdict.action.substring(7));
     var masked = [];
     for (var i = 0; i < result.findings.length; i++) {

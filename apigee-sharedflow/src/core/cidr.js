@@ -95,5 +95,5 @@ Palisade.cidr = (function () {
     return true;
   }
 
-  return { parseAddress: parseAddress, contains: contains };
+  return { parse: parse, parseAddress: parseAddress, contains: contains };
 })();

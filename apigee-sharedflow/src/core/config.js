@@ -13,6 +13,7 @@ Palisade.config = (function () {
     reportUrl: "",
     reportEnabled: true,
     failureMode: "open",
+    mode: "enforce",
     timeBudgetMs: 150,
     maxBodyBytes: 0,
     rulesRefreshSeconds: 60,
@@ -47,6 +48,11 @@ Palisade.config = (function () {
     if (v) {
       if (v === "open" || v === "closed") c.failureMode = v;
       else problems.push("failureMode: must be open or closed");
+    }
+    v = get(props, "mode");
+    if (v) {
+      if (v === "enforce" || v === "monitor") c.mode = v;
+      else problems.push("mode: must be enforce or monitor");
     }
     var ints = ["timeBudgetMs", "maxBodyBytes", "rulesRefreshSeconds", "rulesRetrySeconds"];
     for (var i = 0; i < ints.length; i++) {

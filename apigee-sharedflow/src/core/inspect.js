@@ -43,7 +43,11 @@ Palisade.inspect = (function () {
     var settings = ctx.settings;
     var mediaType = mediaTypeOf(msg.contentType);
     var body = msg.body === null || msg.body === undefined ? "" : String(msg.body);
-    var bodyBytes = body.length > 0 ? Palisade.text.utf8Length(body) : msg.declaredLength || 0;
+    // Size for the event: the declared Content-Length when there is one; counting UTF-8 bytes of a
+    // multi-megabyte body would cost more than inspecting it (Rhino), so past 1 MiB of text the
+    // UTF-16 length stands in (exact for ASCII, a lower bound otherwise).
+    var bodyBytes = msg.declaredLength || 0;
+    if (bodyBytes === 0 && body.length > 0) bodyBytes = body.length <= 1048576 ? Palisade.text.utf8Length(body) : body.length;
     var shape = { contentType: mediaType, fields: [], truncated: false, fieldsDropped: 0, notInspectedReason: "" };
     if (body.length === 0 && msg.declaredLength > 0) {
       // Streaming or a body Apigee did not buffer: never report "clean" for what was not seen.

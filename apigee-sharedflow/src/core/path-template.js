@@ -30,5 +30,24 @@ Palisade.pathTemplate = (function () {
     return true;
   }
 
-  return { matches: matches };
+  // A template the filter would accept: starts with `/`, `{name}` only as a whole segment, `*`
+  // only in a final `/**`.
+  function valid(template) {
+    if (typeof template !== "string" || template.charAt(0) !== "/") return false;
+    var body = template;
+    if (body === "/**") return true;
+    if (Palisade.text.endsWith(body, "/**")) body = body.substring(0, body.length - 3);
+    if (body === "/") return true;
+    var parts = body.substring(1).split("/");
+    for (var i = 0; i < parts.length; i++) {
+      var p = parts[i];
+      if (p.indexOf("*") >= 0) return false;
+      var open = p.indexOf("{");
+      var close = p.indexOf("}");
+      if ((open >= 0 || close >= 0) && (open !== 0 || close !== p.length - 1 || p.length < 3)) return false;
+    }
+    return true;
+  }
+
+  return { matches: matches, valid: valid };
 })();

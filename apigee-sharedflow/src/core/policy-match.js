@@ -196,24 +196,31 @@ Palisade.policyMatch = (function () {
   // - The first matching ENFORCE-mode BLOCK or RATE_LIMIT decides. A matching MONITOR-mode one is
   //   remembered as what would have happened and evaluation goes on, so a policy under trial never
   //   shadows an enforced one. Matching LOGs are listed in `logged`.
-  // - RATE_LIMIT only says which bucket applies (reason `rate-limit`, or `rate-limit-key-absent`
-  //   when the request lacks the key); Apigee's SpikeArrest / Quota do the counting.
+  // - RATE_LIMIT: `rate-limit-key-absent` when the request lacks the bucket's key (never limits),
+  //   else `rate-limited` (429) when options.exhausted says the bucket is empty, else
+  //   `within-limit`.
   // - `inspectionFailed`: a matching ENFORCE BLOCK that depends on findings and whose failure
   //   mode is CLOSED refuses the exchange with 503 (DESIGN.md "Decisions").
-  function decide(ruleSet, settings, exchange, findings, direction, inspectionFailed) {
+  // `findings` are every finding known so far (each with its direction); a match's
+  // finding_direction picks among them, as in the filter.
+  // options: { inspectionFailed, monitorOnly (the gateway's global monitor mode), exhausted
+  //   (function(policyId) → true when that bucket is empty; null on Apigee, where SpikeArrest /
+  //   Quota count after this decision and JS-ReportLimited records the outcome) }.
+  function decide(ruleSet, settings, exchange, findings, direction, options) {
+    var opts = options || {};
+    var inspectionFailed = !!opts.inspectionFailed;
     var verdict = noVerdict(direction);
     var would = null;
     var firstLog = null;
     var policies = ordered(list(ruleSet && ruleSet.policies));
-    var relevant = [];
-    for (var k = 0; k < findings.length; k++) if (findings[k].direction === direction) relevant.push(findings[k]);
+    var relevant = findings;
     for (var i = 0; i < policies.length; i++) {
       var policy = policies[i];
       var match = policy.match || {};
       var fd = E.name("Direction", match.findingDirection);
       if (direction === "DIRECTION_REQUEST" && fd === "DIRECTION_RESPONSE") continue;
       if (direction === "DIRECTION_RESPONSE" && (!hasFindingCriteria(match) || fd === "DIRECTION_REQUEST")) continue;
-      var mode = modeOf(policy, settings);
+      var mode = opts.monitorOnly ? "MODE_MONITOR" : modeOf(policy, settings);
       var action = E.name("Action", policy.action);
       if (
         inspectionFailed &&
@@ -259,8 +266,14 @@ Palisade.policyMatch = (function () {
         decided.block = blockReply(policy, direction);
         decided.status = decided.block.status;
         decided.enforced = mode === "MODE_ENFORCE";
+      } else if (!Palisade.rateLimit.keyPresent(policy, exchange)) {
+        decided.reason = "rate-limit-key-absent";
+      } else if (opts.exhausted && opts.exhausted(policy.id)) {
+        decided.reason = "rate-limited";
+        decided.status = 429;
+        decided.enforced = mode === "MODE_ENFORCE";
       } else {
-        decided.reason = Palisade.rateLimit.keyPresent(policy, exchange) ? "rate-limit" : "rate-limit-key-absent";
+        decided.reason = "within-limit";
       }
       if (mode === "MODE_ENFORCE") return assign(verdict, decided);
       if (would === null) would = decided;
@@ -269,7 +282,7 @@ Palisade.policyMatch = (function () {
     if (firstLog !== null) {
       assign(verdict, {
         action: "ACTION_LOG",
-        mode: modeOf(firstLog, settings),
+        mode: opts.monitorOnly ? "MODE_MONITOR" : modeOf(firstLog, settings),
         policyId: firstLog.id,
         reason: reasonOf(firstLog, relevant),
         policy: firstLog

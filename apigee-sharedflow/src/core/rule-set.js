@@ -45,6 +45,24 @@ Palisade.ruleSet = (function () {
     };
   }
 
+  // The same refusals as the filter (test/vectors/policy "refused" cases): one bad policy refuses
+  // the whole set, so the gateway never enforces half of what was published.
+  function policyProblem(p) {
+    if (!p || typeof p !== "object" || typeof p.id !== "string" || p.id.length === 0) return "bad-policy";
+    var m = p.match || {};
+    var cidrs = m.clientCidrs || [];
+    for (var c = 0; c < cidrs.length; c++) if (Palisade.cidr.parse(String(cidrs[c])) === null) return "bad-cidr";
+    var paths = m.paths || [];
+    for (var t = 0; t < paths.length; t++) if (!Palisade.pathTemplate.valid(paths[t])) return "bad-path-template";
+    var action = Palisade.enums.name("Action", p.action);
+    if (action === "ACTION_RATE_LIMIT" && !(parseInt((p.rateLimit || {}).rate || 0, 10) > 0)) return "bad-rate-limit";
+    if (p.block && p.block.status !== undefined && p.block.status !== null) {
+      var status = parseInt(p.block.status, 10);
+      if (status !== 0 && !(status >= 200 && status <= 599)) return "bad-block-status";
+    }
+    return null;
+  }
+
   // Checks what the policy depends on; returns null when usable, else a short reason.
   function problem(rs) {
     if (!rs || typeof rs !== "object" || Object.prototype.toString.call(rs) === "[object Array]") {
@@ -55,9 +73,12 @@ Palisade.ruleSet = (function () {
       return "bad-lists";
     }
     var policies = rs.policies || [];
+    var ids = {};
     for (var i = 0; i < policies.length; i++) {
-      var p = policies[i];
-      if (!p || typeof p !== "object" || typeof p.id !== "string" || p.id.length === 0) return "bad-policy";
+      var why = policyProblem(policies[i]);
+      if (why !== null) return why;
+      if (Object.prototype.hasOwnProperty.call(ids, policies[i].id)) return "duplicate-policy-id";
+      ids[policies[i].id] = true;
     }
     var detectors = rs.detectors || [];
     for (var j = 0; j < detectors.length; j++) {
@@ -67,7 +88,8 @@ Palisade.ruleSet = (function () {
   }
 
   // Parses JSON text. Returns { ruleSet, error } where error is null or one of: `missing`,
-  // `not-json`, `not-an-object`, `bad-version`, `bad-lists`, `bad-policy`, `bad-detector`.
+  // `not-json`, `not-an-object`, `bad-version`, `bad-lists`, `bad-policy`, `bad-detector`,
+  // `duplicate-policy-id`, `bad-cidr`, `bad-path-template`, `bad-rate-limit`, `bad-block-status`.
   function parse(text) {
     if (text === null || text === undefined || String(text).length === 0) return { ruleSet: null, error: "missing" };
     var parsed;

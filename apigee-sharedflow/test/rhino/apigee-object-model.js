@@ -14,7 +14,7 @@
 // javaString(s) wraps a JS string the way the runtime's host would (Rhino: java.lang.String).
 /* exported ApigeeObjectModel */
 var ApigeeObjectModel = (function () {
-  'use strict';
+  "use strict";
 
   function lower(s) {
     return String(s).toLowerCase();
@@ -56,12 +56,12 @@ var ApigeeObjectModel = (function () {
   function messageObject(msg, isRequest) {
     var m = {
       headers: headersObject(msg.headers),
-      content: msg.content === undefined ? null : msg.content,
+      content: msg.content === undefined ? null : msg.content
     };
     if (isRequest) {
       m.method = msg.verb;
       m.url =
-        'https://' + (headerValues(msg.headers, 'host')[0] || 'localhost') + msg.path + (msg.querystring ? '?' + msg.querystring : '');
+        "https://" + (headerValues(msg.headers, "host")[0] || "localhost") + msg.path + (msg.querystring ? "?" + msg.querystring : "");
     } else {
       m.status = msg.status;
     }
@@ -75,13 +75,13 @@ var ApigeeObjectModel = (function () {
 
     function wrap(v) {
       if (v === null || v === undefined) return null;
-      return typeof v === 'string' ? javaString(v) : v;
+      return typeof v === "string" ? javaString(v) : v;
     }
 
     function messageVariable(prefix, msg, rest) {
       if (!msg) return null;
-      if (rest === 'content') return msg.content === undefined || msg.content === null ? null : wrap(String(msg.content));
-      if (rest === 'headers.names') {
+      if (rest === "content") return msg.content === undefined || msg.content === null ? null : wrap(String(msg.content));
+      if (rest === "headers.names") {
         var names = [];
         var seen = {};
         for (var i = 0; i < msg.headers.length; i++) {
@@ -89,20 +89,20 @@ var ApigeeObjectModel = (function () {
           if (!seen[lower(n)]) names.push(n);
           seen[lower(n)] = true;
         }
-        return javaString('[' + names.join(', ') + ']'); // a java.util.Set's toString
+        return javaString("[" + names.join(", ") + "]"); // a java.util.Set's toString
       }
-      if (rest.substring(0, 7) === 'header.') {
+      if (rest.substring(0, 7) === "header.") {
         var h = rest.substring(7);
-        if (/\.values\.count$/.test(h)) return headerValues(msg.headers, h.replace(/\.values\.count$/, '')).length;
+        if (/\.values\.count$/.test(h)) return headerValues(msg.headers, h.replace(/\.values\.count$/, "")).length;
         var values = headerValues(msg.headers, h);
         return values.length ? wrap(values[0]) : null;
       }
-      if (prefix === 'request') {
-        if (rest === 'verb') return wrap(msg.verb);
-        if (rest === 'path') return wrap(msg.path);
-        if (rest === 'querystring') return wrap(msg.querystring || '');
-        if (rest === 'uri') return wrap(msg.path + (msg.querystring ? '?' + msg.querystring : ''));
-      } else if (rest === 'status.code') {
+      if (prefix === "request") {
+        if (rest === "verb") return wrap(msg.verb);
+        if (rest === "path") return wrap(msg.path);
+        if (rest === "querystring") return wrap(msg.querystring || "");
+        if (rest === "uri") return wrap(msg.path + (msg.querystring ? "?" + msg.querystring : ""));
+      } else if (rest === "status.code") {
         return msg.status;
       }
       return undefined;
@@ -113,15 +113,15 @@ var ApigeeObjectModel = (function () {
         name = String(name);
         var m = /^(request|response)\.(.*)$/.exec(name);
         if (m) {
-          var v = messageVariable(m[1], m[1] === 'request' ? req : res, m[2]);
+          var v = messageVariable(m[1], m[1] === "request" ? req : res, m[2]);
           if (v !== undefined) return v;
         }
-        if (name === 'client.ip') return wrap(req.clientIp || null);
+        if (name === "client.ip") return wrap(req.clientIp || null);
         var callout = /^(\w+)\.(status\.code|content|header\.(.+))$/.exec(name);
-        if (callout && vars[callout[1]] && typeof vars[callout[1]] === 'object') {
+        if (callout && vars[callout[1]] && typeof vars[callout[1]] === "object") {
           var r = vars[callout[1]];
-          if (callout[2] === 'status.code') return r.status;
-          if (callout[2] === 'content') return wrap(r.content);
+          if (callout[2] === "status.code") return r.status;
+          if (callout[2] === "content") return wrap(r.content);
           var hv = headerValues(r.headers || [], callout[3]);
           return hv.length ? wrap(hv[0]) : null;
         }
@@ -129,23 +129,23 @@ var ApigeeObjectModel = (function () {
       },
       setVariable: function (name, value) {
         name = String(name);
-        var plain = value === null || value === undefined || typeof value !== 'object' ? value : String(value);
-        if (name === 'response.content' && res) res.content = plain === null ? null : String(plain);
-        else if (name === 'response.status.code' && res) res.status = parseInt(plain, 10);
+        var plain = value === null || value === undefined || typeof value !== "object" ? value : String(value);
+        if (name === "response.content" && res) res.content = plain === null ? null : String(plain);
+        else if (name === "response.status.code" && res) res.status = parseInt(plain, 10);
         else if (/^response\.header\./.test(name) && res) setHeader(res.headers, name.substring(16), plain);
-        else if (name === 'request.content') req.content = String(plain);
+        else if (name === "request.content") req.content = String(plain);
         else vars[name] = plain;
       },
       removeVariable: function (name) {
         delete vars[String(name)];
       },
-      flow: res ? 'PROXY_RESP_FLOW' : 'PROXY_REQ_FLOW',
-      session: {},
+      flow: res ? "PROXY_RESP_FLOW" : "PROXY_REQ_FLOW",
+      session: {}
     };
 
     function Request(url, method, headers, body) {
       this.url = url;
-      this.method = method || 'GET';
+      this.method = method || "GET";
       this.headers = headers || {};
       this.body = body;
     }
@@ -158,7 +158,7 @@ var ApigeeObjectModel = (function () {
           headers: {},
           body: request.body === undefined ? null : String(request.body),
           waited: false,
-          callback: typeof callback === 'function',
+          callback: typeof callback === "function"
         };
         for (var k in request.headers)
           if (Object.prototype.hasOwnProperty.call(request.headers, k)) copy.headers[k] = String(request.headers[k]);
@@ -172,16 +172,16 @@ var ApigeeObjectModel = (function () {
           },
           waitForComplete: function () {
             copy.waited = true;
-            throw new Error('waitForComplete called: it blocks a message-processor thread (notes/apigee.md §2)');
+            throw new Error("waitForComplete called: it blocks a message-processor thread (notes/apigee.md §2)");
           },
           getResponse: function () {
             return null;
-          },
+          }
         };
       },
       get: function (url, callback) {
-        return httpClient.send(new Request(url, 'GET', {}, null), callback);
-      },
+        return httpClient.send(new Request(url, "GET", {}, null), callback);
+      }
     };
 
     var properties = {};
@@ -198,8 +198,8 @@ var ApigeeObjectModel = (function () {
       print: function () {
         var parts = [];
         for (var i = 0; i < arguments.length; i++) parts.push(String(arguments[i]));
-        state.printed.push(parts.join(' '));
-      },
+        state.printed.push(parts.join(" "));
+      }
     };
   }
 

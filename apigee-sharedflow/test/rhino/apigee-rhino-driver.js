@@ -6,23 +6,23 @@
 // Needs apigee-object-model.js loaded first (rhino -f apigee-object-model.js -f this file).
 /* global java, Packages, ApigeeObjectModel */
 (function () {
-  'use strict';
+  "use strict";
   var Ctx = Packages.org.mozilla.javascript.Context;
   var ScriptableObject = Packages.org.mozilla.javascript.ScriptableObject;
   var cx = Ctx.getCurrentContext();
   // A compiled script is itself a Scriptable function in Rhino, so `script.exec(...)` is not
   // reachable as a property from JavaScript: call Script.exec through reflection.
-  var execMethod = java.lang.Class.forName('org.mozilla.javascript.Script').getMethod('exec', [
+  var execMethod = java.lang.Class.forName("org.mozilla.javascript.Script").getMethod("exec", [
     Ctx,
-    java.lang.Class.forName('org.mozilla.javascript.Scriptable'),
+    java.lang.Class.forName("org.mozilla.javascript.Scriptable")
   ]);
   var compiled = {};
-  var input = new java.io.BufferedReader(new java.io.InputStreamReader(java.lang.System['in'], 'UTF-8'));
-  var output = new java.io.PrintStream(java.lang.System.out, true, 'UTF-8');
+  var input = new java.io.BufferedReader(new java.io.InputStreamReader(java.lang.System["in"], "UTF-8"));
+  var output = new java.io.PrintStream(java.lang.System.out, true, "UTF-8");
 
   function script(path) {
     if (!compiled[path]) {
-      var text = String(new java.lang.String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get(path)), 'UTF-8'));
+      var text = String(new java.lang.String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get(path)), "UTF-8"));
       compiled[path] = cx.compileString(text, path, 1, null);
     }
     return compiled[path];
@@ -38,7 +38,7 @@
     state.printed = state.printed || [];
     var scope = cx.initSafeStandardObjects();
     var model = ApigeeObjectModel.create(state, javaString);
-    var names = ['context', 'request', 'response', 'httpClient', 'Request', 'properties', 'print'];
+    var names = ["context", "request", "response", "httpClient", "Request", "properties", "print"];
     for (var i = 0; i < names.length; i++) {
       if (model[names[i]] !== undefined) ScriptableObject.putProperty(scope, names[i], model[names[i]]);
     }
@@ -63,7 +63,7 @@
     try {
       result = run(JSON.parse(text));
     } catch (e) {
-      result = { id: null, error: 'driver: ' + String(e), state: null, elapsedMs: 0 };
+      result = { id: null, error: "driver: " + String(e), state: null, elapsedMs: 0 };
     }
     output.println(JSON.stringify(result));
   }

@@ -3,6 +3,6 @@
 /* global PalisadeDetect: true */
 PalisadeDetect = {
   scanMessage: function () {
-    throw new Error('scanner exploded');
-  },
+    throw new Error("scanner exploded");
+  }
 };

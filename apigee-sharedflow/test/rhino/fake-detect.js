@@ -3,7 +3,7 @@
 // Luhn-valid 16-digit card numbers and dashed US SSNs in the body and the query, with UTF-8 byte
 // offsets for ASCII input, so the policy's own logic (verdicts, masking, events) can be tested.
 /* global PalisadeDetect: true */
-if (typeof PalisadeDetect === 'undefined' || typeof PalisadeDetect.scanMessage !== 'function') {
+if (typeof PalisadeDetect === "undefined" || typeof PalisadeDetect.scanMessage !== "function") {
   PalisadeDetect = {
     scanMessage: function (ruleSet, message) {
       var out = [];
@@ -23,20 +23,20 @@ if (typeof PalisadeDetect === 'undefined' || typeof PalisadeDetect.scanMessage !
           var card = m[1].length === 16;
           if (card && !luhn(m[1])) continue;
           out.push({
-            type: card ? 'credit_card' : 'us_ssn',
+            type: card ? "credit_card" : "us_ssn",
             field: field,
             start: m.index,
             end: m.index + m[1].length,
             confidence: 90,
-            masked: card ? m[1].substring(0, 4) + '********' + m[1].substring(12) : '***-**-' + m[1].substring(7),
-            severity: card ? 'SEVERITY_CRITICAL' : 'SEVERITY_HIGH',
-            category: card ? 'DATA_CATEGORY_PCI' : 'DATA_CATEGORY_PII',
+            masked: card ? m[1].substring(0, 4) + "********" + m[1].substring(12) : "***-**-" + m[1].substring(7),
+            severity: card ? "SEVERITY_CRITICAL" : "SEVERITY_HIGH",
+            category: card ? "DATA_CATEGORY_PCI" : "DATA_CATEGORY_PII"
           });
         }
       }
-      scan('body', message.body || '');
-      scan('query', message.query || '');
+      scan("body", message.body || "");
+      scan("query", message.query || "");
       return out;
-    },
+    }
   };
 }
