@@ -7,7 +7,7 @@
 //   INVALID_ARGUMENT and a counter (decoding is wrapped so grpc-js never sees the exception).
 import * as grpc from '@grpc/grpc-js';
 import type { ReportAck } from '../../proto/gen/palisade/v1/ReportAck.ts';
-import type { ReportBatch__Output } from '../../proto/gen/palisade/v1/ReportBatch.ts';
+import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
 import type { RuleSet } from '../../proto/gen/palisade/v1/RuleSet.ts';
 import type { WatchRulesRequest__Output } from '../../proto/gen/palisade/v1/WatchRulesRequest.ts';
 import { loadPalisadeGrpc } from '../../proto/load.ts';
@@ -96,7 +96,10 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
         const problem = wireProblem(buf, batchType);
         if (problem) return { undecodable: 'malformed', detail: problem };
         try {
-          return report.requestDeserialize(buf);
+          // The message instance itself, not proto-loader's toObject copy (defaults, longs and
+          // enums as strings): ingest reads numbers, Longs and enum numbers directly, and skipping
+          // the copy halves the decode cost of a batch.
+          return batchType.decode(buf);
         } catch (err) {
           return { undecodable: 'malformed', detail: (err as Error).message };
         }
@@ -126,7 +129,7 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
     return who.gatewayId;
   }
 
-  function handleReport(call: grpc.ServerDuplexStream<ReportBatch__Output | Undecodable, ReportAck>): void {
+  function handleReport(call: grpc.ServerDuplexStream<ReportBatch | Undecodable, ReportAck>): void {
     metrics.inc('grpc_report_streams_total');
     // Nothing is read before the token is checked.
     call.pause();
@@ -140,7 +143,7 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
       if (ended && inFlight === 0 && !failed) call.end();
     };
 
-    call.on('data', (batch: ReportBatch__Output | Undecodable) => {
+    call.on('data', (batch: ReportBatch | Undecodable) => {
       if (failed) return;
       if (isUndecodable(batch)) {
         failed = true;

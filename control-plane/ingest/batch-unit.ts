@@ -5,6 +5,7 @@ import type { ApiEvent } from '../../proto/gen/palisade/v1/ApiEvent.ts';
 import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { aggregateEvents, type ObservedEvent } from '../inventory/endpoint-aggregate.ts';
+import { enumName } from '../store/enum-bits.ts';
 import type { BatchKey, EndpointKey, EventRecord, FieldLocation, IngestUnit } from '../store/types.ts';
 
 export interface BatchLimits {
@@ -66,16 +67,29 @@ function str(v: unknown, max: number): string {
   return s.includes('\0') ? s.replace(/\0/g, '') : s;
 }
 
-/** uint64 from gRPC (decimal string), JSON (string or number) or Long-like; NaN when not one. */
+interface LongLike {
+  low: number;
+  high: number;
+}
+const isLong = (v: unknown): v is LongLike => isObj(v) && typeof v.low === 'number' && typeof v.high === 'number';
+
+/**
+ * uint64 as a decimal string, from protobufjs (number or Long), proto-loader (decimal string) or
+ * the JSON form (string or number); null when it is not one.
+ */
 function u64(v: unknown): string | null {
   if (v === undefined || v === null || v === '') return '0';
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? String(v) : null;
   if (typeof v === 'string') return /^\d{1,20}$/.test(v) ? v.replace(/^0+(?=\d)/, '') : null;
-  if (isObj(v) && typeof v.toString === 'function') return u64(String(v));
+  if (isLong(v)) return BigInt.asUintN(64, (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0)).toString();
   return null;
 }
 
+/** A non-negative count or time as a number (0 when absent or invalid). */
 function num(v: unknown): number {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : 0;
+  // Long: exact below 2^53, which every time and byte count here is.
+  if (isLong(v)) return (v.high >>> 0) * 4294967296 + (v.low >>> 0);
   const s = u64(v);
   const n = s === null ? 0 : Number(s);
   return Number.isFinite(n) ? n : 0;
@@ -143,9 +157,9 @@ function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Invent
   for (const p of list(raw.params)) {
     if (budget-- <= 0) break;
     params.push({
-      location: PARAM_LOCATION[str(p.in, 32)] ?? 'query',
+      location: PARAM_LOCATION[enumName('FieldKind', p.in)] ?? 'query',
       name: str(p.name, S),
-      type: str(p.type, 32),
+      type: enumName('JsonType', p.type),
       format: str(p.format, 32),
     });
   }
@@ -156,41 +170,42 @@ function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Invent
     if (!isObj(shape)) continue;
     for (const f of list(shape.fields)) {
       if (budget-- <= 0) break;
-      fields.push({ location: loc, name: str(f.path, S), type: str(f.type, 32), format: str(f.format, 32) });
+      fields.push({ location: loc, name: str(f.path, S), type: enumName('JsonType', f.type), format: str(f.format, 32) });
     }
   }
   const findings: ObservedEvent['findings'] = [];
   const findingDetail: unknown[] = [];
   for (const f of list(raw.findings).slice(0, limits.maxFindingsPerEvent)) {
     const loc = isObj(f.location) ? f.location : {};
+    const direction = enumName('Direction', loc.direction) || 'DIRECTION_UNSPECIFIED';
     findings.push({
       type: str(f.type, 64),
-      category: str(f.category, 32),
-      direction: str(loc.direction, 32) || 'DIRECTION_UNSPECIFIED',
+      category: enumName('DataCategory', f.category),
+      direction,
       valueHash: hashHex(f.valueHash),
     });
     findingDetail.push({
       type: str(f.type, 64),
-      severity: str(f.severity, 32),
+      severity: enumName('Severity', f.severity),
       confidence: num(f.confidence),
       masked: str(f.masked, 64),
-      location: { direction: str(loc.direction, 32), field: str(loc.field, 32), name: str(loc.name, S), jsonPath: str(loc.jsonPath, S) },
+      location: { direction, field: enumName('FieldKind', loc.field), name: str(loc.name, S), jsonPath: str(loc.jsonPath, S) },
     });
   }
-  const action = str(verdict.action, 32);
+  const action = enumName('Action', verdict.action);
   const detail: Record<string, unknown> = {};
   if (raw.requestId) detail.requestId = str(raw.requestId, S);
   if (raw.userAgent) detail.userAgent = str(raw.userAgent, S);
   if (raw.scheme) detail.scheme = str(raw.scheme, 8);
   if (raw.pathTemplate) detail.gatewayTemplate = str(raw.pathTemplate, limits.maxPathLength);
   if (auth.jwtAlg || auth.keyName) detail.auth = { jwtAlg: str(auth.jwtAlg, 32), keyName: str(auth.keyName, S) };
-  if (params.length) detail.params = params;
-  if (fields.length) detail.fields = fields;
+  // Parameters and body shapes are not repeated per event: they are merged per endpoint
+  // (endpoint_fields), which is what every reader uses, and they would triple the row size.
   if (findingDetail.length) detail.findings = findingDetail;
   if (action && action !== 'ACTION_UNSPECIFIED') {
     detail.verdict = {
       action,
-      mode: str(verdict.mode, 32),
+      mode: enumName('Mode', verdict.mode),
       policyId: str(verdict.policyId, S),
       enforced: verdict.enforced === true,
       status: num(verdict.status),
@@ -213,7 +228,7 @@ function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Invent
       requestBytes: num(raw.requestBytes),
       responseBytes: num(raw.responseBytes),
       clientIp: str(raw.clientIp, 64),
-      authScheme: str(auth.scheme, 32),
+      authScheme: enumName('AuthScheme', auth.scheme),
       blocked: action === 'ACTION_BLOCK' && verdict.enforced === true,
       params,
       fields,

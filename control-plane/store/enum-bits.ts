@@ -2,6 +2,12 @@
 // one UPSERT. The generated enum objects list names in number order.
 import { AuthScheme } from '../../proto/gen/palisade/v1/AuthScheme.ts';
 import { JsonType } from '../../proto/gen/palisade/v1/JsonType.ts';
+import { Action } from '../../proto/gen/palisade/v1/Action.ts';
+import { DataCategory } from '../../proto/gen/palisade/v1/DataCategory.ts';
+import { Direction } from '../../proto/gen/palisade/v1/Direction.ts';
+import { FieldKind } from '../../proto/gen/palisade/v1/FieldKind.ts';
+import { Mode } from '../../proto/gen/palisade/v1/Mode.ts';
+import { Severity } from '../../proto/gen/palisade/v1/Severity.ts';
 
 const AUTH_NAMES = Object.keys(AuthScheme);
 const JSON_TYPE_NAMES = Object.keys(JsonType);
@@ -22,3 +28,26 @@ export const authSchemeBit = (v: string | number | null | undefined) => bitOf(AU
 export const authSchemeNames = (mask: number) => namesOf(AUTH_NAMES, mask);
 export const jsonTypeBit = (v: string | number | null | undefined) => bitOf(JSON_TYPE_NAMES, v);
 export const jsonTypeNames = (mask: number) => namesOf(JSON_TYPE_NAMES, mask);
+
+const ENUMS = {
+  Action: Object.keys(Action),
+  AuthScheme: AUTH_NAMES,
+  DataCategory: Object.keys(DataCategory),
+  Direction: Object.keys(Direction),
+  FieldKind: Object.keys(FieldKind),
+  JsonType: JSON_TYPE_NAMES,
+  Mode: Object.keys(Mode),
+  Severity: Object.keys(Severity),
+};
+export type EnumKind = keyof typeof ENUMS;
+
+/**
+ * An enum value as its name, whether it came as a number (protobufjs decode), a name (proto-loader,
+ * JSON form) or garbage (empty string). Unknown numbers from newer gateways become ''.
+ */
+export function enumName(kind: EnumKind, v: unknown): string {
+  const names = ENUMS[kind];
+  if (typeof v === 'number') return names[v] ?? '';
+  if (typeof v === 'string') return v.length <= 64 && names.includes(v) ? v : '';
+  return '';
+}

@@ -1,0 +1,167 @@
+// Ingestion throughput: events/s through real gRPC (gateway client in this process, control plane
+// in a child process, as in production) into SQLite and into PostgreSQL, with batches of 100 and
+// 1 000 events, against a baseline of raw INSERTs of the same event rows into the same table,
+// measured in the same run. Goals: ≥ 50 000 ev/s (SQLite), ≥ 30 000 ev/s (PostgreSQL), ≥ 0.5×
+// the baseline. Input: scripts/bench/ingest/bench-events.ts (seeded, identical on every run).
+//   npm run bench -- ingest        PALISADE_BENCH_EVENTS=200000 to change the volume
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { ReportBatch } from '../../../proto/gen/palisade/v1/ReportBatch.ts';
+import { gatewayClient, openReport } from '../../../control-plane/grpc/test-client.ts';
+import { buildUnit, DEFAULT_BATCH_LIMITS, prepareBatch } from '../../../control-plane/ingest/batch-unit.ts';
+import { createInventory } from '../../../control-plane/inventory/inventory.ts';
+import { EVENT_COLS } from '../../../control-plane/store/columns.ts';
+import { openStore, type StoreConfig } from '../../../control-plane/store/database.ts';
+import { eventValues } from '../../../control-plane/store/sqlite-ingest.ts';
+import { TEST_PG_URL } from '../../../control-plane/store/testing.ts';
+import { benchBatches } from './bench-events.ts';
+
+const TOTAL = Number(process.env.PALISADE_BENCH_EVENTS ?? 100_000);
+const STREAMS = 2;
+const SERVER = fileURLToPath(new URL('../../../control-plane/grpc/report-server-main.ts', import.meta.url));
+const BASE_MS = Date.UTC(2026, 0, 1);
+const cleanups: (() => Promise<void>)[] = [];
+
+async function pgAvailable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: TEST_PG_URL });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freshConfig(dialect: 'sqlite' | 'postgres', tag: string): StoreConfig {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), `palisade-bench-${tag}-`));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    return { kind: 'sqlite', dataDir: dir };
+  }
+  const schema = `bench_${tag}_${process.pid}`;
+  cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: TEST_PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await c.end();
+  });
+  return { kind: 'postgres', url: TEST_PG_URL, schema };
+}
+
+/** Raw INSERTs of the same event rows, one transaction per batch: the floor any ingest pays. */
+async function baseline(dialect: 'sqlite' | 'postgres', batches: ReportBatch[], tag: string): Promise<number> {
+  const store = await openStore(freshConfig(dialect, `${tag}b`));
+  const inventory = createInventory({ store });
+  const rows = batches.map((b) => {
+    const p = prepareBatch(b, inventory, BASE_MS, DEFAULT_BATCH_LIMITS);
+    return buildUnit(
+      p,
+      p.events.map(() => 'ep_baseline'),
+      inventory,
+      BASE_MS,
+    ).events.map(eventValues);
+  });
+  const started = performance.now();
+  if (store.sqlite) {
+    const db = store.sqlite;
+    const insert = db.prepare(`INSERT INTO events (${EVENT_COLS.join(', ')}) VALUES (${EVENT_COLS.map(() => '?').join(', ')})`);
+    const tx = db.transaction((batch: unknown[][]) => {
+      for (const r of batch) insert.run(r);
+    });
+    for (const batch of rows) tx(batch);
+  } else {
+    const poolConn = await store.pg!.connect();
+    await poolConn.query(
+      `CREATE TABLE IF NOT EXISTS events_d${Math.floor(BASE_MS / 86_400_000)} PARTITION OF events FOR VALUES FROM (${Math.floor(BASE_MS / 86_400_000) * 86_400_000}) TO (${(Math.floor(BASE_MS / 86_400_000) + 1) * 86_400_000})`,
+    );
+    for (const batch of rows) {
+      const values: string[] = [];
+      const params: unknown[] = [];
+      for (const r of batch) {
+        values.push(`(${r.map((_, i) => `$${params.length + i + 1}`).join(', ')})`);
+        params.push(...r);
+      }
+      await poolConn.query('BEGIN');
+      await poolConn.query(`INSERT INTO events (${EVENT_COLS.join(', ')}) VALUES ${values.join(', ')}`, params);
+      await poolConn.query('COMMIT');
+    }
+    poolConn.release();
+  }
+  const secs = (performance.now() - started) / 1000;
+  await store.close();
+  return TOTAL / secs;
+}
+
+function startServer(config: StoreConfig): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`control plane exited (${code})`)));
+    createInterface({ input: child.stdout! }).once('line', (l) => resolve({ child, port: (JSON.parse(l) as { port: number }).port }));
+  });
+}
+
+/** Through gRPC: STREAMS gateways, each keeping `window` batches un-acked, until all are acked. */
+async function throughGrpc(dialect: 'sqlite' | 'postgres', size: number, tag: string): Promise<{ rate: number; stored: number }> {
+  const config = freshConfig(dialect, `${tag}g`);
+  const { child, port } = await startServer(config);
+  const perStream = Math.ceil(TOTAL / size / STREAMS);
+  const window = size >= 1000 ? 4 : 16;
+  const streams = Array.from({ length: STREAMS }, (_, g) => benchBatches(`gw${g}`, perStream, size, BASE_MS, 100 + g));
+  const client = gatewayClient(port);
+  const started = performance.now();
+  await Promise.all(
+    streams.map(async (batches, g) => {
+      const s = openReport(client, `tok-gw${g}`);
+      let sent = 0;
+      while (sent < batches.length) {
+        const acked = s.acks.length;
+        while (sent < batches.length && sent - acked < window) s.stream.write(batches[sent++]!);
+        await s.waitForAcks(acked + 1);
+      }
+      await s.waitForAcks(batches.length);
+      if (s.acks.some((a) => a.status !== 'ACK_STATUS_OK')) throw new Error('a batch was not stored');
+      s.stream.end();
+    }),
+  );
+  const secs = (performance.now() - started) / 1000;
+  client.close();
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  const store = await openStore(config);
+  const stored = await store.events.count();
+  await store.close();
+  return { rate: (perStream * STREAMS * size) / secs, stored };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const GOALS = { sqlite: 50_000, postgres: 30_000 };
+
+try {
+  const dialects: ('sqlite' | 'postgres')[] = ['sqlite'];
+  if (await pgAvailable()) dialects.push('postgres');
+  else console.log(`PostgreSQL not reachable at ${TEST_PG_URL}: PostgreSQL figures skipped`);
+  console.log(`ingest: ${fmt(TOTAL)} events per case, ${STREAMS} gateway streams, control plane in a child process`);
+  console.log('dialect   batch   via gRPC ev/s   raw INSERT ev/s   ratio   goal');
+  for (const dialect of dialects) {
+    for (const size of [100, 1000]) {
+      const tag = `${dialect[0]}${size}`;
+      const base = await baseline(dialect, benchBatches('gw0', Math.ceil(TOTAL / size), size, BASE_MS, 7), tag);
+      const got = await throughGrpc(dialect, size, tag);
+      if (got.stored < TOTAL) throw new Error(`only ${got.stored} of ${TOTAL} events stored`);
+      const ratio = got.rate / base;
+      const ok = got.rate >= GOALS[dialect] && ratio >= 0.5;
+      console.log(
+        `${dialect.padEnd(9)} ${String(size).padStart(5)}   ${fmt(got.rate).padStart(13)}   ${fmt(base).padStart(15)}   ${ratio.toFixed(2).padStart(5)}   ≥${fmt(GOALS[dialect])} & ≥0.5× ${ok ? 'met' : 'NOT met'}`,
+      );
+    }
+  }
+  console.log(`(${process.env.PALISADE_BENCH_NOTE ?? '2-core machine shared with other work: figures vary run to run'})`);
+} finally {
+  for (const c of cleanups) await c().catch(() => undefined);
+}
