@@ -123,3 +123,18 @@ test('memory exhaustion fails the VM, not the host', async () => {
 test('a trap in on_configure refuses the plugin', async () => {
   await assert.rejects(createPlugin({ wasm, pluginConfig: 'trap-configure' }), { code: 'configure', message: /unreachable/ });
 });
+
+test('function imports after a memory import are still checked', async () => {
+  const { readModuleImports, linkProblems } = await import('../module-imports.ts');
+  const enc = new TextEncoder();
+  const str = (s: string) => [enc.encode(s).length, ...enc.encode(s)];
+  const types = [1, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0];
+  const imps = [2, ...str('env'), ...str('memory'), 0x02, 0x00, 0x01, ...str('env'), ...str('abort'), 0x00, 0x00];
+  const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, types.length, ...types, 2, imps.length, ...imps]);
+  const imports = readModuleImports(bytes);
+  assert.deepEqual(
+    imports.map((i) => `${i.module}.${i.name}`),
+    ['env.memory', 'env.abort'],
+  );
+  assert.deepEqual(linkProblems(imports), ['Failed to load Wasm module due to a missing import: env.abort']);
+});
