@@ -90,7 +90,6 @@ export async function startControlPlane(
     });
     await rules.init();
     const hub = new PushHub(rules);
-    closers.push(async () => hub.close());
     if (store.dialect === 'postgres') {
       const listener: RulesListener = await listenForRules(
         store.pg!,
@@ -128,6 +127,11 @@ export async function startControlPlane(
         : {}),
     });
     closers.push(() => grpc.close(1000));
+    // Runs before the gRPC server closes: open streams are recorded as closed while the store is
+    // still open, and streams ending during shutdown touch nothing.
+    closers.push(async () => {
+      await Promise.all(hub.close().map((w) => gateways.watchStream(w.gatewayId, -1).catch(() => undefined)));
+    });
 
     const { app } = await createHttpServer(
       { store, rules, hub, tokens, audit, ingestBatch: (id, batch) => ingest.ingestBatch(id, batch), extra: options.extra ?? {} },

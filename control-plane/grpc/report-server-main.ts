@@ -17,7 +17,7 @@ const server = await createGrpcServer({
   gateways: createGatewayRegistry({ store }),
   authenticateGateway: async (token) => (token.startsWith('tok-') ? { gatewayId: token.slice(4) } : null),
   address: '127.0.0.1:0',
-  maxInFlight: Number(process.env.PALISADE_MAX_IN_FLIGHT ?? 4),
+  ...(process.env.PALISADE_MAX_IN_FLIGHT ? { maxInFlight: Number(process.env.PALISADE_MAX_IN_FLIGHT) } : {}),
 });
 process.stdout.write(JSON.stringify({ port: server.port }) + '\n');
 process.on('SIGTERM', () => {

@@ -1,8 +1,9 @@
 // GatewayService over @grpc/grpc-js. The edge between gateways and ingest:
 // - every call authenticates with `authorization: Bearer <token>` (UNAUTHENTICATED otherwise);
 // - Report acks a batch only once ingest says it is durable, duplicate or rejected;
-// - flow control: when `maxInFlight` batches of one stream are un-acked, the stream stops being
-//   read, so HTTP/2 flow control pushes back to the gateway instead of memory growing here;
+// - flow control: when `maxInFlight` batches (or `maxInFlightBytes`) of one stream are un-acked,
+//   the stream stops being read, so HTTP/2 flow control pushes back to the gateway instead of
+//   memory growing here;
 // - a batch that does not decode, or is larger than `maxBatchBytes`, ends the stream with
 //   INVALID_ARGUMENT and a counter (decoding is wrapped so grpc-js never sees the exception).
 import * as grpc from '@grpc/grpc-js';
@@ -45,8 +46,10 @@ export interface GrpcServerOptions {
   /** Listen address, default `0.0.0.0:0` (an ephemeral port). */
   address?: string;
   tls?: GrpcTlsOptions;
-  /** Un-acked batches per Report stream before reading pauses (default 4). */
+  /** Un-acked batches per Report stream before reading pauses (default 32). */
   maxInFlight?: number;
+  /** Un-acked encoded bytes per Report stream before reading pauses (default 16 MiB). */
+  maxInFlightBytes?: number;
   /** Largest encoded ReportBatch accepted (default 8 MiB). */
   maxBatchBytes?: number;
 }
@@ -63,6 +66,9 @@ interface Undecodable {
   detail: string;
 }
 
+/** Encoded size of each decoded batch, for byte-based flow control (entries vanish with the batch). */
+const encodedSize = new WeakMap<object, number>();
+
 const isUndecodable = (v: unknown): v is Undecodable => typeof v === 'object' && v !== null && 'undecodable' in v;
 
 function bearer(metadata: grpc.Metadata): string | null {
@@ -78,7 +84,8 @@ function fail(call: grpc.ServerDuplexStream<unknown, unknown>, code: grpc.status
 
 export async function createGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
   const { ingest, gateways, authenticateGateway, watchRules } = options;
-  const maxInFlight = options.maxInFlight ?? 4;
+  const maxInFlight = options.maxInFlight ?? 32;
+  const maxInFlightBytes = options.maxInFlightBytes ?? 16 * 1024 * 1024;
   const maxBatchBytes = options.maxBatchBytes ?? 8 * 1024 * 1024;
   const metrics = createGrpcMetrics();
   const definition = loadPalisadeGrpc().palisade.v1.GatewayService.service;
@@ -99,7 +106,9 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
           // The message instance itself, not proto-loader's toObject copy (defaults, longs and
           // enums as strings): ingest reads numbers, Longs and enum numbers directly, and skipping
           // the copy halves the decode cost of a batch.
-          return batchType.decode(buf);
+          const message = batchType.decode(buf) as unknown as ReportBatch;
+          encodedSize.set(message, buf.length);
+          return message;
         } catch (err) {
           return { undecodable: 'malformed', detail: (err as Error).message };
         }
@@ -135,6 +144,7 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
     call.pause();
     let gatewayId = '';
     let inFlight = 0;
+    let inFlightBytes = 0;
     let ended = false;
     let failed = false;
     let tail: Promise<void> = Promise.resolve();
@@ -152,8 +162,10 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
         return;
       }
       metrics.inc('grpc_report_batches_total');
+      const bytes = encodedSize.get(batch) ?? 0;
       inFlight++;
-      if (inFlight >= maxInFlight) {
+      inFlightBytes += bytes;
+      if (inFlight >= maxInFlight || inFlightBytes >= maxInFlightBytes) {
         metrics.inc('grpc_report_paused_total');
         call.pause();
       }
@@ -180,7 +192,8 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
           }
         } finally {
           inFlight--;
-          if (!failed && inFlight < maxInFlight && call.isPaused()) call.resume();
+          inFlightBytes -= bytes;
+          if (!failed && inFlight < maxInFlight && inFlightBytes < maxInFlightBytes && call.isPaused()) call.resume();
           maybeFinish();
         }
       });

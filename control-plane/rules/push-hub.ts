@@ -29,6 +29,7 @@ export interface HubEvents {
 export class PushHub extends EventEmitter<HubEvents> {
   private readonly slots = new Map<Watcher, Slot>();
   private readonly unsubscribe: () => void;
+  private isClosed = false;
 
   constructor(private readonly rules: RulesService) {
     super();
@@ -75,8 +76,18 @@ export class PushHub extends EventEmitter<HubEvents> {
     if (!slot.watcher.write(c.compiled.bytes)) slot.blocked = true;
   }
 
-  close(): void {
+  /** True once the control plane is shutting down: watchers leaving then are not recorded. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Stops pushing; returns the watchers that were registered (so their connections can be
+   * recorded as closed while the store is still open). */
+  close(): Watcher[] {
+    this.isClosed = true;
     this.unsubscribe();
+    const left = [...this.slots.keys()];
     this.slots.clear();
+    return left;
   }
 }

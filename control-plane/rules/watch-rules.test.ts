@@ -179,3 +179,18 @@ test('PostgreSQL: a publish on replica A reaches a watcher on replica B', async 
   await until(async () => a.rules.current().version === b.rules.current().version, 'replicas converge');
   w.close();
 });
+
+test('shutting down records open streams as closed, so a restart does not show ghosts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-watch-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const cp = await startControlPlane({ ...silent, dataDir: dir }, { detectionEngine: EMPTY_DETECTION_ENGINE });
+  const token = await cp.createToken('edge-r', 'gateway', 'edge-r');
+  const w = watch(cp.grpcAddress, token, { gateway: { id: 'edge-r' } });
+  // No RuleSet is sent (the plane holds none newer than the gateway's), so wait on the registry.
+  await until(async () => (await cp.store.gateways.get('edge-r'))?.connected === true, 'stream recorded as open');
+  await cp.close();
+  w.close();
+  const again = await startControlPlane({ ...silent, dataDir: dir }, { detectionEngine: EMPTY_DETECTION_ENGINE });
+  cleanups.push(() => again.close());
+  assert.equal((await again.store.gateways.get('edge-r'))?.connected, false);
+});

@@ -56,7 +56,9 @@ export function createWatchRulesHandler(deps: WatchRulesDeps): WatchRulesHandler
       clearTimeout(helloTimer);
       if (watcher) {
         deps.hub.remove(watcher);
-        deps.gateways.watchStream(auth.gatewayId, -1).catch((e) => report(e, 'watchStream'));
+        // During shutdown the app records every open stream as closed before the store closes
+        // (PushHub.close()); streams ending after that touch nothing.
+        if (!deps.hub.closed) deps.gateways.watchStream(auth.gatewayId, -1).catch((e) => report(e, 'watchStream'));
       }
     };
     call.on('end', () => {
