@@ -89,6 +89,8 @@ export class PathTemplater {
   readonly limits: TemplaterLimits;
   private readonly hosts = new Map<string, HostTree>();
   private changes: Retemplate[] = [];
+  /** Raw `:authority` → normalised host, bounded (cleared when full). */
+  private readonly hostCache = new Map<string, string>();
 
   constructor(limits: Partial<TemplaterLimits> = {}) {
     this.limits = { ...DEFAULT_TEMPLATER_LIMITS, ...limits };
@@ -96,7 +98,12 @@ export class PathTemplater {
 
   /** Host key the templater files `host` under (normalised, or OVERFLOW_HOST past the budget). */
   hostKey(host: string): string {
-    const h = normaliseHost(host);
+    let h = this.hostCache.get(host);
+    if (h === undefined) {
+      h = normaliseHost(host);
+      if (this.hostCache.size >= 4096) this.hostCache.clear();
+      this.hostCache.set(host, h);
+    }
     if (this.hosts.has(h) || this.hosts.size < this.limits.maxHosts) return h;
     return OVERFLOW_HOST;
   }

@@ -22,6 +22,30 @@ const ENDPOINT_ADD = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_request
 const EVENTS_PER_INSERT = 50;
 const marks = (n: number) => `(${new Array(n).fill('?').join(', ')})`;
 
+/** Appends one event's column values to `out` (no intermediate array: this runs per event). */
+export function pushEventValues(out: unknown[], e: EventRecord): void {
+  out.push(
+    e.gatewayId,
+    e.eventId,
+    e.timestampMs,
+    e.receivedMs,
+    e.host,
+    e.method,
+    e.path,
+    e.endpointId,
+    e.status,
+    e.latencyUs,
+    e.requestBytes,
+    e.responseBytes,
+    e.clientIp,
+    e.authScheme,
+    e.findingCount,
+    e.action,
+    Number(e.rulesVersion) || 0,
+    e.detail,
+  );
+}
+
 export function eventValues(e: EventRecord): unknown[] {
   return [
     e.gatewayId,
@@ -88,7 +112,7 @@ export class SqliteIngestRepository implements IngestRepository {
       let rows = 0;
       for (const u of stored) {
         for (const e of u.events) {
-          buf.push(...eventValues(e));
+          pushEventValues(buf, e);
           if (++rows === EVENTS_PER_INSERT) {
             insertEventsMany.run(buf);
             buf.length = 0;

@@ -3,7 +3,8 @@
 // 1 000 events, against a baseline of raw INSERTs of the same event rows into the same table,
 // measured in the same run. Goals: ≥ 50 000 ev/s (SQLite), ≥ 30 000 ev/s (PostgreSQL), ≥ 0.5×
 // the baseline. Input: scripts/bench/ingest/bench-events.ts (seeded, identical on every run).
-//   npm run bench -- ingest        PALISADE_BENCH_EVENTS=200000 to change the volume
+//   npm run bench -- ingest   (PALISADE_BENCH_EVENTS=200000 changes the volume,
+//   PALISADE_BENCH_DIALECTS=sqlite runs one dialect)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,7 +112,7 @@ async function throughGrpc(dialect: 'sqlite' | 'postgres', size: number, tag: st
   const config = freshConfig(dialect, `${tag}g`);
   const { child, port } = await startServer(config);
   const perStream = Math.ceil(TOTAL / size / STREAMS);
-  const window = size >= 1000 ? 4 : 16;
+  const window = size >= 1000 ? 16 : 64;
   const streams = Array.from({ length: STREAMS }, (_, g) => benchBatches(`gw${g}`, perStream, size, BASE_MS, 100 + g));
   const client = gatewayClient(port);
   const started = performance.now();
@@ -143,8 +144,9 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const GOALS = { sqlite: 50_000, postgres: 30_000 };
 
 try {
-  const dialects: ('sqlite' | 'postgres')[] = ['sqlite'];
-  if (await pgAvailable()) dialects.push('postgres');
+  const wanted = (process.env.PALISADE_BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
+  const dialects: ('sqlite' | 'postgres')[] = wanted.includes('sqlite') ? ['sqlite'] : [];
+  if (wanted.includes('postgres') && (await pgAvailable())) dialects.push('postgres');
   else console.log(`PostgreSQL not reachable at ${TEST_PG_URL}: PostgreSQL figures skipped`);
   console.log(`ingest: ${fmt(TOTAL)} events per case, ${STREAMS} gateway streams, control plane in a child process`);
   console.log('dialect   batch   via gRPC ev/s   raw INSERT ev/s   ratio   goal');
