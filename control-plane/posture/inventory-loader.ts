@@ -1,0 +1,87 @@
+// Reads the whole inventory from the store in a few bulk queries (not one per endpoint), for
+// regenerating specs and scores. Recent raw events supply exact status codes, auth schemes and
+// client addresses (for geography) while they are retained.
+import { authSchemeNames, jsonTypeNames } from '../store/enum-bits.ts';
+import type { Store } from '../store/types.ts';
+import type { GeoLookup } from '../geo/geo-lookup.ts';
+import { inventoryEndpointFromRows, type EndpointRow, type FieldRow, type FindingRow, type RecentRow } from './inventory-adapter.ts';
+import type { InventoryEndpoint } from './model.ts';
+import type { EndpointMeta } from './posture-repository.ts';
+
+const n = (v: unknown): number => Number(v ?? 0);
+
+function group<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const l = m.get(k);
+    if (l) l.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
+export async function loadInventory(store: Store, meta: readonly EndpointMeta[], opts: { geo?: GeoLookup; sinceMs?: number } = {}): Promise<InventoryEndpoint[]> {
+  const sql = store.sql;
+  const endpoints = await sql.query(
+    'SELECT id, host, method, path_template, first_seen_ms, last_seen_ms, requests, s1xx, s2xx, s3xx, s4xx, s5xx, auth_mask, external_requests FROM endpoints',
+  );
+  const fields = group(await sql.query('SELECT endpoint_id, location, name, type_mask, format, count FROM endpoint_fields'), (r) => String(r.endpoint_id));
+  const findings = group(await sql.query('SELECT endpoint_id, type, direction, category, count FROM endpoint_findings'), (r) => String(r.endpoint_id));
+  const distinct = new Map(
+    (await sql.query('SELECT endpoint_id, type, COUNT(*) AS c FROM finding_values GROUP BY endpoint_id, type')).map((r) => [`${r.endpoint_id} ${r.type}`, n(r.c)]),
+  );
+  const since = opts.sinceMs ?? 0;
+  const recent = group(
+    await sql.query('SELECT endpoint_id, status, auth_scheme, COUNT(*) AS c FROM events WHERE ts_ms >= ? GROUP BY endpoint_id, status, auth_scheme', [since]),
+    (r) => String(r.endpoint_id),
+  );
+  let clients: Map<string, Record<string, unknown>[]> | undefined;
+  if (opts.geo) {
+    clients = group(await sql.query('SELECT endpoint_id, client_ip, COUNT(*) AS c FROM events WHERE ts_ms >= ? GROUP BY endpoint_id, client_ip', [since]), (r) => String(r.endpoint_id));
+  }
+  const metaByKey = new Map(meta.map((m) => [`${m.host} ${m.method} ${m.path}`, m]));
+  return endpoints.map((r) => {
+    const id = String(r.id);
+    const row: EndpointRow = {
+      id,
+      host: String(r.host),
+      method: String(r.method),
+      pathTemplate: String(r.path_template),
+      firstSeenMs: n(r.first_seen_ms),
+      lastSeenMs: n(r.last_seen_ms),
+      requests: n(r.requests),
+      s1xx: n(r.s1xx),
+      s2xx: n(r.s2xx),
+      s3xx: n(r.s3xx),
+      s4xx: n(r.s4xx),
+      s5xx: n(r.s5xx),
+      authSchemes: authSchemeNames(n(r.auth_mask)),
+      externalRequests: n(r.external_requests),
+    };
+    const f: FieldRow[] = (fields.get(id) ?? []).map((x) => ({
+      location: String(x.location) as FieldRow['location'],
+      name: String(x.name),
+      types: jsonTypeNames(n(x.type_mask)),
+      format: String(x.format ?? ''),
+      count: n(x.count),
+    }));
+    const fi: FindingRow[] = (findings.get(id) ?? []).map((x) => ({
+      type: String(x.type),
+      direction: String(x.direction),
+      category: String(x.category),
+      count: n(x.count),
+      distinct: distinct.get(`${id} ${x.type}`) ?? 0,
+    }));
+    const rc: RecentRow[] = (recent.get(id) ?? []).map((x) => ({ status: n(x.status), authScheme: String(x.auth_scheme), count: n(x.c) }));
+    let countries: Record<string, number> | undefined;
+    if (opts.geo && clients) {
+      countries = {};
+      for (const c of clients.get(id) ?? []) {
+        const g = opts.geo.lookup(String(c.client_ip));
+        if (g?.country) countries[g.country] = (countries[g.country] ?? 0) + n(c.c);
+      }
+    }
+    return inventoryEndpointFromRows(row, f, fi, rc, metaByKey.get(`${row.host} ${row.method} ${row.pathTemplate}`), countries);
+  });
+}
