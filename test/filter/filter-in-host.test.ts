@@ -1,0 +1,377 @@
+// The built palisade.wasm in the Proxy-Wasm host (STYLE.md §7: test the artefact), against a small
+// in-test GatewayService (lib/fake-control-plane.ts) over real gRPC.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPlugin, type Plugin, type PluginOptions } from '../../wasm-filter/host/index.ts';
+import { FakeControlPlane } from './lib/fake-control-plane.ts';
+import { exchange } from './lib/drive.ts';
+import { encodeMessage } from './lib/proto.ts';
+
+// PALISADE_WASM overrides the module (e.g. a build from another tree).
+const WASM = process.env.PALISADE_WASM ?? 'wasm-filter/build/palisade.wasm';
+
+function clock(startMs = 1_700_000_000_000) {
+  let ms = startMs;
+  return { now: () => BigInt(ms) * 1_000_000n, advance: (d: number) => (ms += d), ms: () => ms };
+}
+
+async function filter(config: Record<string, unknown>, options: Partial<PluginOptions> = {}): Promise<Plugin> {
+  return createPlugin({ wasm: WASM, pluginConfig: JSON.stringify(config), manualTicks: true, ...options });
+}
+
+function cpConfig(port: number, extra: Record<string, unknown> = {}) {
+  return {
+    config: { control_plane_cluster: 'control_plane', gateway_id: 'edge-1', token: 'tok-1', gateway_kind: 'dev', batch_size: 1, ...extra },
+    options: { grpcClusters: { control_plane: { address: `127.0.0.1:${port}` } } },
+  };
+}
+
+const blockAdmin = (version: number, extra: Record<string, unknown> = {}) => ({
+  version,
+  policies: [{ id: 'block-admin', action: 'ACTION_BLOCK', mode: 'MODE_ENFORCE', match: { paths: ['/admin/**'] }, ...extra }],
+});
+
+describe('plugin configuration', () => {
+  test('a bad setting refuses the plugin with a log line naming the field', async () => {
+    const logs: string[] = [];
+    await assert.rejects(
+      createPlugin({ wasm: WASM, pluginConfig: '{"max_body_bytes": -1}', logger: (e) => logs.push(e.message) }),
+      (e: Error & { code?: string }) => e.code === 'configure',
+    );
+    assert.ok(
+      logs.some((l) => l.includes('`max_body_bytes`')),
+      logs.join('\n'),
+    );
+  });
+
+  test('an unknown key is refused rather than ignored', async () => {
+    const logs: string[] = [];
+    await assert.rejects(createPlugin({ wasm: WASM, pluginConfig: '{"mdoe": "monitor"}', logger: (e) => logs.push(e.message) }));
+    assert.ok(
+      logs.some((l) => l.includes('`mdoe` is not a known setting')),
+      logs.join('\n'),
+    );
+  });
+
+  test('a control plane needs gateway_id and token', async () => {
+    const logs: string[] = [];
+    await assert.rejects(createPlugin({ wasm: WASM, pluginConfig: '{"control_plane_cluster":"cp"}', logger: (e) => logs.push(e.message) }));
+    assert.ok(
+      logs.some((l) => l.includes('`gateway_id` is required')),
+      logs.join('\n'),
+    );
+  });
+
+  test('no control plane: built-in rules, traffic passes, requests counted', async () => {
+    const plugin = await filter({});
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = exchange(plugin, {
+          path: `/v1/items/${i}?q=1`,
+          response: { body: '{"ok":true}', headers: [['content-type', 'application/json']] },
+        });
+        assert.equal(r.localReply, undefined);
+        assert.equal(r.clientStatus, 200);
+        assert.equal(r.clientBody.toString(), '{"ok":true}');
+      }
+      assert.equal(plugin.metrics.get('palisade.requests_inspected'), 3);
+      assert.equal(plugin.failed, false);
+    } finally {
+      await plugin.close();
+    }
+  });
+});
+
+describe('live rules over WatchRules', () => {
+  const cp = new FakeControlPlane();
+  let plugin: Plugin;
+  before(async () => {
+    const port = await cp.start();
+    const { config, options } = cpConfig(port);
+    plugin = await filter(config, options);
+  });
+  after(async () => {
+    await plugin.close();
+    await cp.stop();
+  });
+
+  test('the first WatchRules request names the gateway, its boot id and the held version', async () => {
+    const first = await cp.waitWatch((r) => r.gateway !== undefined);
+    const gateway = first.gateway as Record<string, unknown>;
+    assert.equal(gateway.id, 'edge-1');
+    assert.equal(gateway.kind, 'GATEWAY_KIND_DEV');
+    assert.match(String(gateway.bootId), /^[0-9a-f]{32}$/);
+    assert.equal(first.heldVersion, undefined); // 0: built-in rules
+    assert.ok(cp.authorizations.every((a) => a === 'Bearer tok-1'));
+  });
+
+  test('a pushed BLOCK rule is applied, acknowledged and blocks the next request', async () => {
+    assert.equal(exchange(plugin, { path: '/admin/users' }).localReply, undefined);
+    await cp.pushWhenConnected(blockAdmin(1, { block: { status: 451, body: '{"error":"nope"}' } }));
+    await cp.waitWatch((r) => r.appliedVersion === '1');
+    const blocked = exchange(plugin, { path: '/admin/users' });
+    assert.equal(blocked.localReply?.status, 451);
+    assert.equal(Buffer.from(blocked.localReply!.body).toString(), '{"error":"nope"}');
+    assert.equal(blocked.upstreamHeaders, undefined, 'a block on headers must not reach the upstream');
+    assert.equal(exchange(plugin, { path: '/public' }).localReply, undefined);
+    assert.equal(plugin.metrics.get('palisade.rules_version'), 1);
+  });
+
+  test('a truncated RuleSet is refused with a reason and the old rules stay', async () => {
+    const good = encodeMessage('RuleSet', blockAdmin(2));
+    cp.push(good.subarray(0, good.length - 3));
+    const refusal = await cp.waitWatch((r) => r.rejectedVersion === '2');
+    assert.match(String(refusal.rejectReason), /truncated|malformed/);
+    assert.equal(exchange(plugin, { path: '/admin/x' }).localReply?.status, 451);
+  });
+
+  test('a semantically invalid RuleSet (bad CIDR) is refused', async () => {
+    cp.push({ version: 3, policies: [{ id: 'p', action: 'ACTION_BLOCK', match: { clientCidrs: ['300.1.1.1/8'] } }] });
+    const refusal = await cp.waitWatch((r) => r.rejectedVersion === '3');
+    assert.match(String(refusal.rejectReason), /invalid CIDR/);
+    assert.equal(plugin.metrics.get('palisade.rules_rejected'), 2);
+    assert.equal(plugin.failed, false);
+  });
+
+  test('each exchange is reported with its verdict over the Report stream', async () => {
+    exchange(plugin, { path: '/admin/reported?id=7', headers: [['x-api-key', 'k1']] });
+    const batch = await cp.waitBatch((b) => JSON.stringify(b).includes('/admin/reported'));
+    const events = batch.events as Record<string, unknown>[];
+    const event = events.find((e) => e.path === '/admin/reported')!;
+    assert.equal(batch.gatewayId, 'edge-1');
+    assert.equal(event.method, 'GET');
+    assert.equal(event.host, 'api.example.com');
+    assert.equal(event.clientIp, '203.0.113.7');
+    assert.equal(event.status, 451);
+    assert.deepEqual(event.auth, { scheme: 'AUTH_SCHEME_API_KEY_HEADER', keyName: 'x-api-key' });
+    assert.deepEqual(event.verdict, {
+      action: 'ACTION_BLOCK',
+      mode: 'MODE_ENFORCE',
+      policyId: 'block-admin',
+      enforced: true,
+      status: 451,
+      reason: 'policy:block-admin',
+      direction: 'DIRECTION_REQUEST',
+    });
+    assert.ok((event.params as { name: string }[]).some((p) => p.name === 'id'));
+    assert.equal(JSON.stringify(event).includes('k1'), false, 'credential values never leave the gateway');
+  });
+});
+
+describe('enforcement', () => {
+  test('a rate limit shared by two worker VMs holds the configured rate within 5%', async () => {
+    const cp = new FakeControlPlane();
+    const port = await cp.start();
+    const c = clock();
+    const { config, options } = cpConfig(port);
+    const plugin = await filter(config, { ...options, workers: 2, now: c.now });
+    try {
+      await cp.pushWhenConnected(
+        {
+          version: 1,
+          policies: [
+            {
+              id: 'rl',
+              action: 'ACTION_RATE_LIMIT',
+              rateLimit: { rate: 50, periodSeconds: 1, burst: 50, key: 'RATE_LIMIT_KEY_CLIENT_IP' },
+            },
+          ],
+        },
+        2,
+      );
+      await cp.waitWatch((r) => r.appliedVersion === '1');
+      // Both workers must have the rules: each has its own WatchRules stream.
+      while (cp.watchRequests.filter((r) => r.appliedVersion === '1').length < 2) await new Promise((r) => setTimeout(r, 10));
+      // 4 simulated seconds at 200 requests/s spread over both workers; the limit is 50/s + 50 burst.
+      let allowed = 0;
+      let retryAfter = '';
+      for (let i = 0; i < 800; i++) {
+        if (i % 2 === 0) c.advance(10);
+        const r = exchange(plugin, { worker: i % 2 });
+        if (!r.localReply) allowed++;
+        else {
+          assert.equal(r.localReply.status, 429);
+          retryAfter = new Map(r.localReply.headers).get('retry-after') ?? '';
+        }
+      }
+      const expected = 50 + 4 * 50;
+      assert.ok(Math.abs(allowed - expected) <= expected * 0.05, `allowed ${allowed}, expected ${expected} ± 5%`);
+      assert.match(retryAfter, /^[1-9]\d*$/);
+      // Another client has its own bucket.
+      assert.equal(exchange(plugin, { clientAddress: '198.51.100.1:1' }).localReply, undefined);
+    } finally {
+      await plugin.close();
+      await cp.stop();
+    }
+  });
+
+  test('monitor mode records the block that would have happened and lets the request through', async () => {
+    const cp = new FakeControlPlane();
+    const port = await cp.start();
+    const { config, options } = cpConfig(port, { mode: 'monitor' });
+    const plugin = await filter(config, options);
+    try {
+      await cp.pushWhenConnected(blockAdmin(1));
+      await cp.waitWatch((r) => r.appliedVersion === '1');
+      const r = exchange(plugin, { path: '/admin/x' });
+      assert.equal(r.localReply, undefined);
+      assert.ok(r.upstreamHeaders);
+      const batch = await cp.waitBatch((b) => JSON.stringify(b).includes('/admin/x'));
+      const event = (batch.events as Record<string, unknown>[])[0]!;
+      assert.deepEqual(event.verdict, {
+        action: 'ACTION_BLOCK',
+        mode: 'MODE_MONITOR',
+        policyId: 'block-admin',
+        reason: 'policy:block-admin',
+        direction: 'DIRECTION_REQUEST',
+      });
+      assert.equal(plugin.metrics.get('palisade.verdicts.block.monitored'), 1);
+    } finally {
+      await plugin.close();
+      await cp.stop();
+    }
+  });
+
+  test('the fleet-wide descriptor header is set for rate-limited traffic and never taken from the client', async () => {
+    const cp = new FakeControlPlane();
+    const port = await cp.start();
+    const { config, options } = cpConfig(port);
+    const plugin = await filter(config, options);
+    try {
+      await cp.pushWhenConnected({
+        version: 1,
+        policies: [{ id: 'rl', action: 'ACTION_RATE_LIMIT', rateLimit: { rate: 1000, key: 'RATE_LIMIT_KEY_CLIENT_IP' } }],
+      });
+      await cp.waitWatch((r) => r.appliedVersion === '1');
+      const a = exchange(plugin, { headers: [['x-palisade-ratelimit', 'spoofed']] });
+      const b = exchange(plugin, {});
+      const c2 = exchange(plugin, { clientAddress: '198.51.100.9:2' });
+      const da = a.upstreamHeaders?.get('x-palisade-ratelimit');
+      assert.match(String(da), /^rl:[0-9a-f]+$/);
+      assert.equal(da, b.upstreamHeaders?.get('x-palisade-ratelimit'), 'same client, same descriptor');
+      assert.notEqual(da, c2.upstreamHeaders?.get('x-palisade-ratelimit'));
+    } finally {
+      await plugin.close();
+      await cp.stop();
+    }
+  });
+});
+
+describe('bodies', () => {
+  test('a gzip-encoded body is passed through and reported uninspected with the reason', async () => {
+    const cp = new FakeControlPlane();
+    const port = await cp.start();
+    const { config, options } = cpConfig(port);
+    const plugin = await filter(config, options);
+    try {
+      const r = exchange(plugin, {
+        path: '/gz',
+        headers: [
+          ['content-type', 'application/json'],
+          ['content-encoding', 'gzip'],
+        ],
+        body: Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]),
+      });
+      assert.equal(r.localReply, undefined);
+      assert.equal(r.upstreamBody.length, 8);
+      const batch = await cp.waitBatch((b) => JSON.stringify(b).includes('/gz'));
+      const event = (batch.events as Record<string, unknown>[])[0]!;
+      assert.deepEqual(event.requestShape, { contentType: 'application/json', notInspectedReason: 'content-encoding:gzip' });
+    } finally {
+      await plugin.close();
+      await cp.stop();
+    }
+  });
+
+  test('a body past max_body_bytes is passed on whole and reported truncated', async () => {
+    const cp = new FakeControlPlane();
+    const port = await cp.start();
+    const { config, options } = cpConfig(port, { max_body_bytes: 1024 });
+    const plugin = await filter(config, options);
+    try {
+      const chunk = Buffer.alloc(600, 'a');
+      const r = exchange(plugin, { path: '/big', headers: [['content-type', 'text/plain']], chunks: [chunk, chunk, chunk] });
+      assert.equal(r.localReply, undefined);
+      assert.equal(r.upstreamBody.length, 1800);
+      const batch = await cp.waitBatch((b) => JSON.stringify(b).includes('/big'));
+      const event = (batch.events as Record<string, unknown>[])[0]!;
+      assert.equal((event.requestShape as Record<string, unknown>).truncated, true);
+    } finally {
+      await plugin.close();
+      await cp.stop();
+    }
+  });
+});
+
+describe('control plane outages', () => {
+  test('requests pass while the control plane is down, drops are counted, and the filter reconnects', async () => {
+    const cp = new FakeControlPlane();
+    const port = await cp.start();
+    await cp.stop();
+    const c = clock();
+    const { config, options } = cpConfig(port, { queue_size: 5, batch_size: 5 });
+    const plugin = await filter(config, { ...options, now: c.now });
+    try {
+      for (let i = 0; i < 20; i++) {
+        const r = exchange(plugin, { path: `/down/${i}` });
+        assert.equal(r.localReply, undefined);
+        assert.ok(r.upstreamHeaders);
+      }
+      // Let the failed streams report their close, then count what could not be delivered.
+      await new Promise((r) => setTimeout(r, 300));
+      for (let i = 0; i < 10; i++) exchange(plugin, { path: `/down/late/${i}` });
+      assert.ok(plugin.metrics.get('palisade.events_dropped') > 0, 'drops are counted');
+      const back = new FakeControlPlane();
+      await back.start(port);
+      try {
+        for (let i = 0; i < 100 && back.watchRequests.length === 0; i++) {
+          c.advance(1000);
+          plugin.tick();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const hello = await back.waitWatch((r) => r.gateway !== undefined);
+        assert.equal((hello.gateway as Record<string, unknown>).id, 'edge-1');
+        exchange(plugin, { path: '/after-recovery' });
+        for (let i = 0; i < 50 && !JSON.stringify(back.batches).includes('/after-recovery'); i++) {
+          c.advance(1000);
+          plugin.tick();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.ok(JSON.stringify(back.batches).includes('/after-recovery'), 'events flow again after recovery');
+      } finally {
+        await back.stop();
+      }
+      assert.equal(plugin.failed, false);
+    } finally {
+      await plugin.close();
+    }
+  });
+});
+
+describe('bad input never traps', () => {
+  test('thousands of headers, huge values, invalid UTF-8 and odd bodies', async () => {
+    const plugin = await filter({ max_body_bytes: 4096 });
+    try {
+      const many: [string, string][] = Array.from({ length: 1000 }, (_, i) => [`x-h-${i}`, `v${i}`]);
+      exchange(plugin, { headers: many });
+      exchange(plugin, { headers: [['x-big', 'a'.repeat(200_000)]] });
+      exchange(plugin, { headers: [['x-bin', Buffer.from([0xff, 0xfe, 0xc3, 0x28]).toString('latin1')]], path: '/%ff%fe?\u00ff=\u00fe' });
+      exchange(plugin, { headers: [['content-type', 'application/json']], body: Buffer.from([0x7b, 0xff, 0xfe, 0x22]) });
+      exchange(plugin, { headers: [['content-type', 'application/json']], chunks: Array.from({ length: 200 }, () => '{"a":') });
+      exchange(plugin, {
+        headers: [
+          ['content-type', 'application/json'],
+          ['authorization', 'Bearer a.b'],
+        ],
+        body: '',
+      });
+      exchange(plugin, { headers: [['authorization', 'Bearer ' + 'x.'.repeat(5000)]] });
+      exchange(plugin, { clientAddress: 'not-an-ip' });
+      exchange(plugin, { response: { status: 200, headers: [['content-type', 'application/json']], body: Buffer.alloc(100_000, 0xff) } });
+      assert.equal(plugin.failed, false);
+      assert.equal(plugin.metrics.get('palisade.requests_inspected'), 9);
+    } finally {
+      await plugin.close();
+    }
+  });
+});
