@@ -57,6 +57,8 @@ const PHONE: DetectorSourceInput = {
     positiveKeywords: ['phone', 'tel', 'mobile', 'call', 'cell', 'msisdn', 'whatsapp', 'sms'],
     negativeKeywords: ['order', 'invoice', 'tracking', 'version', 'serial', 'build', 'isbn', 'ssn'],
     penalty: 40,
+    // Phone numbers sit in prose: only the words right before them tell.
+    distance: 20,
   }),
   pattern: '',
 };
@@ -140,7 +142,7 @@ export const BUILTIN_DETECTORS: readonly DetectorSourceInput[] = Object.freeze([
     baseConfidence: 75,
     minConfidence: 60,
     boundary: 'alnum',
-    boundaryExtra: '/+=',
+    boundaryExtra: '/+',
     context: ctx({
       keys: ['aws secret access key', 'secret access key', 'aws secret key', 'aws secret'],
       positiveKeywords: ['aws_secret_access_key', 'secretaccesskey', 'aws_secret', 'secret_access_key'],
@@ -258,7 +260,7 @@ export const BUILTIN_DETECTORS: readonly DetectorSourceInput[] = Object.freeze([
     minConfidence: 50,
     maxLength: 4096,
     boundary: 'alnum',
-    boundaryExtra: '._~+/-=',
+    boundaryExtra: '._~+/-',
   },
   {
     id: 'generic_api_key',
@@ -273,7 +275,7 @@ export const BUILTIN_DETECTORS: readonly DetectorSourceInput[] = Object.freeze([
     minConfidence: 60,
     maxLength: 128,
     boundary: 'alnum',
-    boundaryExtra: '_.~+/=-',
+    boundaryExtra: '_.~+/-',
     context: ctx({
       keys: [
         'api key',
@@ -609,7 +611,7 @@ export const BUILTIN_DETECTORS: readonly DetectorSourceInput[] = Object.freeze([
     ],
     // Python traceback up to and including the exception line.
     [
-      'Traceback \\(most recent call last\\):(\\r?\\n[ \\t]+[^\\r\\n]*)+\\r?\\n[A-Za-z_][A-Za-z0-9_.]*(Error|Exception|Exit|Interrupt|Warning)(: [^\\r\\n]*)?',
+      'Traceback \\(most recent call last\\):(\\r?\\n[ \\t]+[^\\r\\n]*)+\\r?\\n[A-Za-z_][A-Za-z0-9_.]*(Error|Exception|Exit|Interrupt|Warning)(: [^\\r\\n<]*)?',
       '\\n[A-Za-z0-9_.]*(Error|Exception|Exit|Interrupt|Warning)[^\\r\\n]*',
     ],
     // Go panic / goroutine dump: function line then tab-indented file:line frames.

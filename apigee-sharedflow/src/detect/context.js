@@ -68,13 +68,20 @@ PalisadeDetect.context = (function () {
     return false;
   }
 
-  // True when one keyword (lower-case ASCII) occurs in raw[from, to), compared case-insensitively.
+  function isAlnum(c) {
+    return isLower(c) || isUpper(c) || isDigit(c);
+  }
+
+  // True when one keyword (lower-case ASCII) occurs in raw[from, to), compared case-insensitively,
+  // starting a word: the byte before it (looked up in the whole field) is not a letter or digit,
+  // so `tel` is not found in `Patel` nor `order` in `reorder`.
   function keywordIn(raw, from, to, words) {
     for (var w = 0; w < words.length; w++) {
       var word = words[w];
       var len = word.length;
       if (len === 0) continue;
       for (var p = from; p + len <= to; p++) {
+        if (p > 0 && isAlnum(raw[p - 1]) && isAlnum(word.charCodeAt(0))) continue;
         var j = 0;
         while (j < len) {
           var c = raw[p + j];

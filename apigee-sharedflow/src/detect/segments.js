@@ -403,6 +403,64 @@ PalisadeDetect.segments = (function () {
     text(n);
   }
 
+  // ---- CSV -----------------------------------------------------------------------------------
+
+  // Reads the cell starting at `at` into `s` (quotes removed, `""` -> `"`); returns
+  // { next: index after the cell, end: true when the record ends after it }.
+  function csvCell(raw, at, n, s) {
+    var i = at;
+    if (i < n && raw[i] === 34) {
+      i++;
+      while (i < n) {
+        if (raw[i] === 34) {
+          if (i + 1 < n && raw[i + 1] === 34) {
+            put(s, 34, i, i + 2);
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        put(s, raw[i], i, i + 1);
+        i++;
+      }
+      while (i < n && raw[i] !== 44 && raw[i] !== 10) i++;
+    } else {
+      while (i < n && raw[i] !== 44 && raw[i] !== 10) {
+        put(s, raw[i], i, i + 1);
+        i++;
+      }
+      // A CR before the LF belongs to the line break, not to the cell.
+      if (s.d.length && s.d[s.d.length - 1] === 13 && (i >= n || raw[i] === 10)) {
+        s.d.pop();
+        s.rs.pop();
+        s.re.pop();
+      }
+    }
+    if (i >= n) return { next: n, end: true };
+    return { next: i + 1, end: raw[i] === 10 };
+  }
+
+  function walkCsv(raw, n, emit) {
+    var header = [];
+    var i = 0;
+    var column = 0;
+    var first = true;
+    while (i < n) {
+      var name = header[column] || [];
+      var s = seg(name, name.length ? B.utf8Decode(name) : null);
+      var r = csvCell(raw, i, n, s);
+      if (first) header.push(s.d);
+      else if (s.d.length) emit(s);
+      column++;
+      if (r.end) {
+        column = 0;
+        first = false;
+      }
+      i = r.next;
+    }
+  }
+
   // ---- fields --------------------------------------------------------------------------------
 
   function lower(s) {
@@ -414,13 +472,14 @@ PalisadeDetect.segments = (function () {
     return -1;
   }
 
-  // Body mode (§2): "form", "json", "xml" or "text".
+  // Body mode (§2): "form", "json", "xml", "csv" or "text".
   function bodyMode(raw, n, contentType) {
     var ct = lower(contentType);
     var first = firstNonWs(raw, n);
     if (ct.indexOf("x-www-form-urlencoded") >= 0) return "form";
     if ((ct === "" || ct.indexOf("json") >= 0) && (first === 123 || first === 91)) return "json";
     if (ct.indexOf("xml") >= 0 && first === 60) return "xml";
+    if (ct.indexOf("csv") >= 0) return "csv";
     return "text";
   }
 
@@ -429,6 +488,7 @@ PalisadeDetect.segments = (function () {
     if (mode === "form") walkForm(raw, n, emit);
     else if (mode === "json") walkJson(raw, n, emit);
     else if (mode === "xml") walkXml(raw, n, emit);
+    else if (mode === "csv") walkCsv(raw, n, emit);
     else if (n > 0) emit(identity(raw, 0, n, [], null));
   }
 

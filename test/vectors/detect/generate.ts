@@ -128,7 +128,10 @@ add('card-xml-attribute', 'card in an XML attribute', xml(`<payment card="⟦cre
 add('card-json-unicode-escapes', 'card digits written as \\u escapes are judged decoded, reported as sent', json(`{"card":"⟦credit_card@$.card|\\u0034\\u0031\\u0031\\u0031111111111111⟧"}`));
 add('card-ndjson', 'cards on two NDJSON lines', { body: `{"card":"⟦credit_card@$.card|4111111111111111⟧"}\n{"card":"⟦credit_card@$.card|5555555555554444⟧"}\n`, contentType: 'application/x-ndjson' });
 add('card-untyped-json', 'JSON without a content type is still walked as JSON', { body: `{"card":"⟦credit_card@$.card|4111111111111111⟧"}` });
-add('card-csv', 'cards in CSV text', { body: `id,name,card\n1,Jo,⟦credit_card|4111111111111111⟧\n2,Al,⟦credit_card|5555555555554444⟧\n`, contentType: 'text/csv' });
+add('card-csv', 'cards in CSV cells take the column name as key and path', { body: `id,name,card\n1,Jo,⟦credit_card@card|4111111111111111⟧\n2,Al,⟦credit_card@card|5555555555554444⟧\n`, contentType: 'text/csv' });
+add('csv-quoted-cells', 'quoted CSV cells with commas, doubled quotes and CRLF', { body: `"name","note","imei"\r\n"Jo, Jr.","said ""hi""",⟦imei@imei|490154203237518⟧\r\n"Al","x","⟦imei@imei|356938035643809⟧"\r\n`, contentType: 'text/csv' });
+add('csv-no-header-context', 'a 15-digit column named id is not an IMSI', { body: `id,status\n310150123456789,active\n`, contentType: 'text/csv' });
+add('neg-keyword-inside-word', 'a negative keyword inside another word does not count (tel in Patel)', text(`Jo Patel, social ⟦us_ssn|536-22-5492⟧`));
 add('card-non-ascii-prefix', 'offsets are UTF-8 bytes after non-ASCII text', text(`Paiement reçu — carte ⟦credit_card|4111111111111111⟧ débitée`));
 add('card-json-non-ascii-key', 'non-ASCII text before a card in JSON', json(`{"note":"für Müller","karte":"⟦credit_card@$.karte|4111111111111111⟧"}`));
 add('card-response', 'card in a response body', { ...json(`{"data":{"pan":"⟦credit_card@$.data.pan|4111111111111111⟧"}}`), kind: 'response' });

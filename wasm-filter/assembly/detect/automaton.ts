@@ -1,16 +1,19 @@
 // A validated Automaton (codec/rules-detectors.ts) in the form the inner loop wants: one u32 per
-// (state, class) holding the next state's ROW OFFSET (next * class_count) with bit 31 set when the
-// next state accepts, so feeding a byte is two loads, an add and a mask — no multiply, and the
-// accept test costs one branch on a bit already loaded.
+// (state, class) holding the next state's ROW OFFSET (next * class_count) plus two flags — the
+// next state accepts some ordinary detector (ACCEPT_PLAIN), or some require-context detector
+// (ACCEPT_GATED). Feeding a byte is two loads, an add and a mask, no multiply; the scanner tests
+// the flags against a per-segment mask, so loose require-context patterns cost nothing where
+// they cannot have context.
 import { AutomatonData } from "../codec/rules-detectors";
 
-@inline export const ACCEPT_BIT: u32 = 0x80000000;
-@inline export const ROW_MASK: u32 = 0x7fffffff;
+@inline export const ACCEPT_PLAIN: u32 = 0x80000000;
+@inline export const ACCEPT_GATED: u32 = 0x40000000;
+@inline export const ROW_MASK: u32 = 0x3fffffff;
 
 export class Dfa {
   /** 256 class bytes. */
   classes: StaticArray<u8>;
-  /** state_count * class_count entries: (next * class_count) | ACCEPT_BIT if next accepts. */
+  /** state_count * class_count entries: (next * class_count) | flags of next. */
   rows: StaticArray<u32>;
   classCount: u32;
   /** Row offset of the start state. */
@@ -18,20 +21,29 @@ export class Dfa {
   acceptOffsets: StaticArray<u32>;
   acceptDetectors: StaticArray<u32>;
 
-  /** `a` must have passed decodeRuleSetDetectors' checks (sizes, targets below state_count). */
-  constructor(a: AutomatonData) {
+  /**
+   * `a` must have passed decodeRuleSetDetectors' checks (sizes, targets below state_count, table
+   * below 2^24 entries so row offsets fit under the flags). gated[d]: detector d requires context.
+   */
+  constructor(a: AutomatonData, gated: StaticArray<bool>) {
     this.classes = a.byteClasses;
     this.classCount = a.classCount;
     this.startRow = a.startState * a.classCount;
     this.acceptOffsets = a.acceptOffsets;
     this.acceptDetectors = a.acceptDetectors;
+    const states = <i32>a.stateCount;
+    const flags = new StaticArray<u32>(states);
+    for (let s = 0; s < states; s++) {
+      let f: u32 = 0;
+      for (let k = a.acceptOffsets[s]; k < a.acceptOffsets[s + 1]; k++) f |= gated[a.acceptDetectors[k]] ? ACCEPT_GATED : ACCEPT_PLAIN;
+      flags[s] = f;
+    }
     const entries = <i32>(a.stateCount * a.classCount);
     const rows = new StaticArray<u32>(entries);
     const src = changetype<usize>(a.transitions);
     for (let i = 0; i < entries; i++) {
       const next = a.entryBytes == 2 ? <u32>load<u16>(src + (<usize>i << 1)) : load<u32>(src + (<usize>i << 2));
-      const accepting = a.acceptOffsets[next + 1] > a.acceptOffsets[next];
-      unchecked((rows[i] = (next * a.classCount) | (accepting ? ACCEPT_BIT : 0))); // i < entries = rows.length
+      unchecked((rows[i] = (next * a.classCount) | flags[next])); // i < entries = rows.length
     }
     this.rows = rows;
   }
@@ -40,4 +52,15 @@ export class Dfa {
   @inline stateOf(row: u32): u32 {
     return row / this.classCount;
   }
+}
+
+/** An automaton that never leaves its only state and never accepts: pads fused scan groups. */
+export function idleDfa(): Dfa {
+  const a = new AutomatonData();
+  a.byteClasses = new StaticArray<u8>(256);
+  a.classCount = 1;
+  a.stateCount = 1;
+  a.transitions = new StaticArray<u8>(2);
+  a.acceptOffsets = new StaticArray<u32>(2);
+  return new Dfa(a, new StaticArray<bool>(0));
 }

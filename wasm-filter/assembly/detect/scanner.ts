@@ -3,13 +3,15 @@
 // validators, context and overlaps. Steady state allocates nothing per byte: buffers are reused
 // and grow only when a larger field arrives; objects are created only for findings.
 import { AUTOMATON_SEARCH, RuleSetDetectors } from "../codec/rules-detectors";
-import { ACCEPT_BIT, Dfa, ROW_MASK } from "./automaton";
+import { ACCEPT_GATED, ACCEPT_PLAIN, Dfa, idleDfa, ROW_MASK } from "./automaton";
+import { ContextGate } from "./context-gate";
 import { DetectorPlan } from "./detector-plan";
 import { bodyMode, FIELD_BODY, FIELD_HEADER, FIELD_QUERY, SYNTAX_FORM, SYNTAX_JSON, SYNTAX_XML } from "./field-kinds";
 import { Findings } from "./findings";
 import { FormWalker } from "./form-walker";
 import { JsonWalker } from "./json-walker";
-import { containsBytes, normalizeKey, windowHas } from "./key-tokens";
+import { KEY_MATCH, KeyCache, NEGATIVE_KEY_MATCH } from "./key-cache";
+import { windowHas } from "./key-tokens";
 import { maskPreview } from "./mask";
 import { resolveOverlaps } from "./overlaps";
 import { ScanLimits } from "./scan-limits";
@@ -18,9 +20,11 @@ import { siphash24 } from "./siphash";
 import { validate } from "./validate";
 import { XmlWalker } from "./xml-walker";
 
-@inline const KEY_MATCH: u8 = 1;
-@inline const NEGATIVE_KEY_MATCH: u8 = 2;
+/** SEARCH automata are run LANES at a time in one loop: independent state chains overlap in the CPU. */
+@inline const LANES: i32 = 4;
 
+export let DBG_ACCEPTS: u32 = 0;
+export let DBG_CANDS: u32 = 0;
 export class Scanner extends SegmentSink {
   private plans: Array<DetectorPlan> = new Array<DetectorPlan>();
   /** SEARCH automata in RuleSet order. */
@@ -41,13 +45,11 @@ export class Scanner extends SegmentSink {
   private minConfidence: u32 = 0;
   private candidatesLeft: u32 = 0;
 
-  // Candidates of one segment: SEARCH automaton a produced candidates [runStart[a], runEnd[a]).
+  // Candidates of one segment, in (end, SEARCH automaton, accept list) order once sorted.
   private candEnd: StaticArray<u32> = new StaticArray<u32>(0);
   private candDet: StaticArray<u32> = new StaticArray<u32>(0);
   private candCount: i32 = 0;
-  private runStart: StaticArray<i32> = new StaticArray<i32>(0);
-  private runEnd: StaticArray<i32> = new StaticArray<i32>(0);
-  private runPos: StaticArray<i32> = new StaticArray<i32>(0);
+  private cur: Segment = this.seg;
 
   // Findings kept in one segment (decoded offsets) before they become Findings (§4 step 6).
   private keptDet: StaticArray<u32> = new StaticArray<u32>(0);
@@ -57,11 +59,13 @@ export class Scanner extends SegmentSink {
   private keptAlive: StaticArray<bool> = new StaticArray<bool>(0);
   private keptCount: i32 = 0;
 
-  // Key tests are per (segment, detector): cached under the segment's serial number.
-  private keyStamp: StaticArray<u32> = new StaticArray<u32>(0);
-  private keyBits: StaticArray<u8> = new StaticArray<u8>(0);
-  private keyNorm: ByteBuf = new ByteBuf();
-  private keyNormSerial: u32 = 0xffffffff;
+  // Context: key tests cached by key; require-context detectors gated per segment.
+  private keyCache!: KeyCache;
+  private segKeyBits: usize = 0;
+  private gate!: ContextGate;
+  private gated: StaticArray<bool>;
+  private gatedList: Array<i32> = new Array<i32>();
+  private gatedOn: StaticArray<bool>;
 
   constructor(
     public rules: RuleSetDetectors,
@@ -69,22 +73,31 @@ export class Scanner extends SegmentSink {
     public hashKey1: u64 = 0,
   ) {
     super();
+    const nd = rules.detectors.length;
+    this.gated = new StaticArray<bool>(nd);
+    this.gatedOn = new StaticArray<bool>(nd);
+    for (let i = 0; i < nd; i++) {
+      if (rules.detectors[i].context.requireContext) {
+        this.gated[i] = true;
+        this.gatedList.push(i);
+      }
+    }
     const dfas = new Array<Dfa>(rules.automata.length);
     for (let i = 0; i < rules.automata.length; i++) {
       const a = rules.automata[i];
-      dfas[i] = new Dfa(a);
+      dfas[i] = new Dfa(a, this.gated);
       if (a.kind == AUTOMATON_SEARCH) this.searches.push(dfas[i]);
     }
-    for (let i = 0; i < rules.detectors.length; i++) {
+    if (this.searches.length % LANES != 0) {
+      const idle = idleDfa();
+      while (this.searches.length % LANES != 0) this.searches.push(idle);
+    }
+    for (let i = 0; i < nd; i++) {
       const d = rules.detectors[i];
       this.plans.push(new DetectorPlan(d, dfas[d.reverseAutomaton]));
     }
-    const na = this.searches.length;
-    this.runStart = new StaticArray<i32>(na);
-    this.runEnd = new StaticArray<i32>(na);
-    this.runPos = new StaticArray<i32>(na);
-    this.keyStamp = new StaticArray<u32>(rules.detectors.length);
-    this.keyBits = new StaticArray<u8>(rules.detectors.length);
+    this.keyCache = new KeyCache(this.plans);
+    this.gate = new ContextGate(this.plans);
   }
 
   /** A header value; `name` lower case. */
@@ -142,6 +155,7 @@ export class Scanner extends SegmentSink {
     this.minConfidence = limits.minConfidence;
     this.candidatesLeft = limits.maxCandidates;
     this.ensureCandidates(<i32>limits.maxCandidates);
+    this.gate.beginField(ptr, min(len, <usize>limits.maxFieldBytes));
     return true;
   }
   private fieldStart: i32 = 0;
@@ -169,54 +183,87 @@ export class Scanner extends SegmentSink {
   onSegment(seg: Segment, paths: PathSource): void {
     const n = seg.n;
     if (n == 0) return;
+    this.cur = seg;
+    this.segKeyBits = this.keyCache.lookup(seg.keyPtr, seg.keyLen);
+    // Which require-context detectors may have context anywhere in this segment (step 1, coarse).
+    let mask = ACCEPT_PLAIN;
+    for (let i = 0; i < this.gatedList.length; i++) {
+      const det = this.gatedList[i];
+      const on = (load<u8>(this.segKeyBits + <usize>det) & KEY_MATCH) != 0 || this.gate.maybe(det, seg.rawStart(0), seg.rawStart(n - 1));
+      unchecked((this.gatedOn[det] = on)); // det < detectors.length = gatedOn.length
+      if (on) mask |= ACCEPT_GATED;
+    }
     this.candCount = 0;
-    for (let a = 0; a < this.searches.length; a++) {
-      unchecked((this.runStart[a] = this.candCount)); // a < searches.length = runStart.length
-      this.runSearch(unchecked(this.searches[a]), seg.data, n);
-      unchecked((this.runEnd[a] = this.candCount));
-      unchecked((this.runPos[a] = this.runStart[a]));
+    let groupsWithCandidates = 0;
+    for (let g = 0; g < this.searches.length; g += LANES) {
+      const before = this.candCount;
+      this.runLanes(g, seg.data, n, mask);
+      if (this.candCount > before) groupsWithCandidates++;
     }
     if (this.candCount == 0) return;
+    if (groupsWithCandidates > 1) this.sortCandidates();
     this.keptCount = 0;
-    // k-way merge of the per-automaton runs, each already ordered by end then accept order.
-    while (true) {
-      let best = -1;
-      let bestEnd: u32 = 0xffffffff;
-      for (let a = 0; a < this.searches.length; a++) {
-        const p = unchecked(this.runPos[a]);
-        if (p < unchecked(this.runEnd[a]) && unchecked(this.candEnd[p]) < bestEnd) {
-          best = a;
-          bestEnd = unchecked(this.candEnd[p]);
-        }
-      }
-      if (best < 0) break;
-      const p = unchecked(this.runPos[best]);
-      unchecked((this.runPos[best] = p + 1));
-      this.candidate(seg, <i32>unchecked(this.candDet[p]), bestEnd);
-    }
+    for (let c = 0; c < this.candCount; c++) this.candidate(seg, <i32>unchecked(this.candDet[c]), unchecked(this.candEnd[c]));
     this.emitKept(seg, paths);
   }
 
-  /** The DFA inner loop: two loads and a mask per byte; accepts leave the loop through accept(). */
-  private runSearch(dfa: Dfa, data: usize, n: usize): void {
-    const rows = changetype<usize>(dfa.rows);
-    const classes = changetype<usize>(dfa.classes);
-    let row = dfa.startRow;
+  /**
+   * The DFA inner loop, four SEARCH automata at once: per automaton two loads and a mask per byte.
+   * Accepts leave the loop through acceptLane().
+   */
+  private runLanes(g: i32, data: usize, n: usize, mask: u32): void {
+    const a0 = unchecked(this.searches[g]); // g + 3 < searches.length: padded to a multiple of LANES
+    const a1 = unchecked(this.searches[g + 1]);
+    const a2 = unchecked(this.searches[g + 2]);
+    const a3 = unchecked(this.searches[g + 3]);
+    const t0 = changetype<usize>(a0.rows);
+    const t1 = changetype<usize>(a1.rows);
+    const t2 = changetype<usize>(a2.rows);
+    const t3 = changetype<usize>(a3.rows);
+    const c0 = changetype<usize>(a0.classes);
+    const c1 = changetype<usize>(a1.classes);
+    const c2 = changetype<usize>(a2.classes);
+    const c3 = changetype<usize>(a3.classes);
+    let r0 = a0.startRow;
+    let r1 = a1.startRow;
+    let r2 = a2.startRow;
+    let r3 = a3.startRow;
     for (let i: usize = 0; i < n; i++) {
-      // Safe without bounds checks: row = next * class_count with next < state_count and the class
-      // byte < class_count (both checked by decodeRuleSetDetectors), so the index < rows.length;
-      // classes has 256 entries and the index is a byte.
-      const entry = load<u32>(rows + ((<usize>(row + <u32>load<u8>(classes + <usize>load<u8>(data + i)))) << 2));
-      row = entry & ROW_MASK;
-      if (entry & ACCEPT_BIT) this.accept(dfa, row, <u32>(i + 1));
+      // Safe without bounds checks: a row offset is next * class_count with next < state_count and
+      // a class byte < class_count (both checked by decodeRuleSetDetectors), so row + class <
+      // rows.length; classes has 256 entries and is indexed by a byte.
+      const b = <usize>load<u8>(data + i);
+      const e0 = load<u32>(t0 + ((<usize>(r0 + <u32>load<u8>(c0 + b))) << 2));
+      const e1 = load<u32>(t1 + ((<usize>(r1 + <u32>load<u8>(c1 + b))) << 2));
+      const e2 = load<u32>(t2 + ((<usize>(r2 + <u32>load<u8>(c2 + b))) << 2));
+      const e3 = load<u32>(t3 + ((<usize>(r3 + <u32>load<u8>(c3 + b))) << 2));
+      r0 = e0 & ROW_MASK;
+      r1 = e1 & ROW_MASK;
+      r2 = e2 & ROW_MASK;
+      r3 = e3 & ROW_MASK;
+      if (((e0 | e1 | e2 | e3) & mask) != 0) {
+        const end = <u32>(i + 1);
+        if (e0 & mask) this.accept(a0, r0, end);
+        if (e1 & mask) this.accept(a1, r1, end);
+        if (e2 & mask) this.accept(a2, r2, end);
+        if (e3 & mask) this.accept(a3, r3, end);
+      }
     }
   }
 
+  /** Records the candidates of an accepting state; require-context detectors pass §4 step 1 first. */
   private accept(dfa: Dfa, row: u32, end: u32): void {
+    DBG_ACCEPTS++;
     const state = dfa.stateOf(row);
     const from = dfa.acceptOffsets[state];
     const to = dfa.acceptOffsets[state + 1];
     for (let k = from; k < to; k++) {
+      const det = dfa.acceptDetectors[k];
+      if (unchecked(this.gated[det])) {
+        // det < detectors.length (checked at decode) = gated.length = gatedOn.length
+        if (!unchecked(this.gatedOn[det])) continue;
+        if (!this.stepOne(<i32>det, end)) continue;
+      }
       if (this.candidatesLeft == 0) {
         this.out.truncated = true;
         return;
@@ -224,24 +271,31 @@ export class Scanner extends SegmentSink {
       this.candidatesLeft--;
       const c = this.candCount++;
       unchecked((this.candEnd[c] = end)); // c < maxCandidates <= candEnd.length: candidatesLeft bounds it
-      unchecked((this.candDet[c] = dfa.acceptDetectors[k]));
+      unchecked((this.candDet[c] = det));
     }
   }
 
-  private keyTests(seg: Segment, det: i32, plan: DetectorPlan): u8 {
-    if (unchecked(this.keyStamp[det]) == seg.serial) return unchecked(this.keyBits[det]); // det < detectors.length
-    if (this.keyNormSerial != seg.serial) {
-      normalizeKey(seg.keyPtr, seg.keyLen, this.keyNorm);
-      this.keyNormSerial = seg.serial;
+  /** §4 step 1: key test, or a positive keyword before the raw start of the last matched byte. */
+  private stepOne(det: i32, end: u32): bool {
+    if ((load<u8>(this.segKeyBits + <usize>det) & KEY_MATCH) != 0) return true;
+    const plan = this.plans[det];
+    return this.keywordBefore(plan.positiveKeywords, this.cur.rawStart(end - 1), plan.data.context.distance);
+  }
+
+  /** Stable insertion sort of the candidates by end (groups were appended in automaton order). */
+  private sortCandidates(): void {
+    for (let i = 1; i < this.candCount; i++) {
+      const e = unchecked(this.candEnd[i]); // i < candCount <= capacity
+      const d = unchecked(this.candDet[i]);
+      let j = i - 1;
+      while (j >= 0 && unchecked(this.candEnd[j]) > e) {
+        unchecked((this.candEnd[j + 1] = this.candEnd[j]));
+        unchecked((this.candDet[j + 1] = this.candDet[j]));
+        j--;
+      }
+      unchecked((this.candEnd[j + 1] = e));
+      unchecked((this.candDet[j + 1] = d));
     }
-    let bits: u8 = 0;
-    for (let i = 0; i < plan.keys.length; i++) if (containsBytes(this.keyNorm.ptr, this.keyNorm.len, plan.keys[i])) bits |= KEY_MATCH;
-    for (let i = 0; i < plan.negativeKeys.length; i++) {
-      if (containsBytes(this.keyNorm.ptr, this.keyNorm.len, plan.negativeKeys[i])) bits |= NEGATIVE_KEY_MATCH;
-    }
-    unchecked((this.keyStamp[det] = seg.serial));
-    unchecked((this.keyBits[det] = bits));
-    return bits;
   }
 
   /** Any of `words` within the raw window [rawStart - distance, rawStart) of the field. */
@@ -253,16 +307,13 @@ export class Scanner extends SegmentSink {
 
   /** §4 steps 1-6 for candidate (det, e). */
   private candidate(seg: Segment, det: i32, e: u32): void {
+    DBG_CANDS++;
     const plan = this.plans[det];
     const d = plan.data;
     const ctx = d.context;
     const data = seg.data;
     const n = <u32>seg.n;
-    // 1. Require context (pre-filter from the raw start of the last byte).
-    if (ctx.requireContext) {
-      const has = (this.keyTests(seg, det, plan) & KEY_MATCH) != 0 || this.keywordBefore(plan.positiveKeywords, seg.rawStart(e - 1), ctx.distance);
-      if (!has) return;
-    }
+    // 1. Require context: done in accept() (stepOne) before the candidate was recorded.
     // 2. Start: the smallest p whose reverse state accepts with the boundary holding before p.
     const lo = e > plan.maxLength ? e - plan.maxLength : 0;
     const rev = plan.reverse;
@@ -271,11 +322,11 @@ export class Scanner extends SegmentSink {
     let row = rev.startRow;
     let s: i32 = -1;
     for (let p = <i32>e - 1; p >= <i32>lo; p--) {
-      // Same invariant as runSearch: validated tables keep the index inside rows.
+      // Same invariant as runLanes: validated tables keep the index inside rows.
       const entry = load<u32>(rows + ((<usize>(row + <u32>load<u8>(classes + <usize>load<u8>(data + p)))) << 2));
       row = entry & ROW_MASK;
       if (row == 0) break; // state 0 is dead (§1)
-      if (entry & ACCEPT_BIT && (p == 0 || !plan.violates(<u32>load<u8>(data + p - 1)))) s = p;
+      if ((entry & (ACCEPT_PLAIN | ACCEPT_GATED)) != 0 && (p == 0 || !plan.violates(<u32>load<u8>(data + p - 1)))) s = p;
     }
     if (s < 0) return;
     const start = <u32>s;
@@ -285,7 +336,7 @@ export class Scanner extends SegmentSink {
     if (!validate(d.validator, data + start, e - start)) return;
     // 5. Context and confidence with the real start.
     const rawS = seg.rawStart(start);
-    const bits = this.keyTests(seg, det, plan);
+    const bits = load<u8>(this.segKeyBits + <usize>det);
     const positive = (bits & KEY_MATCH) != 0 || this.keywordBefore(plan.positiveKeywords, rawS, ctx.distance);
     if (ctx.requireContext && !positive) return;
     const negative = (bits & NEGATIVE_KEY_MATCH) != 0 || this.keywordBefore(plan.negativeKeywords, rawS, ctx.distance);

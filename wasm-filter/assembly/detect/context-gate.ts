@@ -1,0 +1,150 @@
+// Cheap gate for require-context detectors (docs/detectors.md §4 step 1). Their SEARCH patterns
+// are loose on purpose (`password` accepts after any 3 bytes) and only context makes a candidate,
+// so the scanner asks once per segment whether such a detector can possibly have context there:
+// a matching key, or one of its positive keywords within `distance` before the segment's bytes.
+// Keyword occurrences are found once per field by one pass with a two-byte prefix filter.
+// The gate only ever says "maybe" too often, never too rarely: candidates it lets through still
+// get the exact per-candidate test.
+import { DetectorPlan } from "./detector-plan";
+
+/** Detectors beyond this many gated slots are treated as always possibly in context. */
+@inline const MAX_SLOTS: i32 = 64;
+/** Occurrences remembered per field; past it every gated detector counts as possibly in context. */
+@inline const MAX_OCCURRENCES: i32 = 4096;
+
+const LOWER = new StaticArray<u8>(256);
+(function initLower(): void {
+  for (let i = 0; i < 256; i++) LOWER[i] = <u8>(i >= 65 && i <= 90 ? i + 32 : i);
+})();
+
+export class ContextGate {
+  /** Gated slot of each detector; -1: no keyword can give it context; -2: gated but past MAX_SLOTS. */
+  slotOf: StaticArray<i32>;
+  private slotDistance: StaticArray<u32> = new StaticArray<u32>(MAX_SLOTS);
+  private maxDistance: u32 = 0;
+  private words: Array<StaticArray<u8>> = new Array<StaticArray<u8>>();
+  private wordMask: Array<u64> = new Array<u64>();
+  /** Two-byte prefix filter: bit (lower(b0) << 8 | lower(b1)); one-byte words set all 256 pairs of b0. */
+  private pairs: StaticArray<u8> = new StaticArray<u8>(8192);
+  private occStart: StaticArray<u32> = new StaticArray<u32>(MAX_OCCURRENCES);
+  private occEnd: StaticArray<u32> = new StaticArray<u32>(MAX_OCCURRENCES);
+  private occMask: StaticArray<u64> = new StaticArray<u64>(MAX_OCCURRENCES);
+  private occCount: i32 = 0;
+  private overflow: bool = false;
+  private ready: bool = false;
+  private field: usize = 0;
+  private fieldLen: usize = 0;
+
+  constructor(plans: Array<DetectorPlan>) {
+    this.slotOf = new StaticArray<i32>(plans.length);
+    let slots = 0;
+    for (let d = 0; d < plans.length; d++) {
+      this.slotOf[d] = -1;
+      const ctx = plans[d].data.context;
+      if (!ctx.requireContext || ctx.distance == 0 || plans[d].positiveKeywords.length == 0) continue;
+      if (slots == MAX_SLOTS) {
+        this.slotOf[d] = -2;
+        continue;
+      }
+      const slot = slots++;
+      this.slotOf[d] = slot;
+      this.slotDistance[slot] = ctx.distance;
+      if (ctx.distance > this.maxDistance) this.maxDistance = ctx.distance;
+      const kws = plans[d].positiveKeywords;
+      for (let k = 0; k < kws.length; k++) this.addWord(kws[k], (<u64>1) << (<u64>slot));
+    }
+  }
+
+  private addWord(w: StaticArray<u8>, bit: u64): void {
+    if (w.length == 0) return;
+    for (let i = 0; i < this.words.length; i++) {
+      if (this.words[i].length == w.length && memory.compare(changetype<usize>(this.words[i]), changetype<usize>(w), <usize>w.length) == 0) {
+        this.wordMask[i] |= bit;
+        return;
+      }
+    }
+    this.words.push(w);
+    this.wordMask.push(bit);
+    const b0 = <i32>w[0];
+    if (w.length == 1) {
+      for (let b1 = 0; b1 < 256; b1++) this.setPair((b0 << 8) | b1);
+    } else this.setPair((b0 << 8) | <i32>w[1]);
+  }
+
+  private setPair(p: i32): void {
+    this.pairs[p >> 3] |= <u8>(1 << <u8>(p & 7));
+  }
+
+  /** Starts a new field; occurrences are searched lazily, on the first question. */
+  beginField(field: usize, len: usize): void {
+    this.field = field;
+    this.fieldLen = len;
+    this.ready = false;
+  }
+
+  /** Whether gated detector `det` may have a keyword before some byte whose raw start is in [first, last]. */
+  maybe(det: i32, first: u32, last: u32): bool {
+    const slot = unchecked(this.slotOf[det]); // det < detectors.length = slotOf.length
+    if (slot < 0) return slot == -2;
+    if (!this.ready) this.find();
+    if (this.overflow) return true;
+    const dist = unchecked(this.slotDistance[slot]);
+    const from = first > dist ? first - dist : 0;
+    const bit = (<u64>1) << (<u64>slot);
+    // Occurrences are sorted by start: binary search the first with start >= from.
+    let lo = 0;
+    let hi = this.occCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (unchecked(this.occStart[mid]) < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.occCount; i++) {
+      if (unchecked(this.occStart[i]) > last) break;
+      if ((unchecked(this.occMask[i]) & bit) != 0 && unchecked(this.occEnd[i]) <= last) return true;
+    }
+    return false;
+  }
+
+  /** One pass over the field: every occurrence of a gated keyword (ASCII case-insensitive). */
+  private find(): void {
+    this.ready = true;
+    this.occCount = 0;
+    this.overflow = false;
+    const p = this.field;
+    const n = this.fieldLen;
+    if (this.words.length == 0 || n == 0) return;
+    const lower = changetype<usize>(LOWER);
+    const pairs = changetype<usize>(this.pairs);
+    let prev = <u32>load<u8>(lower + <usize>load<u8>(p));
+    for (let i: usize = 0; i < n; i++) {
+      const next = i + 1 < n ? <u32>load<u8>(lower + <usize>load<u8>(p + i + 1)) : 0;
+      const pair = (prev << 8) | next;
+      // pair < 65536: the byte index pair >> 3 < 8192 = pairs.length.
+      if ((load<u8>(pairs + <usize>(pair >> 3)) & (1 << (pair & 7))) != 0) this.matchAt(i);
+      prev = next;
+    }
+  }
+
+  private matchAt(i: usize): void {
+    const p = this.field;
+    const n = this.fieldLen;
+    const lower = changetype<usize>(LOWER);
+    for (let k = 0; k < this.words.length; k++) {
+      const w = this.words[k];
+      const m = <usize>w.length;
+      if (i + m > n) continue;
+      let j: usize = 0;
+      while (j < m && load<u8>(lower + <usize>load<u8>(p + i + j)) == unchecked(w[<i32>j])) j++; // j < m = w.length
+      if (j < m) continue;
+      if (this.occCount == MAX_OCCURRENCES) {
+        this.overflow = true;
+        return;
+      }
+      const c = this.occCount++;
+      unchecked((this.occStart[c] = <u32>i)); // c < MAX_OCCURRENCES checked above
+      unchecked((this.occEnd[c] = <u32>(i + m)));
+      unchecked((this.occMask[c] = this.wordMask[k]));
+    }
+  }
+}
