@@ -1,7 +1,12 @@
-// The rule set in force before (or without) a control plane: RuleSet version 0, embedded at
-// build time. SEAM: the compiler's build step writes generated/builtin-rules.ts (protobuf bytes of
-// the compiled built-in detectors); until it exists this returns an empty RuleSet (no detectors,
-// no policies), which the pipeline handles like any other.
+// The rule set in force before (or without) a control plane: RuleSet version 0, the compiled
+// built-in detectors, embedded at build time by scripts/build-steps/20-builtin-rules.mjs
+// (generated/builtin-rules.ts). It is decoded by the same RuleSet decoder as pushed rules, so a
+// broken embed is refused with the same error a broken push would get.
+import { BUILTIN_RULES } from "../generated/builtin-rules";
+
 export function builtinRuleSetBytes(): ArrayBuffer {
-  return new ArrayBuffer(0);
+  const n = BUILTIN_RULES.length;
+  const out = new ArrayBuffer(n);
+  memory.copy(changetype<usize>(out), changetype<usize>(BUILTIN_RULES), <usize>n);
+  return out;
 }
