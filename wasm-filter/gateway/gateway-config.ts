@@ -32,6 +32,13 @@ export interface GatewayConfig {
   /** gRPC clusters the filter may call by name (e.g. the control plane). */
   readonly grpcClusters: Readonly<Record<string, ClusterAddress>>;
   readonly httpClusters: Readonly<Record<string, ClusterAddress>>;
+  /**
+   * Envoy HttpConnectionManager with use_remote_address: true. 0 = source.address is the peer;
+   * N = the Nth x-forwarded-for address from the right (client-address.ts).
+   */
+  readonly xffNumTrustedHops: number;
+  /** Do not append the peer address to x-forwarded-for (Envoy skip_xff_append). */
+  readonly skipXffAppend: boolean;
 }
 
 export class GatewayConfigError extends Error {
@@ -44,7 +51,7 @@ export class GatewayConfigError extends Error {
 }
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'critical'];
-const TOP = ['listen', 'upstream', 'filter', 'grpc_clusters', 'http_clusters'];
+const TOP = ['listen', 'upstream', 'filter', 'grpc_clusters', 'http_clusters', 'xff_num_trusted_hops', 'skip_xff_append'];
 const FILTER = [
   'wasm',
   'name',
@@ -147,6 +154,8 @@ export function parseGatewayConfig(doc: unknown, baseDir = process.cwd()): Gatew
     }),
     grpcClusters: clusters(doc.grpc_clusters, 'grpc_clusters'),
     httpClusters: clusters(doc.http_clusters, 'http_clusters'),
+    xffNumTrustedHops: int(doc.xff_num_trusted_hops, 'xff_num_trusted_hops', 0, 64, 0),
+    skipXffAppend: bool(doc.skip_xff_append, 'skip_xff_append', false),
   });
 }
 

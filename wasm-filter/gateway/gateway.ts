@@ -1,8 +1,9 @@
 // The dev gateway: an HTTP/1.1 reverse proxy (node:http) that runs every exchange through the
 // Proxy-Wasm host the way Envoy's HTTP connection manager runs its wasm filter: pseudo-headers in
-// the maps, x-request-id and x-forwarded-proto added, bodies streamed in chunks with an empty
-// end-of-stream frame at message end (Envoy's HTTP/1 codec), pauses honoured with flow control,
-// local replies and header/body changes applied. Requests go to worker VMs round-robin.
+// the maps, x-request-id and x-forwarded-proto added, the client address taken from the peer or
+// from x-forwarded-for (xff_num_trusted_hops) and the peer appended to x-forwarded-for, bodies
+// streamed in chunks with an empty end-of-stream frame at message end (Envoy's HTTP/1 codec),
+// pauses honoured with flow control, local replies and header/body changes applied. Requests go to worker VMs round-robin.
 import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,7 @@ import type { HeaderMap } from '../host/header-map.ts';
 import type { HeaderPair } from '../host/header-pairs.ts';
 import type { SentLocalReply } from '../host/http-stream.ts';
 import type { LogEntry } from '../host/vm.ts';
+import { clientAddress, formatAddress } from './client-address.ts';
 import type { GatewayConfig } from './gateway-config.ts';
 
 export interface Gateway {
@@ -28,7 +30,8 @@ export interface GatewayOptions {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 const EMPTY = new Uint8Array(0);
 
-function requestPairs(req: IncomingMessage): HeaderPair[] {
+/** `forwardedFor`: the x-forwarded-for Envoy passes on (client-address.ts), one header. */
+function requestPairs(req: IncomingMessage, forwardedFor: string | undefined): HeaderPair[] {
   const pairs: HeaderPair[] = [
     [':authority', req.headers.host ?? ''],
     [':path', req.url ?? '/'],
@@ -37,9 +40,10 @@ function requestPairs(req: IncomingMessage): HeaderPair[] {
   ];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!.toLowerCase();
-    if (name === 'host' || HOP_BY_HOP.has(name)) continue;
+    if (name === 'host' || name === 'x-forwarded-for' || HOP_BY_HOP.has(name)) continue;
     pairs.push([name, req.rawHeaders[i + 1]!]);
   }
+  if (forwardedFor !== undefined) pairs.push(['x-forwarded-for', forwardedFor]);
   // Envoy's connection manager adds these before any filter runs (notes §5).
   if (!req.headers['x-forwarded-proto']) pairs.push(['x-forwarded-proto', 'http']);
   if (!req.headers['x-request-id']) pairs.push(['x-request-id', randomUUID()]);
@@ -112,9 +116,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
 
 function proxy(config: GatewayConfig, plugin: Plugin, agent: Agent, req: IncomingMessage, res: ServerResponse): void {
   const socket = req.socket;
+  // Node joins repeated x-forwarded-for headers with ", " as Envoy coalesces them.
+  const xff = req.headers['x-forwarded-for'];
+  const client = clientAddress({ ip: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 }, Array.isArray(xff) ? xff.join(',') : xff, {
+    xffNumTrustedHops: config.xffNumTrustedHops,
+    skipXffAppend: config.skipXffAppend,
+  });
   const stream = plugin.newHttpStream({
-    sourceAddress: `${socket.remoteAddress}:${socket.remotePort}`,
-    destinationAddress: `${socket.localAddress}:${socket.localPort}`,
+    sourceAddress: client.sourceAddress,
+    destinationAddress: formatAddress(socket.localAddress ?? '', socket.localPort ?? 0),
     connectionId: (socket as unknown as { palisadeId?: number }).palisadeId,
     protocol: `HTTP/${req.httpVersion}`,
   });
@@ -226,7 +236,7 @@ function proxy(config: GatewayConfig, plugin: Plugin, agent: Agent, req: Incomin
   };
 
   const hasBody = requestHasBody(req);
-  stream.requestHeaders(requestPairs(req), !hasBody);
+  stream.requestHeaders(requestPairs(req, client.forwardedFor), !hasBody);
   if (!hasBody) return void req.resume();
   req.on('data', (chunk: Buffer) => {
     stream.requestBody(chunk, false);

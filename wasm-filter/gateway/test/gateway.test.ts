@@ -30,11 +30,16 @@ before(async () => {
 });
 after(() => new Promise<void>((r) => upstream.close(() => r())));
 
-async function withGateway(filter: Record<string, unknown>, fn: (gw: Gateway, base: string) => Promise<void>): Promise<void> {
+async function withGateway(
+  filter: Record<string, unknown>,
+  fn: (gw: Gateway, base: string) => Promise<void>,
+  top: Record<string, unknown> = {},
+): Promise<void> {
   const config = parseGatewayConfig({
     listen: { host: '127.0.0.1', port: 0 },
     upstream: `127.0.0.1:${upstreamPort}`,
     filter: { wasm, config: 'ok', ...filter },
+    ...top,
   });
   const gw = await startGateway(config, { logger: () => {} });
   try {
@@ -59,6 +64,33 @@ test('headers changed by the filter reach the upstream; response headers are cha
     assert.equal(last.headers['x-forwarded-proto'], 'http');
     assert.match(String(last.headers['x-request-id']), /^[0-9a-f-]{36}$/);
   });
+});
+
+test('source.address is the peer by default; XFF is appended to, not trusted', async () => {
+  await withGateway({}, async (_gw, base) => {
+    const res = await fetch(`${base}/p`, { headers: { 'x-mode': 'props', 'x-forwarded-for': '203.0.113.7' } });
+    await res.text();
+    const last = seen.at(-1)!;
+    assert.match(String(last.headers['x-prop-source']), /^127\.0\.0\.1:\d+$/);
+    assert.notEqual(last.headers['x-prop-port'], '0');
+    assert.equal(last.headers['x-forwarded-for'], '203.0.113.7,127.0.0.1');
+  });
+});
+
+test('xff_num_trusted_hops 1: source.address is the rightmost XFF address with port 0', async () => {
+  await withGateway(
+    {},
+    async (_gw, base) => {
+      const headers = { 'x-mode': 'props', 'x-forwarded-for': '198.51.100.1, 203.0.113.7' };
+      await (await fetch(`${base}/p`, { headers })).text();
+      assert.equal(seen.at(-1)!.headers['x-prop-source'], '203.0.113.7:0');
+      assert.equal(seen.at(-1)!.headers['x-prop-port'], '0');
+      assert.equal(seen.at(-1)!.headers['x-forwarded-for'], '198.51.100.1, 203.0.113.7', 'skip_xff_append');
+      await (await fetch(`${base}/p`, { headers: { 'x-mode': 'props' } })).text();
+      assert.match(String(seen.at(-1)!.headers['x-prop-source']), /^127\.0\.0\.1:\d+$/, 'no XFF: the peer');
+    },
+    { xff_num_trusted_hops: 1, skip_xff_append: true },
+  );
 });
 
 test('a local reply answers the client and the upstream never sees the request', async () => {
@@ -139,6 +171,10 @@ test('gateway config: unknown fields and bad values are refused with the field n
   assert.throws(
     () => parseGatewayConfig({ upstream: '127.0.0.1:1', filter: { wasm: 'x.wasm', workers: 0 } }),
     /field `filter.workers` must be an integer from 1 to 64/,
+  );
+  assert.throws(
+    () => parseGatewayConfig({ upstream: '127.0.0.1:1', filter: { wasm: 'x.wasm' }, xff_num_trusted_hops: -1 }),
+    /field `xff_num_trusted_hops` must be an integer from 0 to 64/,
   );
   const c = parseGatewayConfig(
     {
