@@ -1,0 +1,156 @@
+// Per-request latency added by palisade.wasm over a no-op filter in the same host and the same run
+// (issue 7 "Benchmarks"), for three fixed exchanges: headers only; a 4 KiB JSON request and
+// response, both inspected; 64 KiB JSON bodies. Also the module size and the linear memory of one
+// worker VM after the run. Goals: headers only <= 15 µs p50 added, 4 KiB inspected <= 60 µs p50
+// added, module < 256 KiB.
+//
+// The filter runs as deployed: built-in detectors, a small policy set pushed over WatchRules by an
+// in-process GatewayService, telemetry encoded, queued and batched over the Report stream. Samples
+// of both filters are interleaved round by round so drift on the shared machine hits both alike.
+import { readFileSync, statSync } from 'node:fs';
+import { createPlugin, type Plugin } from '../../../wasm-filter/host/plugin.ts';
+import { buildFixtures } from '../../../wasm-filter/host/fixtures/build-fixtures.mjs';
+import { FakeControlPlane } from '../../../test/filter/lib/fake-control-plane.ts';
+
+// PALISADE_WASM overrides the module (e.g. a build with a name section for profiling).
+const PALISADE = process.env.PALISADE_WASM ?? 'wasm-filter/build/palisade.wasm';
+const input = (name: string) => readFileSync(new URL(`inputs/${name}`, import.meta.url));
+
+interface Scenario {
+  name: string;
+  method: string;
+  requestBody?: Buffer;
+  responseBody?: Buffer;
+  /** Requests per round and filter. */
+  n: number;
+  /** Goal for the p50 added over the no-op filter, µs. */
+  goalUs?: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'headers only', method: 'GET', n: 4000, goalUs: 15 },
+  { name: '4 KiB JSON request + response, inspected', method: 'POST', requestBody: input('request-4k.json'), responseBody: input('response-4k.json'), n: 1500, goalUs: 60 },
+  { name: '64 KiB JSON request + response, inspected', method: 'POST', requestBody: input('request-64k.json'), responseBody: input('response-64k.json'), n: 150 },
+];
+const ROUNDS = 6;
+// Envoy's HTTP/1 codec hands bodies over in chunks of at most 16 KiB, then an empty end frame.
+const CHUNK = 16 * 1024;
+
+const POLICIES = {
+  version: 1,
+  policies: [
+    { id: 'block-admin', action: 'ACTION_BLOCK', mode: 'MODE_ENFORCE', match: { paths: ['/admin/**'] } },
+    { id: 'rl-per-ip', action: 'ACTION_RATE_LIMIT', mode: 'MODE_ENFORCE', rateLimit: { rate: 1_000_000_000, periodSeconds: 1, key: 'RATE_LIMIT_KEY_CLIENT_IP' } },
+    { id: 'log-cards', action: 'ACTION_LOG', match: { findingTypes: ['credit_card'] } },
+    { id: 'block-card-leaks', action: 'ACTION_BLOCK', mode: 'MODE_MONITOR', match: { findingTypes: ['credit_card'], findingDirection: 'DIRECTION_RESPONSE' } },
+  ],
+};
+
+function requestHeaders(s: Scenario): [string, string][] {
+  const h: [string, string][] = [
+    [':method', s.method],
+    [':path', '/api/v1/customers/42/orders?expand=items&page=2'],
+    [':authority', 'api.example.test'],
+    [':scheme', 'https'],
+    ['user-agent', 'bench/1.0'],
+    ['accept', 'application/json'],
+    ['authorization', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl'],
+    ['x-request-id', '8a3c2f9e-1b2d-4c5e-9f00-123456789abc'],
+  ];
+  if (s.requestBody) h.push(['content-type', 'application/json'], ['content-length', String(s.requestBody.length)]);
+  return h;
+}
+
+function responseHeaders(s: Scenario): [string, string][] {
+  const h: [string, string][] = [[':status', '200'], ['date', 'Fri, 04 Dec 2026 12:00:00 GMT']];
+  if (s.responseBody) h.push(['content-type', 'application/json'], ['content-length', String(s.responseBody.length)]);
+  else h.push(['content-length', '0']);
+  return h;
+}
+
+function chunks(body: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < body.length; i += CHUNK) out.push(body.subarray(i, i + CHUNK));
+  return out;
+}
+
+/** One exchange as the dev gateway drives it; returns its duration in µs. */
+function oneExchange(plugin: Plugin, s: Scenario, reqHeaders: [string, string][], resHeaders: [string, string][], reqChunks: Buffer[], resChunks: Buffer[]): number {
+  const start = process.hrtime.bigint();
+  const stream = plugin.newHttpStream({ sourceAddress: '192.0.2.10:40000' });
+  stream.on('local-reply', () => {
+    throw new Error(`${s.name}: unexpected local reply`);
+  });
+  stream.requestHeaders(reqHeaders, reqChunks.length === 0);
+  if (reqChunks.length > 0) {
+    for (const c of reqChunks) stream.requestBody(c, false);
+    stream.requestBody(Buffer.alloc(0), true);
+  }
+  stream.responseHeaders(resHeaders, resChunks.length === 0);
+  if (resChunks.length > 0) {
+    for (const c of resChunks) stream.responseBody(c, false);
+    stream.responseBody(Buffer.alloc(0), true);
+  }
+  stream.done();
+  return Number(process.hrtime.bigint() - start) / 1000;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const [noopWasm] = buildFixtures(['noop']);
+  const cp = new FakeControlPlane();
+  const port = await cp.start();
+  const palisade = await createPlugin({
+    wasm: PALISADE,
+    pluginConfig: JSON.stringify({ control_plane_cluster: 'cp', gateway_id: 'bench', token: 't', mode: 'enforce', hash_key: '000102030405060708090a0b0c0d0e0f' }),
+    grpcClusters: { cp: { address: `127.0.0.1:${port}` } },
+    logger: () => {},
+  });
+  const noop = await createPlugin({ wasm: noopWasm!, pluginConfig: '' });
+  await cp.pushWhenConnected(POLICIES);
+  await cp.waitWatch((r) => r.appliedVersion === '1');
+
+  console.log(`palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine`);
+  for (const s of SCENARIOS) {
+    const rq = requestHeaders(s);
+    const rs = responseHeaders(s);
+    const qc = s.requestBody ? chunks(s.requestBody) : [];
+    const sc = s.responseBody ? chunks(s.responseBody) : [];
+    const samples = { noop: [] as number[], palisade: [] as number[] };
+    for (let i = 0; i < Math.min(500, s.n); i++) {
+      oneExchange(noop, s, rq, rs, qc, sc);
+      oneExchange(palisade, s, rq, rs, qc, sc);
+    }
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let i = 0; i < s.n; i++) samples.noop.push(oneExchange(noop, s, rq, rs, qc, sc));
+      for (let i = 0; i < s.n; i++) samples.palisade.push(oneExchange(palisade, s, rq, rs, qc, sc));
+      // Let the Report stream drain between rounds, as the event loop would between requests.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const a = samples.palisade.sort((x, y) => x - y);
+    const b = samples.noop.sort((x, y) => x - y);
+    const [p50, p99, b50, b99] = [percentile(a, 50), percentile(a, 99), percentile(b, 50), percentile(b, 99)];
+    const added = p50 - b50;
+    const goal = s.goalUs === undefined ? '' : ` (goal <= ${s.goalUs} µs: ${added <= s.goalUs ? 'met' : 'NOT met'})`;
+    console.log(`  ${s.name}, ${a.length} exchanges each`);
+    console.log(`    palisade.wasm          p50 ${p50.toFixed(1)} µs   p99 ${p99.toFixed(1)} µs`);
+    console.log(`    no-op filter (baseline) p50 ${b50.toFixed(1)} µs   p99 ${b99.toFixed(1)} µs`);
+    console.log(`    added: p50 ${added.toFixed(1)} µs${goal}, p99 ${(p99 - b99).toFixed(1)} µs; ratio p50 ${(p50 / b50).toFixed(1)}x`);
+  }
+  if (palisade.failed) throw new Error('a palisade worker VM failed during the benchmark');
+
+  const size = statSync(PALISADE).size;
+  const noopSize = statSync(noopWasm!).size;
+  console.log(`module size: palisade.wasm ${(size / 1024).toFixed(1)} KiB (goal < 256 KiB: ${size < 256 * 1024 ? 'met' : 'NOT met'}); no-op filter ${(noopSize / 1024).toFixed(1)} KiB (baseline), ratio ${(size / noopSize).toFixed(0)}x`);
+  const mem = palisade.workers[0]!.mem.byteLength;
+  const noopMem = noop.workers[0]!.mem.byteLength;
+  console.log(`VM memory per worker after the run: palisade ${(mem / 1024 / 1024).toFixed(2)} MiB; no-op filter ${(noopMem / 1024 / 1024).toFixed(2)} MiB (baseline), ratio ${(mem / noopMem).toFixed(1)}x`);
+  await palisade.close();
+  await noop.close();
+  await cp.stop();
+}
+
+await main();
