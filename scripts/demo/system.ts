@@ -1,4 +1,4 @@
-// Starts the whole system for end-to-end tests and the demo: a control plane (SQLite in a temp dir,
+// Starts the whole system for the demo and the end-to-end tests: a control plane (SQLite in a temp dir,
 // or PostgreSQL), the sample upstream, and dev gateways running the real palisade.wasm through the
 // Proxy-Wasm host, reporting to the control plane over real gRPC.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -6,27 +6,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { startControlPlane, type ControlPlane } from '../../../control-plane/app.ts';
-import { parseGatewayConfig } from '../../../wasm-filter/gateway/gateway-config.ts';
-import { startGateway, type Gateway } from '../../../wasm-filter/gateway/gateway.ts';
-import { startSampleUpstream, type Upstream } from '../../../scripts/demo/sample-upstream.ts';
+import { startControlPlane, type ControlPlane } from '../../control-plane/app.ts';
+import { parseGatewayConfig } from '../../wasm-filter/gateway/gateway-config.ts';
+import { startGateway, type Gateway } from '../../wasm-filter/gateway/gateway.ts';
+import { startSampleUpstream, type Upstream } from './sample-upstream.ts';
 
-export const PALISADE_WASM = fileURLToPath(new URL('../../../wasm-filter/build/palisade.wasm', import.meta.url));
+export const PALISADE_WASM = fileURLToPath(new URL('../../wasm-filter/build/palisade.wasm', import.meta.url));
 
 export interface ControlPlaneOptions {
   postgres?: { url: string; schema?: string };
   httpPort?: number;
   grpcPort?: number;
   logLevel?: string;
+  /** Built dashboard served at / (default: the control plane's own default). */
+  dashboardDir?: string;
 }
 
-export async function startTestControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane & { dataDir?: string }> {
+export async function startLocalControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane & { dataDir?: string }> {
   const dataDir = opts.postgres ? undefined : mkdtempSync(join(tmpdir(), 'palisade-cp-'));
   const cp = await startControlPlane(
     {
       ...(opts.postgres ? { postgres: opts.postgres } : { dataDir }),
       grpc: { host: '127.0.0.1', port: opts.grpcPort ?? 0 },
-      http: { host: '127.0.0.1', port: opts.httpPort ?? 0 },
+      http: { host: '127.0.0.1', port: opts.httpPort ?? 0, ...(opts.dashboardDir ? { dashboardDir: opts.dashboardDir } : {}) },
     },
     { logger: pino({ level: opts.logLevel ?? 'warn' }) },
   );
@@ -48,6 +50,8 @@ export interface GatewayOptions {
   port?: number;
   mode?: 'monitor' | 'enforce';
   flushIntervalMs?: number;
+  /** Trust one proxy hop of x-forwarded-for for the client address (Envoy's xff_num_trusted_hops). */
+  xffNumTrustedHops?: number;
 }
 
 export function startDevGateway(o: GatewayOptions): Promise<Gateway> {
@@ -72,6 +76,7 @@ export function startDevGateway(o: GatewayOptions): Promise<Gateway> {
       },
     },
     grpc_clusters: { control_plane: { address: o.grpcAddress } },
+    ...(o.xffNumTrustedHops ? { xff_num_trusted_hops: o.xffNumTrustedHops } : {}),
   });
   return startGateway(config, { logger: () => undefined });
 }

@@ -5,9 +5,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HOSTS } from '../../scripts/demo/sample-apis.ts';
 import { send } from '../../scripts/demo/traffic.ts';
-import { apiCall, startDevGateway, startSampleUpstream, startTestControlPlane, waitFor, type Upstream } from './lib/system.ts';
+import { apiCall, startDevGateway, startSampleUpstream, startLocalControlPlane, waitFor, type Upstream } from '../../scripts/demo/system.ts';
 
-type Cp = Awaited<ReturnType<typeof startTestControlPlane>>;
+type Cp = Awaited<ReturnType<typeof startLocalControlPlane>>;
 type Gw = Awaited<ReturnType<typeof startDevGateway>>;
 let cp: Cp;
 let upstream: Upstream;
@@ -21,7 +21,7 @@ interface EndpointJson {
 }
 
 before(async () => {
-  cp = await startTestControlPlane();
+  cp = await startLocalControlPlane();
   admin = await cp.createToken('e2e-admin', 'admin');
   const gwToken = await cp.createToken('e2e-gateway', 'gateway', 'e2e-gw-1');
   upstream = await startSampleUpstream();
