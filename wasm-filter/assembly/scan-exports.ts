@@ -131,7 +131,3 @@ function jsonString(s: string): string {
   }
   return out + '"';
 }
-
-import { DBG_ACCEPTS, DBG_CANDS } from "./detect/scanner";
-export function dbg_accepts(): u32 { return DBG_ACCEPTS; }
-export function dbg_cands(): u32 { return DBG_CANDS; }

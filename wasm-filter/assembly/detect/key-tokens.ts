@@ -63,13 +63,19 @@ export function containsBytes(hay: usize, hayLen: usize, needle: StaticArray<u8>
   return false;
 }
 
-/** Whether keyword kw (stored lower case) occurs in raw [from, to), compared ASCII-lower-cased. */
+/**
+ * Whether keyword kw (stored lower case) occurs in raw [from, to), compared ASCII-lower-cased, at
+ * a word start: when kw starts with a letter or digit, the field byte before the occurrence (even
+ * before `from`) is not one, so `tel` is not found in `Patel` (docs/detectors.md §6).
+ */
 export function windowHas(field: usize, from: usize, to: usize, kw: StaticArray<u8>): bool {
   const m = <usize>kw.length;
   if (m == 0) return true;
   if (to < from + m) return false;
   const kp = changetype<usize>(kw);
+  const wordStart = isAlnum(<u32>load<u8>(kp));
   for (let i = from; i + m <= to; i++) {
+    if (wordStart && i > 0 && isAlnum(<u32>load<u8>(field + i - 1))) continue;
     let k: usize = 0;
     while (k < m) {
       let c = <u32>load<u8>(field + i + k);

@@ -6,7 +6,8 @@ import { AUTOMATON_SEARCH, RuleSetDetectors } from "../codec/rules-detectors";
 import { ACCEPT_GATED, ACCEPT_PLAIN, Dfa, idleDfa, ROW_MASK } from "./automaton";
 import { ContextGate } from "./context-gate";
 import { DetectorPlan } from "./detector-plan";
-import { bodyMode, FIELD_BODY, FIELD_HEADER, FIELD_QUERY, SYNTAX_FORM, SYNTAX_JSON, SYNTAX_XML } from "./field-kinds";
+import { CsvWalker } from "./csv-walker";
+import { bodyMode, FIELD_BODY, FIELD_HEADER, FIELD_QUERY, SYNTAX_CSV, SYNTAX_FORM, SYNTAX_JSON, SYNTAX_XML } from "./field-kinds";
 import { Findings } from "./findings";
 import { FormWalker } from "./form-walker";
 import { JsonWalker } from "./json-walker";
@@ -23,8 +24,6 @@ import { XmlWalker } from "./xml-walker";
 /** SEARCH automata are run LANES at a time in one loop: independent state chains overlap in the CPU. */
 @inline const LANES: i32 = 4;
 
-export let DBG_ACCEPTS: u32 = 0;
-export let DBG_CANDS: u32 = 0;
 export class Scanner extends SegmentSink {
   private plans: Array<DetectorPlan> = new Array<DetectorPlan>();
   /** SEARCH automata in RuleSet order. */
@@ -34,6 +33,7 @@ export class Scanner extends SegmentSink {
   private json: JsonWalker = new JsonWalker();
   private xml: XmlWalker = new XmlWalker();
   private form: FormWalker = new FormWalker();
+  private csv: CsvWalker = new CsvWalker();
   private noPath: FixedPath = new FixedPath();
   private headerKey: ByteBuf = new ByteBuf();
 
@@ -122,7 +122,7 @@ export class Scanner extends SegmentSink {
   }
 
   /**
-   * A body. `syntax` is bodySyntax(contentType); the mode (JSON, form, XML, text) is settled with
+   * A body. `syntax` is bodySyntax(contentType); the mode (JSON, form, XML, CSV, text) is settled with
    * the body's first byte as docs/detectors.md §2 says (bodyMode).
    */
   scanBody(syntax: i32, ptr: usize, len: usize, out: Findings, limits: ScanLimits): void {
@@ -132,6 +132,7 @@ export class Scanner extends SegmentSink {
     if (mode == SYNTAX_JSON) this.json.walk(ptr, n, this.seg, this);
     else if (mode == SYNTAX_FORM) this.form.walk(ptr, n, this.seg, this);
     else if (mode == SYNTAX_XML) this.xml.walk(ptr, n, this.seg, this);
+    else if (mode == SYNTAX_CSV) this.csv.walk(ptr, n, this.seg, this);
     else {
       this.seg.setIdentity(ptr, 0, n);
       this.seg.keyLen = 0;
@@ -253,7 +254,6 @@ export class Scanner extends SegmentSink {
 
   /** Records the candidates of an accepting state; require-context detectors pass §4 step 1 first. */
   private accept(dfa: Dfa, row: u32, end: u32): void {
-    DBG_ACCEPTS++;
     const state = dfa.stateOf(row);
     const from = dfa.acceptOffsets[state];
     const to = dfa.acceptOffsets[state + 1];
@@ -275,11 +275,19 @@ export class Scanner extends SegmentSink {
     }
   }
 
-  /** §4 step 1: key test, or a positive keyword before the raw start of the last matched byte. */
+  /**
+   * §4 step 1: key test, or a positive keyword in the widest window step 5 could use — from
+   * `distance` before the raw start of the earliest possible match start to the raw start of the
+   * last matched byte.
+   */
   private stepOne(det: i32, end: u32): bool {
     if ((load<u8>(this.segKeyBits + <usize>det) & KEY_MATCH) != 0) return true;
     const plan = this.plans[det];
-    return this.keywordBefore(plan.positiveKeywords, this.cur.rawStart(end - 1), plan.data.context.distance);
+    const distance = plan.data.context.distance;
+    if (distance == 0) return false;
+    const earliest = end > plan.maxLength ? end - plan.maxLength : 0;
+    const wideFrom = this.cur.rawStart(earliest);
+    return this.keywordIn(plan.positiveKeywords, wideFrom > distance ? wideFrom - distance : 0, this.cur.rawStart(end - 1));
   }
 
   /** Stable insertion sort of the candidates by end (groups were appended in automaton order). */
@@ -300,14 +308,17 @@ export class Scanner extends SegmentSink {
 
   /** Any of `words` within the raw window [rawStart - distance, rawStart) of the field. */
   private keywordBefore(words: Array<StaticArray<u8>>, rawStart: u32, distance: u32): bool {
-    const from = rawStart > distance ? rawStart - distance : 0;
-    for (let i = 0; i < words.length; i++) if (windowHas(this.field, from, rawStart, words[i])) return true;
+    return this.keywordIn(words, rawStart > distance ? rawStart - distance : 0, rawStart);
+  }
+
+  /** Any of `words` at a word start within the raw field bytes [from, to). */
+  private keywordIn(words: Array<StaticArray<u8>>, from: u32, to: u32): bool {
+    for (let i = 0; i < words.length; i++) if (windowHas(this.field, from, to, words[i])) return true;
     return false;
   }
 
   /** §4 steps 1-6 for candidate (det, e). */
   private candidate(seg: Segment, det: i32, e: u32): void {
-    DBG_CANDS++;
     const plan = this.plans[det];
     const d = plan.data;
     const ctx = d.context;

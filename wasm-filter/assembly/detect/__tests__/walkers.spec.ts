@@ -1,7 +1,9 @@
+import { CsvWalker } from "../csv-walker";
 import { decodeForm, decodeJsonString, decodeXml } from "../decode";
+import { bodyMode, bodySyntax, SYNTAX_CSV, SYNTAX_FORM, SYNTAX_JSON, SYNTAX_TEXT, SYNTAX_XML } from "../field-kinds";
 import { FormWalker } from "../form-walker";
 import { JsonWalker } from "../json-walker";
-import { normalizeKey } from "../key-tokens";
+import { normalizeKey, windowHas } from "../key-tokens";
 import { ByteBuf, PathSource, Segment, SegmentSink } from "../segment";
 import { XmlWalker } from "../xml-walker";
 
@@ -19,6 +21,14 @@ class Recorder extends SegmentSink {
 
 function utf8(s: string): ArrayBuffer {
   return String.UTF8.encode(s);
+}
+
+/** The segments one walker cuts from s. */
+function record(s: string, walk: (field: usize, len: usize, seg: Segment, sink: SegmentSink) => void): Array<string> {
+  const b = utf8(s);
+  const r = new Recorder();
+  walk(changetype<usize>(b), b.byteLength, new Segment(), r);
+  return r.lines;
 }
 
 function decoded(kind: i32, s: string): string {
@@ -58,10 +68,7 @@ describe("decoders map every decoded byte to its raw span", () => {
 });
 
 function walkJson(s: string): Array<string> {
-  const b = utf8(s);
-  const r = new Recorder();
-  new JsonWalker().walk(changetype<usize>(b), b.byteLength, new Segment(), r);
-  return r.lines;
+  return record(s, (field: usize, len: usize, seg: Segment, sink: SegmentSink): void => new JsonWalker().walk(field, len, seg, sink));
 }
 
 describe("JSON walker", () => {
@@ -92,10 +99,7 @@ describe("JSON walker", () => {
 });
 
 function walkXml(s: string): Array<string> {
-  const b = utf8(s);
-  const r = new Recorder();
-  new XmlWalker().walk(changetype<usize>(b), b.byteLength, new Segment(), r);
-  return r.lines;
+  return record(s, (field: usize, len: usize, seg: Segment, sink: SegmentSink): void => new XmlWalker().walk(field, len, seg, sink));
 }
 
 describe("XML walker", () => {
@@ -113,15 +117,68 @@ describe("XML walker", () => {
 });
 
 function walkForm(s: string): Array<string> {
-  const b = utf8(s);
-  const r = new Recorder();
-  new FormWalker().walk(changetype<usize>(b), b.byteLength, new Segment(), r);
-  return r.lines;
+  return record(s, (field: usize, len: usize, seg: Segment, sink: SegmentSink): void => new FormWalker().walk(field, len, seg, sink));
 }
 
 describe("form walker", () => {
   it("splits on &, decodes names and values, skips empty values", () => {
     expect(walkForm("card%5Fno=4111+1111&&empty=&bare&x=%41").join("\n")).toBe("card_no|card_no|4111 1111|10-19\n|-|bare|28-32\nx|x|A|35-38");
+  });
+});
+
+function walkCsv(s: string): Array<string> {
+  return record(s, (field: usize, len: usize, seg: Segment, sink: SegmentSink): void => new CsvWalker().walk(field, len, seg, sink));
+}
+
+describe("CSV walker", () => {
+  it("keys cells by their column name and skips the header and empty cells", () => {
+    expect(walkCsv("id,card\n1,4111\n2,\n").join("\n")).toBe("id|id|1|8-9\ncard|card|4111|10-14\nid|id|2|15-16");
+  });
+  it("unquotes cells (commas, doubled quotes, LF inside) and drops the CR of CRLF", () => {
+    const lines = walkCsv('"a","b"\r\n"x, y","say ""hi""\nok"\r\nz,w\r\n');
+    expect(lines.join("\n")).toBe('a|a|x, y|10-14\nb|b|say "hi"\nok|17-30\na|a|z|33-34\nb|b|w|35-36');
+  });
+  it("gives cells beyond the header, or under an empty name, no key and no path", () => {
+    expect(walkCsv(",n\n1,2,3").join("\n")).toBe("|-|1|3-4\nn|n|2|5-6\n|-|3|7-8");
+  });
+  it("tolerates an unterminated quote at the end of the body", () => {
+    expect(walkCsv('h\n"abc').join("\n")).toBe("h|h|abc|3-6");
+  });
+});
+
+function mode(contentType: string, body: string): i32 {
+  const b = utf8(body);
+  return bodyMode(bodySyntax(contentType), changetype<usize>(b), b.byteLength);
+}
+
+describe("body mode", () => {
+  it("follows docs/detectors.md §2 rule by rule", () => {
+    expect(mode("application/x-www-form-urlencoded", "{")).toBe(SYNTAX_FORM);
+    expect(mode("", " [1]")).toBe(SYNTAX_JSON);
+    expect(mode("application/x-ndjson", "{}")).toBe(SYNTAX_JSON);
+    expect(mode("text/plain", "[default]")).toBe(SYNTAX_TEXT);
+    expect(mode("application/soap+xml", "<a/>")).toBe(SYNTAX_XML);
+    expect(mode("application/xml", "{}")).toBe(SYNTAX_TEXT);
+    expect(mode("text/csv", "{a}")).toBe(SYNTAX_CSV);
+    expect(mode("text/csv; charset=utf-8", "a,b")).toBe(SYNTAX_CSV);
+  });
+});
+
+function keywordAt(text: string, from: usize, kw: string): bool {
+  const b = utf8(text);
+  const k = utf8(kw);
+  const w = new StaticArray<u8>(k.byteLength);
+  memory.copy(changetype<usize>(w), changetype<usize>(k), <usize>k.byteLength);
+  return windowHas(changetype<usize>(b), from, b.byteLength, w);
+}
+
+describe("keyword window", () => {
+  it("finds keywords only at word starts, looking before the window", () => {
+    expect(keywordAt("Jo Patel", 0, "tel")).toBe(false);
+    expect(keywordAt("tel: 1", 0, "tel")).toBe(true);
+    expect(keywordAt("my TEL", 0, "tel")).toBe(true);
+    expect(keywordAt("Patel", 3, "el")).toBe(false);
+    expect(keywordAt("a_secret", 0, "_secret")).toBe(true);
   });
 });
 
