@@ -340,6 +340,46 @@ for (const rt of RUNTIMES) {
       assert.equal(v(r, 'palisade.verdict.reason'), 'fail-closed');
     });
 
+    describe('time budget (timeBudgetMs, 75% of the timeLimit Apigee kills the script at)', () => {
+      // The slow double spends `delayMs` in every engine call, longer than the budget: whatever the
+      // machine's speed, the body scan can never start in time.
+      const slow = (failureMode: string, budgetMs: string, delayMs: number) => {
+        const s = withRules(requestState(jsonBody({ card_number: CARD })), []);
+        s.properties.failureMode = failureMode;
+        s.properties.timeBudgetMs = budgetMs;
+        s.variables['test.detect.delayms'] = String(delayMs);
+        return run(s, [DOUBLES.slowDetect]);
+      };
+
+      it('an over-budget scan gives up the body, fails open and still reports why', async () => {
+        const r = await slow('open', '40', 80);
+        assert.equal(r.error, null, 'the policy must end on its own, not be killed');
+        assert.doesNotMatch(String(v(r, 'test.detect.calls') ?? ''), /body/, 'the body scan never starts past the deadline');
+        assert.equal(v(r, 'palisade.error'), 'time-budget-exceeded');
+        assert.equal(v(r, 'palisade.verdict'), 'ALLOW');
+        assert.equal(v(r, 'palisade.verdict.reason'), 'fail-open');
+        assert.equal(v(r, 'palisade.failuremode.used'), 'open');
+        assert.equal(event(r).requestShape.notInspectedReason, 'time-budget');
+        assert.ok(Number(v(r, 'palisade.elapsed.ms')) < 5000);
+      });
+
+      it('fail-closed answers 503 when the budget runs out', async () => {
+        const r = await slow('closed', '40', 80);
+        assert.equal(v(r, 'palisade.error'), 'time-budget-exceeded');
+        assert.equal(v(r, 'palisade.block.enforce'), true);
+        assert.equal(v(r, 'palisade.block.status'), 503);
+        assert.equal(v(r, 'palisade.failuremode.used'), 'closed');
+      });
+
+      it('within the budget headers and body are both scanned (control)', async () => {
+        const r = await slow('closed', '60000', 1);
+        assert.equal(v(r, 'test.detect.calls'), 'headers,body');
+        assert.equal(v(r, 'palisade.error'), undefined);
+        assert.equal(v(r, 'palisade.block.enforce'), false);
+        assert.equal(event(r).requestShape.notInspectedReason ?? '', '');
+      });
+    });
+
     it('never throws on a request Apigee would barely describe', async () => {
       const s = withRules(requestState({ verb: undefined, path: undefined, headers: [] }), []);
       s.request.clientIp = undefined;

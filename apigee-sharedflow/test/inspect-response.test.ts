@@ -3,7 +3,7 @@
 // answer to GET /v1/rules is accepted, kept or retried.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { policyFiles } from './lib/bundle-fixture.ts';
+import { DOUBLES, policyFiles } from './lib/bundle-fixture.ts';
 import { requestState, type PolicyResult, type PolicyRunner, type PolicyState } from './lib/policy-runner.ts';
 import { CARD, rulesWith, type Json } from './lib/rules.ts';
 import { RUNTIMES } from './lib/runtimes.ts';
@@ -54,7 +54,7 @@ for (const rt of RUNTIMES) {
     let runner: PolicyRunner;
     before(() => (runner = rt.create()));
     after(() => runner.close());
-    const run = (s: PolicyState) => runner.run(policyFiles('palisade-inspect-response.js'), s);
+    const run = (s: PolicyState, doubles: string[] = []) => runner.run(policyFiles('palisade-inspect-response.js', doubles), s);
     const body = JSON.stringify({ id: 1, card: { number: CARD, holder: 'A. Person' } });
 
     it('MASK overwrites the card number in the body and reports the exchange', async () => {
@@ -104,6 +104,19 @@ for (const rt of RUNTIMES) {
         e.responseShape.fields.map((f) => f.path),
         ['$.ok', '$.items', '$.items[]', '$.items[].id'],
       );
+    });
+
+    it('over its time budget it leaves the body alone, fails open and reports why', async () => {
+      const s = responseState(body, [block('RESPONSE_BLOCK_STYLE_MASK')], false);
+      s.properties.timeBudgetMs = '40';
+      s.variables['test.detect.delayms'] = '80';
+      const r = await run(s, [DOUBLES.slowDetect]);
+      assert.equal(r.error, null);
+      assert.doesNotMatch(String(v(r, 'test.detect.calls') ?? ''), /body/);
+      assert.equal(v(r, 'palisade.error'), 'time-budget-exceeded');
+      assert.equal(r.state.response?.content, body);
+      const e = (JSON.parse(r.state.sent[0]!.body ?? '') as { events: Json[] }).events[0] as Json & { responseShape: Json };
+      assert.equal(e.responseShape.notInspectedReason, 'time-budget');
     });
 
     it('without a request event (request pass did not run) it reports nothing and does not fail', async () => {

@@ -67,7 +67,7 @@
       ruleSet: rules.ruleSet,
       settings: settings,
       detectors: detectors,
-      deadlineMs: started + cfg.timeBudgetMs
+      deadlineMs: cfg.timeBudgetMs > 0 ? started + cfg.timeBudgetMs : 0
     });
     var failed = result.error !== null;
     if (failed && cfg.failureMode === "closed") {

@@ -26,7 +26,7 @@
       ruleSet: rules.ruleSet,
       settings: settings,
       detectors: Palisade.ruleSet.detectorIndex(rules.ruleSet),
-      deadlineMs: started + cfg.timeBudgetMs
+      deadlineMs: cfg.timeBudgetMs > 0 ? started + cfg.timeBudgetMs : 0
     });
     var req = H.readRequest(typeof request === "undefined" ? null : request);
     var auth = Palisade.authScheme.detect(req.headers, req.query, false);

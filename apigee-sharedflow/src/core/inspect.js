@@ -36,7 +36,7 @@ Palisade.inspect = (function () {
 
   // msg: { kind, method, path, headers: { lower name: [values] }, query, body (string|null),
   //        contentType, contentEncoding, declaredLength, streaming, sampled }
-  // ctx: { ruleSet, settings, detectors, deadlineMs? }
+  // ctx: { ruleSet, settings, detectors, deadlineMs?, now? } (now: clock in ms, for tests)
   // Returns { findings, shape, bodyBytes, error } — error is null or the message of a scanner
   // failure (the caller applies the failure mode).
   function inspectMessage(msg, ctx) {
@@ -82,18 +82,61 @@ Palisade.inspect = (function () {
     };
     var limits = {
       maxBodyBytes: settings.maxBodyBytes,
-      maxFindings: settings.maxFindingsPerEvent,
-      deadlineMs: ctx.deadlineMs || 0
+      maxFindings: settings.maxFindingsPerEvent
     };
-    var findings = [];
-    var error = null;
-    try {
-      findings = Palisade.scanner.scan(ctx.ruleSet, message, limits, ctx.detectors, settings.minConfidence);
-    } catch (e) {
-      error = e && e.message ? String(e.message) : String(e);
-    }
-    return { findings: findings, shape: shape, bodyBytes: bodyBytes, error: error };
+    var scanned = scanWithinBudget(ctx, message, limits);
+    if (scanned.error === TIME_BUDGET_EXCEEDED && shape.notInspectedReason === "") shape.notInspectedReason = "time-budget";
+    return { findings: scanned.findings, shape: shape, bodyBytes: bodyBytes, error: scanned.error };
   }
 
-  return { inspectMessage: inspectMessage, mediaTypeOf: mediaTypeOf, contentTypeInspected: contentTypeInspected };
+  var TIME_BUDGET_EXCEEDED = "time-budget-exceeded";
+
+  function currentTimeMs() {
+    return new Date().getTime();
+  }
+
+  function withBody(message, body) {
+    return {
+      kind: message.kind,
+      method: message.method,
+      path: message.path,
+      headers: body === null ? message.headers : {},
+      query: body === null ? message.query : "",
+      body: body === null ? "" : body,
+      contentType: message.contentType
+    };
+  }
+
+  // Apigee stops a JavaScript policy at its timeLimit (ScriptExecutionFailed: a 500, or with
+  // continueOnError a silent skip that sets no verdict and reports nothing). So the scan runs in
+  // two steps, headers and query first (the first engine call also prepares the rule set's tables,
+  // the costly part), then the body, and neither starts once ctx.deadlineMs has passed: the policy
+  // then still decides with what it has, applies the failure mode and reports the exchange.
+  // The engine scans each field on its own, so two calls find what one call would.
+  function scanWithinBudget(ctx, message, limits) {
+    var clock = ctx.now || currentTimeMs;
+    var deadline = ctx.deadlineMs || 0;
+    var minConfidence = ctx.settings.minConfidence;
+    function overBudget() {
+      return deadline > 0 && clock() >= deadline;
+    }
+    var findings = [];
+    try {
+      if (overBudget()) return { findings: findings, error: TIME_BUDGET_EXCEEDED };
+      findings = Palisade.scanner.scan(ctx.ruleSet, withBody(message, null), limits, ctx.detectors, minConfidence);
+      if (message.body.length === 0) return { findings: findings, error: null };
+      if (overBudget()) return { findings: findings, error: TIME_BUDGET_EXCEEDED };
+      var inBody = Palisade.scanner.scan(ctx.ruleSet, withBody(message, message.body), limits, ctx.detectors, minConfidence);
+      return { findings: Palisade.scanner.merge(findings, inBody, limits.maxFindings), error: null };
+    } catch (e) {
+      return { findings: findings, error: e && e.message ? String(e.message) : String(e) };
+    }
+  }
+
+  return {
+    inspectMessage: inspectMessage,
+    mediaTypeOf: mediaTypeOf,
+    contentTypeInspected: contentTypeInspected,
+    TIME_BUDGET_EXCEEDED: TIME_BUDGET_EXCEEDED
+  };
 })();

@@ -54,12 +54,22 @@ Palisade.scanner = (function () {
         masked: r.masked ? String(r.masked) : ""
       });
     }
-    out.sort(function (a, b) {
-      return b.confidence - a.confidence || a.start - b.start;
-    });
-    if (limits && limits.maxFindings && out.length > limits.maxFindings) out.length = limits.maxFindings;
-    return out;
+    return ordered(out, limits ? limits.maxFindings : 0);
   }
 
-  return { scan: scan, fieldOf: fieldOf };
+  // Highest confidence first, then by offset; at most `max` (0: all).
+  function ordered(findings, max) {
+    findings.sort(function (a, b) {
+      return b.confidence - a.confidence || a.start - b.start;
+    });
+    if (max && findings.length > max) findings.length = max;
+    return findings;
+  }
+
+  // The findings of two scans of one message (different fields), as one scan would return them.
+  function merge(a, b, max) {
+    return ordered(a.concat(b), max);
+  }
+
+  return { scan: scan, merge: merge, fieldOf: fieldOf };
 })();

@@ -49,6 +49,7 @@ let real: boolean | null = null;
 export const DOUBLES = {
   fakeDetect: join(RHINO_DIR, 'fake-detect.js'),
   brokenDetect: join(RHINO_DIR, 'broken-detect.js'),
+  slowDetect: join(RHINO_DIR, 'slow-detect.js'),
 };
 
 /**
