@@ -40,7 +40,22 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
 const SOURCE_BODY = { type: 'object', description: 'A RuleSource (validated separately; errors carry paths relative to it).' };
 const COMMENT = { type: 'string', maxLength: 2000 };
 
-export default function rulesRoutes(app: FastifyInstance, { rules }: HttpDeps): void {
+/**
+ * A gateway polling GET /v1/rules (the Apigee shared flow; gRPC gateways use WatchRules) is
+ * recorded like a WatchRules hello: it is an Apigee gateway, and what it receives — or already holds,
+ * on a 304 — is the version it enforces (the flow has no separate ack: it applies what it fetched,
+ * or keeps its built-ins when the fetch fails).
+ */
+async function recordPollingGateway(store: HttpDeps['store'], request: FastifyRequest, version: number): Promise<void> {
+  const id = request.principal?.role === 'gateway' ? request.principal.gatewayId : undefined;
+  if (!id) return;
+  const now = Date.now();
+  const agent = String(request.headers['user-agent'] ?? '').slice(0, 64);
+  await store.gateways.upsertInfo({ id, kind: 'GATEWAY_KIND_APIGEE', version: agent, hostname: '', bootId: '' }, now);
+  await store.gateways.recordRulesApplied(id, version, now);
+}
+
+export default function rulesRoutes(app: FastifyInstance, { rules, store }: HttpDeps): void {
   app.get(
     '/v1/rules',
     {
@@ -57,6 +72,7 @@ export default function rulesRoutes(app: FastifyInstance, { rules }: HttpDeps): 
       const current = rules.current();
       const etag = `"${current.compiled.digest}"`;
       reply.header('etag', etag).header('cache-control', 'no-cache').header('x-palisade-rules-version', String(current.version));
+      await recordPollingGateway(store, request, current.version);
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
       return reply.type('application/json').send(current.json);
     },
