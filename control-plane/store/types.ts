@@ -155,6 +155,24 @@ export interface EndpointRecord extends StatusCounts {
   externalRequests: number;
   /** True when every request seen came from a configured internal network. */
   internal: boolean;
+  /** 0-100, written by posture evaluation (recordPosture); 0 until the first evaluation. */
+  riskScore: number;
+  /** Posture classes from the last evaluation; empty = known (documented, or no specs yet). */
+  postureClasses: PostureClass[];
+}
+
+/** Posture classes an endpoint can be in at once (see control-plane/posture/endpoint-classes.ts). */
+export const POSTURE_CLASSES = ['shadow', 'zombie', 'orphaned'] as const;
+export type PostureClass = (typeof POSTURE_CLASSES)[number];
+/** Bit of each class in `endpoints.posture_classes`. */
+export const POSTURE_CLASS_BITS: Readonly<Record<PostureClass, number>> = { shadow: 1, zombie: 2, orphaned: 4 };
+
+/** What one posture evaluation says of an endpoint, written back for sorting and filtering. */
+export interface EndpointPostureUpdate {
+  key: EndpointKey;
+  /** Clamped to 0-100 and rounded. */
+  riskScore: number;
+  classes: readonly PostureClass[];
 }
 
 /** Key of an endpoint: unique in the inventory. */
@@ -261,11 +279,24 @@ export interface AggregateRepository {
   prune(beforeMs: number): Promise<number>;
 }
 
+/** Sort keys of the endpoint list; each pages by (key, id). */
+export const ENDPOINT_SORTS = ['id', 'path', 'host', 'method', 'requests', 'last_seen', 'first_seen', 'risk'] as const;
+export type EndpointSort = (typeof ENDPOINT_SORTS)[number];
+export type SortOrder = 'asc' | 'desc';
+
 export interface EndpointQuery extends PageQuery {
   host?: string;
   method?: string;
-  /** Substring of the path template. */
+  /** Case-insensitive substring of the path template or the host. */
   search?: string;
+  /** Endpoints in this posture class; `known` = in none. */
+  postureClass?: PostureClass | 'known';
+  /** true: with at least one sensitive-data finding; false: with none. */
+  sensitive?: boolean;
+  /** Default `id`. */
+  sort?: EndpointSort;
+  /** Default: descending for requests, last_seen, first_seen and risk; ascending otherwise. */
+  order?: SortOrder;
 }
 
 export interface EndpointRepository {
@@ -281,6 +312,11 @@ export interface EndpointRepository {
    */
   retemplate(keepId: string, newTemplate: string, mergeIds: string[]): Promise<void>;
   count(): Promise<number>;
+  /**
+   * Writes posture (risk score, classes) onto the endpoints with these keys; keys not in the
+   * inventory are ignored. Returns the number of endpoints updated.
+   */
+  recordPosture(updates: readonly EndpointPostureUpdate[]): Promise<number>;
 }
 
 export interface FindingQuery extends PageQuery {
@@ -291,6 +327,8 @@ export interface FindingQuery extends PageQuery {
 
 export interface FindingRepository {
   list(query: FindingQuery): Promise<Page<EndpointFindingSummary>>;
+  /** Every finding summary of these endpoints (for a page of the endpoint list). */
+  ofEndpoints(endpointIds: readonly string[]): Promise<EndpointFindingSummary[]>;
 }
 
 export interface GatewayRepository {

@@ -2,7 +2,16 @@
 // seen on it (summaries only; values never reach the control plane).
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../server.ts';
-import type { EndpointFindingSummary, EndpointRecord, EndpointField } from '../../store/types.ts';
+import {
+  ENDPOINT_SORTS,
+  POSTURE_CLASSES,
+  type EndpointField,
+  type EndpointFindingSummary,
+  type EndpointQuery,
+  type EndpointRecord,
+  type EndpointSort,
+  type PostureClass,
+} from '../../store/types.ts';
 import { ref } from '../route-config.ts';
 import { idParams, pageOf, pageQuery } from '../api-schemas.ts';
 import { Errors, PalisadeError } from '../../errors/catalogue.ts';
@@ -34,6 +43,51 @@ export function endpointJson(e: EndpointRecord, findings: EndpointFindingSummary
     authSchemes: e.authSchemes,
     findings: findings.map(findingJson),
     internal: e.internal,
+    postureClass: postureClassOf(e.postureClasses),
+    riskScore: e.riskScore,
+  };
+}
+
+/** The one class the list shows when an endpoint is in several: the most urgent to act on. */
+const CLASS_PRIORITY: readonly PostureClass[] = ['zombie', 'shadow', 'orphaned'];
+
+export function postureClassOf(classes: readonly PostureClass[]): string {
+  return CLASS_PRIORITY.find((c) => classes.includes(c)) ?? 'known';
+}
+
+/** camelCase spellings the dashboard uses, accepted next to the snake_case ones. */
+const SORT_ALIASES: Record<string, EndpointSort> = { lastSeen: 'last_seen', firstSeen: 'first_seen' };
+
+interface EndpointListQuery {
+  limit?: number;
+  cursor?: string;
+  host?: string;
+  method?: string;
+  search?: string;
+  q?: string;
+  class?: PostureClass | 'known';
+  sensitive?: boolean;
+  sort?: string;
+  order?: 'asc' | 'desc';
+}
+
+function endpointQueryOf(q: EndpointListQuery): EndpointQuery {
+  if (q.q !== undefined && q.search !== undefined && q.q !== q.search) {
+    throw new PalisadeError(Errors.BadRequest, 'q and search are the same filter; give one of them', [
+      { path: '$query.q', message: 'conflicts with search' },
+    ]);
+  }
+  const search = q.q ?? q.search;
+  return {
+    ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+    ...(q.host ? { host: q.host } : {}),
+    ...(q.method ? { method: q.method } : {}),
+    ...(search ? { search } : {}),
+    ...(q.class ? { postureClass: q.class } : {}),
+    ...(q.sensitive !== undefined ? { sensitive: q.sensitive } : {}),
+    ...(q.sort ? { sort: SORT_ALIASES[q.sort] ?? (q.sort as EndpointSort) } : {}),
+    ...(q.order ? { order: q.order } : {}),
   };
 }
 
@@ -61,18 +115,43 @@ export default function inventoryRoutes(app: FastifyInstance, { store }: HttpDep
       schema: {
         summary: 'List endpoints',
         tags: ['inventory'],
+        description:
+          'Sorted server-side; pages follow the sort (a cursor is only valid with the sort and order it came from). ' +
+          'Filters combine with AND; `total` counts every endpoint matching them.',
         querystring: pageQuery({
           host: { type: 'string', maxLength: 253 },
           method: { type: 'string', maxLength: 16 },
-          search: { type: 'string', maxLength: 256, description: 'Substring of the path template.' },
+          search: { type: 'string', maxLength: 256, description: 'Case-insensitive substring of the path template or host.' },
+          q: { type: 'string', maxLength: 256, description: 'Same as search.' },
+          class: {
+            type: 'string',
+            enum: ['known', ...POSTURE_CLASSES],
+            description: 'Posture class: shadow, zombie or orphaned (an endpoint may be in several), or known (in none).',
+          },
+          sensitive: { type: 'boolean', description: 'true: endpoints with sensitive-data findings; false: without.' },
+          sort: {
+            type: 'string',
+            enum: [...ENDPOINT_SORTS, ...Object.keys(SORT_ALIASES)],
+            description: 'Sort key (default id); ties are broken by id. lastSeen / firstSeen are accepted for last_seen / first_seen.',
+          },
+          order: {
+            type: 'string',
+            enum: ['asc', 'desc'],
+            description: 'Default desc for requests, last_seen, first_seen and risk; asc otherwise.',
+          },
         }),
       },
     },
     async (request) => {
-      const page = await store.endpoints.list(
-        request.query as { limit?: number; cursor?: string; host?: string; method?: string; search?: string },
-      );
-      return { items: page.items.map((e) => endpointJson(e)), nextCursor: page.nextCursor, total: String(page.total) };
+      const page = await store.endpoints.list(endpointQueryOf(request.query as EndpointListQuery));
+      const findings = await store.findings.ofEndpoints(page.items.map((e) => e.id));
+      const byEndpoint = new Map<string, EndpointFindingSummary[]>();
+      for (const f of findings) byEndpoint.set(f.endpointId, [...(byEndpoint.get(f.endpointId) ?? []), f]);
+      return {
+        items: page.items.map((e) => endpointJson(e, byEndpoint.get(e.id) ?? [])),
+        nextCursor: page.nextCursor,
+        total: String(page.total),
+      };
     },
   );
 
