@@ -121,7 +121,7 @@ export class PalisadeRoot extends RootContext {
     }
     if (!cp.report.open && nowMs >= cp.report.nextAttemptMs) {
       if (cp.report.opens > 0) this.metrics.add(this.metrics.reconnects, 1);
-      cp.openStream(cp.report, "Report", nowMs, this.random());
+      if (cp.openStream(cp.report, "Report", nowMs, this.random())) cp.resendUnacked();
     }
   }
 
@@ -150,9 +150,7 @@ export class PalisadeRoot extends RootContext {
       cp.rules.closed(now, this.random());
     } else if (token == cp.report.token) {
       log(LogLevel.Warn, "palisade: Report stream closed (grpc status " + status.toString() + " " + getStatusMessage() + "); reconnecting");
-      const before = cp.lostEvents;
       cp.onReportClosed(now, this.random());
-      this.countDropped(cp.lostEvents - before);
     }
   }
 
@@ -193,7 +191,10 @@ export class PalisadeRoot extends RootContext {
     this.metrics.add(this.metrics.eventsDropped, <i64>n);
   }
 
-  /** Sends one batch when the Report stream is open; otherwise events wait in the bounded queue. */
+  /**
+   * Sends one batch when the Report stream is open; otherwise events wait in the bounded queue.
+   * Sent batches are kept until acknowledged and sent again after a reconnect (control-plane.ts).
+   */
   flush(nowMs: u64): void {
     const cp = this.controlPlane;
     if (cp === null || !cp.report.open) return;
@@ -201,9 +202,10 @@ export class PalisadeRoot extends RootContext {
     const events = this.queue.take(<i32>this.config.batchSize);
     const seq = this.sequence++;
     const batch = encodeReportBatch(this.config.gatewayId, seq, events, this.counters, nowMs, this.bootId);
-    if (cp.sendBatch(seq, events.length, batch)) {
-      this.metrics.add(this.metrics.eventsSent, events.length);
-    } else this.countDropped(<u64>events.length);
+    const lostBefore = cp.lostEvents;
+    cp.sendBatch(seq, events.length, batch);
+    this.metrics.add(this.metrics.eventsSent, events.length);
+    this.countDropped(cp.lostEvents - lostBefore);
   }
 
   onDone(): bool {

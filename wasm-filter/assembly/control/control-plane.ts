@@ -16,8 +16,16 @@ export const SERVICE = "palisade.v1.GatewayService";
 // @ts-ignore: decorator
 @inline const BACKOFF_MAX_MS: u64 = 30_000;
 // Unacked batches remembered for drop accounting; beyond this the oldest is assumed lost.
+// Sent batches kept until the control plane acknowledges them, so a stream that dies (or never
+// really opened: the host hands out a token before the connection exists) loses nothing: they are
+// sent again, oldest first, on the next Report stream. The control plane answers a batch it already
+// stored (same gateway, boot id and sequence) with ACK_STATUS_DUPLICATE, so a resend never counts
+// twice. Bounded in count and bytes; past either bound the oldest batch is given up and its events
+// are counted as dropped.
 // @ts-ignore: decorator
 @inline const MAX_UNACKED: i32 = 64;
+// @ts-ignore: decorator
+@inline const MAX_UNACKED_BYTES: i32 = 4 << 20;
 
 /** One reconnecting stream. */
 export class StreamSlot {
@@ -47,10 +55,12 @@ export class ControlPlane {
   rules: StreamSlot = new StreamSlot();
   private target: ArrayBuffer;
   private metadata: Array<HeaderPair>;
-  /** sequence → number of events, for batches sent but not acknowledged yet. */
+  /** Batches sent but not acknowledged yet, oldest first: sequence, event count, bytes. */
   private unackedSeq: Array<u64> = [];
   private unackedCount: Array<i32> = [];
-  /** Events lost with batches that were never acknowledged. */
+  private unackedBatch: Array<ArrayBuffer> = [];
+  private unackedBytes: i32 = 0;
+  /** Events given up because the unacknowledged batches outgrew their bounds. */
   lostEvents: u64 = 0;
 
   constructor(public config: PluginConfig) {
@@ -82,19 +92,33 @@ export class ControlPlane {
     return grpcSend(slot.token, message, false) == WasmResult.Ok;
   }
 
-  /** Sends a ReportBatch; false when it could not be handed to the host. */
+  /**
+   * Sends a ReportBatch and keeps it until acknowledged; false when the stream is not open (the
+   * caller keeps the events queued). Batches without events (heartbeats) are not kept.
+   */
   sendBatch(sequence: u64, eventCount: i32, batch: ArrayBuffer): bool {
-    if (!this.send(this.report, batch)) return false;
+    if (!this.report.open) return false;
+    this.send(this.report, batch);
     if (eventCount > 0) {
-      if (this.unackedSeq.length >= MAX_UNACKED) {
-        this.lostEvents += <u64>this.unackedCount[0];
-        this.unackedSeq.shift();
-        this.unackedCount.shift();
-      }
       this.unackedSeq.push(sequence);
       this.unackedCount.push(eventCount);
+      this.unackedBatch.push(batch);
+      this.unackedBytes += batch.byteLength;
+      while (this.unackedSeq.length > MAX_UNACKED || (this.unackedBytes > MAX_UNACKED_BYTES && this.unackedSeq.length > 1)) {
+        this.lostEvents += <u64>this.unackedCount[0];
+        this.forgetOldest();
+      }
     }
     return true;
+  }
+
+  /** A new Report stream is open: what the old one did not get acknowledged goes first. */
+  resendUnacked(): void {
+    for (let i = 0; i < this.unackedBatch.length; i++) this.send(this.report, this.unackedBatch[i]);
+  }
+
+  get unackedBatches(): i32 {
+    return this.unackedSeq.length;
   }
 
   /** ReportAck.sequence (field 1); acknowledged batches are forgotten. */
@@ -106,23 +130,21 @@ export class ControlPlane {
       else r.skip();
     }
     if (r.failed) return;
-    for (let i = 0; i < this.unackedSeq.length; i++) {
-      if (this.unackedSeq[i] <= seq) {
-        // Acks come in order; everything up to `seq` is settled (stored, duplicate or rejected).
-        this.unackedSeq.splice(i, 1);
-        this.unackedCount.splice(i, 1);
-        i--;
-      }
-    }
+    // Acks come in order; everything up to `seq` is settled (stored, duplicate or rejected).
+    while (this.unackedSeq.length > 0 && this.unackedSeq[0] <= seq) this.forgetOldest();
     this.report.healthy();
   }
 
-  /** The report stream closed: its unacknowledged events are lost (at-most-once delivery). */
+  /** The Report stream closed: unacknowledged batches wait for the next one (resendUnacked). */
   onReportClosed(nowMs: u64, jitter: u64): void {
-    for (let i = 0; i < this.unackedCount.length; i++) this.lostEvents += <u64>this.unackedCount[i];
-    this.unackedSeq = [];
-    this.unackedCount = [];
     this.report.closed(nowMs, jitter);
+  }
+
+  private forgetOldest(): void {
+    this.unackedBytes -= this.unackedBatch[0].byteLength;
+    this.unackedSeq.shift();
+    this.unackedCount.shift();
+    this.unackedBatch.shift();
   }
 
   cancelAll(): void {
