@@ -22,6 +22,11 @@ export const USAGE = `Usage:
   palisade token create --name NAME --role viewer|operator|admin   [store options]
   palisade token create --gateway ID [--name NAME]                  [store options]
   palisade token revoke ID                                          [store options]
+  palisade gateway --config FILE        the dev gateway (palisade.wasm in the Proxy-Wasm host)
+  palisade scan [FILE|-] [--rules FILE] [--wasm FILE]
+                                        find sensitive data in exchanges (JSON Lines) with palisade.wasm
+  palisade discover CAPTURE --out FILE [--merge] [--spec FILE --findings FILE]
+                                        OpenAPI and conformance from a HAR or JSON Lines capture
   palisade help
 
 Store options: --data-dir DIR | --postgres URL [--postgres-schema NAME] | --config FILE, or the
@@ -133,6 +138,27 @@ async function runToken(args: string[], io: CliIo): Promise<number> {
   throw new UsageError(`unknown token command ${sub ?? '(none)'}`);
 }
 
+/** The dev gateway until the stop signal; a refused config or filter exits 1 (as Envoy refuses to start). */
+async function runGateway(rest: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } }, strict: true });
+  if (!values.config) throw new UsageError('gateway needs --config FILE (.json, .yaml or .yml)');
+  const { loadGatewayConfig } = await import('../../wasm-filter/gateway/gateway-config.ts');
+  const { startGateway } = await import('../../wasm-filter/gateway/gateway.ts');
+  let gateway;
+  try {
+    const config = loadGatewayConfig(values.config);
+    gateway = await startGateway(config);
+    io.out(JSON.stringify({ msg: 'palisade dev gateway listening', host: config.listen.host, port: gateway.port, workers: config.filter.workers }));
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    io.err(JSON.stringify({ msg: 'palisade dev gateway failed to start', code: err.code ?? 'config', error: err.message }));
+    return 1;
+  }
+  await (io.stopSignal ?? new Promise<void>(() => undefined));
+  await gateway.close();
+  return 0;
+}
+
 /** Runs one command line; returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -142,6 +168,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await runControlPlane(rest, io);
       case 'token':
         return await runToken(rest, io);
+      case 'gateway':
+        return await runGateway(rest, io);
+      case 'scan': {
+        const { runScanCli } = await import('../../wasm-filter/tools/scan-cli.ts');
+        return await runScanCli(rest, process.stdin, process.stdout, process.stderr);
+      }
+      case 'discover': {
+        const { runDiscoverCli } = await import('../posture/discover-cli.ts');
+        return await runDiscoverCli(rest, process.stdout, process.stderr);
+      }
       case 'help':
       case '--help':
       case '-h':
