@@ -6,9 +6,12 @@ import { useInterval } from '../lib/hooks.ts';
 import { mitigationPolicy, withPolicy, type MitigationAction, type MitigationTarget, type RateLimitChoice } from '../lib/mitigation.ts';
 import { signalToast } from '../lib/toasts.ts';
 
+/** The current version with its source: the list leaves sources out, and a publish must keep
+ * every policy and detector already there, not just the new one. */
 async function latestVersion(): Promise<RuleVersion | undefined> {
   const page = await api.ruleVersions();
-  return [...page.items].sort((a, b) => num(b.version) - num(a.version))[0];
+  const newest = [...page.items].sort((a, b) => num(b.version) - num(a.version))[0];
+  return newest ? api.ruleVersion(newest.version) : undefined;
 }
 
 export function MitigationPanel({ target, canEdit }: { target: MitigationTarget; canEdit: boolean }) {

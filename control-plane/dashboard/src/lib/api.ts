@@ -6,7 +6,9 @@ import type { RuleVersion__Output as RuleVersion } from '../../../../proto/gen/p
 import type { RuleSource } from '../../../../proto/gen/palisade/v1/RuleSource.ts';
 import type { Policy } from '../../../../proto/gen/palisade/v1/Policy.ts';
 
-export type { Endpoint, Gateway, RuleVersion, RuleSource, Policy };
+import type { Exposure, ExposureRow, FlowEdge, FlowGraph, FlowNode } from '../../../insights/view-types.ts';
+
+export type { Endpoint, Gateway, RuleVersion, RuleSource, Policy, Exposure, ExposureRow, FlowEdge, FlowGraph, FlowNode };
 
 export interface Page<T> {
   items: T[];
@@ -39,64 +41,58 @@ export interface Identity {
   role: Role;
 }
 
-export interface FlowNode {
-  id: string;
-  kind: 'client' | 'gateway' | 'api' | 'endpoint';
-  label: string;
-  detail?: string;
-  endpointId?: string;
-  host?: string;
-}
-
-export interface FlowEdge {
-  from: string;
-  to: string;
-  requests: number;
-  blocked: number;
-  rateLimited: number;
-  errors: number;
-  sensitive: number;
-}
-
-export interface FlowGraph {
-  nodes: FlowNode[];
-  edges: FlowEdge[];
-  windowMs?: number;
-}
-
-export interface ExposureRow {
-  key: string;
-  label: string;
-  findings: number;
-  distinctValues?: number;
-  lastSeenMs?: number | string;
-}
-
-export interface Exposure {
-  byType: ExposureRow[];
-  byEndpoint: ExposureRow[];
-  byStatus: ExposureRow[];
-  byClient: ExposureRow[];
-  byCountry: ExposureRow[];
-  series: { t: number; findings: number }[];
-  examples: { type: string; masked: string; endpoint: string; status?: number; clientIp?: string; atMs?: number | string }[];
-}
-
+/** GET /v1/posture/changes items (control-plane/http/routes/README-posture.md). */
 export interface PostureChange {
   id: string | number;
   atMs: number | string;
   kind: string;
   severity?: string;
+  host?: string;
+  method?: string;
+  path?: string;
   endpointId?: string;
+  /** `GET host/path` */
   endpoint?: string;
   summary: string;
+}
+
+/** GET /v1/posture/summary. */
+export interface PostureSummary {
+  atMs: number;
+  modelVersion: number;
+  endpoints: number;
+  classes: { shadow: number; zombie: number; orphaned: number };
+  violations: number;
+  riskBuckets?: unknown;
+}
+
+/** GET /v1/summary (control-plane/http/routes/summary.ts). */
+export interface Summary {
+  atMs: number;
+  endpoints: { total: number; internal: number; external: number };
+  lastHour: { requests: number; requestsPerMinute: number; blocked: number; errors: number; findings: number };
+  exposureSeries: { t: number; findings: number }[];
+  findingsByType: { t: number; counts: Record<string, number> }[];
+  topFindingTypes: ExposureRow[];
+  gateways: { total: number; connected: number; behind: number };
+  rulesVersion: string;
+}
+
+/** A JSON condition over endpoint attributes (`{ attr, op, value }` with `all` / `any` / `not`). */
+export type RiskCondition = Record<string, unknown>;
+
+export interface AlertRoute {
+  id: string;
+  name?: string;
+  kind?: string;
 }
 
 export interface RiskFactor {
   id: string;
   name: string;
   weight: number;
-  condition?: string;
+  condition?: RiskCondition;
+  description?: string;
   builtIn?: boolean;
   category?: string;
 }
@@ -104,7 +100,8 @@ export interface RiskFactor {
 export interface DetectorTestResult {
   ok: boolean;
   errors?: { path: string; message: string }[];
-  matches?: { start: number; end: number; text: string; confidence?: number }[];
+  /** `text` is masked by the server with the detector's mask style. */
+  matches?: { type?: string; start: number; end: number; text: string; confidence?: number; path?: string }[];
 }
 
 const TOKEN_KEY = 'palisade.token';
@@ -148,8 +145,9 @@ export class Api {
   }
 
   whoami = () => this.get<Identity>('/v1/whoami');
-  endpoints = (q: { limit?: number; cursor?: string; q?: string; sort?: string; order?: string; class?: string }) =>
+  endpoints = (q: { limit?: number; cursor?: string; q?: string; sort?: string; order?: string; class?: string; sensitive?: string }) =>
     this.get<Page<Endpoint>>('/v1/endpoints', q);
+  topRisk = (limit: number) => this.get<Page<Endpoint>>('/v1/endpoints', { sort: 'risk', order: 'desc', limit });
   endpoint = (id: string) => this.get<Endpoint & Record<string, unknown>>(`/v1/endpoints/${encodeURIComponent(id)}`);
   endpointOpenApi = (id: string) => this.get<Record<string, unknown>>(`/v1/endpoints/${encodeURIComponent(id)}/openapi`);
   endpointViolations = (id: string) => this.get<Page<Record<string, unknown>>>(`/v1/endpoints/${encodeURIComponent(id)}/violations`);
@@ -157,11 +155,13 @@ export class Api {
     this.get<{ score: number; factors: { id: string; name: string; points: number; evidence?: string }[] }>(
       `/v1/endpoints/${encodeURIComponent(id)}/risk`,
     );
-  endpointTraffic = (id: string) =>
-    this.get<{ series: { t: number; requests: number; errors: number; blocked: number }[] }>(
+  endpointTraffic = (id: string, windowMinutes = 60) =>
+    this.get<{ bucketMs: number; series: { t: number; requests: number; errors: number; blocked: number; findings: number }[] }>(
       `/v1/endpoints/${encodeURIComponent(id)}/traffic`,
+      { windowMinutes },
     );
-  summary = () => this.get<Record<string, unknown>>('/v1/summary');
+  summary = () => this.get<Summary>('/v1/summary');
+  postureSummary = () => this.get<PostureSummary>('/v1/posture/summary');
   gateways = () => this.get<Page<Gateway>>('/v1/gateways', { limit: 1000 });
   flows = (windowMinutes: number) => this.get<FlowGraph>('/v1/flows', { windowMinutes });
   exposure = (q: { windowMinutes: number; type?: string; endpointId?: string }) => this.get<Exposure>('/v1/exposure', q);
@@ -169,8 +169,12 @@ export class Api {
     this.get<Page<PostureChange>>('/v1/posture/changes', q);
   changesExportUrl = (format: 'csv' | 'jsonl', kind?: string) =>
     `${this.base}/v1/posture/changes/export?format=${format}${kind ? `&kind=${encodeURIComponent(kind)}` : ''}`;
-  riskFactors = () => this.get<Page<RiskFactor>>('/v1/risk/factors');
-  saveRiskFactor = (f: Partial<RiskFactor>) => this.post<RiskFactor>('/v1/risk/factors', f);
+  /** OpenAPI 3.1 (YAML) generated from traffic: of one API (host) or of every host merged. */
+  openApiUrl = (host?: string) => `${this.base}/v1/openapi${host ? `/${encodeURIComponent(host)}` : ''}?format=yaml`;
+  riskFactors = () => this.get<Page<RiskFactor> & { version?: number }>('/v1/risk/factors');
+  saveRiskFactor = (f: Pick<RiskFactor, 'id' | 'name' | 'weight' | 'category' | 'condition'>) =>
+    this.post<{ factor: RiskFactor; version: number }>('/v1/risk/factors', f);
+  alertRoutes = () => this.get<Page<AlertRoute>>('/v1/alerts/routes');
   ruleVersions = () => this.get<Page<RuleVersion>>('/v1/rules/versions', { limit: 100 });
   ruleVersion = (v: string | number) => this.get<RuleVersion>(`/v1/rules/versions/${v}`);
   ruleDiff = (from: string | number, to: string | number) => this.get<unknown>('/v1/rules/diff', { from, to });
@@ -179,7 +183,8 @@ export class Api {
   rollback = (toVersion: string | number, comment: string) => this.post<RuleVersion>('/v1/rules/rollback', { toVersion, comment });
   testDetector = (detector: unknown, sample: string) => this.post<DetectorTestResult>('/v1/detectors/test', { detector, sample });
   uploadSpec = (name: string, text: string) => this.post<unknown>(`/v1/specs?name=${encodeURIComponent(name)}`, text);
-  notify = (routeId: string, message: unknown) => this.post<unknown>(`/v1/alerts/routes/${encodeURIComponent(routeId)}/test`, message);
+  notify = (routeId: string, summary: string) =>
+    this.post<{ queued: boolean }>(`/v1/alerts/routes/${encodeURIComponent(routeId)}/test`, { summary });
 
   /** Downloads an authenticated resource (exports) as a file. */
   async download(url: string, filename: string) {

@@ -12,12 +12,20 @@ export function ExposurePage({ canEdit }: { canEdit: boolean }) {
   const [type, setType] = useState<string>();
   const [endpointId, setEndpoint] = useState<string>();
   const data = useAsync(() => api.exposure({ windowMinutes, type, endpointId }), [windowMinutes, type, endpointId]);
+  const routes = useAsync(() => (canEdit ? api.alertRoutes() : Promise.resolve({ items: [] })), [canEdit]);
+  const [routeId, setRouteId] = useState('');
   const rows = (list: { key: string; label: string; findings: number }[] | undefined) =>
     (list ?? []).map((r) => ({ key: r.key, label: r.label, value: r.findings }));
   async function notify() {
+    const route = routeId || routes.data?.items[0]?.id;
+    if (!route) return;
+    const top = data.data?.byType.map((r) => `${r.label} ×${r.findings}`).join(', ') || 'no findings';
+    const scope = [type && `type ${type}`, endpointId && `endpoint ${data.data?.byEndpoint[0]?.label ?? endpointId}`]
+      .filter(Boolean)
+      .join(', ');
     try {
-      await api.notify('default', { kind: 'exposure', type, endpointId, windowMinutes });
-      signalToast.show('Sent to the default alert route', 'ok');
+      await api.notify(route, `Sensitive data exposure, last ${windowMinutes} min${scope ? ` (${scope})` : ''}: ${top}`);
+      signalToast.show(`Sent to alert route ${route}`, 'ok');
     } catch (e) {
       signalToast.show(`Could not notify: ${(e as Error).message}`, 'error');
     }
@@ -44,7 +52,22 @@ export function ExposurePage({ canEdit }: { canEdit: boolean }) {
             endpoint filter ×
           </button>
         )}
-        {canEdit && <button onClick={notify}>Notify</button>}
+        {canEdit && (routes.data?.items.length ?? 0) > 0 && (
+          <>
+            <label>
+              Alert route{' '}
+              <select value={routeId} onChange={(e) => setRouteId((e.target as HTMLSelectElement).value)}>
+                {routes.data!.items.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name || r.id}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button onClick={notify}>Notify</button>
+          </>
+        )}
+        {canEdit && routes.data?.items.length === 0 && <span class="muted">Add an alert route to send notifications.</span>}
       </div>
       {data.error && <p class="error">Could not load exposure: {data.error.message}</p>}
       <LineChart
@@ -74,6 +97,7 @@ export function ExposurePage({ canEdit }: { canEdit: boolean }) {
           <BarList label="Findings by client country" rows={rows(data.data?.byCountry)} />
         </div>
       </div>
+      {data.data?.truncated && <p class="muted">Only the newest {data.data.eventsRead} events with findings were read.</p>}
       <h2>Masked examples</h2>
       <table>
         <thead>
@@ -82,6 +106,7 @@ export function ExposurePage({ canEdit }: { canEdit: boolean }) {
             <th scope="col">Masked value</th>
             <th scope="col">Endpoint</th>
             <th scope="col">Status</th>
+            <th scope="col">Where</th>
             <th scope="col">Client</th>
             <th scope="col">When</th>
           </tr>
@@ -95,6 +120,9 @@ export function ExposurePage({ canEdit }: { canEdit: boolean }) {
               </td>
               <td>{x.endpoint}</td>
               <td>{x.status ?? '—'}</td>
+              <td>
+                <code>{x.location || '—'}</code>
+              </td>
               <td>{x.clientIp ?? '—'}</td>
               <td>{fmtTime(num(x.atMs))}</td>
             </tr>

@@ -1,7 +1,8 @@
 // Inventory: searchable, sortable, virtualized table over server-side pages.
 import { useCallback, useState } from 'preact/hooks';
 import { api, num, type Endpoint } from '../lib/api.ts';
-import { useDebounced } from '../lib/hooks.ts';
+import { useAsync, useDebounced } from '../lib/hooks.ts';
+import { signalToast } from '../lib/toasts.ts';
 import { VirtualTable, type Column } from '../components/virtual-table.tsx';
 import { enumLabel, fmtAgo, fmtInt } from '../lib/format.ts';
 import { navigate, type Route } from '../lib/router.ts';
@@ -57,15 +58,24 @@ export function InventoryPage({ route, canEdit }: { route: Route; canEdit: boole
     [q, sort.key, sort.order, postureClass],
   );
   const [specName, setSpecName] = useState('');
+  const hosts = useAsync(() => api.get<{ items: { host: string; endpoints: number }[] }>('/v1/posture/hosts'), []);
+  const [apiHost, setApiHost] = useState('');
+  async function downloadOpenApi() {
+    try {
+      await api.download(api.openApiUrl(apiHost || undefined), `${apiHost || 'all-apis'}.openapi.yaml`);
+    } catch (err) {
+      signalToast.show(`Download failed: ${(err as Error).message}`, 'error');
+    }
+  }
   async function upload(e: Event) {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
     try {
       await api.uploadSpec(specName || file.name, await file.text());
-      alert(`Uploaded ${file.name}`);
+      signalToast.show(`Uploaded ${file.name}`, 'ok');
     } catch (err) {
-      alert(`Upload failed: ${(err as Error).message}`);
+      signalToast.show(`Upload failed: ${(err as Error).message}`, 'error');
     }
     input.value = '';
   }
@@ -92,6 +102,18 @@ export function InventoryPage({ route, canEdit }: { route: Route; canEdit: boole
             <option value="orphaned">orphaned</option>
           </select>
         </label>
+        <label>
+          API{' '}
+          <select value={apiHost} onChange={(e) => setApiHost((e.target as HTMLSelectElement).value)}>
+            <option value="">all hosts</option>
+            {(hosts.data?.items ?? []).map((h) => (
+              <option key={h.host} value={h.host}>
+                {h.host} ({h.endpoints})
+              </option>
+            ))}
+          </select>
+        </label>
+        <button onClick={downloadOpenApi}>Download OpenAPI</button>
         {canEdit && (
           <span class="upload">
             <label>

@@ -1,27 +1,31 @@
 // Overview: the estate at a glance — endpoints by class, internal vs external, highest risk,
 // exposure trend, gateways and their rules version.
-import { api, num } from '../lib/api.ts';
+import { api, num, type PostureSummary, type Summary } from '../lib/api.ts';
 import { useAsync, useInterval } from '../lib/hooks.ts';
 import { fmtAgo, fmtInt } from '../lib/format.ts';
 import { BarList, LineChart } from '../components/charts.tsx';
 import { navigate } from '../lib/router.ts';
 
-interface Summary {
-  endpoints?: { total?: number; byClass?: Record<string, number>; internal?: number; external?: number };
-  topRisk?: { id: string; label: string; riskScore: number }[];
-  exposureSeries?: { t: number; findings: number }[];
-  rulesVersion?: number | string;
+/** Endpoints by class: posture counts shadow / zombie / orphaned; known = in a spec and in use. */
+function classCounts(p: PostureSummary | undefined): Record<string, number | undefined> {
+  if (!p) return {};
+  const { shadow, zombie, orphaned } = p.classes;
+  return { known: Math.max(0, p.endpoints - shadow - zombie), shadow, zombie, orphaned };
 }
 
 export function OverviewPage() {
-  const summary = useAsync(() => api.summary() as Promise<Summary>, []);
+  // Three small requests in parallel: the numbers paint as soon as /v1/summary answers.
+  const summary = useAsync(() => api.summary(), []);
+  const posture = useAsync(() => api.postureSummary(), []);
+  const risky = useAsync(() => api.topRisk(5), []);
   const gateways = useAsync(() => api.gateways(), []);
   useInterval(() => {
     summary.reload();
+    posture.reload();
     gateways.reload();
   }, 10_000);
-  const s = summary.data ?? {};
-  const byClass = s.endpoints?.byClass ?? {};
+  const s: Partial<Summary> = summary.data ?? {};
+  const byClass = classCounts(posture.data);
   return (
     <div class="page">
       <h1>Overview</h1>
@@ -44,11 +48,35 @@ export function OverviewPage() {
           </p>
         </div>
         <div class="card">
+          <h2>Last hour</h2>
+          <p class="big" data-testid="requests-per-minute">
+            {fmtInt(s.lastHour?.requestsPerMinute)}
+            <span class="unit"> req/min</span>
+          </p>
+          <p class="muted">
+            {fmtInt(s.lastHour?.requests)} requests · <span data-testid="blocked">{fmtInt(s.lastHour?.blocked)}</span> blocked ·{' '}
+            {fmtInt(s.lastHour?.errors)} errors · {fmtInt(s.lastHour?.findings)} findings
+          </p>
+        </div>
+        <div class="card">
           <h2>Highest risk</h2>
+          {risky.error && <p class="muted">Risk scores are not available: {risky.error.message}</p>}
           <BarList
             label="Highest-risk endpoints"
-            rows={(s.topRisk ?? []).map((r) => ({ key: r.id, label: r.label, value: r.riskScore }))}
+            rows={(risky.data?.items ?? []).map((e) => ({
+              key: e.id,
+              label: `${e.key?.method} ${e.key?.host}${e.key?.pathTemplate}`,
+              value: e.riskScore ?? 0,
+            }))}
             onSelect={(id) => navigate(`/endpoints/${encodeURIComponent(id)}`)}
+          />
+        </div>
+        <div class="card">
+          <h2>Sensitive data by type</h2>
+          <BarList
+            label="Findings by type, last 24 hours"
+            rows={(s.topFindingTypes ?? []).map((r) => ({ key: r.key, label: r.label, value: r.findings }))}
+            onSelect={() => navigate('/exposure')}
           />
         </div>
         <div class="card wide">

@@ -1,17 +1,40 @@
 // Risk factors: built-in weights and custom categories (a condition over endpoint attributes and a
 // weight), applied at once by the control plane and versioned there.
 import { useState } from 'preact/hooks';
-import { api } from '../lib/api.ts';
+import { api, type RiskCondition } from '../lib/api.ts';
 import { useAsync } from '../lib/hooks.ts';
 import { signalToast } from '../lib/toasts.ts';
+
+/** Custom factor ids are lower_snake_case, derived from the name. */
+export function factorId(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 48);
+  return `custom_${slug || 'factor'}`;
+}
 
 export function RiskPage({ canEdit }: { canEdit: boolean }) {
   const factors = useAsync(() => api.riskFactors(), []);
   const [draft, setDraft] = useState({ name: '', category: '', condition: '', weight: 10 });
   async function save(e: Event) {
     e.preventDefault();
+    let condition: RiskCondition;
     try {
-      await api.saveRiskFactor(draft);
+      condition = JSON.parse(draft.condition) as RiskCondition;
+    } catch (err) {
+      signalToast.show(`The condition is not valid JSON: ${(err as Error).message}`, 'error');
+      return;
+    }
+    try {
+      await api.saveRiskFactor({
+        id: factorId(draft.name),
+        name: draft.name,
+        category: draft.category || 'custom',
+        weight: draft.weight,
+        condition,
+      });
       signalToast.show(`Saved risk factor ${draft.name}`, 'ok');
       setDraft({ name: '', category: '', condition: '', weight: 10 });
       factors.reload();
@@ -42,7 +65,7 @@ export function RiskPage({ canEdit }: { canEdit: boolean }) {
               </td>
               <td>{f.category ?? '—'}</td>
               <td>
-                <code>{f.condition ?? '—'}</code>
+                <code>{f.condition ? JSON.stringify(f.condition) : '—'}</code>
               </td>
               <td class="num">{f.weight}</td>
             </tr>
@@ -63,7 +86,7 @@ export function RiskPage({ canEdit }: { canEdit: boolean }) {
             Condition{' '}
             <input
               required
-              placeholder='e.g. host endsWith ".internal" and findings includes "us_ssn"'
+              placeholder='JSON, e.g. {"attr": "external", "op": "eq", "value": true}'
               value={draft.condition}
               onInput={(e) => setDraft({ ...draft, condition: (e.target as HTMLInputElement).value })}
             />

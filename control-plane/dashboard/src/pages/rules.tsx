@@ -15,6 +15,8 @@ export function RulesPage({ canEdit }: { canEdit: boolean }) {
   const versions = useAsync(() => api.ruleVersions(), []);
   const sorted = [...(versions.data?.items ?? [])].sort((a, b) => num(b.version) - num(a.version));
   const latest = sorted[0];
+  // The list leaves sources out: the editor starts from the current version's full source.
+  const current = useAsync(() => (latest ? api.ruleVersion(latest.version) : Promise.resolve(undefined)), [latest?.version]);
   const [from, setFrom] = useState<string>();
   const [to, setTo] = useState<string>();
   const diff = useAsync(() => (from && to ? api.ruleDiff(from, to) : Promise.resolve(undefined)), [from, to]);
@@ -22,8 +24,8 @@ export function RulesPage({ canEdit }: { canEdit: boolean }) {
   const [comment, setComment] = useState('');
   const [errors, setErrors] = useState<string[]>([]);
   useEffect(() => {
-    if (latest && !text) setText(JSON.stringify(latest.source ?? {}, null, 2));
-  }, [latest?.version]);
+    if (current.data && !text) setText(JSON.stringify(current.data.source ?? {}, null, 2));
+  }, [current.data?.version]);
 
   async function publish(e: Event) {
     e.preventDefault();
