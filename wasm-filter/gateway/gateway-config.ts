@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { LogLevelName } from '../host/abi-enums.ts';
+import { DEFAULT_LOOP_BUDGET } from '../host/loop-budget.ts';
 
 export interface ClusterAddress {
   readonly address: string;
@@ -27,6 +28,8 @@ export interface GatewayConfig {
     readonly failOpen: boolean;
     readonly allowOnHeadersStopIteration: boolean;
     readonly bufferLimitBytes: number;
+    /** Loop iterations one filter callback may run before its VM is failed; 0 = unmetered. */
+    readonly loopBudget: number;
     readonly logLevel: LogLevelName;
   };
   /** gRPC clusters the filter may call by name (e.g. the control plane). */
@@ -63,6 +66,7 @@ const FILTER = [
   'fail_open',
   'allow_on_headers_stop_iteration',
   'buffer_limit_bytes',
+  'loop_budget',
   'log_level',
 ];
 
@@ -150,6 +154,7 @@ export function parseGatewayConfig(doc: unknown, baseDir = process.cwd()): Gatew
       failOpen: bool(f.fail_open, 'filter.fail_open', false),
       allowOnHeadersStopIteration: bool(f.allow_on_headers_stop_iteration, 'filter.allow_on_headers_stop_iteration', false),
       bufferLimitBytes: int(f.buffer_limit_bytes, 'filter.buffer_limit_bytes', 1024, 1 << 30, 1024 * 1024),
+      loopBudget: int(f.loop_budget, 'filter.loop_budget', 0, 0x7fffffff, DEFAULT_LOOP_BUDGET),
       logLevel: logLevel as LogLevelName,
     }),
     grpcClusters: clusters(doc.grpc_clusters, 'grpc_clusters'),

@@ -86,6 +86,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     failOpen: config.filter.failOpen,
     allowOnHeadersStopIteration: config.filter.allowOnHeadersStopIteration,
     bufferLimitBytes: config.filter.bufferLimitBytes,
+    loopBudget: config.filter.loopBudget,
     grpcClusters: config.grpcClusters,
     httpClusters: config.httpClusters,
     logLevel: config.filter.logLevel,

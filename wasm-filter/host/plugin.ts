@@ -7,6 +7,7 @@ import { LogLevel, type LogLevelName } from './abi-enums.ts';
 import { NO_TRANSPORT, type CalloutTransport } from './callouts.ts';
 import { GrpcJsTransport, type ClusterConfig } from './grpc-transport.ts';
 import { HttpStream, type StreamInfo } from './http-stream.ts';
+import { DEFAULT_LOOP_BUDGET, meterLoops, UnmeterableError } from './loop-budget.ts';
 import { readFunctionExports } from './module-exports.ts';
 import { linkProblems, readModuleImports, WasmFormatError } from './module-imports.ts';
 import { SharedState, type Metrics, type SharedData } from './shared-state.ts';
@@ -29,6 +30,11 @@ export interface PluginOptions {
   allowOnHeadersStopIteration?: boolean;
   /** Stream buffer limit (Envoy per_connection_buffer_limit_bytes); default 1 MiB. */
   bufferLimitBytes?: number;
+  /**
+   * Loop iterations one callback may run before it fails the VM (loop-budget.ts); default
+   * DEFAULT_LOOP_BUDGET; 0 runs the module unmetered.
+   */
+  loopBudget?: number;
   /** gRPC clusters the filter may call by name: address "host:port". */
   grpcClusters?: Record<string, ClusterConfig>;
   /** HTTP clusters for proxy_http_call: address "host:port". */
@@ -153,10 +159,26 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
   // cpp-host bytecode_util: the ABI version is a function export; this host implements 0.2.1 only.
   if (!exportTypes.has('proxy_abi_version_0_2_1'))
     throw new VmError('abi-version', 'Missing or unknown Proxy-Wasm ABI version (this host implements proxy_abi_version_0_2_1)');
+  const loopBudget = options.loopBudget ?? DEFAULT_LOOP_BUDGET;
+  if (!Number.isInteger(loopBudget) || loopBudget < 0 || loopBudget > 0x7fffffff)
+    throw new RangeError(`loopBudget must be an integer from 0 to ${0x7fffffff}`);
+  let compiled = bytes;
+  let unmetered: string | undefined;
+  if (loopBudget > 0) {
+    try {
+      compiled = meterLoops(bytes, loopBudget).bytes;
+    } catch (e) {
+      // Valid for V8 but not decodable by the meter (a newer proposal): run it as it is. A
+      // malformed module is left to V8, whose compile error names the problem.
+      if (e instanceof UnmeterableError) unmetered = e.message;
+      else if (!(e instanceof WasmFormatError)) throw e;
+    }
+  }
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(bytes);
+    module = await WebAssembly.compile(compiled);
   } catch (e) {
+    if (compiled !== bytes && WebAssembly.validate(bytes)) throw new Error(`the loop meter broke a valid module: ${(e as Error).message}`);
     throw new VmError('link', `Failed to load Wasm module: ${(e as Error).message}`);
   }
   const name = options.name ?? 'palisade';
@@ -169,6 +191,7 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
     failOpen: options.failOpen ?? false,
     allowOnHeadersStopIteration: options.allowOnHeadersStopIteration ?? false,
     bufferLimitBytes: options.bufferLimitBytes ?? DEFAULT_BUFFER_LIMIT,
+    loopBudget: unmetered === undefined ? loopBudget : 0,
     logLevel: LogLevel[options.logLevel ?? 'info'],
     env: Object.entries(options.env ?? {}),
   };
@@ -179,6 +202,13 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
       ? new GrpcJsTransport(clusters, options.httpClusters ?? {})
       : NO_TRANSPORT);
   const plugin = new Plugin(info, options, transport);
+  if (unmetered !== undefined)
+    plugin.log({
+      level: 'warn',
+      message: `loops not metered, an endless loop would block the host: ${unmetered}`,
+      worker: -1,
+      contextId: 0,
+    });
   const now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
   const workers = Math.max(1, options.workers ?? 1);
   try {
@@ -193,6 +223,7 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
           plugin.metrics.bump('wasm.vm_failed');
           plugin.emit('vm-failed', { worker: failedVm.index, reason });
         },
+        onLoopBudgetExhausted: () => plugin.metrics.bump('wasm.loop_budget_exhausted'),
         onTickPeriod: (tickVm, rootId, period) => plugin.setTick(tickVm, rootId, period),
       });
       plugin.workers.push(vm);

@@ -8,6 +8,7 @@ import { GuestMemory } from './guest-memory.ts';
 import { HeaderMap } from './header-map.ts';
 import { buildImports, HostTrap } from './hostcalls.ts';
 import { Callouts, type CalloutTransport } from './callouts.ts';
+import { LOOP_BUDGET_EXPORT } from './loop-budget.ts';
 import type { SharedState, QueueOwner } from './shared-state.ts';
 import type { FuncSignature } from './abi-signatures.ts';
 
@@ -23,6 +24,8 @@ export interface PluginInfo {
   readonly failOpen: boolean;
   readonly allowOnHeadersStopIteration: boolean;
   readonly bufferLimitBytes: number;
+  /** Loop iterations one callback may run (loop-budget.ts); 0 = unmetered. */
+  readonly loopBudget: number;
   readonly logLevel: number;
   readonly env: readonly (readonly [string, string])[];
 }
@@ -41,6 +44,7 @@ export interface VmEnvironment {
   now(): bigint;
   log(entry: LogEntry): void;
   onFailed(vm: Vm, reason: string): void;
+  onLoopBudgetExhausted?(vm: Vm): void;
   /** Tick timers are owned by the plugin so tests can drive ticks by hand. */
   onTickPeriod(vm: Vm, rootContextId: number, periodMs: number): void;
 }
@@ -146,6 +150,8 @@ export class Vm implements QueueOwner {
   root!: RootContext;
   private readonly guest: Guest;
   private readonly allocator: (size: number) => number | undefined;
+  /** The metered module's loop budget; refilled before every outermost callback. */
+  private readonly budget: WebAssembly.Global | undefined;
   private readonly contexts = new Map<number, ContextHost>();
   private nextContextId = 1;
   private current: ContextHost;
@@ -183,6 +189,8 @@ export class Vm implements QueueOwner {
     if (!memory) throw new VmError('no-memory', 'Wasm module is missing an exported memory');
     this.mem = new GuestMemory(memory);
     this.guest = exports as Guest;
+    const budget = exports[LOOP_BUDGET_EXPORT];
+    this.budget = budget instanceof WebAssembly.Global ? budget : undefined;
     // cpp-host looks up malloc first, proxy_on_memory_allocate only when malloc is absent (notes §2.1).
     const alloc = this.guest.malloc ?? this.guest.proxy_on_memory_allocate;
     if (!alloc) throw new VmError('no-allocator', 'Wasm module is missing malloc function.');
@@ -203,6 +211,7 @@ export class Vm implements QueueOwner {
   startModule(): void {
     const g = this.guest;
     this.restriction = 'start';
+    this.refillBudget();
     try {
       if (g._initialize) {
         g._initialize();
@@ -210,7 +219,7 @@ export class Vm implements QueueOwner {
         else if (g.__main_void) g.__main_void();
       } else if (g._start) g._start();
     } catch (e) {
-      this.markFailed(`Function: _start failed: ${errorText(e)}`);
+      this.markFailed(`Function: _start failed: ${this.trapText(e)}`);
       throw new VmError('start', this.failure!);
     } finally {
       this.restriction = undefined;
@@ -337,13 +346,14 @@ export class Vm implements QueueOwner {
     const savedEffective = this.effective;
     this.current = ctx;
     this.effective = undefined;
+    if (this.depth === 0) this.refillBudget();
     this.depth++;
     try {
       const result = fn(...args);
       if (this.mem.byteLength > MAX_MEMORY_BYTES) throw new HostTrap(`memory exceeds ${MAX_MEMORY_BYTES} bytes`);
       return result === undefined ? 0 : result;
     } catch (e) {
-      this.markFailed(`Function: ${name} failed: ${errorText(e)}`);
+      this.markFailed(`Function: ${name} failed: ${this.trapText(e)}`);
       return null;
     } finally {
       this.depth--;
@@ -421,6 +431,19 @@ export class Vm implements QueueOwner {
     this.callVoid(root, 'proxy_on_delete', root.id);
     this.contexts.delete(root.id);
     this.env.onTickPeriod(this, root.id, 0);
+  }
+
+  private refillBudget(): void {
+    if (this.budget) this.budget.value = this.plugin.loopBudget;
+  }
+
+  /** A trap with the budget at zero is the meter's, not the module's own. */
+  private trapText(e: unknown): string {
+    if (this.budget && this.budget.value === 0 && e instanceof WebAssembly.RuntimeError) {
+      this.env.onLoopBudgetExhausted?.(this);
+      return `loop budget exhausted: more than ${this.plugin.loopBudget} loop iterations in one callback (endless loop?)`;
+    }
+    return errorText(e);
   }
 
   markFailed(reason: string): void {

@@ -23,7 +23,8 @@ declare namespace WebAssembly {
     private constructor();
   }
   class Global {
-    private constructor();
+    constructor(descriptor: { value: string; mutable?: boolean }, value?: number);
+    value: number;
   }
   class RuntimeError extends Error {}
   class CompileError extends Error {}

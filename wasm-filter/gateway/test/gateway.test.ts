@@ -153,6 +153,20 @@ test('fail_open: a trapping filter is bypassed', async () => {
   });
 });
 
+test('an endless loop in the filter: fail_open passes that request and the next; the gateway keeps serving', async () => {
+  await withGateway({ fail_open: true, loop_budget: 100_000 }, async (gw, base) => {
+    const before = seen.length;
+    const looped = await fetch(`${base}/loop`, { headers: { 'x-mode': 'loop' } });
+    assert.equal(looped.status, 200);
+    assert.equal(await looped.text(), 'echo:');
+    assert.equal(gw.plugin.metrics.get('wasm.loop_budget_exhausted'), 1);
+    const next = await fetch(`${base}/after`);
+    assert.equal(next.status, 200);
+    await next.text();
+    assert.equal(seen.length, before + 2);
+  });
+});
+
 test('several workers share data: the CAS counter counts every request', async () => {
   await withGateway({ workers: 3 }, async (_gw, base) => {
     for (let i = 0; i < 6; i++) (await fetch(`${base}/c`, { headers: { 'x-mode': 'shared' } })).body?.cancel();

@@ -138,3 +138,46 @@ test('function imports after a memory import are still checked', async () => {
   );
   assert.deepEqual(linkProblems(imports), ['Failed to load Wasm module due to a missing import: env.abort']);
 });
+
+test('an endless loop fails the VM with a clear error once the loop budget is spent; the host keeps running', async () => {
+  const plugin = await createPlugin({ wasm, pluginConfig: 'ok', loopBudget: 200_000 });
+  const spin = plugin.newHttpStream();
+  const spun = record(spin);
+  assert.equal(spin.requestHeaders(GET('/', [['x-mode', 'spin']]), true).action, 'continue', 'a bounded loop is untouched');
+  assert.equal(spun.requestHeaders?.['x-spin'], 'done');
+  spin.done();
+  const s = plugin.newHttpStream();
+  const started = Date.now();
+  const result = s.requestHeaders(GET('/', [['x-mode', 'loop']]), true);
+  assert.ok(Date.now() - started < 2000);
+  assert.equal(result.localReply?.status, 503);
+  assert.equal(result.localReply?.details, 'wasm_fail_stream');
+  assert.match(
+    plugin.workers[0]!.failure ?? '',
+    /proxy_on_request_headers failed: loop budget exhausted: more than 200000 loop iterations/,
+  );
+  assert.equal(plugin.metrics.get('wasm.loop_budget_exhausted'), 1);
+  assert.equal(plugin.metrics.get('wasm.vm_failed'), 1);
+  s.done();
+  await plugin.close();
+});
+
+test('the loop budget is per callback: it is refilled before every call into the module', async () => {
+  // 10 000 iterations per request under a budget of 15 000: fails only if the budget carried over.
+  const plugin = await createPlugin({ wasm, pluginConfig: 'ok', loopBudget: 15_000 });
+  for (let i = 0; i < 5; i++) {
+    const s = plugin.newHttpStream();
+    assert.equal(s.requestHeaders(GET('/', [['x-mode', 'spin']]), true).action, 'continue');
+    s.done();
+  }
+  assert.equal(plugin.failed, false);
+  await plugin.close();
+});
+
+test('loopBudget 0 runs the module unmetered; a bad budget is refused', async () => {
+  const plugin = await createPlugin({ wasm, pluginConfig: 'ok', loopBudget: 0 });
+  const s = plugin.newHttpStream();
+  assert.equal(s.requestHeaders(GET('/', [['x-mode', 'spin']]), true).action, 'continue');
+  await plugin.close();
+  await assert.rejects(createPlugin({ wasm, loopBudget: -1 }), /loopBudget must be an integer/);
+});
