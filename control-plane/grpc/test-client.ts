@@ -5,10 +5,12 @@ import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
 import type { GatewayServiceClient } from '../../proto/gen/palisade/v1/GatewayService.ts';
 import { loadPalisadeGrpc } from '../../proto/load.ts';
 
-export function gatewayClient(port: number): GatewayServiceClient {
+/** Plaintext by default; pass `credentials` (grpc.credentials.createSsl) for TLS / mTLS. */
+export function gatewayClient(port: number, credentials = grpc.credentials.createInsecure(), options: grpc.ClientOptions = {}): GatewayServiceClient {
   const { GatewayService } = loadPalisadeGrpc().palisade.v1;
-  return new GatewayService(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+  return new GatewayService(`127.0.0.1:${port}`, credentials, {
     'grpc.max_send_message_length': 64 * 1024 * 1024,
+    ...options,
   });
 }
 
