@@ -69,6 +69,22 @@ test('response buffer limit exceeded after the headers went out → stream reset
   await plugin.close();
 });
 
+test('response buffer limit exceeded while the headers are held → local reply 500 (Envoy rs_too_large)', async () => {
+  const plugin = await createPlugin({ wasm, pluginConfig: 'ok', bufferLimitBytes: 4, allowOnHeadersStopIteration: true });
+  const s = plugin.newHttpStream();
+  const r = record(s);
+  s.requestHeaders(POST('/', [['x-mode', 'resp-hold']]), true);
+  assert.equal(s.responseHeaders([[':status', '200']], false).action, 'stop');
+  assert.equal(s.responseBody(b('123'), false).action, 'stop');
+  const result = s.responseBody(b('456'), false);
+  assert.equal(result.action, 'local-reply');
+  assert.equal(result.localReply?.status, 500);
+  assert.equal(result.localReply?.details, 'response_payload_too_large');
+  assert.ok(!r.events.includes('response-headers'), 'the upstream headers never went out');
+  assert.equal(plugin.metrics.get('rs_too_large'), 1);
+  await plugin.close();
+});
+
 test('response body rewrite while buffering', async () => {
   const plugin = await createPlugin({ wasm, pluginConfig: 'ok' });
   const s = plugin.newHttpStream();

@@ -185,6 +185,23 @@ test('shared queue: enqueue from a stream → on_queue_ready on the registering 
   await plugin.close();
 });
 
+test('shared queue across workers: enqueued on worker 0, delivered to the last registering VM (worker 1)', async () => {
+  // cpp-host registerQueue: a second register of the same (vm_id, name) keeps the items and the
+  // token and makes the new registrant the one notified.
+  const plugin = await createPlugin({ wasm, pluginConfig: 'ok', workers: 2 });
+  const s = plugin.newHttpStream({ worker: 0 });
+  const r = record(s);
+  s.requestHeaders(GET('/', [['x-mode', 'queue']]), true);
+  assert.equal(r.requestHeaders?.['x-rc-enqueue'], '0');
+  await new Promise((resolve) => setImmediate(resolve));
+  const delivered = plugin.logs.filter((l) => l.message === 'queue item hello');
+  assert.deepEqual(
+    delivered.map((l) => [l.worker, l.contextId]),
+    [[1, plugin.workers[1]!.root.id]],
+  );
+  await plugin.close();
+});
+
 test('ticks: proxy_on_tick on the root of every worker', async () => {
   const plugin = await createPlugin({ wasm, pluginConfig: 'tick', workers: 2, manualTicks: true });
   plugin.tick();
