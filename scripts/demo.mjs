@@ -57,7 +57,8 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo/run-demo
   cwd: root,
   stdio: 'inherit',
 });
-// Ctrl-C reaches the child through the terminal's process group; forward SIGTERM explicitly.
-process.on('SIGINT', () => undefined);
+// Ctrl-C in a terminal reaches the child through the process group; a signal sent to this process
+// alone (a process manager, `kill`) is forwarded. The child ignores a repeated signal.
+process.on('SIGINT', () => child.kill('SIGINT'));
 process.on('SIGTERM', () => child.kill('SIGTERM'));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
