@@ -123,6 +123,41 @@ describe('XML and JavaScript agree', () => {
   });
 });
 
+describe('docs/deploy-apigee.md', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'deploy-apigee.md'), 'utf8');
+  it('lists every flow variable of the catalogue (src/apigee/variables.js)', () => {
+    const sandbox: { Palisade?: { vars: Record<string, string> } } = {};
+    vm.createContext(sandbox);
+    vm.runInContext(readFileSync(join(PATHS.srcDir, 'apigee', 'variables.js'), 'utf8'), sandbox);
+    const names = Object.values(sandbox.Palisade?.vars ?? {});
+    assert.ok(names.length > 20);
+    assert.deepEqual(
+      names.filter((n) => !doc.includes(`\`${n}\``)),
+      [],
+    );
+  });
+  it('lists every policy property the JavaScript policies read (src/core/config.js)', () => {
+    const config = readFileSync(join(PATHS.srcDir, 'core', 'config.js'), 'utf8');
+    const defaults = /DEFAULTS = \{([^}]*)\}/.exec(config)?.[1] ?? '';
+    const props = [...defaults.matchAll(/^\s*(\w+):/gm)].map((m) => m[1]!);
+    assert.ok(props.length >= 8);
+    assert.deepEqual(
+      props.filter((p) => !doc.includes(`| \`${p}\` |`)),
+      [],
+    );
+  });
+  it('lists every flag of scripts/deploy-apigee', () => {
+    const script = readFileSync(join(ROOT, 'scripts', 'deploy-apigee.ts'), 'utf8');
+    const help = /const HELP = `([^`]*)`/.exec(script)?.[1] ?? '';
+    const flags = [...new Set([...help.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]!))];
+    assert.ok(flags.length >= 10);
+    assert.deepEqual(
+      flags.filter((f) => !doc.includes(`\`${f}`)),
+      [],
+    );
+  });
+});
+
 describe('deployment options', () => {
   const sc = files.get('policies/SC-FetchRules.xml') ?? '';
   const js = files.get('policies/JS-InspectRequest.xml') ?? '';
