@@ -4,6 +4,7 @@
 // of the same built-in patterns. `bench.message` (JSON message), `bench.patterns` ([{pattern,
 // flags}]) and `bench.iterations` come in; `bench.results` goes out (ms per message).
 /* global PalisadeDetect, PalisadeBuiltinRules */
+/* eslint no-unused-vars: ["error", { "caughtErrors": "none" }] -- ES5 has no optional catch binding */
 (function () {
   "use strict";
   var message = JSON.parse(String(context.getVariable("bench.message")));
