@@ -19,6 +19,9 @@ import { createIngest, type Ingest } from './ingest/ingest.ts';
 import { createGatewayRegistry } from './gateways/gateway-registry.ts';
 import { createGrpcServer, type GrpcServer } from './grpc/server.ts';
 import { createHttpServer } from './http/server.ts';
+import { startPosture } from './posture/posture-runtime.ts';
+import { notifyOnIngest } from './posture/posture-scheduler.ts';
+import type { PostureServiceOptions } from './posture/posture-service.ts';
 
 export interface StartOptions {
   /** Logger (default: pino to stdout at config.log.level). */
@@ -102,7 +105,15 @@ export async function startControlPlane(
 
     const inventory = createInventory({ store, ...(config.internalNetworks.length ? { internalNetworks: config.internalNetworks } : {}) });
     await inventory.load();
-    const ingest = createIngest({ store, inventory });
+    // Posture re-evaluates (debounced) after every batch that stored events, and periodically.
+    const posture = await startPosture({
+      store,
+      config,
+      logger,
+      ...(options.extra?.postureOptions ? { overrides: options.extra.postureOptions as PostureServiceOptions } : {}),
+    });
+    closers.push(() => posture.close());
+    const ingest = notifyOnIngest(createIngest({ store, inventory }), () => posture.service.changed());
     closers.push(() => ingest.drain());
     const gateways = createGatewayRegistry({ store });
 
@@ -134,7 +145,7 @@ export async function startControlPlane(
     });
 
     const { app } = await createHttpServer(
-      { store, rules, hub, tokens, audit, ingestBatch: (id, batch) => ingest.ingestBatch(id, batch), extra: options.extra ?? {} },
+      { store, rules, hub, tokens, audit, ingestBatch: (id, batch) => ingest.ingestBatch(id, batch), extra: { posture: posture.service, ...options.extra } },
       {
         logger,
         bodyLimitBytes: config.http.bodyLimitBytes,

@@ -103,19 +103,28 @@ export class AlertDispatcher {
   /** Queues events for every route that wants them. Never waits, never throws. */
   publish(events: readonly PostureEvent[]): void {
     if (this.closed) return;
-    for (const s of this.routes.values()) {
-      for (const e of events) {
-        if (!routeMatches(s.route, e)) continue;
-        if (s.queue.length >= this.o.queueCapacity) {
-          const dropped = s.queue.shift() as PostureEvent;
-          this.counters.dropped++;
-          this.logEntry(s, dropped, 0, 'dropped', { error: 'route queue full' });
-        }
-        s.queue.push(e);
-        this.counters.queued++;
+    for (const s of this.routes.values()) this.enqueue(s, events.filter((e) => routeMatches(s.route, e)));
+  }
+
+  /** Queues events for one route whatever its filters say (a test alert). False: no such route. */
+  publishTo(routeId: string, events: readonly PostureEvent[]): boolean {
+    const s = this.routes.get(routeId);
+    if (!s || this.closed) return false;
+    this.enqueue(s, events);
+    return true;
+  }
+
+  private enqueue(s: RouteState, events: readonly PostureEvent[]): void {
+    for (const e of events) {
+      if (s.queue.length >= this.o.queueCapacity) {
+        const dropped = s.queue.shift() as PostureEvent;
+        this.counters.dropped++;
+        this.logEntry(s, dropped, 0, 'dropped', { error: 'route queue full' });
       }
-      if (s.queue.length && !s.running) s.running = this.work(s).finally(() => (s.running = null));
+      s.queue.push(e);
+      this.counters.queued++;
     }
+    if (s.queue.length && !s.running) s.running = this.work(s).finally(() => (s.running = null));
   }
 
   /** Resolves when every queued alert has been delivered, failed or suppressed. */

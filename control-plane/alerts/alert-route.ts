@@ -1,6 +1,6 @@
 // Alert routes: which posture events go where. Parsed once into an immutable value; a bad route is
 // refused with the field and the rule, before it can fail at 3 a.m.
-import type { PostureEvent, PostureEventKind, Severity } from '../posture/posture-changes.ts';
+import { POSTURE_EVENT_KINDS, type PostureEvent, type PostureEventKind, type Severity } from '../posture/posture-changes.ts';
 
 export type ChannelConfig =
   | { type: 'slack'; webhookUrl: string }
@@ -44,15 +44,7 @@ export class AlertRouteError extends Error {
 }
 
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
-const KINDS: readonly PostureEventKind[] = [
-  'endpoint-new',
-  'sensitive-data-new',
-  'risk-threshold-crossed',
-  'conformance-violation-new',
-  'conformance-violation-resolved',
-  'auth-weakened',
-  'endpoint-zombie',
-];
+const KINDS = POSTURE_EVENT_KINDS;
 
 /** PagerDuty Events API v2 endpoint (used unless a route overrides it, e.g. a proxy or a test). */
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';

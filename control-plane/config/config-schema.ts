@@ -66,6 +66,23 @@ export const CONFIG_SCHEMA: JsonSchema = {
       items: { type: 'string', minLength: 1 },
       description: 'CIDRs whose clients count as internal.',
     },
+    posture: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        evaluateIntervalMs: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 86_400_000,
+          description: 'Re-evaluate posture (specs, conformance, classes, risk, changes) this often; 0 = only after traffic.',
+        },
+        debounceMs: { type: 'integer', minimum: 0, maximum: 600_000, description: 'Quiet time after traffic before re-evaluating.' },
+        maxDelayMs: { type: 'integer', minimum: 0, maximum: 3_600_000, description: 'Longest re-evaluation waits under steady traffic.' },
+        dormantAfterMs: { type: 'integer', minimum: 60_000, description: 'An endpoint silent this long after being active is a zombie.' },
+        geo: { type: 'boolean', description: 'Look up client geography (bundled GeoLite2 city database) for risk and the API.' },
+        allowHttpAlerts: { type: 'boolean', description: 'Admit plain-http alert URLs (a local relay, tests); https otherwise.' },
+      },
+    },
     log: {
       type: 'object',
       additionalProperties: false,

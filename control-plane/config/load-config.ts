@@ -32,6 +32,14 @@ export interface ControlPlaneConfig {
   readonly retention: { readonly eventsMs?: number; readonly aggregatesMs?: number; readonly batchKeysMs?: number };
   readonly internalNetworks: readonly string[];
   readonly log: { readonly level: string };
+  readonly posture: {
+    readonly evaluateIntervalMs: number;
+    readonly debounceMs: number;
+    readonly maxDelayMs: number;
+    readonly dormantAfterMs?: number;
+    readonly geo: boolean;
+    readonly allowHttpAlerts: boolean;
+  };
   readonly auth: {
     readonly cacheTtlMs: number;
     readonly bootstrapTokens: readonly {
@@ -102,6 +110,14 @@ export function resolveConfig(input: ControlPlaneConfigInput): ControlPlaneConfi
     retention: { ...(c.retention as object) },
     internalNetworks: [...(c.internalNetworks ?? [])],
     log: { level: (c.log?.level as string) ?? 'info' },
+    posture: {
+      evaluateIntervalMs: (c.posture?.evaluateIntervalMs as number) ?? 60_000,
+      debounceMs: (c.posture?.debounceMs as number) ?? 2000,
+      maxDelayMs: (c.posture?.maxDelayMs as number) ?? 15_000,
+      ...(c.posture?.dormantAfterMs ? { dormantAfterMs: c.posture.dormantAfterMs as number } : {}),
+      geo: (c.posture?.geo as boolean) ?? true,
+      allowHttpAlerts: (c.posture?.allowHttpAlerts as boolean) ?? false,
+    },
     auth: { cacheTtlMs: (c.auth?.cacheTtlMs as number) ?? 5000, bootstrapTokens: tokens },
   };
   return deepFreeze(config);

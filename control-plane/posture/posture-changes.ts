@@ -13,6 +13,17 @@ export type PostureEventKind =
   | 'auth-weakened'
   | 'endpoint-zombie';
 
+/** Every kind, declared once (alert route filters and the API's query enums read it). */
+export const POSTURE_EVENT_KINDS: readonly PostureEventKind[] = Object.freeze([
+  'endpoint-new',
+  'sensitive-data-new',
+  'risk-threshold-crossed',
+  'conformance-violation-new',
+  'conformance-violation-resolved',
+  'auth-weakened',
+  'endpoint-zombie',
+]);
+
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 export interface PostureEvent {

@@ -21,6 +21,7 @@ export const PostureErrors = Object.freeze({
   SpecTooComplex: def('PAL-SPEC-TOO-COMPLEX', 422, GrpcStatus.INVALID_ARGUMENT, 'The uploaded spec expands beyond the allowed size or depth'),
   RiskModelInvalid: def('PAL-RISK-MODEL-INVALID', 422, GrpcStatus.INVALID_ARGUMENT, 'The risk model change is not valid'),
   AlertRouteInvalid: def('PAL-ALERT-ROUTE-INVALID', 422, GrpcStatus.INVALID_ARGUMENT, 'The alert route is not valid'),
+  AlertRouteExists: def('PAL-ALERT-ROUTE-EXISTS', 409, GrpcStatus.ALREADY_EXISTS, 'An alert route with this id exists'),
   PostureNotFound: def('PAL-POSTURE-NOT-FOUND', 404, GrpcStatus.NOT_FOUND, 'No such posture resource'),
 } satisfies Record<string, ErrorDefinition>);
 

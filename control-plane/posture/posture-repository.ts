@@ -70,8 +70,17 @@ export class PostureRepository {
   }
 
   async listSpecs(withSource = false): Promise<StoredSpec[]> {
+    return this.selectSpecs(withSource, '', []);
+  }
+
+  async getSpec(id: string): Promise<StoredSpec | null> {
+    return (await this.selectSpecs(true, 'WHERE id = ?', [id]))[0] ?? null;
+  }
+
+  private async selectSpecs(withSource: boolean, where: string, params: unknown[]): Promise<StoredSpec[]> {
     const rows = await this.sql.query(
-      `SELECT id, name, host, spec_version, title, ${withSource ? 'source' : "'' AS source"}, digest, size_bytes, uploaded_ms FROM posture_specs ORDER BY uploaded_ms, id`,
+      `SELECT id, name, host, spec_version, title, ${withSource ? 'source' : "'' AS source"}, digest, size_bytes, uploaded_ms FROM posture_specs ${where} ORDER BY uploaded_ms, id`,
+      params,
     );
     return rows.map((r) => ({
       id: String(r.id),
@@ -101,7 +110,15 @@ export class PostureRepository {
   }
 
   async listMeta(): Promise<EndpointMeta[]> {
-    const rows = await this.sql.query('SELECT host, method, path, owner, tags FROM posture_endpoint_meta');
+    return this.selectMeta('', []);
+  }
+
+  async getMeta(host: string, method: string, path: string): Promise<EndpointMeta | null> {
+    return (await this.selectMeta('WHERE host = ? AND method = ? AND path = ?', [host, method, path]))[0] ?? null;
+  }
+
+  private async selectMeta(where: string, params: unknown[]): Promise<EndpointMeta[]> {
+    const rows = await this.sql.query(`SELECT host, method, path, owner, tags FROM posture_endpoint_meta ${where}`, params);
     return rows.map((r) => ({
       host: String(r.host),
       method: String(r.method),

@@ -19,7 +19,8 @@ import { parseSpec, type NormalizedSpec } from './spec-parse.ts';
 export interface PostureServiceOptions {
   now?: () => number;
   dormantAfterMs?: number;
-  geo?: GeoLookup;
+  /** Client geography for the unusual-geography factor; a function is called once, on first use. */
+  geo?: GeoLookup | (() => GeoLookup);
   /** Admit plain-http alert URLs (tests, a local relay). */
   allowHttpAlerts?: boolean;
   /** Alert dispatcher options (timeouts, retries) for tests. */
@@ -44,6 +45,13 @@ export class PostureService {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly parsed = new Map<string, NormalizedSpec>();
   private last: PostureSnapshot | undefined;
+  /** Data changed since the last evaluation began (traffic, specs, owners, risk model). */
+  private dirty = true;
+  /** The evaluation most recently asked for, until it settles. */
+  private latest: Promise<Evaluation> | null = null;
+  private geoLookup: GeoLookup | undefined;
+  private readonly changeListeners: (() => void)[] = [];
+  private readonly log: ReturnType<AlertRepository['deliveryLog']>;
 
   private constructor(
     private readonly store: Store,
@@ -53,7 +61,8 @@ export class PostureService {
     this.repo = new PostureRepository(store.sql);
     this.alerts = new AlertRepository(store.sql);
     this.now = opts.now ?? Date.now;
-    this.dispatcher = new AlertDispatcher(routes, { log: this.alerts.deliveryLog(), ...(opts.dispatcher ?? {}) });
+    this.log = this.alerts.deliveryLog();
+    this.dispatcher = new AlertDispatcher(routes, { log: this.log, ...(opts.dispatcher ?? {}) });
   }
 
   static async create(store: Store, opts: PostureServiceOptions = {}): Promise<PostureService> {
@@ -61,8 +70,17 @@ export class PostureService {
     return new PostureService(store, opts, routes);
   }
 
-  close(): void {
+  /** Stops alerting; waits for the delivery log writes already queued (the store is still open). */
+  async close(): Promise<void> {
     this.dispatcher.close();
+    await this.serial(async () => undefined);
+    await this.log.flush();
+  }
+
+  /** Every queued alert delivered or given up, and its log entries written (tests, shutdown). */
+  async drainAlerts(): Promise<void> {
+    await this.dispatcher.drain();
+    await this.log.flush();
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -71,23 +89,48 @@ export class PostureService {
     return p;
   }
 
+  /** Client geography database, opened on first use (tens of MB: not every start needs it). */
+  geo(): GeoLookup | undefined {
+    const g = this.opts.geo;
+    if (!g) return undefined;
+    return (this.geoLookup ??= typeof g === 'function' ? g() : g);
+  }
+
+  /** Something posture depends on changed: the next read re-evaluates, and listeners (the scheduler) hear of it. */
+  changed(): void {
+    this.dirty = true;
+    for (const l of this.changeListeners) l();
+  }
+
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
   // --- specs ---------------------------------------------------------------------------------
 
   /** Parses and validates first: an invalid spec is refused whole and nothing is stored. */
   async uploadSpec(source: string, opts: { name: string; host?: string }): Promise<StoredSpec> {
-    const parsed = await parseSpec(source, { name: opts.name, ...(opts.host ? { hosts: [opts.host.toLowerCase()] } : { hosts: [] }) });
-    const stored = await this.repo.putSpec({ name: opts.name, host: (opts.host ?? '').toLowerCase(), specVersion: parsed.version, title: parsed.title, source, uploadedMs: this.now() });
-    this.parsed.set(stored.digest + stored.host, parsed);
+    const host = (opts.host ?? '').toLowerCase();
+    const parsed = await parseSpec(source, { ...(opts.name ? { name: opts.name } : {}), ...hostsOption(host) });
+    const stored = await this.repo.putSpec({ name: parsed.name, host, specVersion: parsed.version, title: parsed.title, source, uploadedMs: this.now() });
+    this.parsed.set(parsedKey(stored), parsed);
+    this.changed();
     return stored;
+  }
+
+  async deleteSpec(id: string): Promise<boolean> {
+    const gone = await this.repo.deleteSpec(id);
+    if (gone) this.changed();
+    return gone;
   }
 
   async specs(): Promise<NormalizedSpec[]> {
     const out: NormalizedSpec[] = [];
     for (const s of await this.repo.listSpecs(true)) {
-      const key = s.digest + s.host;
+      const key = parsedKey(s);
       let p = this.parsed.get(key);
       if (!p) {
-        p = await parseSpec(s.source, { name: s.name, hosts: s.host ? [s.host] : [] });
+        p = await parseSpec(s.source, { name: s.name, ...hostsOption(s.host) });
         this.parsed.set(key, p);
       }
       out.push(p);
@@ -98,7 +141,8 @@ export class PostureService {
   // --- inventory, OpenAPI ----------------------------------------------------------------------
 
   async inventory(): Promise<InventoryEndpoint[]> {
-    return loadInventory(this.store, await this.repo.listMeta(), this.opts.geo ? { geo: this.opts.geo } : {});
+    const geo = this.geo();
+    return loadInventory(this.store, await this.repo.listMeta(), geo ? { geo } : {});
   }
 
   /** One document for `host`, or all hosts merged; null when the host has no endpoints. */
@@ -117,7 +161,9 @@ export class PostureService {
 
   /** Re-evaluates everything now; records and alerts the changes since the last evaluation. */
   evaluate(): Promise<Evaluation> {
-    return this.serial(async () => {
+    const run = this.serial(async () => {
+      // Cleared before reading: a change landing during the evaluation leaves it dirty again.
+      this.dirty = false;
       const now = this.now();
       const [inv, specs, model] = await Promise.all([this.inventory(), this.specs(), this.repo.currentRiskModel()]);
       const snapshot = evaluatePosture(inv, specs, model, { now, ownersTracked: true, ...(this.opts.dormantAfterMs ? { dormantAfterMs: this.opts.dormantAfterMs } : {}) });
@@ -132,43 +178,81 @@ export class PostureService {
       this.dispatcher.publish(events);
       return { snapshot, events };
     });
+    this.latest = run;
+    void run.catch(() => undefined).finally(() => {
+      if (this.latest === run) this.latest = null;
+    });
+    return run;
   }
 
-  /** The latest evaluation (evaluating once if none ran in this process). */
+  /**
+   * The posture as of now: the latest evaluation, or a new one when anything changed since it began
+   * (so an API read after an upload or a report sees its effect).
+   */
   async snapshot(): Promise<PostureSnapshot> {
-    return this.last ?? (await this.evaluate()).snapshot;
+    if (this.dirty || !this.last) return (await this.evaluate()).snapshot;
+    // An evaluation that began after the last change is under way: its result is the current one.
+    if (this.latest) return (await this.latest).snapshot;
+    return this.last;
   }
 
   // --- risk model, owners ----------------------------------------------------------------------
 
-  async changeRiskModel(change: RiskModelChange, actor: string): Promise<{ model: RiskModel; evaluation: Evaluation }> {
+  /**
+   * Applies one change, or several as one new version (all or nothing). `expectedVersion`, when
+   * given, must be the version in force (optimistic concurrency for editors).
+   */
+  async changeRiskModel(
+    change: RiskModelChange | readonly RiskModelChange[],
+    actor: string,
+    expectedVersion?: number,
+  ): Promise<{ model: RiskModel; evaluation: Evaluation }> {
     const model = await this.serial(async () => {
       const current = await this.repo.currentRiskModel();
-      const next = applyRiskModelChange(current, change, this.now());
+      if (expectedVersion !== undefined && expectedVersion !== current.version)
+        throw new RiskModelError('expectedVersion', `the risk model is at version ${current.version}, not ${expectedVersion}`);
+      let next = current;
+      for (const c of Array.isArray(change) ? change : [change as RiskModelChange]) next = applyRiskModelChange(next, c, this.now());
+      next = Object.freeze({ ...next, version: current.version + 1 });
       if (!(await this.repo.saveRiskModel(next, actor))) throw new RiskModelError('version', 'the risk model changed concurrently; retry');
       return next;
     });
+    this.dirty = true;
     // Applied at once: scores are recomputed with the new version before the call returns.
     return { model, evaluation: await this.evaluate() };
   }
 
   async setMeta(meta: EndpointMeta): Promise<void> {
     await this.repo.setMeta(meta, this.now());
+    this.changed();
   }
 
   // --- alert routes ----------------------------------------------------------------------------
 
+  async routes(): Promise<AlertRoute[]> {
+    return this.alerts.listRoutes({ allowHttp: this.opts.allowHttpAlerts === true });
+  }
+
   async putRoute(raw: unknown): Promise<AlertRoute> {
     const route = await this.alerts.putRoute(raw, this.now(), { allowHttp: this.opts.allowHttpAlerts === true });
-    this.dispatcher.setRoutes(await this.alerts.listRoutes({ allowHttp: this.opts.allowHttpAlerts === true }));
+    this.dispatcher.setRoutes(await this.routes());
     return route;
   }
 
   async deleteRoute(id: string): Promise<boolean> {
     const gone = await this.alerts.deleteRoute(id);
-    this.dispatcher.setRoutes(await this.alerts.listRoutes({ allowHttp: this.opts.allowHttpAlerts === true }));
+    this.dispatcher.setRoutes(await this.routes());
     return gone;
   }
+}
+
+function parsedKey(s: StoredSpec): string {
+  return `${s.digest}\0${s.host}\0${s.name}`;
+}
+
+/** An explicit host scopes a spec to it; without one the spec's own servers (or host) say where it applies. */
+function hostsOption(host: string): { hosts?: string[] } {
+  return host ? { hosts: [host] } : {};
 }
 
 const services = new WeakMap<Store, Promise<PostureService>>();
