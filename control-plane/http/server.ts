@@ -87,6 +87,14 @@ export async function createHttpServer(
   });
   // JSON only: a text/plain body would otherwise reach the schema as a string.
   app.removeContentTypeParser('text/plain');
+  // An API route that does not say who may call it would be public and missing from the OpenAPI
+  // document (both read `config.auth`): refuse it when it is registered, so it fails at start.
+  app.addHook('onRoute', (r) => {
+    const url = r.url ?? '';
+    if ((url === '/v1' || url.startsWith('/v1/')) && (r.config as { auth?: unknown } | undefined)?.auth === undefined) {
+      throw new Error(`route ${[r.method].flat().join(',')} ${url} must declare config.auth (roles, or 'public')`);
+    }
+  });
   const routes = collectRoutes(app);
   // Route plugins are encapsulated; the OpenAPI route reads the root's collection through this.
   app.decorate('palisadeRoutes', routes);
