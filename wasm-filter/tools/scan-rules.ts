@@ -73,3 +73,10 @@ export function encodeRuleSetObject(ruleSet: Record<string, unknown>): Uint8Arra
   const type = ruleSetType();
   return type.encode(type.fromObject(ruleSet)).finish();
 }
+
+/** Canonical proto3 JSON of a RuleSet object: the form the ES5 scanner (Apigee) reads. */
+export function canonicalRuleSetJson(ruleSet: Record<string, unknown>): Record<string, unknown> {
+  const type = ruleSetType();
+  const message = type.decode(encodeRuleSetObject(ruleSet));
+  return type.toObject(message, { longs: String, enums: String, bytes: String, defaults: false, json: true });
+}

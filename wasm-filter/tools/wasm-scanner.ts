@@ -180,9 +180,9 @@ export class WasmScanner {
     this.x.palisade_scan_free(p);
   }
 
-  /** Scans a pinned body; returns the number of findings (no JSON parsing: benchmark inner loop). */
-  scanPinnedBody(contentTypePin: number, contentTypeLength: number, p: number, n: number): void {
-    this.x.palisade_scan_begin(0, 0, 0);
+  /** Scans a pinned body; findings stay in the module (no JSON: the benchmark inner loop). */
+  scanPinnedBody(contentTypePin: number, contentTypeLength: number, p: number, n: number, options: ScanOptions = {}): void {
+    this.x.palisade_scan_begin(options.maxBodyBytes ?? 0, options.minConfidence ?? 0, options.maxFindings ?? 0);
     this.x.palisade_scan_body(contentTypePin, contentTypeLength, p, n);
   }
 

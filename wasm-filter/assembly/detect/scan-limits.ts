@@ -7,8 +7,6 @@ export class ScanLimits {
   maxFieldBytes: u32 = 1 << 20;
   /** Findings kept per exchange (Settings.max_findings_per_event; 0 there = 100). */
   maxFindings: u32 = 100;
-  /** Candidate matches (DFA accepts) examined per field, valid or not; bounds validator work. */
-  maxCandidates: u32 = 4096;
   /** Findings below this confidence (percent) are dropped whatever the detector says (Settings.min_confidence). */
   minConfidence: u32 = 0;
 

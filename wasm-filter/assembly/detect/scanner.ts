@@ -23,6 +23,13 @@ import { XmlWalker } from "./xml-walker";
 
 /** SEARCH automata are run LANES at a time in one loop: independent state chains overlap in the CPU. */
 @inline const LANES: i32 = 4;
+/**
+ * A segment is matched BLOCK bytes at a time: every SEARCH automaton runs over the block (its
+ * state carried to the next block), then the block's candidates go through §4 in end order.
+ * Candidate storage so follows the block, not the segment; the order of §4 is kept because every
+ * candidate of a block ends before any candidate of the next one.
+ */
+@inline const BLOCK: usize = 16384;
 
 export class Scanner extends SegmentSink {
   private plans: Array<DetectorPlan> = new Array<DetectorPlan>();
@@ -43,20 +50,22 @@ export class Scanner extends SegmentSink {
   private fieldName: string = "";
   private out: Findings = new Findings();
   private minConfidence: u32 = 0;
-  private candidatesLeft: u32 = 0;
 
-  // Candidates of one segment, in (end, SEARCH automaton, accept list) order once sorted.
-  private candEnd: StaticArray<u32> = new StaticArray<u32>(0);
-  private candDet: StaticArray<u32> = new StaticArray<u32>(0);
+  // Candidates of one block, in (end, SEARCH automaton, accept list) order once sorted. Arrays
+  // grow (doubling) when a block has more; they are never shrunk, so steady state allocates nothing.
+  private candEnd: StaticArray<u32> = new StaticArray<u32>(256);
+  private candDet: StaticArray<u32> = new StaticArray<u32>(256);
   private candCount: i32 = 0;
   private cur: Segment = this.seg;
+  /** Row of each SEARCH automaton between blocks of one segment. */
+  private laneRows: StaticArray<u32> = new StaticArray<u32>(0);
 
   // Findings kept in one segment (decoded offsets) before they become Findings (§4 step 6).
-  private keptDet: StaticArray<u32> = new StaticArray<u32>(0);
-  private keptStart: StaticArray<u32> = new StaticArray<u32>(0);
-  private keptEnd: StaticArray<u32> = new StaticArray<u32>(0);
-  private keptConf: StaticArray<u32> = new StaticArray<u32>(0);
-  private keptAlive: StaticArray<bool> = new StaticArray<bool>(0);
+  private keptDet: StaticArray<u32> = new StaticArray<u32>(256);
+  private keptStart: StaticArray<u32> = new StaticArray<u32>(256);
+  private keptEnd: StaticArray<u32> = new StaticArray<u32>(256);
+  private keptConf: StaticArray<u32> = new StaticArray<u32>(256);
+  private keptAlive: StaticArray<bool> = new StaticArray<bool>(256);
   private keptCount: i32 = 0;
 
   // Context: key tests cached by key; require-context detectors gated per segment.
@@ -92,6 +101,7 @@ export class Scanner extends SegmentSink {
       const idle = idleDfa();
       while (this.searches.length % LANES != 0) this.searches.push(idle);
     }
+    this.laneRows = new StaticArray<u32>(this.searches.length);
     for (let i = 0; i < nd; i++) {
       const d = rules.detectors[i];
       this.plans.push(new DetectorPlan(d, dfas[d.reverseAutomaton]));
@@ -154,8 +164,6 @@ export class Scanner extends SegmentSink {
     this.out = out;
     this.fieldStart = out.count;
     this.minConfidence = limits.minConfidence;
-    this.candidatesLeft = limits.maxCandidates;
-    this.ensureCandidates(<i32>limits.maxCandidates);
     this.gate.beginField(ptr, min(len, <usize>limits.maxFieldBytes));
     return true;
   }
@@ -169,15 +177,21 @@ export class Scanner extends SegmentSink {
     }
   }
 
-  private ensureCandidates(cap: i32): void {
-    if (this.candEnd.length >= cap) return;
-    this.candEnd = new StaticArray<u32>(cap);
-    this.candDet = new StaticArray<u32>(cap);
-    this.keptDet = new StaticArray<u32>(cap);
-    this.keptStart = new StaticArray<u32>(cap);
-    this.keptEnd = new StaticArray<u32>(cap);
-    this.keptConf = new StaticArray<u32>(cap);
-    this.keptAlive = new StaticArray<bool>(cap);
+  /** Doubles the candidate arrays (a block with more candidates than ever before). */
+  private growCandidates(): void {
+    const cap = this.candEnd.length << 1;
+    this.candEnd = grown<u32>(this.candEnd, cap);
+    this.candDet = grown<u32>(this.candDet, cap);
+  }
+
+  /** Doubles the kept arrays (a segment with more kept matches than ever before). */
+  private growKept(): void {
+    const cap = this.keptDet.length << 1;
+    this.keptDet = grown<u32>(this.keptDet, cap);
+    this.keptStart = grown<u32>(this.keptStart, cap);
+    this.keptEnd = grown<u32>(this.keptEnd, cap);
+    this.keptConf = grown<u32>(this.keptConf, cap);
+    this.keptAlive = grown<bool>(this.keptAlive, cap);
   }
 
   /** §4: every SEARCH automaton over the segment, then the candidates in (end, automaton, accept) order. */
@@ -194,25 +208,28 @@ export class Scanner extends SegmentSink {
       unchecked((this.gatedOn[det] = on)); // det < detectors.length = gatedOn.length
       if (on) mask |= ACCEPT_GATED;
     }
-    this.candCount = 0;
-    let groupsWithCandidates = 0;
-    for (let g = 0; g < this.searches.length; g += LANES) {
-      const before = this.candCount;
-      this.runLanes(g, seg.data, n, mask);
-      if (this.candCount > before) groupsWithCandidates++;
-    }
-    if (this.candCount == 0) return;
-    if (groupsWithCandidates > 1) this.sortCandidates();
     this.keptCount = 0;
-    for (let c = 0; c < this.candCount; c++) this.candidate(seg, <i32>unchecked(this.candDet[c]), unchecked(this.candEnd[c]));
-    this.emitKept(seg, paths);
+    for (let a = 0; a < this.searches.length; a++) unchecked((this.laneRows[a] = this.searches[a].startRow)); // a < searches.length = laneRows.length
+    for (let from: usize = 0; from < n; from += BLOCK) {
+      const to = min(n, from + BLOCK);
+      this.candCount = 0;
+      let groupsWithCandidates = 0;
+      for (let g = 0; g < this.searches.length; g += LANES) {
+        const before = this.candCount;
+        this.runLanes(g, seg.data, from, to, mask);
+        if (this.candCount > before) groupsWithCandidates++;
+      }
+      if (groupsWithCandidates > 1) this.sortCandidates();
+      for (let c = 0; c < this.candCount; c++) this.candidate(seg, <i32>unchecked(this.candDet[c]), unchecked(this.candEnd[c]));
+    }
+    if (this.keptCount > 0) this.emitKept(seg, paths);
   }
 
   /**
    * The DFA inner loop, four SEARCH automata at once: per automaton two loads and a mask per byte.
    * Accepts leave the loop through acceptLane().
    */
-  private runLanes(g: i32, data: usize, n: usize, mask: u32): void {
+  private runLanes(g: i32, data: usize, from: usize, to: usize, mask: u32): void {
     const a0 = unchecked(this.searches[g]); // g + 3 < searches.length: padded to a multiple of LANES
     const a1 = unchecked(this.searches[g + 1]);
     const a2 = unchecked(this.searches[g + 2]);
@@ -225,11 +242,12 @@ export class Scanner extends SegmentSink {
     const c1 = changetype<usize>(a1.classes);
     const c2 = changetype<usize>(a2.classes);
     const c3 = changetype<usize>(a3.classes);
-    let r0 = a0.startRow;
-    let r1 = a1.startRow;
-    let r2 = a2.startRow;
-    let r3 = a3.startRow;
-    for (let i: usize = 0; i < n; i++) {
+    // g + 3 < searches.length = laneRows.length (padded to a multiple of LANES)
+    let r0 = unchecked(this.laneRows[g]);
+    let r1 = unchecked(this.laneRows[g + 1]);
+    let r2 = unchecked(this.laneRows[g + 2]);
+    let r3 = unchecked(this.laneRows[g + 3]);
+    for (let i = from; i < to; i++) {
       // Safe without bounds checks: a row offset is next * class_count with next < state_count and
       // a class byte < class_count (both checked by decodeRuleSetDetectors), so row + class <
       // rows.length; classes has 256 entries and is indexed by a byte.
@@ -250,27 +268,35 @@ export class Scanner extends SegmentSink {
         if (e3 & mask) this.accept(a3, r3, end);
       }
     }
+    unchecked((this.laneRows[g] = r0));
+    unchecked((this.laneRows[g + 1] = r1));
+    unchecked((this.laneRows[g + 2] = r2));
+    unchecked((this.laneRows[g + 3] = r3));
   }
 
-  /** Records the candidates of an accepting state; require-context detectors pass §4 step 1 first. */
+  /**
+   * Records the candidates of an accepting state. Those §4 would drop whatever their start — the
+   * byte after the end is in the detector's boundary (step 3), or a require-context detector has
+   * no context (step 1) — are dropped here, so a long run of token bytes yields one candidate, not
+   * one per byte.
+   */
   private accept(dfa: Dfa, row: u32, end: u32): void {
     const state = dfa.stateOf(row);
     const from = dfa.acceptOffsets[state];
     const to = dfa.acceptOffsets[state + 1];
+    const seg = this.cur;
+    const after = <usize>end < seg.n ? <u32>load<u8>(seg.data + <usize>end) : 0x100;
     for (let k = from; k < to; k++) {
       const det = dfa.acceptDetectors[k];
+      if (after < 0x100 && this.plans[det].violates(after)) continue;
       if (unchecked(this.gated[det])) {
         // det < detectors.length (checked at decode) = gated.length = gatedOn.length
         if (!unchecked(this.gatedOn[det])) continue;
         if (!this.stepOne(<i32>det, end)) continue;
       }
-      if (this.candidatesLeft == 0) {
-        this.out.truncated = true;
-        return;
-      }
-      this.candidatesLeft--;
+      if (this.candCount == this.candEnd.length) this.growCandidates();
       const c = this.candCount++;
-      unchecked((this.candEnd[c] = end)); // c < maxCandidates <= candEnd.length: candidatesLeft bounds it
+      unchecked((this.candEnd[c] = end)); // c < candEnd.length = candDet.length: grown above
       unchecked((this.candDet[c] = det));
     }
   }
@@ -363,8 +389,9 @@ export class Scanner extends SegmentSink {
       if (e - start > le - ls) unchecked((this.keptAlive[k] = false));
       else return;
     }
+    if (this.keptCount == this.keptDet.length) this.growKept();
     const k = this.keptCount++;
-    // k < candidate count <= capacity: at most one kept entry per candidate.
+    // k < keptDet.length (grown above) = length of every kept array.
     unchecked((this.keptDet[k] = <u32>det));
     unchecked((this.keptStart[k] = start));
     unchecked((this.keptEnd[k] = e));
@@ -401,4 +428,11 @@ export class Scanner extends SegmentSink {
       f.valueHash = siphash24(this.hashKey0, this.hashKey1, seg.data + s, e - s);
     }
   }
+}
+
+/** A copy of `a` with capacity `cap` (>= a.length). */
+function grown<T>(a: StaticArray<T>, cap: i32): StaticArray<T> {
+  const b = new StaticArray<T>(cap);
+  memory.copy(changetype<usize>(b), changetype<usize>(a), <usize>a.length * sizeof<T>());
+  return b;
 }
