@@ -2,13 +2,16 @@
 // and prints precision, recall and F1 per type and the micro average. A finding counts as a true
 // positive when type, field, start and end equal a label's; anything else reported is a false
 // positive, any label not reported a false negative.
-//   npx tsx scripts/eval-detect.ts [--engine es5] [--json] [--show-errors]
+//   npx tsx scripts/eval-detect.ts [--engine wasm|es5] [--json] [--show-errors]
+// Engines: `wasm` (default) is the built palisade.wasm, the scanner Envoy runs (`node
+// scripts/build.mjs builtin-rules wasm` first); `es5` is the Apigee scanner in Node.
 // Goal (issue 6): micro F1 >= 0.97 and no type below 0.90. Exit code 1 when the goal is missed.
-// The AssemblyScript engineer adds `--engine wasm` through SCANNERS below.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinRuleSetJson, loadEs5Engine } from '../test/unit/detect/lib/es5-engine.ts';
+import { builtinRuleSetObject, encodeRuleSetObject } from '../wasm-filter/tools/scan-rules.ts';
+import { WasmScanner } from '../wasm-filter/tools/wasm-scanner.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -28,6 +31,11 @@ type Scanner = (message: CorpusMessage['input']) => Promise<Label[]> | Label[];
 
 /** Scanners by name; each returns the findings for one corpus message. */
 export const SCANNERS: Record<string, () => Promise<Scanner>> = {
+  wasm: async () => {
+    const scanner = await WasmScanner.load();
+    scanner.loadRules(encodeRuleSetObject(builtinRuleSetObject()));
+    return (m) => scanner.scan({ ...m, kind: m.kind === 'response' ? 'response' : 'request' }).findings;
+  },
   es5: async () => {
     const engine = loadEs5Engine();
     const rules = await builtinRuleSetJson();
@@ -92,7 +100,7 @@ export async function evaluate(scanner: Scanner, corpus: CorpusMessage[], errors
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const engine = args.includes('--engine') ? args[args.indexOf('--engine') + 1]! : 'es5';
+  const engine = args.includes('--engine') ? args[args.indexOf('--engine') + 1]! : 'wasm';
   const make = SCANNERS[engine];
   if (!make) throw new Error(`unknown engine ${engine}; known: ${Object.keys(SCANNERS).join(', ')}`);
   const corpus = loadCorpus();
