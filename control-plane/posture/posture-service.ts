@@ -140,8 +140,9 @@ export class PostureService {
 
   // --- inventory, OpenAPI ----------------------------------------------------------------------
 
-  async inventory(): Promise<InventoryEndpoint[]> {
-    const geo = this.geo();
+  /** `withGeo`: client countries per endpoint (an extra query and the geo database; only the unusual-geography factor needs them). */
+  async inventory(opts: { withGeo?: boolean } = {}): Promise<InventoryEndpoint[]> {
+    const geo = opts.withGeo ? this.geo() : undefined;
     return loadInventory(this.store, await this.repo.listMeta(), geo ? { geo } : {});
   }
 
@@ -165,7 +166,8 @@ export class PostureService {
       // Cleared before reading: a change landing during the evaluation leaves it dirty again.
       this.dirty = false;
       const now = this.now();
-      const [inv, specs, model] = await Promise.all([this.inventory(), this.specs(), this.repo.currentRiskModel()]);
+      const model = await this.repo.currentRiskModel();
+      const [inv, specs] = await Promise.all([this.inventory({ withGeo: model.expectedCountries.length > 0 }), this.specs()]);
       const snapshot = evaluatePosture(inv, specs, model, { now, ownersTracked: true, ...(this.opts.dormantAfterMs ? { dormantAfterMs: this.opts.dormantAfterMs } : {}) });
       const stored = await this.repo.loadSnapshot();
       const prev: PostureSnapshot | null = stored.size
