@@ -145,7 +145,20 @@ export async function startControlPlane(
     });
 
     const { app } = await createHttpServer(
-      { store, rules, hub, tokens, audit, ingestBatch: (id, batch) => ingest.ingestBatch(id, batch), extra: { posture: posture.service, ...options.extra } },
+      {
+        store,
+        rules,
+        hub,
+        tokens,
+        audit,
+        ingestBatch: (id, batch) => ingest.ingestBatch(id, batch),
+        // http.dashboardDir: the built dashboard served at / (routes/dashboard-files.ts).
+        extra: {
+          posture: posture.service,
+          ...(config.http.dashboardDir ? { dashboardDir: config.http.dashboardDir } : {}),
+          ...options.extra,
+        },
+      },
       {
         logger,
         bodyLimitBytes: config.http.bodyLimitBytes,

@@ -189,8 +189,13 @@ describe('detector test box and dashboard files (SQLite)', () => {
     writeFileSync(join(site, 'assets', 'index-abc123.js'), 'console.log("app")');
     writeFileSync(join(dir, 'secret.txt'), 'outside the site');
     cp = await startControlPlane(
-      { dataDir: join(dir, 'data'), grpc: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, log: { level: 'silent' } },
-      { detectionEngine: EMPTY_DETECTION_ENGINE, extra: { dashboardDir: site } },
+      {
+        dataDir: join(dir, 'data'),
+        grpc: { host: '127.0.0.1', port: 0 },
+        http: { host: '127.0.0.1', port: 0, dashboardDir: site },
+        log: { level: 'silent' },
+      },
+      { detectionEngine: EMPTY_DETECTION_ENGINE },
     );
     viewer = await cp.createToken('vera', 'viewer');
     operator = await cp.createToken('otto', 'operator');
@@ -233,7 +238,7 @@ describe('detector test box and dashboard files (SQLite)', () => {
     );
   });
 
-  test('the app is served at / with index.html for client routes and immutable hashed assets', async () => {
+  test('the app in http.dashboardDir is served at / with index.html for client routes and immutable hashed assets', async () => {
     const root = await call(cp, 'GET', '/');
     assert.equal(root.status, 200);
     assert.match(root.headers.get('content-type')!, /^text\/html/);
