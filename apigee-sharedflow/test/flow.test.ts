@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeControlPlane } from './lib/fake-control-plane.ts';
+import { DOUBLES } from './lib/bundle-fixture.ts';
 import { ApigeeEnvironment, exchange } from './lib/flow-simulator.ts';
 import type { MessageState, PolicyRunner } from './lib/policy-runner.ts';
 import { protoJsonProblems } from './lib/proto-check.ts';
@@ -36,8 +37,8 @@ for (const rt of RUNTIMES) {
       await cp.stop();
     });
 
-    function env(): ApigeeEnvironment {
-      const e = new ApigeeEnvironment(runner, { controlPlaneUrl: cp.url, gatewayId: 'apigee-flow' });
+    function env(options: { failureMode?: 'open' | 'closed' } = {}, doubles: string[] = []): ApigeeEnvironment {
+      const e = new ApigeeEnvironment(runner, { controlPlaneUrl: cp.url, gatewayId: 'apigee-flow', ...options }, doubles);
       e.kvm.set('gateway-token', TOKEN);
       return e;
     }
@@ -121,6 +122,48 @@ for (const rt of RUNTIMES) {
       assert.equal(limitedReports.at(-1)!.events[0]!.status, 429);
       e.now += 1000;
       assert.equal((await exchange(e, get('/v1/items'), OK)).status, 200, 'a new second, new tokens');
+    });
+
+    it('RATE_LIMIT per hour by API key: Quota counts with the policy count, interval and unit', async () => {
+      cp.rules = rulesWith([
+        {
+          id: 'hourly',
+          action: 'ACTION_RATE_LIMIT',
+          mode: 'MODE_ENFORCE',
+          match: { paths: ['/v1/reports/**'] },
+          rateLimit: { rate: 2, periodSeconds: 3600, key: 'RATE_LIMIT_KEY_API_KEY' },
+        },
+      ]);
+      const e = env();
+      const call = (key: string) => exchange(e, get('/v1/reports/daily', [['Authorization', `Bearer ${key}`]]), OK);
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await call('key-a')).status);
+      assert.deepEqual(statuses, [200, 200, 429]);
+      const other = await call('key-b');
+      assert.equal(other.status, 200, 'another key has its own quota');
+      assert.ok(other.request.executed.includes('Q-RateLimit'));
+      assert.ok(!other.request.executed.includes('SA-RateLimit'));
+      const vars = other.request.state.variables;
+      assert.deepEqual(
+        [vars['palisade.ratelimit.count'], vars['palisade.ratelimit.interval'], vars['palisade.ratelimit.timeunit']],
+        [2, 1, 'hour'],
+      );
+      assert.doesNotMatch(String(vars['palisade.ratelimit.identifier']), /key-b/, 'the key is hashed');
+      e.now += 3_600_000;
+      assert.equal((await call('key-a')).status, 200, 'a new hour, a new quota');
+    });
+
+    it('an inspection error fails open by default, and answers 503 when deployed fail-closed', async () => {
+      cp.rules = rulesWith([{ id: 'seen', action: 'ACTION_LOG', match: { paths: ['/v1/**'] } }]);
+      const open = await exchange(env({}, [DOUBLES.brokenDetect]), get('/v1/items'), OK);
+      assert.equal(open.status, 200);
+      assert.equal(open.request.state.variables['palisade.failuremode.used'], 'open');
+      assert.ok(open.response?.executed.includes('JS-InspectResponse'));
+      assert.ok(!open.response?.executed.includes('JS-InspectRequest'), 'the request steps do not run again');
+      const closed = await exchange(env({ failureMode: 'closed' }, [DOUBLES.brokenDetect]), get('/v1/items'), OK);
+      assert.equal(closed.status, 503);
+      assert.equal(closed.request.state.variables['palisade.failuremode.used'], 'closed');
+      assert.equal(closed.response, null);
     });
 
     it('LOG lets the exchange through and the response pass reports it with the status', async () => {

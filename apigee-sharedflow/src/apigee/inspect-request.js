@@ -8,6 +8,10 @@
   var V = Palisade.vars;
   var H = Palisade.host;
   var started = new Date().getTime();
+  // First, before anything that can take time: if Apigee stops this script at its timeLimit,
+  // the response hook must still see that the request pass ran, or it would run the request
+  // steps again on the response (sharedflows/default.xml tells the passes apart by this).
+  H.setVar(V.PHASE, "request");
   var cfg = Palisade.config.parse(H.properties());
   if (cfg.problems.length) H.setVar(V.CONFIG_PROBLEMS, cfg.problems.join("; "));
 
@@ -153,7 +157,6 @@
       H.setVar(V.ERROR, message);
     }
   } finally {
-    H.setVar(V.PHASE, "request");
     H.setVar(V.ELAPSED_MS, new Date().getTime() - started);
   }
 })();
