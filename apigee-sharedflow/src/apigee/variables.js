@@ -25,7 +25,7 @@ Palisade.vars = {
   RL_POLICY: "palisade.ratelimit.policy",
   RL_BODY: "palisade.ratelimit.body", // RF-RateLimited's JSON body
   // Which half of the exchange the shared flow is in: unset on the request pass, "request" once
-  // JS-InspectRequest ran, "response" once JS-InspectResponse ran (sharedflows/default.xml).
+  // JS-InspectRequest started, "response" once JS-InspectResponse did (sharedflows/default.xml).
   PHASE: "palisade.phase",
   EVENT: "palisade.event", // the request half of the ApiEvent, JSON
   ERROR: "palisade.error", // inspection error message (fail-open / fail-closed was applied)
