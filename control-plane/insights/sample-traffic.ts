@@ -15,6 +15,17 @@ export interface SampleTrafficOptions {
   nowMs?: number;
   /** First event id (ids must be unique per gateway boot). */
   firstEventId?: number;
+  /**
+   * `wide`: event k of the run (firstEventId + i) hits endpoint k of a large estate — 25 hosts ×
+   * 20 × 20 static paths, so up to 10,000 endpoints stay distinct under the path templater (it
+   * turns a position with more than 24 values into a parameter).
+   */
+  layout?: 'demo' | 'wide';
+}
+
+/** Host and path of endpoint `k` (0 ≤ k < 10,000) of the wide layout. */
+export function wideEndpoint(k: number): { host: string; path: string } {
+  return { host: `svc${k % 25}.example.com`, path: `/v1/res${Math.floor(k / 25) % 20}/op${Math.floor(k / 500) % 20}` };
 }
 
 export const SAMPLE_CLIENTS = ['198.51.100.7', '198.51.100.23', '203.0.113.9', '8.8.8.8', '10.1.2.3', '2001:db8:1::5'];
@@ -58,7 +69,8 @@ export function sampleBatch(o: SampleTrafficOptions): Record<string, unknown> {
   for (let i = 0; i < o.events; i++) {
     const id = first + i;
     const e = (i * 7 + o.sequence) % endpoints;
-    const host = SAMPLE_HOSTS[e % SAMPLE_HOSTS.length]!;
+    const wide = o.layout === 'wide' ? wideEndpoint(id % 10_000) : undefined;
+    const host = wide?.host ?? SAMPLE_HOSTS[e % SAMPLE_HOSTS.length]!;
     const client = host.startsWith('internal') ? '10.1.2.3' : SAMPLE_CLIENTS[Math.floor(i / 2) % SAMPLE_CLIENTS.length]!;
     const blocked = client === '8.8.8.8' && i % 3 === 0;
     const limited = !blocked && client === '203.0.113.9' && i % 5 === 0;
@@ -68,8 +80,8 @@ export function sampleBatch(o: SampleTrafficOptions): Record<string, unknown> {
       id: String(id),
       timestampMs: String(now - (i % 50) * 1000),
       host,
-      method: e % 5 === 4 ? 'POST' : 'GET',
-      path: `/v1/items${e}/${1000 + (i % 97)}`,
+      method: !wide && e % 5 === 4 ? 'POST' : 'GET',
+      path: wide?.path ?? `/v1/items${e}/${1000 + (i % 97)}`,
       status,
       latencyUs: 800 + ((i * 37) % 4000),
       requestBytes: 120,

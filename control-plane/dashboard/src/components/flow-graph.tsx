@@ -1,5 +1,6 @@
 // The flow graph: edges sized by volume and coloured by health. Every node and edge is a button
-// (keyboard and screen reader reachable) that selects it for mitigation.
+// (keyboard and screen reader reachable) that selects it for mitigation. SVG attributes are case-
+// sensitive: `tabindex` (lower case) is what makes a <g> focusable; `tabIndex` is ignored there.
 import type { FlowGraph } from '../lib/api.ts';
 import { COLUMNS, layoutFlows, type PlacedEdge, type PlacedNode } from '../lib/flow-layout.ts';
 import { fmtInt } from '../lib/format.ts';
@@ -44,7 +45,7 @@ export function FlowGraphView({
               key={id}
               class={`edge edge-${e.health}${selected === id ? ' selected' : ''}`}
               role="button"
-              tabIndex={0}
+              tabindex={0}
               aria-label={text}
               onClick={() => onSelect({ kind: 'edge', edge: e, from, to })}
               onKeyDown={(ev) => (ev.key === 'Enter' || ev.key === ' ') && onSelect({ kind: 'edge', edge: e, from, to })}
@@ -61,7 +62,7 @@ export function FlowGraphView({
             class={`node node-${n.kind}${selected === n.id ? ' selected' : ''}`}
             transform={`translate(${n.x},${n.y - 12})`}
             role="button"
-            tabIndex={0}
+            tabindex={0}
             aria-label={`${COLUMN_TITLES[n.kind].slice(0, -1)} ${n.label}, ${fmtInt(n.volume)} requests`}
             data-node={n.id}
             onClick={() => onSelect({ kind: 'node', node: n })}
