@@ -79,13 +79,6 @@ class ByteWriter {
   }
 }
 
-class Cursor extends WasmReader {
-  skip(n: number): void {
-    this.need(n);
-    this.p += n;
-  }
-}
-
 // How each one-byte opcode's immediates are laid out. The instruction walk below is the hot part
 // of loading a module, so it reads the bytes directly; a read past the end yields `undefined`,
 // which ends every LEB loop, and the walk checks it stopped exactly at the body's end.
@@ -182,7 +175,7 @@ function meterSequence(globalIndex: number): number[] {
  * Walks one function body (c.p to `end`) and returns the offsets just after each `loop` header,
  * where the meter goes.
  */
-function loopHeaders(c: Cursor, end: number): number[] {
+function loopHeaders(c: WasmReader, end: number): number[] {
   const b = c.bytes;
   const start = c.p;
   for (let n = c.u32(); n > 0; n--) {
@@ -212,11 +205,11 @@ interface Section {
   id: number;
   /** Section body, without id and size. */
   body: Uint8Array;
-  /** Offset of the body in the original module (for reading it with a Cursor). */
+  /** Offset of the body in the original module (for reading it with a WasmReader). */
   offset: number;
 }
 
-function readSections(c: Cursor): Section[] {
+function readSections(c: WasmReader): Section[] {
   const sections: Section[] = [];
   while (!c.done) {
     const { id, end } = c.section();
@@ -226,32 +219,16 @@ function readSections(c: Cursor): Section[] {
   return sections;
 }
 
-function importedGlobals(c: Cursor, section: Section | undefined): number {
+function importedGlobals(c: WasmReader, section: Section | undefined): number {
   if (!section) return 0;
   c.p = section.offset;
   let globals = 0;
-  for (let n = c.u32(); n > 0; n--) {
-    c.name();
-    c.name();
-    const kind = c.byte();
-    if (kind === 0) c.u32();
-    else if (kind === 1) {
-      c.byte();
-      c.limits();
-    } else if (kind === 2) c.limits();
-    else if (kind === 3) {
-      c.skip(2);
-      globals++;
-    } else if (kind === 4) {
-      c.byte();
-      c.u32();
-    } else throw new WasmFormatError(`unknown import kind ${kind}`);
-  }
+  for (let n = c.u32(); n > 0; n--) if (c.importEntry().kind === 3) globals++;
   return globals;
 }
 
 /** A vector section's body with its count raised by one and `entry` appended. */
-function appendEntry(c: Cursor, section: Section | undefined, entry: number[]): Uint8Array {
+function appendEntry(c: WasmReader, section: Section | undefined, entry: number[]): Uint8Array {
   const out = new ByteWriter();
   if (!section) {
     out.write(uleb(1));
@@ -280,7 +257,7 @@ function putSection(sections: Section[], id: number, body: Uint8Array): void {
  * UnmeterableError for an instruction this reader does not decode.
  */
 export function meterLoops(bytes: Uint8Array, budget = DEFAULT_LOOP_BUDGET): MeteredModule {
-  const c = new Cursor(bytes);
+  const c = new WasmReader(bytes);
   const sections = readSections(c);
   const find = (id: number) => sections.find((s) => s.id === id);
   const globals = find(6);

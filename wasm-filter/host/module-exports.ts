@@ -16,20 +16,8 @@ export function readFunctionExports(bytes: Uint8Array): Map<string, FuncSignatur
     if (id === 1) types = r.types();
     else if (id === 2) {
       for (let count = r.u32(); count > 0; count--) {
-        r.name();
-        r.name();
-        const kind = r.byte();
-        if (kind === 0) funcTypes.push(r.u32());
-        else if (kind === 1) {
-          r.byte(); // reftype
-          r.limits();
-        } else if (kind === 2) r.limits();
-        else if (kind === 3)
-          r.p += 2; // valtype + mutability
-        else if (kind === 4) {
-          r.byte();
-          r.u32();
-        } else throw new WasmFormatError(`unknown import kind ${kind}`);
+        const { typeIndex } = r.importEntry();
+        if (typeIndex !== undefined) funcTypes.push(typeIndex);
       }
     } else if (id === 3) {
       for (let count = r.u32(); count > 0; count--) funcTypes.push(r.u32());

@@ -27,27 +27,16 @@ export function readModuleImports(bytes: Uint8Array): ModuleImport[] {
       types = r.types();
     } else if (id === 2) {
       for (let count = r.u32(); count > 0; count--) {
-        const module = r.name();
-        const field = r.name();
-        const kind = KINDS[r.byte()];
-        if (!kind) throw new WasmFormatError(`unknown import kind for ${module}.${field}`);
-        if (kind === 'function') {
-          const signature = types[r.u32()];
-          if (!signature) throw new WasmFormatError(`bad type index for ${module}.${field}`);
-          imports.push({ module, name: field, kind, signature });
-        } else {
-          imports.push({ module, name: field, kind });
-          // Skip the descriptor so later function imports are still read (and checked).
-          if (kind === 'table') {
-            r.byte();
-            r.limits();
-          } else if (kind === 'memory') r.limits();
-          else if (kind === 'global') r.p += 2;
-          else {
-            r.byte();
-            r.u32();
-          }
+        const entry = r.importEntry();
+        const kind = KINDS[entry.kind]!;
+        const full = `${entry.module}.${entry.name}`;
+        if (entry.typeIndex === undefined) {
+          imports.push({ module: entry.module, name: entry.name, kind });
+          continue;
         }
+        const signature = types[entry.typeIndex];
+        if (!signature) throw new WasmFormatError(`bad type index for ${full}`);
+        imports.push({ module: entry.module, name: entry.name, kind, signature });
       }
       return imports;
     }

@@ -80,6 +80,28 @@ export class WasmReader {
     return types;
   }
 
+  /**
+   * Reads one entry of the import section. Function imports carry their type index; the other
+   * kinds' descriptors are skipped so the entries after them are still read.
+   */
+  importEntry(): { module: string; name: string; kind: number; typeIndex?: number } {
+    const module = this.name();
+    const name = this.name();
+    const kind = this.byte();
+    if (kind === 0) return { module, name, kind, typeIndex: this.u32() };
+    if (kind === 1) {
+      this.byte(); // reftype
+      this.limits();
+    } else if (kind === 2) this.limits();
+    else if (kind === 3)
+      this.p += 2; // valtype + mutability
+    else if (kind === 4) {
+      this.byte(); // tag attribute
+      this.u32();
+    } else throw new WasmFormatError(`unknown import kind for ${module}.${name}`);
+    return { module, name, kind };
+  }
+
   /** Skips table/memory limits. */
   limits(): void {
     const flags = this.u32();
