@@ -193,6 +193,12 @@ test('proxy_grpc_close half-closes a stream: send after it → BadArgument; the 
     assert.ok(serverSaw.includes('open data hello') && serverSaw.includes('open half-closed'));
   }));
 
+test('an allocator answering a pointer outside memory, or 0, makes the hostcall InvalidMemoryAccess', () =>
+  withOp('bad-malloc', (plugin, _s, r) => {
+    assert.equal(r.requestHeaders?.['x-malloc-rc'], `${WasmResult.InvalidMemoryAccess} ${WasmResult.InvalidMemoryAccess}`);
+    assert.equal(plugin.failed, false, 'a bad allocation is an error code, not a trap');
+  }));
+
 test('proxy_close_stream resets the stream (bad stream type → BadArgument)', () =>
   withOp('close-stream', (plugin, _s, r, result) => {
     assert.equal(result.action, 'reset');
