@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Reader } from 'maxmind';
 import { isNonRoutable } from './private-ranges.ts';
+import type { AsnRanges } from './asn-ranges.ts';
 
 export interface GeoInfo {
   ip: string;
@@ -30,6 +31,8 @@ export interface GeoOptions {
   asnDbPaths?: readonly string[];
   /** Extra networks to treat as internal (the deployment's own ranges). */
   isInternal?: (ip: string) => boolean;
+  /** ASN ranges (e.g. the bundled @ip-location-db/asn, loading in the background); used where no ASN database answers. */
+  asnRanges?: Promise<AsnRanges | null>;
 }
 
 type Rec = Record<string, unknown>;
@@ -85,12 +88,27 @@ export class GeoLookup {
   private readonly asn: { v4: Reader<Rec>[]; v6: Reader<Rec>[] };
   private readonly isInternal: (ip: string) => boolean;
   private readonly cache = new Map<string, GeoInfo | null>();
+  private asnRanges: AsnRanges | null = null;
+  private readonly asnLoaded: Promise<void>;
 
   constructor(opts: GeoOptions = {}) {
     this.city = open(opts.cityDbPaths ?? bundledCityDbPaths());
     this.asn = open(opts.asnDbPaths ?? []);
     const extra = opts.isInternal;
     this.isInternal = extra ? (ip) => isNonRoutable(ip) || extra(ip) : isNonRoutable;
+    this.asnLoaded = (opts.asnRanges ?? Promise.resolve(null)).then(
+      (r) => {
+        this.asnRanges = r;
+        // Answers given while the ranges loaded lack ASNs: forget them.
+        this.cache.clear();
+      },
+      () => undefined,
+    );
+  }
+
+  /** Resolves once background data (ASN ranges) is loaded, or failed to. */
+  ready(): Promise<void> {
+    return this.asnLoaded;
   }
 
   /** Geography of one address; null when the string is not an IP address. */
@@ -126,6 +144,13 @@ export class GeoLookup {
         if (asn !== undefined) info.asn = asn;
         if (org) info.org = org;
         break;
+      }
+    }
+    if (info.asn === undefined && this.asnRanges) {
+      const a = this.asnRanges.lookup(addr);
+      if (a) {
+        info.asn = a.asn;
+        info.org = a.org;
       }
     }
     return info;

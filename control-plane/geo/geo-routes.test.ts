@@ -1,5 +1,5 @@
-// Client geography through the running control plane: per endpoint (from the bundled GeoLite2 city
-// database; private ranges as internal), per address for the flow graph, and the unusual-geography
+// Client geography through the running control plane: per endpoint (country and city from the
+// bundled GeoLite2 city database, ASN and organisation from @ip-location-db/asn; private ranges as internal), per address for the flow graph, and the unusual-geography
 // risk factor once expected countries are set.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,13 +26,15 @@ test('an endpoint shows where its clients call from, private ranges as internal'
   assert.deepEqual(geo.json.cities, { 'Bracknell, GB': 1 });
   assert.deepEqual(geo.json.destination, { host: 'geo.example.com', internal: false });
   const clients = geo.json.clients as { ip: string; requests: number; country: string }[];
-  assert.deepEqual(clients[0], { ip: '8.8.8.8', requests: 2, internal: false, country: 'US' });
+  assert.deepEqual(clients[0], { ip: '8.8.8.8', requests: 2, internal: false, country: 'US', asn: 15169, org: 'Google LLC' });
+  assert.deepEqual(geo.json.networks, { 'AS15169 Google LLC': 2, 'AS20712 Andrews & Arnold Ltd': 1 });
 });
 
 test('addresses of a flow are looked up in one call; a non-address is null', async () => {
   const r = await t.call('GET', '/v1/geo?ip=81.2.69.142&ip=192.168.0.9&ip=not-an-ip', t.tokens.viewer);
-  const [gb, lan, none] = r.json.items as ({ country?: string; city?: string; internal: boolean } | null)[];
+  const [gb, lan, none] = r.json.items as ({ country?: string; city?: string; internal: boolean; org?: string } | null)[];
   assert.equal(gb?.country, 'GB');
+  assert.equal(gb?.org, 'Andrews & Arnold Ltd');
   assert.equal(gb?.city, 'Bracknell');
   assert.deepEqual(lan, { ip: '192.168.0.9', internal: true, country: 'internal' });
   assert.equal(none, null);
