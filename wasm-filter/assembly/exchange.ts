@@ -19,17 +19,19 @@ import { Action, BufferType, LogLevel, MapType } from "./abi/types";
 import { encodeApiEvent } from "./codec/telemetry-encode";
 import { Mode } from "./config/plugin-config";
 import { Findings, ScanLimits, bodySyntax } from "./detect";
+import { FIELD_BODY } from "./detect/field-kinds";
 import { siphash24 } from "./detect/siphash";
 import { PalisadeRoot } from "./filter";
-import { detectAuth } from "./policy/auth-scheme";
+import { clientCertificateDecides, detectRequestAuth } from "./policy/auth-scheme";
 import { parseIp, stripPort } from "./policy/ip";
 import { matchesRequest } from "./policy/match";
 import { Direction, FailureMode, PolicyAction, PolicyMode, ResponseBlockStyle, RuleSet } from "./policy/model";
-import { FindingFact, RequestInfo } from "./policy/request-info";
+import { AuthScheme, FindingFact, RequestInfo } from "./policy/request-info";
 import { Decision, decide } from "./policy/verdict";
 import { ActiveRules } from "./rules/active-rules";
 import { ApiEvent, EventFinding } from "./telemetry/event";
 import { contentTypeInspectable, inferParams } from "./telemetry/params";
+import { jsonEscape } from "./util/json-escape";
 
 // @ts-ignore: decorator
 @inline const DEFAULT_MAX_FINDINGS: i32 = 32;
@@ -103,8 +105,11 @@ export class Exchange extends HttpContext {
       req.clientIpText = stripPort(String.UTF8.decode(source));
       req.clientIp = parseIp(req.clientIpText);
     }
-    const mtls = getProperty(["connection", "mtls"]);
-    detectAuth(req, mtls !== null && mtls.byteLength > 0 && load<u8>(changetype<usize>(mtls)) != 0);
+    detectRequestAuth(req);
+    if (clientCertificateDecides(req)) {
+      const mtls = getProperty(["connection", "mtls"]);
+      if (mtls !== null && mtls.byteLength > 0 && load<u8>(changetype<usize>(mtls)) != 0) req.authScheme = AuthScheme.Mtls;
+    }
 
     // The fleet-wide descriptor header is ours to set: never trust one sent by the client.
     const descriptor = config.rateLimitDescriptorHeader;
@@ -323,23 +328,40 @@ export class Exchange extends HttpContext {
       this.reply(d.status, "palisade_blocked_response", blockBody(p.id, p.block.body), p.block.contentType, []);
       return Action.Pause;
     }
-    // Headers already left: rewrite the body in place (DESIGN.md "Enforcing on responses").
+    // Headers already left (or the policy keeps them): rewrite the body (DESIGN.md "Enforcing on
+    // responses"). Without held headers content-length was removed in onResponseHeaders; with
+    // them it is set to the new length here.
     if (style == ResponseBlockStyle.Mask) {
       const body = getBufferBytes(BufferType.HttpResponseBody, 0, size);
       if (body !== null) {
-        const p0 = changetype<usize>(body);
-        for (let i = this.requestFindingCount; i < this.findings.count; i++) {
-          const f = this.findings.at(i);
-          if (f.field != 4) continue; // FIELD_KIND_BODY
-          for (let b = f.start; b < f.end && b < <u32>body.byteLength; b++) store<u8>(p0 + <usize>b, 0x2a); // '*'
-        }
+        this.maskFindings(body);
         setBufferBytes(BufferType.HttpResponseBody, 0, size, body);
       }
     } else {
-      setBufferBytes(BufferType.HttpResponseBody, 0, size, String.UTF8.encode(blockBody(p.id, p.block.body)));
+      const replacement = String.UTF8.encode(blockBody(p.id, p.block.body));
+      setBufferBytes(BufferType.HttpResponseBody, 0, size, replacement);
+      if (held) replaceHeader(MapType.HttpResponseHeaders, "content-length", replacement.byteLength.toString());
       this.responseBlocked = true;
     }
     return Action.Continue;
+  }
+
+  /**
+   * Overwrites each response-body finding with its masked preview when that has the finding's
+   * length on the wire (the usual case: `4111********1111`), else with `*`: the length never
+   * changes, so content-length stays right.
+   */
+  private maskFindings(body: ArrayBuffer): void {
+    const base = changetype<usize>(body);
+    const n = <u32>body.byteLength;
+    for (let i = this.requestFindingCount; i < this.findings.count; i++) {
+      const f = this.findings.at(i);
+      if (f.field != FIELD_BODY || f.end > n || f.start >= f.end) continue;
+      const masked = String.UTF8.encode(f.masked);
+      const span = f.end - f.start;
+      if (<u32>masked.byteLength == span) memory.copy(base + <usize>f.start, changetype<usize>(masked), <usize>span);
+      else memory.fill(base + <usize>f.start, 0x2a, <usize>span);
+    }
   }
 
   /**
@@ -434,17 +456,6 @@ export class Exchange extends HttpContext {
 function mediaType(contentType: string): string {
   const semi = contentType.indexOf(";");
   return (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase();
-}
-
-function jsonEscape(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c == 0x22 || c == 0x5c) out += "\\" + String.fromCharCode(c);
-    else if (c < 0x20) out += " ";
-    else out += String.fromCharCode(c);
-  }
-  return out;
 }
 
 /** The configured body, or a small JSON document naming the policy. */

@@ -42,7 +42,19 @@ export class ProtoReader {
     return this.pos >= this.end;
   }
 
+  /**
+   * The value of a varint field whose tag was just read. A known field number arriving with
+   * another wire type is malformed: reading it as a varint would misparse everything after it.
+   */
   varint(): u64 {
+    if (this.wire != Wire.Varint) {
+      this.fail(CodecError.WrongWireType);
+      return 0;
+    }
+    return this.rawVarint();
+  }
+
+  private rawVarint(): u64 {
     let result: u64 = 0;
     let shift: u64 = 0;
     const base = changetype<usize>(this.buf);
@@ -70,7 +82,7 @@ export class ProtoReader {
   /** Next field number (0 at end of message or on error); sets `wire`. */
   tag(): u32 {
     if (this.pos >= this.end || this.failed) return 0;
-    const t = this.varint();
+    const t = this.rawVarint();
     const field = <u32>(t >> 3);
     this.wire = <u32>(t & 7);
     if (field == 0 || t > 0xffffffff) {
@@ -94,7 +106,7 @@ export class ProtoReader {
       this.fail(CodecError.WrongWireType);
       return 0;
     }
-    const n = this.varint();
+    const n = this.rawVarint();
     if (this.failed) return 0;
     if (n > <u64>(this.end - this.pos)) {
       this.fail(CodecError.Truncated);
@@ -139,7 +151,7 @@ export class ProtoReader {
   skip(): void {
     switch (this.wire) {
       case Wire.Varint:
-        this.varint();
+        this.rawVarint();
         break;
       case Wire.Fixed64:
         this.advance(8);

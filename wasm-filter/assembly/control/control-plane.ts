@@ -8,14 +8,10 @@ import { WasmResult } from "../abi/types";
 import { encodeEnvoyGrpcService } from "../codec/telemetry-encode";
 import { ProtoReader } from "../codec/reader";
 import { PluginConfig } from "../config/plugin-config";
+import { StreamSlot } from "./stream-slot";
 
 export const SERVICE = "palisade.v1.GatewayService";
 
-// @ts-ignore: decorator
-@inline const BACKOFF_MIN_MS: u64 = 250;
-// @ts-ignore: decorator
-@inline const BACKOFF_MAX_MS: u64 = 30_000;
-// Unacked batches remembered for drop accounting; beyond this the oldest is assumed lost.
 // Sent batches kept until the control plane acknowledges them, so a stream that dies (or never
 // really opened: the host hands out a token before the connection exists) loses nothing: they are
 // sent again, oldest first, on the next Report stream. The control plane answers a batch it already
@@ -26,29 +22,6 @@ export const SERVICE = "palisade.v1.GatewayService";
 @inline const MAX_UNACKED: i32 = 64;
 // @ts-ignore: decorator
 @inline const MAX_UNACKED_BYTES: i32 = 4 << 20;
-
-/** One reconnecting stream. */
-export class StreamSlot {
-  token: u32 = 0;
-  backoffMs: u64 = BACKOFF_MIN_MS;
-  nextAttemptMs: u64 = 0;
-  opens: u64 = 0;
-
-  get open(): bool {
-    return this.token != 0;
-  }
-
-  closed(nowMs: u64, jitter: u64): void {
-    this.token = 0;
-    this.nextAttemptMs = nowMs + this.backoffMs + (jitter % (this.backoffMs / 2 + 1));
-    this.backoffMs = this.backoffMs * 2 < BACKOFF_MAX_MS ? this.backoffMs * 2 : BACKOFF_MAX_MS;
-  }
-
-  /** A message arrived: the control plane is healthy again. */
-  healthy(): void {
-    this.backoffMs = BACKOFF_MIN_MS;
-  }
-}
 
 export class ControlPlane {
   report: StreamSlot = new StreamSlot();

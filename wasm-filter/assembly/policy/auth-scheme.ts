@@ -99,6 +99,20 @@ function hasSessionCookie(headers: Array<HeaderPair>): bool {
  * cookie.
  */
 export function detectAuth(req: RequestInfo, mtls: bool): void {
+  detectRequestAuth(req);
+  if (mtls && clientCertificateDecides(req)) req.authScheme = AuthScheme.Mtls;
+}
+
+/**
+ * After detectRequestAuth: would a client certificate change the scheme? Lets the filter ask the
+ * host for `connection.mtls` only then (a property lookup per request otherwise).
+ */
+export function clientCertificateDecides(req: RequestInfo): bool {
+  return req.authScheme == AuthScheme.None || req.authScheme == AuthScheme.Cookie;
+}
+
+/** detectAuth from the request alone, as if no client certificate was presented. */
+export function detectRequestAuth(req: RequestInfo): void {
   req.authScheme = AuthScheme.None;
   let authorization: string | null = null;
   for (let i = 0; i < req.headers.length; i++) {
@@ -139,10 +153,6 @@ export function detectAuth(req: RequestInfo, mtls: bool): void {
     req.authScheme = AuthScheme.ApiKeyQuery;
     req.apiKeyName = param;
     req.apiKey = queryValue(req.query, param);
-    return;
-  }
-  if (mtls) {
-    req.authScheme = AuthScheme.Mtls;
     return;
   }
   if (hasSessionCookie(req.headers)) req.authScheme = AuthScheme.Cookie;

@@ -1,4 +1,4 @@
-// Every metric the filter exports, declared once (STYLE.md §10; docs/filter.md lists the same
+// Every metric the filter exports, declared once (STYLE.md §10; docs/filter-config.md lists the same
 // names). Envoy prefixes custom metrics with `wasmcustom.`. Defined in on_configure: the
 // restricted start phase allows no proxy_define_metric (notes §1.3).
 import { defineMetric, incrementMetric, recordMetric } from "../abi/host";
