@@ -11,6 +11,7 @@ import { parseIp } from "../policy/ip";
 import { Direction, Policy } from "../policy/model";
 import { FindingFact, RequestInfo } from "../policy/request-info";
 import { decide, RateLimiter, RateOutcome } from "../policy/verdict";
+import { jsonQuote as quote } from "../util/json-escape";
 
 /** Buckets listed as exhausted in the vector refuse; every other bucket has tokens. */
 class VectorLimiter extends RateLimiter {
@@ -39,17 +40,6 @@ const SEVERITIES: Array<string> = ["SEVERITY_UNSPECIFIED", "SEVERITY_INFO", "SEV
 const DIRECTIONS: Array<string> = ["DIRECTION_UNSPECIFIED", "DIRECTION_REQUEST", "DIRECTION_RESPONSE"];
 const ACTIONS: Array<string> = ["ACTION_UNSPECIFIED", "ACTION_LOG", "ACTION_RATE_LIMIT", "ACTION_BLOCK"];
 const MODES: Array<string> = ["MODE_UNSPECIFIED", "MODE_MONITOR", "MODE_ENFORCE"];
-
-function quote(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c == 0x22 || c == 0x5c) out += "\\" + String.fromCharCode(c);
-    else if (c < 0x20) out += " ";
-    else out += String.fromCharCode(c);
-  }
-  return out + '"';
-}
 
 /**
  * rules: protobuf RuleSet bytes; input: the vector's `input` as JSON (request, findings,
