@@ -5,6 +5,7 @@
 import { HttpContext } from "./abi/context";
 import {
   getBufferBytes,
+  getHeader,
   getHeaderPairs,
   getProperty,
   log,
@@ -139,7 +140,7 @@ export class Exchange extends HttpContext {
     this.root.metrics.add(this.root.metrics.requestsInspected, 1);
 
     if (!endOfStream) {
-      const reason = this.bodySkipReason(headers, this.requestContentType);
+      const reason = this.bodySkipReason(findHeader(headers, "content-encoding"), this.requestContentType);
       this.event.requestShape.contentType = mediaType(this.requestContentType);
       this.event.requestShape.notInspectedReason = reason;
       this.inspectRequestBody = reason.length == 0;
@@ -172,14 +173,13 @@ export class Exchange extends HttpContext {
   onResponseHeaders(count: u32, endOfStream: bool): u32 {
     if (this.localReplied) return Action.Continue; // our own local reply passing through
     this.requestFindingCount = this.findings.count;
-    const headers = getHeaderPairs(MapType.HttpResponseHeaders);
-    for (let i = 0; i < headers.length; i++) {
-      const h = headers[i];
-      if (h.name == ":status") this.event.status = <u32>I32.parseInt(h.value);
-      else if (h.name == "content-type") this.responseContentType = h.value;
-    }
+    // Three lookups instead of the whole map: the host serializes every pair for getHeaderPairs.
+    const status = getHeader(MapType.HttpResponseHeaders, ":status");
+    if (status !== null) this.event.status = <u32>I32.parseInt(status);
     if (endOfStream) return Action.Continue;
-    const reason = this.bodySkipReason(headers, this.responseContentType);
+    const contentType = getHeader(MapType.HttpResponseHeaders, "content-type");
+    this.responseContentType = contentType !== null ? contentType : "";
+    const reason = this.bodySkipReason(getHeader(MapType.HttpResponseHeaders, "content-encoding"), this.responseContentType);
     this.event.responseShape.contentType = mediaType(this.responseContentType);
     this.event.responseShape.notInspectedReason = reason;
     this.inspectResponseBody = reason.length == 0;
@@ -225,9 +225,8 @@ export class Exchange extends HttpContext {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private bodySkipReason(headers: Array<HeaderPair>, contentType: string): string {
+  private bodySkipReason(encoding: string | null, contentType: string): string {
     if (!this.sampled) return "sampled-out";
-    const encoding = findHeader(headers, "content-encoding");
     // We do not decompress: a bounded inflate would cost more than the rest of the pipeline.
     if (encoding !== null && encoding.length > 0 && encoding.toLowerCase() != "identity") return "content-encoding:" + encoding.toLowerCase();
     const settings = this.rules.rules.settings;

@@ -21,7 +21,7 @@ export const SERVICE = "palisade.v1.GatewayService";
 // @ts-ignore: decorator
 @inline const MAX_UNACKED: i32 = 64;
 // @ts-ignore: decorator
-@inline const MAX_UNACKED_BYTES: i32 = 4 << 20;
+@inline const MAX_UNACKED_BYTES: i32 = 1 << 20;
 
 export class ControlPlane {
   report: StreamSlot = new StreamSlot();
