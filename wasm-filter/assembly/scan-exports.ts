@@ -83,19 +83,21 @@ export function palisade_scan_body(ctP: usize, ctN: usize, p: usize, n: usize): 
 }
 
 export function palisade_scan_end(): usize {
-  let json = '{"truncated":' + (findings.truncated ? "true" : "false") + ',"findings":[';
+  // Parts joined once: `+=` on a growing string copies it every time (quadratic in findings).
+  const parts = new Array<string>();
+  parts.push('{"truncated":' + (findings.truncated ? "true" : "false") + ',"findings":[');
   for (let i = 0; i < findings.count; i++) {
     const f = findings.at(i);
-    if (i > 0) json += ",";
     const field = f.field == FIELD_HEADER ? "header:" + f.name : f.field == FIELD_BODY ? "body" : "query";
-    json += '{"type":' + jsonString(f.type) + ',"field":' + jsonString(field);
-    json += ',"start":' + f.start.toString() + ',"end":' + f.end.toString() + ',"confidence":' + f.confidence.toString();
-    if (f.jsonPath.length > 0) json += ',"path":' + jsonString(f.jsonPath);
-    json += ',"masked":' + jsonString(f.masked) + ',"severity":' + f.severity.toString() + ',"category":' + f.category.toString();
-    json += ',"valueHash":"' + hex64le(f.valueHash) + '"}';
+    let one = (i > 0 ? "," : "") + '{"type":' + jsonString(f.type) + ',"field":' + jsonString(field);
+    one += ',"start":' + f.start.toString() + ',"end":' + f.end.toString() + ',"confidence":' + f.confidence.toString();
+    if (f.jsonPath.length > 0) one += ',"path":' + jsonString(f.jsonPath);
+    one += ',"masked":' + jsonString(f.masked) + ',"severity":' + f.severity.toString() + ',"category":' + f.category.toString();
+    one += ',"valueHash":"' + hex64le(f.valueHash) + '"}';
+    parts.push(one);
   }
-  json += "]}";
-  result = String.UTF8.encode(json);
+  parts.push("]}");
+  result = String.UTF8.encode(parts.join(""));
   return <usize>result.byteLength;
 }
 

@@ -166,6 +166,18 @@ test('bad input: huge bodies are scanned up to the limit, flagged truncated, wit
   assertAgree({ body: big, contentType: 'application/json' });
 });
 
+test('many findings in one field: overlaps and ordering at scale agree', () => {
+  wasm.loadRules(builtinBytes);
+  const limits = { maxFindings: 100_000, maxBodyBytes: 4 << 20 };
+  // 15-digit Amex numbers that are also valid IMEIs (Luhn): every one is an overlap to resolve.
+  const unit = 'imei 378282246310005 card 4111111111111111 ssn 536-22-5492 ip 10.1.2.3 tel +44 20 7946 0958\n';
+  const text = unit.repeat(600);
+  const lines = assertAgree({ body: text, contentType: 'text/plain' }, builtinJson, limits);
+  assert.ok(lines.length >= 2_400, `only ${lines.length} findings`);
+  const json = JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ id: i, note: unit, card: '5555555555554444' })));
+  assert.ok(assertAgree({ body: json, contentType: 'application/json' }, builtinJson, limits).length >= 1_500);
+});
+
 test('bad input: truncated JSON, XML and CSV bodies still report what they hold', () => {
   wasm.loadRules(builtinBytes);
   const cases: Message[] = [

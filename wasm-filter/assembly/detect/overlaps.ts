@@ -1,9 +1,11 @@
 // Overlaps between detectors within one field (docs/detectors.md §7): the most confident, then
 // longest, then lowest-indexed detector, then leftmost finding wins each contested byte range;
-// the survivors are then put back in wire order.
+// the survivors are then put back in wire order. Linear-logarithmic in the field's findings: a
+// large body can hold thousands, and this runs once per field.
 import { Finding, Findings } from "./findings";
+import { ByteBuf } from "./segment";
 
-/** Whether a should be considered before b when resolving overlaps. */
+/** Whether a should be considered before b when resolving overlaps (a total order, §7). */
 function ranksBefore(a: Finding, b: Finding): bool {
   if (a.confidence != b.confidence) return a.confidence > b.confidence;
   const la = a.end - a.start;
@@ -22,17 +24,67 @@ function wireBefore(a: Finding, b: Finding): bool {
 const work = new Array<Finding>();
 const kept = new Array<Finding>();
 const dropped = new Array<Finding>();
+const scratch = new Array<Finding>();
+/** One bit per raw byte of the field, set where a kept finding lies (kept spans never intersect). */
+const claimed = new ByteBuf();
 
-/** Insertion sort (a field holds few findings; stable and allocation-free after warm-up). */
+/** Below this many, insertion sort: fewer moves than merging, and the common case. */
+@inline const SMALL: i32 = 24;
+
+/** Sorts list by `before` (a strict total order): insertion sort when short, else merge sort. */
 function sortBy(list: Array<Finding>, before: (a: Finding, b: Finding) => bool): void {
-  for (let i = 1; i < list.length; i++) {
+  const n = list.length;
+  if (n <= SMALL) {
+    insertionSort(list, 0, n, before);
+    return;
+  }
+  // Bottom-up merge sort over SMALL-sized insertion-sorted runs, ping-ponging with scratch.
+  for (let i = 0; i < n; i += SMALL) insertionSort(list, i, min(n, i + SMALL), before);
+  scratch.length = n;
+  let src = list;
+  let dst = scratch;
+  for (let width = SMALL; width < n; width <<= 1) {
+    for (let lo = 0; lo < n; lo += width << 1) {
+      const mid = min(n, lo + width);
+      const hi = min(n, lo + (width << 1));
+      let a = lo;
+      let b = mid;
+      for (let k = lo; k < hi; k++) {
+        if (a < mid && (b >= hi || !before(src[b], src[a]))) dst[k] = src[a++];
+        else dst[k] = src[b++];
+      }
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== list) for (let i = 0; i < n; i++) list[i] = src[i];
+}
+
+function insertionSort(list: Array<Finding>, from: i32, to: i32, before: (a: Finding, b: Finding) => bool): void {
+  for (let i = from + 1; i < to; i++) {
     const x = list[i];
     let j = i - 1;
-    while (j >= 0 && before(x, list[j])) {
+    while (j >= from && before(x, list[j])) {
       list[j + 1] = list[j];
       j--;
     }
     list[j + 1] = x;
+  }
+}
+
+/** Whether any byte of [s, e) (relative to the claimed base) is claimed. */
+function anyClaimed(s: u32, e: u32): bool {
+  const p = claimed.ptr;
+  for (let i = s; i < e; i++) if ((load<u8>(p + <usize>(i >> 3)) & (1 << (i & 7))) != 0) return true;
+  return false;
+}
+
+function claim(s: u32, e: u32): void {
+  const p = claimed.ptr;
+  for (let i = s; i < e; i++) {
+    const at = p + <usize>(i >> 3);
+    store<u8>(at, load<u8>(at) | (<u8>1 << <u8>(i & 7)));
   }
 }
 
@@ -43,17 +95,26 @@ export function resolveOverlaps(out: Findings, from: i32): void {
   work.length = 0;
   kept.length = 0;
   dropped.length = 0;
-  for (let i = from; i < out.count; i++) work.push(out.at(i));
+  let lo: u32 = 0xffffffff;
+  let hi: u32 = 0;
+  for (let i = from; i < out.count; i++) {
+    const f = out.at(i);
+    work.push(f);
+    lo = min(lo, f.start);
+    hi = max(hi, f.end);
+  }
+  const bytes = <usize>((hi - lo + 7) >> 3);
+  claimed.ensure(bytes);
+  memory.fill(claimed.ptr, 0, bytes);
   sortBy(work, ranksBefore);
   for (let i = 0; i < work.length; i++) {
     const f = work[i];
-    let clash = false;
-    for (let k = 0; k < kept.length && !clash; k++) {
-      const g = kept[k];
-      clash = f.start < g.end && g.start < f.end;
+    // Spans are [start, end) with start >= lo and end <= hi, so the bits stay inside `bytes`.
+    if (anyClaimed(f.start - lo, f.end - lo)) dropped.push(f);
+    else {
+      claim(f.start - lo, f.end - lo);
+      kept.push(f);
     }
-    if (clash) dropped.push(f);
-    else kept.push(f);
   }
   sortBy(kept, wireBefore);
   for (let i = 0; i < kept.length; i++) out.setAt(from + i, kept[i]);

@@ -66,7 +66,13 @@ export class Scanner extends SegmentSink {
   private keptEnd: StaticArray<u32> = new StaticArray<u32>(256);
   private keptConf: StaticArray<u32> = new StaticArray<u32>(256);
   private keptAlive: StaticArray<bool> = new StaticArray<bool>(256);
+  /** Previous kept entry of the same detector (-1: none): step 6 looks only at its own detector. */
+  private keptPrev: StaticArray<i32> = new StaticArray<i32>(256);
   private keptCount: i32 = 0;
+  /** Last kept entry of each detector in the segment numbered lastKeptSegment[det]. */
+  private lastKept: StaticArray<i32>;
+  private lastKeptSegment: StaticArray<u32>;
+  private segmentNo: u32 = 0;
 
   // Context: key tests cached by key; require-context detectors gated per segment.
   private keyCache!: KeyCache;
@@ -85,6 +91,8 @@ export class Scanner extends SegmentSink {
     const nd = rules.detectors.length;
     this.gated = new StaticArray<bool>(nd);
     this.gatedOn = new StaticArray<bool>(nd);
+    this.lastKept = new StaticArray<i32>(nd);
+    this.lastKeptSegment = new StaticArray<u32>(nd);
     for (let i = 0; i < nd; i++) {
       if (rules.detectors[i].context.requireContext) {
         this.gated[i] = true;
@@ -192,6 +200,7 @@ export class Scanner extends SegmentSink {
     this.keptEnd = grown<u32>(this.keptEnd, cap);
     this.keptConf = grown<u32>(this.keptConf, cap);
     this.keptAlive = grown<bool>(this.keptAlive, cap);
+    this.keptPrev = grown<i32>(this.keptPrev, cap);
   }
 
   /** §4: every SEARCH automaton over the segment, then the candidates in (end, automaton, accept) order. */
@@ -209,6 +218,7 @@ export class Scanner extends SegmentSink {
       if (on) mask |= ACCEPT_GATED;
     }
     this.keptCount = 0;
+    this.segmentNo++;
     for (let a = 0; a < this.searches.length; a++) unchecked((this.laneRows[a] = this.searches[a].startRow)); // a < searches.length = laneRows.length
     for (let from: usize = 0; from < n; from += BLOCK) {
       const to = min(n, from + BLOCK);
@@ -380,18 +390,24 @@ export class Scanner extends SegmentSink {
     let c = <i32>d.baseConfidence + (positive ? <i32>ctx.boost : 0) - (negative ? <i32>ctx.penalty : 0);
     c = max(0, min(100, c));
     if (<u32>c < max(d.minConfidence, this.minConfidence)) return;
-    // 6. Same-detector overlap with the last kept finding of this detector.
-    for (let k = this.keptCount - 1; k >= 0; k--) {
-      if (!unchecked(this.keptAlive[k]) || unchecked(this.keptDet[k]) != <u32>det) continue;
-      const ls = unchecked(this.keptStart[k]);
-      const le = unchecked(this.keptEnd[k]);
+    // 6. Same-detector overlap with the last kept finding of this detector. Only the chain's tail
+    // is ever removed, so the chain holds exactly the detector's live kept entries.
+    // det < detectors.length = lastKept.length = lastKeptSegment.length; chain indexes < keptCount.
+    let last = unchecked(this.lastKeptSegment[det]) == this.segmentNo ? unchecked(this.lastKept[det]) : -1;
+    while (last >= 0) {
+      const ls = unchecked(this.keptStart[last]);
+      const le = unchecked(this.keptEnd[last]);
       if (le <= start) break;
-      if (e - start > le - ls) unchecked((this.keptAlive[k] = false));
-      else return;
+      if (e - start <= le - ls) return;
+      unchecked((this.keptAlive[last] = false));
+      last = unchecked(this.keptPrev[last]);
     }
     if (this.keptCount == this.keptDet.length) this.growKept();
     const k = this.keptCount++;
     // k < keptDet.length (grown above) = length of every kept array.
+    unchecked((this.keptPrev[k] = last));
+    unchecked((this.lastKept[det] = k));
+    unchecked((this.lastKeptSegment[det] = this.segmentNo));
     unchecked((this.keptDet[k] = <u32>det));
     unchecked((this.keptStart[k] = start));
     unchecked((this.keptEnd[k] = e));
