@@ -11,6 +11,7 @@
 // block nesting and branch depths are unchanged: the inserted `if ... end` is self-contained and
 // stack-neutral, which keeps loops with parameters valid too.
 import { WasmFormatError, WasmReader } from './wasm-reader.ts';
+import { appendEntry, putSection, readSections, rewriteVector, sleb, uleb, writeModule, type Section } from './wasm-writer.ts';
 
 /** Export name of the budget global the host refills. */
 export const LOOP_BUDGET_EXPORT = '__palisade_loop_budget';
@@ -28,56 +29,6 @@ export interface MeteredModule {
 
 /** An instruction this reader does not know: the module is run unmetered (caller logs it). */
 export class UnmeterableError extends Error {}
-
-// Section ids in the order the binary format requires (tag 13 sits before global; datacount 12
-// before code).
-const SECTION_ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
-const rank = (id: number) => SECTION_ORDER.indexOf(id);
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-/** A growable byte buffer. */
-class ByteWriter {
-  private buf: Uint8Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.buf = new Uint8Array(capacity);
-  }
-  write(bytes: ArrayLike<number>): void {
-    if (this.length + bytes.length > this.buf.length) {
-      const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + bytes.length));
-      next.set(this.buf.subarray(0, this.length));
-      this.buf = next;
-    }
-    this.buf.set(bytes, this.length);
-    this.length += bytes.length;
-  }
-  bytes(): Uint8Array {
-    return this.buf.subarray(0, this.length);
-  }
-}
 
 // How each one-byte opcode's immediates are laid out. The instruction walk below is the hot part
 // of loading a module, so it reads the bytes directly; a read past the end yields `undefined`,
@@ -201,54 +152,12 @@ function loopHeaders(c: WasmReader, end: number): number[] {
   return headers;
 }
 
-interface Section {
-  id: number;
-  /** Section body, without id and size. */
-  body: Uint8Array;
-  /** Offset of the body in the original module (for reading it with a WasmReader). */
-  offset: number;
-}
-
-function readSections(c: WasmReader): Section[] {
-  const sections: Section[] = [];
-  while (!c.done) {
-    const { id, end } = c.section();
-    sections.push({ id, body: c.bytes.subarray(c.p, end), offset: c.p });
-    c.p = end;
-  }
-  return sections;
-}
-
 function importedGlobals(c: WasmReader, section: Section | undefined): number {
   if (!section) return 0;
   c.p = section.offset;
   let globals = 0;
   for (let n = c.u32(); n > 0; n--) if (c.importEntry().kind === 3) globals++;
   return globals;
-}
-
-/** A vector section's body with its count raised by one and `entry` appended. */
-function appendEntry(c: WasmReader, section: Section | undefined, entry: number[]): Uint8Array {
-  const out = new ByteWriter();
-  if (!section) {
-    out.write(uleb(1));
-  } else {
-    c.p = section.offset;
-    out.write(uleb(c.u32() + 1));
-    out.write(c.bytes.subarray(c.p, section.offset + section.body.length));
-  }
-  out.write(entry);
-  return out.bytes();
-}
-
-function putSection(sections: Section[], id: number, body: Uint8Array): void {
-  const existing = sections.find((s) => s.id === id);
-  if (existing) {
-    existing.body = body;
-    return;
-  }
-  const at = sections.findIndex((s) => s.id !== 0 && rank(s.id) > rank(id));
-  sections.splice(at < 0 ? sections.length : at, 0, { id, body, offset: -1 });
 }
 
 /**
@@ -271,11 +180,7 @@ export function meterLoops(bytes: Uint8Array, budget = DEFAULT_LOOP_BUDGET): Met
   let loops = 0;
   const code = find(10);
   if (code) {
-    c.p = code.offset;
-    const out = new ByteWriter(code.body.length + 4096);
-    const count = c.u32();
-    out.write(uleb(count));
-    for (let i = 0; i < count; i++) {
+    const body = rewriteVector(c, code, code.body.length + 4096, (out) => {
       const size = c.u32();
       c.need(size);
       const start = c.p;
@@ -289,18 +194,12 @@ export function meterLoops(bytes: Uint8Array, budget = DEFAULT_LOOP_BUDGET): Met
       }
       out.write(c.bytes.subarray(copied, start + size));
       loops += headers.length;
-    }
-    putSection(sections, 10, out.bytes());
+    });
+    putSection(sections, 10, body);
   }
   // (global (mut i32) (i32.const budget)), exported so the host can refill it.
   putSection(sections, 6, appendEntry(c, globals, [0x7f, 0x01, 0x41, ...sleb(budget | 0), 0x0b]));
   const name = [...new TextEncoder().encode(LOOP_BUDGET_EXPORT)];
   putSection(sections, 7, appendEntry(c, find(7), [...uleb(name.length), ...name, 0x03, ...uleb(globalIndex)]));
-  const module = new ByteWriter(bytes.length + 4096 + loops * meter.length);
-  module.write(bytes.subarray(0, 8));
-  for (const s of sections) {
-    module.write([s.id, ...uleb(s.body.length)]);
-    module.write(s.body);
-  }
-  return { bytes: module.bytes(), loops };
+  return { bytes: writeModule(bytes, sections), loops };
 }

@@ -7,7 +7,8 @@ import { LogLevel, type LogLevelName } from './abi-enums.ts';
 import { NO_TRANSPORT, type CalloutTransport } from './callouts.ts';
 import { GrpcJsTransport, type ClusterConfig } from './grpc-transport.ts';
 import { HttpStream, type StreamInfo } from './http-stream.ts';
-import { DEFAULT_LOOP_BUDGET, meterLoops, UnmeterableError } from './loop-budget.ts';
+import { compileModule } from './compile-module.ts';
+import { DEFAULT_LOOP_BUDGET } from './loop-budget.ts';
 import { readFunctionExports } from './module-exports.ts';
 import { linkProblems, readModuleImports, WasmFormatError } from './module-imports.ts';
 import { SharedState, type Metrics, type SharedData } from './shared-state.ts';
@@ -162,25 +163,7 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
   const loopBudget = options.loopBudget ?? DEFAULT_LOOP_BUDGET;
   if (!Number.isInteger(loopBudget) || loopBudget < 0 || loopBudget > 0x7fffffff)
     throw new RangeError(`loopBudget must be an integer from 0 to ${0x7fffffff}`);
-  let compiled = bytes;
-  let unmetered: string | undefined;
-  if (loopBudget > 0) {
-    try {
-      compiled = meterLoops(bytes, loopBudget).bytes;
-    } catch (e) {
-      // Valid for V8 but not decodable by the meter (a newer proposal): run it as it is. A
-      // malformed module is left to V8, whose compile error names the problem.
-      if (e instanceof UnmeterableError) unmetered = e.message;
-      else if (!(e instanceof WasmFormatError)) throw e;
-    }
-  }
-  let module: WebAssembly.Module;
-  try {
-    module = await WebAssembly.compile(compiled);
-  } catch (e) {
-    if (compiled !== bytes && WebAssembly.validate(bytes)) throw new Error(`the loop meter broke a valid module: ${(e as Error).message}`);
-    throw new VmError('link', `Failed to load Wasm module: ${(e as Error).message}`);
-  }
+  const { module, loopBudget: meteredWith, unmetered } = await compileModule(bytes, loopBudget);
   const name = options.name ?? 'palisade';
   const info: PluginInfo = {
     name,
@@ -191,7 +174,7 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
     failOpen: options.failOpen ?? false,
     allowOnHeadersStopIteration: options.allowOnHeadersStopIteration ?? false,
     bufferLimitBytes: options.bufferLimitBytes ?? DEFAULT_BUFFER_LIMIT,
-    loopBudget: unmetered === undefined ? loopBudget : 0,
+    loopBudget: meteredWith,
     logLevel: LogLevel[options.logLevel ?? 'info'],
     env: Object.entries(options.env ?? {}),
   };

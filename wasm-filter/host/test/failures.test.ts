@@ -111,12 +111,14 @@ test('fail_open: a failed VM is bypassed and counted', async () => {
   await plugin.close();
 });
 
-test('memory exhaustion fails the VM, not the host', async () => {
+test('memory exhaustion fails the VM, not the host: memory.grow stops at 1 GiB as in Envoy', async () => {
   const plugin = await createPlugin({ wasm, pluginConfig: 'ok' });
   const s = plugin.newHttpStream();
   const result = s.requestHeaders(GET('/', [['x-mode', 'oom']]), true);
   assert.equal(result.localReply?.status, 503);
   assert.equal(plugin.failed, true);
+  assert.ok(plugin.workers[0]!.mem.byteLength <= 1024 * 1024 * 1024, 'grown past the 1 GiB cap');
+  assert.match(plugin.workers[0]!.failure ?? '', /proxy_on_request_headers failed: Uncaught RuntimeError: unreachable/);
   await plugin.close();
 });
 
