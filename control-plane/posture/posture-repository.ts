@@ -39,6 +39,18 @@ export interface EventFilter {
 
 const n = (v: unknown): number => Number(v);
 
+/** Rows per multi-row INSERT: one round trip per chunk (10,000 endpoints = 20 statements, not 10,000),
+ * well under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 500;
+
+async function insertMany(tx: SqlClient, head: string, width: number, rows: readonly unknown[][], tail = ''): Promise<void> {
+  const one = `(${Array<string>(width).fill('?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const chunk = rows.slice(i, i + INSERT_CHUNK);
+    await tx.run(`${head} VALUES ${chunk.map(() => one).join(', ')} ${tail}`, chunk.flat());
+  }
+}
+
 export class PostureRepository {
   constructor(private readonly sql: SqlClient) {}
 
@@ -168,15 +180,15 @@ export class PostureRepository {
 
   async appendEvents(events: readonly PostureEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.sql.transaction(async (tx) => {
-      for (const e of events) {
-        await tx.run(
-          `INSERT INTO posture_events (id, at_ms, kind, severity, host, method, path, summary, dedup_key, resolves, data)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-          [e.id, e.at, e.kind, e.severity, e.host, e.method, e.path, e.summary, e.dedupKey, e.resolves ? 1 : 0, JSON.stringify(e.data)],
-        );
-      }
-    });
+    await this.sql.transaction((tx) =>
+      insertMany(
+        tx,
+        'INSERT INTO posture_events (id, at_ms, kind, severity, host, method, path, summary, dedup_key, resolves, data)',
+        11,
+        events.map((e) => [e.id, e.at, e.kind, e.severity, e.host, e.method, e.path, e.summary, e.dedupKey, e.resolves ? 1 : 0, JSON.stringify(e.data)]),
+        'ON CONFLICT (id) DO NOTHING',
+      ),
+    );
   }
 
   /** Newest first, keyset-paginated. */
@@ -231,8 +243,7 @@ export class PostureRepository {
   async saveSnapshot(states: ReadonlyMap<string, unknown>, atMs: number): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await tx.run('DELETE FROM posture_snapshot');
-      for (const [key, state] of states)
-        await tx.run('INSERT INTO posture_snapshot (endpoint_key, state, at_ms) VALUES (?, ?, ?)', [key, JSON.stringify(state), atMs]);
+      await insertMany(tx, 'INSERT INTO posture_snapshot (endpoint_key, state, at_ms)', 3, [...states].map(([key, state]) => [key, JSON.stringify(state), atMs]));
     });
   }
 }

@@ -30,6 +30,8 @@ export interface PostureServiceOptions {
 export interface Evaluation {
   snapshot: PostureSnapshot;
   events: PostureEvent[];
+  /** The inventory evaluated (documents can be generated from it without reading the store again). */
+  inventory: InventoryEndpoint[];
 }
 
 /** What is kept of an endpoint's posture between evaluations (enough to diff). */
@@ -178,7 +180,7 @@ export class PostureService {
       await this.repo.saveSnapshot(new Map([...snapshot.endpoints].map(([k, v]) => [k, compact(v)])), now);
       this.last = snapshot;
       this.dispatcher.publish(events);
-      return { snapshot, events };
+      return { snapshot, events, inventory: inv };
     });
     this.latest = run;
     void run.catch(() => undefined).finally(() => {
