@@ -60,11 +60,11 @@ export function BarList({
       {rows.map((r) => (
         <li key={r.key}>
           {onSelect ? (
-            <button class="link" onClick={() => onSelect(r.key)}>
+            <button class="link" title={r.label} onClick={() => onSelect(r.key)}>
               {r.label}
             </button>
           ) : (
-            <span>{r.label}</span>
+            <span title={r.label}>{r.label}</span>
           )}
           <span class="bar" style={{ width: `${(r.value / max) * 100}%` }} aria-hidden="true" />
           <span class="num">{r.value.toLocaleString('en-US')}</span>

@@ -5,7 +5,17 @@ import { VirtualTable, type Column } from '../components/virtual-table.tsx';
 import { fmtTime } from '../lib/format.ts';
 import { signalToast } from '../lib/toasts.ts';
 
-const KINDS = ['', 'new-endpoint', 'new-sensitive-data', 'risk-threshold', 'new-violation', 'auth-weakened', 'turned-zombie'];
+// The kinds of control-plane/posture/posture-changes.ts (POSTURE_EVENT_KINDS); '' = all.
+const KINDS = [
+  '',
+  'endpoint-new',
+  'sensitive-data-new',
+  'risk-threshold-crossed',
+  'conformance-violation-new',
+  'conformance-violation-resolved',
+  'auth-weakened',
+  'endpoint-zombie',
+];
 
 const COLUMNS: Column<PostureChange>[] = [
   { key: 'at', label: 'When', width: '170px', render: (c) => fmtTime(num(c.atMs)) },

@@ -1,0 +1,160 @@
+// The dashboard's pages in real Chromium against a real control plane with ingested traffic: sign
+// in with a token, the overview's numbers, inventory search → endpoint page, exposure with masked
+// examples only, posture changes exported as CSV, the "test this pattern" box, and keyboard and
+// label checks. Screenshots of each page are what docs/img holds (PALISADE_SCREENSHOTS_DIR).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import {
+  chromiumSkip,
+  launchChromium,
+  newPage,
+  screenshot,
+  signIn,
+  startDashboardPlane,
+  type DashboardPlane,
+} from './lib/dashboard-harness.ts';
+
+let plane: DashboardPlane;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  if (chromiumSkip) return;
+  plane = await startDashboardPlane([
+    { sequence: 1, events: 300 },
+    { sequence: 2, events: 300 },
+  ]);
+  // Posture evaluates by itself after traffic (debounced); evaluate now so changes exist.
+  const res = await fetch(`${plane.cp.httpUrl}/v1/posture/evaluate`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${plane.tokens.operator}` },
+  });
+  assert.equal(res.status, 200, await res.text());
+  browser = await launchChromium();
+  page = await newPage(browser);
+});
+
+after(async () => {
+  await browser?.close();
+  await plane?.close();
+});
+
+/**
+ * Every form control has a label and every button a name (what axe's label rules check). A string,
+ * not a function: tsx would wrap a function's inner helpers in its own `__name`, unknown in the page.
+ */
+const UNLABELLED_CONTROLS = `(() => {
+  const bad = [];
+  const named = (el) => Boolean(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el.labels && el.labels.length));
+  for (const el of document.querySelectorAll('input, select, textarea')) if (!named(el)) bad.push(el.outerHTML.slice(0, 80));
+  for (const el of document.querySelectorAll('button, [role=button]'))
+    if (!el.getAttribute('aria-label') && !(el.textContent || '').trim()) bad.push(el.outerHTML.slice(0, 80));
+  return bad;
+})()`;
+
+async function unlabelledControls(p: Page): Promise<string[]> {
+  return p.evaluate<string[]>(UNLABELLED_CONTROLS);
+}
+
+test('a wrong token is refused with a message; a valid one signs in and shows the role', { skip: chromiumSkip }, async () => {
+  await page.goto(`${plane.cp.httpUrl}/`);
+  await page.getByLabel('API token').fill('pal_not_a_token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.deepEqual(await unlabelledControls(page), []);
+  await screenshot(page, 'login');
+  await signIn(page, plane.cp.httpUrl, plane.tokens.operator);
+  assert.match(await page.locator('.me').innerText(), /otto\s+operator/);
+});
+
+test('the overview shows the estate: endpoints, internal/external, last hour, gateways', { skip: chromiumSkip }, async () => {
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await page.getByTestId('endpoint-total').filter({ hasText: '12' }).waitFor();
+  const blocked = Number(await page.getByTestId('blocked').innerText());
+  const expected = (await plane.cp.store.events.list({ limit: 1000 })).items.filter((e) => e.action === 'ACTION_BLOCK').length;
+  assert.equal(blocked, expected);
+  await page.getByRole('cell', { name: 'edge-1' }).waitFor();
+  assert.match(await page.locator('.card').first().innerText(), /internal \d+ · external \d+/);
+  assert.deepEqual(await unlabelledControls(page), []);
+  await screenshot(page, 'overview');
+});
+
+test('inventory search finds an endpoint and its page shows traffic, risk and generated OpenAPI', { skip: chromiumSkip }, async () => {
+  await page.getByRole('link', { name: 'Inventory' }).click();
+  const table = page.getByRole('table', { name: 'API endpoints' });
+  await table.getByRole('row').nth(1).waitFor();
+  await page.getByLabel('Search').fill('items3');
+  await page
+    .locator('.vfoot')
+    .filter({ hasText: /^1 of 1 shown$/ })
+    .waitFor();
+  assert.deepEqual(await unlabelledControls(page), []);
+  await screenshot(page, 'inventory');
+  await table.getByRole('row').filter({ hasText: '/v1/items3/' }).click();
+  await page.getByRole('heading', { level: 1 }).filter({ hasText: '/v1/items3/' }).waitFor();
+  await page.getByRole('img', { name: 'Requests over time' }).waitFor();
+  await page.locator('pre.code').filter({ hasText: '"openapi"' }).waitFor();
+  await page.getByRole('heading', { name: /^Risk \d+/ }).waitFor();
+  await screenshot(page, 'endpoint');
+});
+
+test('exposure shows findings by type and masked examples, never a raw value', { skip: chromiumSkip }, async () => {
+  await page.getByRole('link', { name: 'Exposure' }).click();
+  await page.getByRole('cell', { name: '4111********1111' }).first().waitFor();
+  const text = await page.locator('main').innerText();
+  assert.match(text, /credit_card/);
+  assert.doesNotMatch(text, /4111111111111111/);
+  assert.deepEqual(await unlabelledControls(page), []);
+  await screenshot(page, 'exposure');
+});
+
+test('posture changes are listed and exported as CSV', { skip: chromiumSkip }, async () => {
+  await page.getByRole('link', { name: 'Posture changes' }).click();
+  await page.getByRole('table', { name: 'Posture changes' }).getByRole('row').filter({ hasText: 'endpoint-new' }).first().waitFor();
+  assert.deepEqual(await unlabelledControls(page), []);
+  await screenshot(page, 'changes');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  assert.equal(download.suggestedFilename(), 'posture-changes.csv');
+  const csv = readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split(/\r?\n/);
+  assert.equal(csv[0], 'id,at,kind,severity,host,method,path,summary,dedupKey,resolves');
+  assert.ok(csv.filter((l) => l.includes(',endpoint-new,')).length >= 12, `${csv.length} lines`);
+});
+
+test('the custom detector box tests a pattern live and shows masked matches', { skip: chromiumSkip }, async () => {
+  await page.getByRole('link', { name: 'Rules' }).click();
+  const box = page.getByRole('region', { name: 'Custom detector editor' });
+  await box.getByLabel('Pattern (JavaScript regex, DFA subset)').fill('ORD-\\d{5}');
+  await box.getByLabel('Sample text').fill('{"order":"ORD-12345","again":"ORD-67890","short":"ORD-1"}');
+  await box.getByTestId('pattern-result').filter({ hasText: '2 matches' }).waitFor();
+  assert.doesNotMatch(await box.getByTestId('pattern-result').innerText(), /ORD-12345/);
+  await box.getByLabel('Pattern (JavaScript regex, DFA subset)').fill('ORD-(\\d');
+  await box.getByTestId('pattern-result').filter({ hasText: '$.pattern' }).waitFor();
+  assert.deepEqual(await unlabelledControls(page), []);
+  await screenshot(page, 'rules');
+});
+
+test('keyboard: skip link first, every nav link reachable by Tab, Enter opens a page', { skip: chromiumSkip }, async () => {
+  await page.getByRole('link', { name: 'Risk' }).click();
+  await page.getByRole('heading', { name: 'Risk', level: 1 }).waitFor();
+  await screenshot(page, 'risk');
+  await page.reload();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate<string>('document.activeElement.textContent.trim()'), 'Skip to content');
+  const reached: string[] = [];
+  for (let i = 0; i < 12 && reached.length < 7; i++) {
+    await page.keyboard.press('Tab');
+    const t = await page.evaluate<string | null>(
+      "document.activeElement.closest('nav') ? document.activeElement.textContent.trim() : null",
+    );
+    if (t) reached.push(t);
+  }
+  assert.deepEqual(reached, ['Overview', 'Flows', 'Exposure', 'Inventory', 'Risk', 'Posture changes', 'Rules']);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Rules', level: 1 }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Rules' }).getAttribute('aria-current'), 'page');
+});
