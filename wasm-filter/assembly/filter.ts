@@ -19,6 +19,7 @@ export const FILTER_VERSION = "0.1.0";
 // The tick drives flushing and reconnects; 100 ms keeps reconnect latency low at negligible cost.
 // @ts-ignore: decorator
 @inline const TICK_MS: u32 = 100;
+const RULES_VERSION_ZERO = "rules: version 0 is reserved for the built-in rules";
 // A batch with no events (a heartbeat with counters) at least this often.
 // @ts-ignore: decorator
 @inline const HEARTBEAT_MS: u64 = 10_000;
@@ -161,11 +162,14 @@ export class PalisadeRoot extends RootContext {
     cp.rules.healthy();
     const loaded = loadRules(buf, this.hashKey0, this.hashKey1);
     const active = loaded.active;
-    if (active === null) {
+    // Version 0 is the embedded built-in set; a control plane numbers its versions from 1, so a
+    // pushed version 0 (an empty message, for one) is refused rather than replacing the built-ins.
+    const error = active === null ? loaded.error : active.version == 0 ? RULES_VERSION_ZERO : "";
+    if (active === null || error.length > 0) {
       const version = peekVersion(buf);
-      log(LogLevel.Error, "palisade: refused rules version " + version.toString() + ": " + loaded.error);
+      log(LogLevel.Error, "palisade: refused rules version " + version.toString() + ": " + error);
       this.metrics.add(this.metrics.rulesRejected, 1);
-      cp.send(cp.rules, encodeWatchRulesRequest(null, 0, 0, version, loaded.error));
+      cp.send(cp.rules, encodeWatchRulesRequest(null, 0, 0, version, error));
       return;
     }
     this.active = active;

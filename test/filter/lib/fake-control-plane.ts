@@ -70,6 +70,11 @@ export class FakeControlPlane extends EventEmitter {
     for (const w of this.watchers) w.write(Buffer.from(bytes));
   }
 
+  /** Writes raw bytes as a ReportAck on every open Report stream (malformed-input tests). */
+  pushReportAck(bytes: Uint8Array): void {
+    for (const r of this.reporters) r.write(Buffer.from(bytes));
+  }
+
   /** Waits until `streams` WatchRules streams said hello, then pushes `rules` to all of them. */
   async pushWhenConnected(rules: Json | Uint8Array, streams = 1, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
