@@ -33,11 +33,21 @@ export function addressFromXff(xff: string | undefined, skip: number): string | 
   return isIP(entry) === 0 ? null : entry;
 }
 
+/**
+ * A dual-stack listener reports IPv4 clients as `::ffff:a.b.c.d`; Envoy turns such an address
+ * into the IPv4 one (Address::addressFromSockAddr when the socket is not v6only).
+ */
+export function unmapIpv4(ip: string): string {
+  const m = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  return m ? m[1]! : ip;
+}
+
 export function clientAddress(
-  peer: { ip: string; port: number },
+  rawPeer: { ip: string; port: number },
   xff: string | undefined,
   options: { xffNumTrustedHops: number; skipXffAppend: boolean },
 ): ClientAddress {
+  const peer = { ip: unmapIpv4(rawPeer.ip), port: rawPeer.port };
   const fromXff = options.xffNumTrustedHops > 0 ? addressFromXff(xff, options.xffNumTrustedHops - 1) : null;
   const sourceAddress = fromXff !== null ? formatAddress(fromXff, 0) : formatAddress(peer.ip, peer.port);
   // Envoy appends only an IP peer (not a pipe), with "," and no space (Utility::appendXff →

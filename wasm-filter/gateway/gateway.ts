@@ -12,7 +12,7 @@ import type { HeaderMap } from '../host/header-map.ts';
 import type { HeaderPair } from '../host/header-pairs.ts';
 import type { SentLocalReply } from '../host/http-stream.ts';
 import type { LogEntry } from '../host/vm.ts';
-import { clientAddress, formatAddress } from './client-address.ts';
+import { clientAddress, formatAddress, unmapIpv4 } from './client-address.ts';
 import type { GatewayConfig } from './gateway-config.ts';
 
 export interface Gateway {
@@ -125,7 +125,7 @@ function proxy(config: GatewayConfig, plugin: Plugin, agent: Agent, req: Incomin
   });
   const stream = plugin.newHttpStream({
     sourceAddress: client.sourceAddress,
-    destinationAddress: formatAddress(socket.localAddress ?? '', socket.localPort ?? 0),
+    destinationAddress: formatAddress(unmapIpv4(socket.localAddress ?? ''), socket.localPort ?? 0),
     connectionId: (socket as unknown as { palisadeId?: number }).palisadeId,
     protocol: `HTTP/${req.httpVersion}`,
   });

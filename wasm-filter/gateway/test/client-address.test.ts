@@ -29,6 +29,16 @@ test('skip_xff_append leaves x-forwarded-for as it came', () => {
   assert.equal(clientAddress(peer, undefined, { xffNumTrustedHops: 0, skipXffAppend: true }).forwardedFor, undefined);
 });
 
+test('an IPv4-mapped peer from a dual-stack listener is the IPv4 address, as in Envoy', () => {
+  const got = clientAddress({ ip: '::ffff:192.0.2.4', port: 5000 }, '203.0.113.7', { xffNumTrustedHops: 0, skipXffAppend: false });
+  assert.equal(got.sourceAddress, '192.0.2.4:5000');
+  assert.equal(got.forwardedFor, '203.0.113.7,192.0.2.4');
+  assert.equal(
+    clientAddress({ ip: '2001:db8::5', port: 1 }, undefined, { xffNumTrustedHops: 0, skipXffAppend: true }).sourceAddress,
+    '[2001:db8::5]:1',
+  );
+});
+
 test('addresses print as Envoy prints them: IPv6 in brackets', () => {
   assert.equal(formatAddress('::1', 80), '[::1]:80');
   assert.equal(formatAddress('::ffff:127.0.0.1', 80), '[::ffff:127.0.0.1]:80');
