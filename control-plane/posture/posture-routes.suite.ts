@@ -160,6 +160,8 @@ export function postureRoutesSuite(dialect: Dialect): void {
       });
       assert.equal(saved.status, 200, saved.text);
       assert.equal(saved.json.version, version + 1);
+      assert.equal(saved.json.id, 'admin-paths');
+      assert.equal(saved.json.builtIn, false);
       const after = await get(`/v1/endpoints/${admin}/risk`);
       const custom = (after.json.factors as { id: string; points: number; custom: boolean }[]).find((f) => f.id === 'admin-paths');
       assert.ok(custom?.custom && custom.points === 20, JSON.stringify(after.json));

@@ -94,7 +94,10 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
   app.post(
     '/v1/risk/factors',
     {
-      config: { auth: ['operator'], docs: { description: 'The factor as saved, and the new model version.', schema: { type: 'object', properties: { factor: FACTOR, version: { type: 'integer' } } } } },
+      config: {
+        auth: ['operator'],
+        docs: { description: 'The factor as saved, with the new model version.', schema: { ...FACTOR, properties: { ...FACTOR.properties, version: { type: 'integer' } } } },
+      },
       schema: {
         summary: 'Add or change one risk factor',
         description: 'A custom factor needs id, category, name, weight and condition; for a built-in factor only its weight changes.',
@@ -107,7 +110,7 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
       const posture = await postureOf(deps);
       const { model } = await (async () => posture.changeRiskModel(changeFor(body), actorName(request)))().catch(toProblem);
       const factor = (factorsJson(model).items as { id: string }[]).find((f) => f.id === body.id);
-      return { factor, version: model.version };
+      return { ...factor, version: model.version };
     },
   );
 
