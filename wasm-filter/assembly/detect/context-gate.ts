@@ -9,8 +9,8 @@ import { DetectorPlan } from "./detector-plan";
 
 /** Detectors beyond this many gated slots are treated as always possibly in context. */
 @inline const MAX_SLOTS: i32 = 64;
-/** Occurrences remembered per field; past it every gated detector counts as possibly in context. */
-@inline const MAX_OCCURRENCES: i32 = 4096;
+/** Initial occurrence capacity; it doubles when a field holds more (never shrinks). */
+@inline const INITIAL_OCCURRENCES: i32 = 1024;
 
 const LOWER = new StaticArray<u8>(256);
 (function initLower(): void {
@@ -26,11 +26,10 @@ export class ContextGate {
   private wordMask: Array<u64> = new Array<u64>();
   /** Two-byte prefix filter: bit (lower(b0) << 8 | lower(b1)); one-byte words set all 256 pairs of b0. */
   private pairs: StaticArray<u8> = new StaticArray<u8>(8192);
-  private occStart: StaticArray<u32> = new StaticArray<u32>(MAX_OCCURRENCES);
-  private occEnd: StaticArray<u32> = new StaticArray<u32>(MAX_OCCURRENCES);
-  private occMask: StaticArray<u64> = new StaticArray<u64>(MAX_OCCURRENCES);
+  private occStart: StaticArray<u32> = new StaticArray<u32>(INITIAL_OCCURRENCES);
+  private occEnd: StaticArray<u32> = new StaticArray<u32>(INITIAL_OCCURRENCES);
+  private occMask: StaticArray<u64> = new StaticArray<u64>(INITIAL_OCCURRENCES);
   private occCount: i32 = 0;
-  private overflow: bool = false;
   private ready: bool = false;
   private field: usize = 0;
   private fieldLen: usize = 0;
@@ -82,15 +81,14 @@ export class ContextGate {
     this.ready = false;
   }
 
-  /** Whether gated detector `det` may have a keyword before some byte whose raw start is in [first, last]. */
-  maybe(det: i32, first: u32, last: u32): bool {
-    const slot = unchecked(this.slotOf[det]); // det < detectors.length = slotOf.length
-    if (slot < 0) return slot == -2;
+  /**
+   * The slots (bit i = slot i) that may have a keyword before some byte whose raw start is in
+   * [first, last]: an occurrence starting at most the slot's distance before `first` and ending by
+   * `last`. One binary search for all gated detectors of a segment.
+   */
+  possible(first: u32, last: u32): u64 {
     if (!this.ready) this.find();
-    if (this.overflow) return true;
-    const dist = unchecked(this.slotDistance[slot]);
-    const from = first > dist ? first - dist : 0;
-    const bit = (<u64>1) << (<u64>slot);
+    const from = first > this.maxDistance ? first - this.maxDistance : 0;
     // Occurrences are sorted by start: binary search the first with start >= from.
     let lo = 0;
     let hi = this.occCount;
@@ -99,18 +97,32 @@ export class ContextGate {
       if (unchecked(this.occStart[mid]) < from) lo = mid + 1;
       else hi = mid;
     }
+    let slots: u64 = 0;
     for (let i = lo; i < this.occCount; i++) {
-      if (unchecked(this.occStart[i]) > last) break;
-      if ((unchecked(this.occMask[i]) & bit) != 0 && unchecked(this.occEnd[i]) <= last) return true;
+      const start = unchecked(this.occStart[i]); // i < occCount <= capacity
+      if (start > last) break;
+      if (unchecked(this.occEnd[i]) > last) continue;
+      let bits = unchecked(this.occMask[i]) & ~slots;
+      while (bits != 0) {
+        const slot = <i32>ctz(bits);
+        bits &= bits - 1;
+        const dist = unchecked(this.slotDistance[slot]); // slot < MAX_SLOTS = slotDistance.length
+        if (start + dist >= first) slots |= (<u64>1) << (<u64>slot);
+      }
     }
-    return false;
+    return slots;
+  }
+
+  /** Whether gated detector `det` may have context in the segment whose `possible` slots are given. */
+  @inline maybe(det: i32, slots: u64): bool {
+    const slot = unchecked(this.slotOf[det]); // det < detectors.length = slotOf.length
+    return slot < 0 ? slot == -2 : ((slots >> (<u64>slot)) & 1) != 0;
   }
 
   /** One pass over the field: every occurrence of a gated keyword (ASCII case-insensitive). */
   private find(): void {
     this.ready = true;
     this.occCount = 0;
-    this.overflow = false;
     const p = this.field;
     const n = this.fieldLen;
     if (this.words.length == 0 || n == 0) return;
@@ -137,14 +149,25 @@ export class ContextGate {
       let j: usize = 0;
       while (j < m && load<u8>(lower + <usize>load<u8>(p + i + j)) == unchecked(w[<i32>j])) j++; // j < m = w.length
       if (j < m) continue;
-      if (this.occCount == MAX_OCCURRENCES) {
-        this.overflow = true;
-        return;
-      }
+      if (this.occCount == this.occStart.length) this.grow();
       const c = this.occCount++;
-      unchecked((this.occStart[c] = <u32>i)); // c < MAX_OCCURRENCES checked above
+      unchecked((this.occStart[c] = <u32>i)); // c < capacity: grown above
       unchecked((this.occEnd[c] = <u32>(i + m)));
       unchecked((this.occMask[c] = this.wordMask[k]));
     }
+  }
+
+  private grow(): void {
+    const cap = this.occStart.length << 1;
+    const start = new StaticArray<u32>(cap);
+    const end = new StaticArray<u32>(cap);
+    const mask = new StaticArray<u64>(cap);
+    const n = <usize>this.occCount;
+    memory.copy(changetype<usize>(start), changetype<usize>(this.occStart), n << 2);
+    memory.copy(changetype<usize>(end), changetype<usize>(this.occEnd), n << 2);
+    memory.copy(changetype<usize>(mask), changetype<usize>(this.occMask), n << 3);
+    this.occStart = start;
+    this.occEnd = end;
+    this.occMask = mask;
   }
 }

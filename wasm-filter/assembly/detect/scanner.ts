@@ -211,9 +211,10 @@ export class Scanner extends SegmentSink {
     this.segKeyBits = this.keyCache.lookup(seg.keyPtr, seg.keyLen);
     // Which require-context detectors may have context anywhere in this segment (step 1, coarse).
     let mask = ACCEPT_PLAIN;
+    const slots = this.gatedList.length > 0 ? this.gate.possible(seg.rawStart(0), seg.rawStart(n - 1)) : 0;
     for (let i = 0; i < this.gatedList.length; i++) {
       const det = this.gatedList[i];
-      const on = (load<u8>(this.segKeyBits + <usize>det) & KEY_MATCH) != 0 || this.gate.maybe(det, seg.rawStart(0), seg.rawStart(n - 1));
+      const on = (load<u8>(this.segKeyBits + <usize>det) & KEY_MATCH) != 0 || this.gate.maybe(det, slots);
       unchecked((this.gatedOn[det] = on)); // det < detectors.length = gatedOn.length
       if (on) mask |= ACCEPT_GATED;
     }
