@@ -70,7 +70,10 @@ function mutations(): Uint8Array[] {
   for (let i = 0; i < 60; i++) {
     const m = Uint8Array.from(good);
     const flips = 1 + Math.floor(rnd() * 4);
-    for (let f = 0; f < flips; f++) m[Math.floor(rnd() * m.length)] ^= 1 << Math.floor(rnd() * 8);
+    for (let f = 0; f < flips; f++) {
+      const at = Math.floor(rnd() * m.length);
+      m[at] = m[at]! ^ (1 << Math.floor(rnd() * 8));
+    }
     out.push(rnd() < 0.3 ? m.subarray(0, Math.floor(rnd() * m.length)) : m);
   }
   // Corrupted detector tables: the scanner's half of the decoder sees them too.
