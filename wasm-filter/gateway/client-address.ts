@@ -6,7 +6,8 @@
 //   arrived (before Envoy appends anything); when XFF has fewer than N addresses, or that entry is
 //   not a bare IP address, Envoy falls back to the peer address.
 // An address taken from XFF carries no port, so Envoy's Address::Ip prints it with port 0.
-// Then Envoy appends the peer IP to x-forwarded-for unless `skip_xff_append` is set.
+// Then Envoy appends the peer IP to x-forwarded-for unless `skip_xff_append` is set, and sets
+// x-forwarded-proto to the connection's scheme unless it trusts hops and the header is present.
 import { isIP } from 'node:net';
 
 export interface ClientAddress {
@@ -14,6 +15,8 @@ export interface ClientAddress {
   readonly sourceAddress: string;
   /** The x-forwarded-for value the request carries onwards (undefined: the request has none). */
   readonly forwardedFor: string | undefined;
+  /** The x-forwarded-proto value the request carries onwards. */
+  readonly forwardedProto: string;
 }
 
 /** `ip:port` as Envoy's Address::Ipv4/Ipv6::asString: IPv6 in brackets. */
@@ -45,7 +48,7 @@ export function unmapIpv4(ip: string): string {
 export function clientAddress(
   rawPeer: { ip: string; port: number },
   xff: string | undefined,
-  options: { xffNumTrustedHops: number; skipXffAppend: boolean },
+  options: { xffNumTrustedHops: number; skipXffAppend: boolean; forwardedProto?: string | undefined },
 ): ClientAddress {
   const peer = { ip: unmapIpv4(rawPeer.ip), port: rawPeer.port };
   const fromXff = options.xffNumTrustedHops > 0 ? addressFromXff(xff, options.xffNumTrustedHops - 1) : null;
@@ -54,5 +57,9 @@ export function clientAddress(
   // appendForwardedFor(address, ",")).
   const append = !options.skipXffAppend && isIP(peer.ip) !== 0;
   const forwardedFor = !append ? xff : xff === undefined || xff === '' ? peer.ip : `${xff},${peer.ip}`;
-  return { sourceAddress, forwardedFor };
+  // ConnectionManagerUtility: with no trusted hop, or no header, the scheme of this connection
+  // (the dev gateway listens in plain HTTP).
+  const proto = options.forwardedProto;
+  const forwardedProto = options.xffNumTrustedHops === 0 || proto === undefined ? 'http' : proto;
+  return { sourceAddress, forwardedFor, forwardedProto };
 }

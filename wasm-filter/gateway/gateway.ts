@@ -12,7 +12,7 @@ import type { HeaderMap } from '../host/header-map.ts';
 import type { HeaderPair } from '../host/header-pairs.ts';
 import type { SentLocalReply } from '../host/http-stream.ts';
 import type { LogEntry } from '../host/vm.ts';
-import { clientAddress, formatAddress, unmapIpv4 } from './client-address.ts';
+import { clientAddress, formatAddress, unmapIpv4, type ClientAddress } from './client-address.ts';
 import type { GatewayConfig } from './gateway-config.ts';
 
 export interface Gateway {
@@ -30,8 +30,8 @@ export interface GatewayOptions {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 const EMPTY = new Uint8Array(0);
 
-/** `forwardedFor`: the x-forwarded-for Envoy passes on (client-address.ts), one header. */
-function requestPairs(req: IncomingMessage, forwardedFor: string | undefined): HeaderPair[] {
+/** `client`: the x-forwarded-for / x-forwarded-proto Envoy passes on (client-address.ts). */
+function requestPairs(req: IncomingMessage, client: ClientAddress): HeaderPair[] {
   const pairs: HeaderPair[] = [
     [':authority', req.headers.host ?? ''],
     [':path', req.url ?? '/'],
@@ -40,12 +40,12 @@ function requestPairs(req: IncomingMessage, forwardedFor: string | undefined): H
   ];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!.toLowerCase();
-    if (name === 'host' || name === 'x-forwarded-for' || HOP_BY_HOP.has(name)) continue;
+    if (name === 'host' || name === 'x-forwarded-for' || name === 'x-forwarded-proto' || HOP_BY_HOP.has(name)) continue;
     pairs.push([name, req.rawHeaders[i + 1]!]);
   }
-  if (forwardedFor !== undefined) pairs.push(['x-forwarded-for', forwardedFor]);
-  // Envoy's connection manager adds these before any filter runs (notes §5).
-  if (!req.headers['x-forwarded-proto']) pairs.push(['x-forwarded-proto', 'http']);
+  // Envoy's connection manager sets these before any filter runs (notes §5).
+  if (client.forwardedFor !== undefined) pairs.push(['x-forwarded-for', client.forwardedFor]);
+  pairs.push(['x-forwarded-proto', client.forwardedProto]);
   if (!req.headers['x-request-id']) pairs.push(['x-request-id', randomUUID()]);
   return pairs;
 }
@@ -119,7 +119,9 @@ function proxy(config: GatewayConfig, plugin: Plugin, agent: Agent, req: Incomin
   const socket = req.socket;
   // Node joins repeated x-forwarded-for headers with ", " as Envoy coalesces them.
   const xff = req.headers['x-forwarded-for'];
+  const xfp = req.headers['x-forwarded-proto'];
   const client = clientAddress({ ip: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 }, Array.isArray(xff) ? xff.join(',') : xff, {
+    forwardedProto: Array.isArray(xfp) ? xfp[0] : xfp,
     xffNumTrustedHops: config.xffNumTrustedHops,
     skipXffAppend: config.skipXffAppend,
   });
@@ -237,7 +239,7 @@ function proxy(config: GatewayConfig, plugin: Plugin, agent: Agent, req: Incomin
   };
 
   const hasBody = requestHasBody(req);
-  stream.requestHeaders(requestPairs(req, client.forwardedFor), !hasBody);
+  stream.requestHeaders(requestPairs(req, client), !hasBody);
   if (!hasBody) return void req.resume();
   req.on('data', (chunk: Buffer) => {
     stream.requestBody(chunk, false);

@@ -39,6 +39,14 @@ test('an IPv4-mapped peer from a dual-stack listener is the IPv4 address, as in 
   );
 });
 
+test('x-forwarded-proto: overwritten with the connection scheme unless hops are trusted and it is present', () => {
+  const proto = (hops: number, forwardedProto?: string) =>
+    clientAddress(peer, undefined, { xffNumTrustedHops: hops, skipXffAppend: false, forwardedProto }).forwardedProto;
+  assert.equal(proto(0, 'https'), 'http');
+  assert.equal(proto(1, 'https'), 'https');
+  assert.equal(proto(1), 'http');
+});
+
 test('addresses print as Envoy prints them: IPv6 in brackets', () => {
   assert.equal(formatAddress('::1', 80), '[::1]:80');
   assert.equal(formatAddress('::ffff:127.0.0.1', 80), '[::ffff:127.0.0.1]:80');
