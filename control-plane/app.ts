@@ -19,6 +19,7 @@ import { createIngest, type Ingest } from './ingest/ingest.ts';
 import { createGatewayRegistry } from './gateways/gateway-registry.ts';
 import { createGrpcServer, type GrpcServer } from './grpc/server.ts';
 import { createHttpServer } from './http/server.ts';
+import { controlPlaneMetrics } from './http/control-plane-metrics.ts';
 import { startPosture } from './posture/posture-runtime.ts';
 import { notifyOnIngest } from './posture/posture-scheduler.ts';
 import type { PostureServiceOptions } from './posture/posture-service.ts';
@@ -158,6 +159,7 @@ export async function startControlPlane(
           ...(config.http.dashboardDir ? { dashboardDir: config.http.dashboardDir } : {}),
           ...options.extra,
         },
+        metrics: () => controlPlaneMetrics({ grpc, ingest, inventory, hub, rules }),
       },
       {
         logger,

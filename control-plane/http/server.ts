@@ -18,6 +18,7 @@ import type { Store } from '../store/types.ts';
 import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
 import { classify, sendProblem } from './problem-reply.ts';
 import { collectRoutes, type CollectedRoute } from './openapi.ts';
+import { labelled } from './prometheus-text.ts';
 import './route-config.ts';
 
 /** What route plugins get: the services of the control plane. */
@@ -31,6 +32,9 @@ export interface HttpDeps {
   ingestBatch?: (gatewayId: string, batch: ReportBatch) => Promise<{ status: string; accepted: number; message: string }>;
   /** Anything other parts wire in for their own routes (posture, alerts, ...). */
   extra?: Record<string, unknown>;
+  /** Counters and gauges of the other parts (gRPC, ingest, inventory) for GET /metrics; the
+   * server adds its own `http_problems_total{code}` before routes see it. */
+  metrics?: () => Record<string, number>;
 }
 
 /** A route module: `export default` one of these from http/routes/<area>.ts. */
@@ -114,22 +118,34 @@ export async function createHttpServer(
     request.principal = principal;
   });
 
+  // Every problem answered, by code: bad input of each kind is counted, not only logged.
+  const problems = new Map<string, number>();
+  const answer = (request: FastifyRequest, reply: FastifyReply, error: PalisadeError) => {
+    problems.set(error.definition.code, (problems.get(error.definition.code) ?? 0) + 1);
+    return sendProblem(request, reply, error);
+  };
+
   app.setErrorHandler((err, request, reply) => {
     const known = classify(err);
     if (known) {
       if (known.definition.http >= 500) request.log.error({ err }, 'request failed');
-      return sendProblem(request, reply, known);
+      return answer(request, reply, known);
     }
     request.log.error({ err }, 'unexpected error');
-    return sendProblem(request, reply, new PalisadeError(Errors.Internal, 'the control plane failed to handle this request; see its log'));
+    return answer(request, reply, new PalisadeError(Errors.Internal, 'the control plane failed to handle this request; see its log'));
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, new PalisadeError(Errors.NotFound, `no route ${request.method} ${request.url.split('?')[0]}`)),
+    answer(request, reply, new PalisadeError(Errors.NotFound, `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  const metrics = () => {
+    const out: Record<string, number> = { ...(deps.metrics?.() ?? {}) };
+    for (const [code, n] of problems) out[labelled('http_problems_total', { code })] = n;
+    return out;
+  };
   for (const plugin of opts.routes ?? (await discoverRoutes())) {
-    await app.register(async (scope) => plugin(scope, deps));
+    await app.register(async (scope) => plugin(scope, { ...deps, metrics }));
   }
   return { app, routes };
 }
