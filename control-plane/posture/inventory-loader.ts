@@ -36,6 +36,15 @@ export async function loadInventory(store: Store, meta: readonly EndpointMeta[],
     await sql.query('SELECT endpoint_id, status, auth_scheme, COUNT(*) AS c FROM events WHERE ts_ms >= ? GROUP BY endpoint_id, status, auth_scheme', [since]),
     (r) => String(r.endpoint_id),
   );
+  // Evidence for violations: the latest retained event of each endpoint (its template, not the raw
+  // path, which may carry identifiers).
+  const latest = new Map<string, Record<string, unknown>>();
+  for (const r of await sql.query(
+    `SELECT e.endpoint_id, e.ts_ms, e.status, e.client_ip FROM events e
+     JOIN (SELECT endpoint_id, MAX(ts_ms) AS m FROM events WHERE ts_ms >= ? GROUP BY endpoint_id) l ON l.endpoint_id = e.endpoint_id AND l.m = e.ts_ms`,
+    [since],
+  ))
+    if (!latest.has(String(r.endpoint_id))) latest.set(String(r.endpoint_id), r);
   let clients: Map<string, Record<string, unknown>[]> | undefined;
   if (opts.geo) {
     clients = group(await sql.query('SELECT endpoint_id, client_ip, COUNT(*) AS c FROM events WHERE ts_ms >= ? GROUP BY endpoint_id, client_ip', [since]), (r) => String(r.endpoint_id));
@@ -82,6 +91,9 @@ export async function loadInventory(store: Store, meta: readonly EndpointMeta[],
         if (g?.country) countries[g.country] = (countries[g.country] ?? 0) + n(c.c);
       }
     }
-    return inventoryEndpointFromRows(row, f, fi, rc, metaByKey.get(`${row.host} ${row.method} ${row.pathTemplate}`), countries);
+    const out = inventoryEndpointFromRows(row, f, fi, rc, metaByKey.get(`${row.host} ${row.method} ${row.pathTemplate}`), countries);
+    const ex = latest.get(id);
+    if (ex) out.example = { ts: n(ex.ts_ms), method: row.method, path: row.pathTemplate, status: n(ex.status), clientIp: String(ex.client_ip) };
+    return out;
   });
 }

@@ -107,8 +107,9 @@ export function postureRoutesSuite(dialect: Dialect): void {
       assert.ok(kinds.includes('POST undocumented-method'), kinds.join());
       assert.ok(kinds.includes('GET undocumented-status'), kinds.join());
       const method = await get('/v1/conformance?kind=undocumented-method&limit=1');
-      const v = (method.json.items as { count: number; firstSeenMs: number; endpointId: string; spec: string }[])[0]!;
+      const v = (method.json.items as { count: number; firstSeenMs: number; endpointId: string; spec: string; example: { status: number; clientIp: string; ts: number } }[])[0]!;
       assert.equal(v.count, 2);
+      assert.deepEqual({ status: v.example.status, clientIp: v.example.clientIp }, { status: 201, clientIp: '203.0.113.9' });
       assert.equal(v.spec, 'shop');
       assert.ok(v.firstSeenMs > 0);
       assert.equal((await get(`/v1/endpoints/${v.endpointId}/violations`)).json.items instanceof Array, true);
