@@ -159,7 +159,10 @@ function operations(doc: OpenApiDocument): { method: string; path: string; op: O
 }
 
 const operationAnchor = (method: string, path: string): string =>
-  `${method} ${path}`.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-');
+  `${method} ${path}`
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
 
 function renderOperation(method: string, path: string, op: Operation): string[] {
   const lines = [`### ${method.toUpperCase()} ${path}`, '', `**${op.summary ?? ''}** — role: ${roleOf(op)}.`];
@@ -172,7 +175,8 @@ function renderOperation(method: string, path: string, op: Operation): string[] 
       '| Parameter | In | Type | Required | Description |',
       '| --- | --- | --- | --- | --- |',
       ...params.map(
-        (p) => `| ${code(p.name)} | ${p.in} | ${cell(typeOf(p.schema))} | ${p.required ? 'yes' : ''} | ${describe(p.schema, p.description)} |`,
+        (p) =>
+          `| ${code(p.name)} | ${p.in} | ${cell(typeOf(p.schema))} | ${p.required ? 'yes' : ''} | ${describe(p.schema, p.description)} |`,
       ),
     );
   }

@@ -24,13 +24,25 @@ test('a route with a path parameter, a query, a body and a schema reference rend
             { name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 64 } },
             { name: 'mode', in: 'query', schema: { type: 'string', enum: ['a', 'b|c'] }, description: 'How.' },
           ],
-          requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer', minimum: 1, maximum: 10 } } } } } },
-          responses: { '200': { description: 'The thing.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } } },
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer', minimum: 1, maximum: 10 } } },
+              },
+            },
+          },
+          responses: {
+            '200': { description: 'The thing.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+          },
           security: [{ bearer: [] }],
         },
       },
     },
-    components: { schemas: { Thing: { type: 'object', properties: { n: { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]{1,20}$' }] } } } } },
+    components: {
+      schemas: {
+        Thing: { type: 'object', properties: { n: { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]{1,20}$' }] } } },
+      },
+    },
   });
   assert.match(md, /\| POST \| \[`\/v1\/things\/\{id\}`\]\(#post-v1thingsid\) \| `operator` \| Change a thing \|/);
   assert.match(md, /^### POST \/v1\/things\/\{id\}$/m);

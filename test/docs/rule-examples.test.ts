@@ -1,17 +1,21 @@
 // docs/rule-authoring.md cannot rot: every ```json rule-example block is a RuleSource that a real
-// control plane validates and publishes (compiling its detectors); every rule-example-invalid block is refused with exactly
-// the errors of the validate-response block after it; every detector-test block, sent to
-// POST /v1/detectors/test, gets exactly the detector-test-response block after it.
+// control plane validates and publishes (compiling its detectors); every rule-example-invalid
+// block is refused with exactly the errors of the validate-response block after it; every
+// detector-test block, sent to POST /v1/detectors/test, gets exactly the detector-test-response
+// block after it; the built-in ids and the settings defaults the document lists are the code's.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../../control-plane/app.ts';
+import { BUILTIN_IDS } from '../../control-plane/detect/index.ts';
+import { DEFAULT_SETTINGS } from '../../control-plane/rules/compile-rule-set.ts';
 import { codeBlocks, tagged, type CodeBlock } from './markdown-blocks.ts';
 
 const DOC = 'docs/rule-authoring.md';
-const blocks = codeBlocks(readFileSync(new URL('../../' + DOC, import.meta.url), 'utf8'));
+const markdown = readFileSync(new URL('../../' + DOC, import.meta.url), 'utf8');
+const blocks = codeBlocks(markdown);
 
 let cp: ControlPlane;
 let dir: string;
@@ -20,7 +24,12 @@ let token: string;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'palisade-rule-examples-'));
   // The real detection engine: examples name built-in detectors and compile custom ones.
-  cp = await startControlPlane({ dataDir: dir, grpc: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, log: { level: 'silent' } });
+  cp = await startControlPlane({
+    dataDir: dir,
+    grpc: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    log: { level: 'silent' },
+  });
   token = await cp.createToken('docs', 'operator');
 });
 
@@ -42,7 +51,7 @@ function parse(b: CodeBlock): unknown {
   try {
     return JSON.parse(b.text);
   } catch (e) {
-    throw new Error(`${DOC}:${b.line}: the ${b.info[1]} block is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${DOC}:${b.line}: the ${b.info[1]} block is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -91,4 +100,21 @@ test('every detector test answers what the document shows', async () => {
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(r.body, shown, `${DOC}:${b.line}: the detector test answer differs from the document`);
   }
+});
+
+test('the built-in detector ids listed are exactly the built-in detectors', () => {
+  const paragraph = /Their ids:\n([\s\S]*?)\(sources in/.exec(markdown)?.[1] ?? '';
+  const listed = [...paragraph.matchAll(/`([a-z0-9_]+)`/g)].map((m) => m[1]).sort();
+  assert.deepEqual(listed, [...BUILTIN_IDS].sort(), `${DOC}: update the list of built-in ids ("Their ids:")`);
+});
+
+test('the settings defaults in the table are the compiler defaults', () => {
+  const row = (field: string) => markdown.split('\n').find((l) => l.startsWith('| `' + field + '` |')) ?? '';
+  assert.match(row('defaultMode'), new RegExp('`' + DEFAULT_SETTINGS.defaultMode + '`'));
+  assert.match(row('maxBodyBytes'), new RegExp(`\\| ${DEFAULT_SETTINGS.maxBodyBytes} `));
+  assert.match(row('samplePercent'), new RegExp(`\\| ${DEFAULT_SETTINGS.samplePercent} \\|`));
+  assert.match(row('minConfidence'), new RegExp(`\\| ${DEFAULT_SETTINGS.minConfidence} \\|`));
+  assert.match(row('maxFindingsPerEvent'), new RegExp(`\\| ${DEFAULT_SETTINGS.maxFindingsPerEvent},`));
+  assert.match(row('maxShapeFields'), new RegExp(`\\| ${DEFAULT_SETTINGS.maxShapeFields},`));
+  for (const type of DEFAULT_SETTINGS.inspectContentTypes) assert.ok(row('inspectContentTypes').includes('`' + type + '`'), type);
 });
