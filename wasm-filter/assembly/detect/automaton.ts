@@ -53,14 +53,3 @@ export class Dfa {
     return row / this.classCount;
   }
 }
-
-/** An automaton that never leaves its only state and never accepts: pads fused scan groups. */
-export function idleDfa(): Dfa {
-  const a = new AutomatonData();
-  a.byteClasses = new StaticArray<u8>(256);
-  a.classCount = 1;
-  a.stateCount = 1;
-  a.transitions = new StaticArray<u8>(2);
-  a.acceptOffsets = new StaticArray<u32>(2);
-  return new Dfa(a, new StaticArray<bool>(0));
-}

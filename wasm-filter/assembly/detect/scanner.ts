@@ -3,7 +3,7 @@
 // validators, context and overlaps. Steady state allocates nothing per byte: buffers are reused
 // and grow only when a larger field arrives; objects are created only for findings.
 import { AUTOMATON_SEARCH, RuleSetDetectors } from "../codec/rules-detectors";
-import { ACCEPT_GATED, ACCEPT_PLAIN, Dfa, idleDfa, ROW_MASK } from "./automaton";
+import { ACCEPT_GATED, ACCEPT_PLAIN, Dfa, ROW_MASK } from "./automaton";
 import { ContextGate } from "./context-gate";
 import { DetectorPlan } from "./detector-plan";
 import { CsvWalker } from "./csv-walker";
@@ -104,10 +104,6 @@ export class Scanner extends SegmentSink {
       const a = rules.automata[i];
       dfas[i] = new Dfa(a, this.gated);
       if (a.kind == AUTOMATON_SEARCH) this.searches.push(dfas[i]);
-    }
-    if (this.searches.length % LANES != 0) {
-      const idle = idleDfa();
-      while (this.searches.length % LANES != 0) this.searches.push(idle);
     }
     this.laneRows = new StaticArray<u32>(this.searches.length);
     for (let i = 0; i < nd; i++) {
@@ -225,9 +221,12 @@ export class Scanner extends SegmentSink {
       const to = min(n, from + BLOCK);
       this.candCount = 0;
       let groupsWithCandidates = 0;
-      for (let g = 0; g < this.searches.length; g += LANES) {
+      const searchCount = this.searches.length;
+      const lanes = searchCount - searchCount % LANES;
+      for (let g = 0; g < searchCount; g += g < lanes ? LANES : 1) {
         const before = this.candCount;
-        this.runLanes(g, seg.data, from, to, mask);
+        if (g < lanes) this.runLanes(g, seg.data, from, to, mask);
+        else this.runOne(g, seg.data, from, to, mask); // the few left over: no idle padding lanes
         if (this.candCount > before) groupsWithCandidates++;
       }
       if (groupsWithCandidates > 1) this.sortCandidates();
@@ -241,7 +240,7 @@ export class Scanner extends SegmentSink {
    * Accepts leave the loop through acceptLane().
    */
   private runLanes(g: i32, data: usize, from: usize, to: usize, mask: u32): void {
-    const a0 = unchecked(this.searches[g]); // g + 3 < searches.length: padded to a multiple of LANES
+    const a0 = unchecked(this.searches[g]); // g + 3 < searches.length: onSegment passes only full groups
     const a1 = unchecked(this.searches[g + 1]);
     const a2 = unchecked(this.searches[g + 2]);
     const a3 = unchecked(this.searches[g + 3]);
@@ -253,7 +252,7 @@ export class Scanner extends SegmentSink {
     const c1 = changetype<usize>(a1.classes);
     const c2 = changetype<usize>(a2.classes);
     const c3 = changetype<usize>(a3.classes);
-    // g + 3 < searches.length = laneRows.length (padded to a multiple of LANES)
+    // g + 3 < searches.length = laneRows.length
     let r0 = unchecked(this.laneRows[g]);
     let r1 = unchecked(this.laneRows[g + 1]);
     let r2 = unchecked(this.laneRows[g + 2]);
@@ -283,6 +282,21 @@ export class Scanner extends SegmentSink {
     unchecked((this.laneRows[g + 1] = r1));
     unchecked((this.laneRows[g + 2] = r2));
     unchecked((this.laneRows[g + 3] = r3));
+  }
+
+  /** One SEARCH automaton over [from, to): the leftovers after the groups of LANES. */
+  private runOne(a: i32, data: usize, from: usize, to: usize, mask: u32): void {
+    const dfa = unchecked(this.searches[a]); // a < searches.length = laneRows.length
+    const t = changetype<usize>(dfa.rows);
+    const c = changetype<usize>(dfa.classes);
+    let r = unchecked(this.laneRows[a]);
+    for (let i = from; i < to; i++) {
+      // Same invariant as runLanes: validated tables keep the index inside rows.
+      const e = load<u32>(t + ((<usize>(r + <u32>load<u8>(c + <usize>load<u8>(data + i)))) << 2));
+      r = e & ROW_MASK;
+      if (e & mask) this.accept(dfa, r, <u32>(i + 1));
+    }
+    unchecked((this.laneRows[a] = r));
   }
 
   /**
