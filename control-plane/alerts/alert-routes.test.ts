@@ -74,6 +74,10 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       const gone = await t.call('DELETE', '/v1/alerts/routes/sec-slack', t.tokens.operator);
       assert.equal(gone.status, 204);
       assert.equal((await t.call('GET', '/v1/alerts/routes/sec-slack', t.tokens.viewer)).json.code, 'PAL-POSTURE-NOT-FOUND');
+      const audit = (await t.call('GET', '/v1/audit', t.tokens.operator)).json.items as { action: string; target: string; details: string }[];
+      const actions = audit.filter((e) => e.target === 'alerts/routes/sec-slack').map((e) => e.action);
+      assert.deepEqual(actions, ['alert-route.delete', 'alert-route.update', 'alert-route.create']);
+      assert.ok(!JSON.stringify(audit).includes('s3cr3t'), 'a secret reached the audit log');
     });
 
     test('posture changes from traffic reach Slack, PagerDuty (after a 5xx, with a dedup key) and email', async () => {

@@ -23,7 +23,20 @@ export interface AuditRecord {
 }
 
 /** Every action the log records, declared once (docs/api.md lists the same names). */
-export const AUDIT_ACTIONS = ['rules.publish', 'rules.rollback', 'token.create', 'token.revoke', 'gateway.revoke'] as const;
+export const AUDIT_ACTIONS = [
+  'rules.publish',
+  'rules.rollback',
+  'token.create',
+  'token.revoke',
+  'gateway.revoke',
+  'spec.upload',
+  'spec.delete',
+  'endpoint.update',
+  'risk.change',
+  'alert-route.create',
+  'alert-route.update',
+  'alert-route.delete',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditQuery {

@@ -4,6 +4,7 @@
 // http/routes/README-posture.md.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as toYaml } from 'yaml';
+import type { AuditAction } from '../audit/audit-log.ts';
 import { Errors, PalisadeError } from '../errors/catalogue.ts';
 import type { HttpDeps } from '../http/server.ts';
 import { endpointIdFor } from '../store/repositories.ts';
@@ -30,6 +31,13 @@ export function postureOf(deps: HttpDeps): Promise<PostureService> {
 
 export function actorName(request: FastifyRequest): string {
   return request.principal?.name ?? 'anonymous';
+}
+
+/** Records a posture or alert change in the audit log (after the change: the posture tables are
+ * written by the service, not in the audit entry's transaction). */
+export async function audit(deps: HttpDeps, request: FastifyRequest, action: AuditAction, target: string, details: object): Promise<void> {
+  const p = request.principal;
+  await deps.audit.record(deps.store.sql, p ? { name: p.name, role: p.role } : { name: 'anonymous', role: 'none' }, action, target, details);
 }
 
 export async function endpointOrThrow(store: Store, id: string): Promise<EndpointRecord> {

@@ -179,6 +179,11 @@ export function postureRoutesSuite(dialect: Dialect): void {
       assert.equal(versions[0]!.version, version + 2);
       assert.equal(versions[0]!.actor, 'ops');
       assert.equal((await t.call('DELETE', '/v1/risk/factors/admin-paths', t.tokens.operator)).status, 404);
+      const audit = await t.call('GET', '/v1/audit?action=risk.change', t.tokens.operator);
+      assert.deepEqual((audit.json.items as { actor: string; target: string }[]).map((e) => [e.actor, e.target]).slice(0, 2), [
+        ['ops', `risk/models/${version + 2}`],
+        ['ops', `risk/models/${version + 1}`],
+      ]);
     });
 
     test('the scheduler records changes after traffic, listed with filters and cursor, exported as CSV and JSON Lines', async () => {

@@ -7,7 +7,7 @@ import type { HttpDeps } from '../server.ts';
 import { idParams } from '../api-schemas.ts';
 import { PalisadeError } from '../../errors/catalogue.ts';
 import { PostureErrors, toProblem } from '../../posture/posture-errors.ts';
-import { postureOf } from '../../posture/posture-api.ts';
+import { audit, postureOf } from '../../posture/posture-api.ts';
 import { redactRoute, type AlertRoute } from '../../alerts/alert-route.ts';
 import type { PostureEvent } from '../../posture/posture-changes.ts';
 import type { PostureService } from '../../posture/posture-service.ts';
@@ -57,6 +57,7 @@ export default function alertRoutes(app: FastifyInstance, deps: HttpDeps): void 
       if (typeof id === 'string' && (await posture.routes()).some((r) => r.id === id))
         throw new PalisadeError(PostureErrors.AlertRouteExists, `alert route '${id}' exists; PATCH it or choose another id`);
       const route = await posture.putRoute(request.body).catch(toProblem);
+      await audit(deps, request, 'alert-route.create', `alerts/routes/${route.id}`, redactRoute(route));
       return reply.code(201).send(redactRoute(route));
     },
   );
@@ -89,6 +90,7 @@ export default function alertRoutes(app: FastifyInstance, deps: HttpDeps): void 
       const ch = patch.channel as Record<string, unknown> | undefined;
       const channel = ch && typeof ch === 'object' && (ch.type === undefined || ch.type === cur.channel.type) ? { ...cur.channel, ...ch } : (ch ?? cur.channel);
       const route = await posture.putRoute({ ...cur, ...patch, channel, id: cur.id }).catch(toProblem);
+      await audit(deps, request, 'alert-route.update', `alerts/routes/${route.id}`, redactRoute(route));
       return redactRoute(route);
     },
   );
@@ -102,6 +104,7 @@ export default function alertRoutes(app: FastifyInstance, deps: HttpDeps): void 
     async (request, reply) => {
       const { id } = request.params as { id: string };
       if (!(await (await postureOf(deps)).deleteRoute(id))) throw new PalisadeError(PostureErrors.PostureNotFound, `no alert route has id '${id}'`);
+      await audit(deps, request, 'alert-route.delete', `alerts/routes/${id}`, {});
       return reply.code(204).send();
     },
   );

@@ -8,6 +8,7 @@ import { PostureErrors } from '../../posture/posture-errors.ts';
 import { generateOpenApi } from '../../posture/openapi-generate.ts';
 import { summarizeGeo } from '../../geo/geo-lookup.ts';
 import {
+  audit,
   endpointOrThrow,
   endpointPostureJson,
   postureKeyOf,
@@ -178,6 +179,7 @@ export default function postureEndpointRoutes(app: FastifyInstance, deps: HttpDe
       const cur = await posture.repo.getMeta(e.host, e.method, e.pathTemplate);
       const meta = { host: e.host, method: e.method, path: e.pathTemplate, owner: body.owner ?? cur?.owner ?? '', tags: body.tags ?? cur?.tags ?? [] };
       await posture.setMeta(meta);
+      await audit(deps, request, 'endpoint.update', `endpoints/${e.id}`, { owner: meta.owner, tags: meta.tags });
       return { id: e.id, owner: meta.owner, tags: meta.tags };
     },
   );

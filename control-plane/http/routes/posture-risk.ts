@@ -6,7 +6,7 @@ import type { HttpDeps } from '../server.ts';
 import { idParams } from '../api-schemas.ts';
 import { PalisadeError } from '../../errors/catalogue.ts';
 import { PostureErrors, toProblem } from '../../posture/posture-errors.ts';
-import { actorName, postureOf, RISK_FACTOR_PROPERTIES } from '../../posture/posture-api.ts';
+import { actorName, audit, postureOf, RISK_FACTOR_PROPERTIES } from '../../posture/posture-api.ts';
 import { BUILTIN_FACTORS } from '../../posture/risk-factors.ts';
 import { RiskModelError, type RiskModel, type RiskModelChange } from '../../posture/risk-model.ts';
 import { ATTRIBUTE_KINDS } from '../../posture/endpoint-attributes.ts';
@@ -109,6 +109,7 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
       const body = request.body as Record<string, unknown>;
       const posture = await postureOf(deps);
       const { model } = await (async () => posture.changeRiskModel(changeFor(body), actorName(request)))().catch(toProblem);
+      await audit(deps, request, 'risk.change', `risk/models/${model.version}`, { op: 'upsert', factor: body.id });
       const factor = (factorsJson(model).items as { id: string }[]).find((f) => f.id === body.id);
       return { ...factor, version: model.version };
     },
@@ -152,6 +153,7 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
         ...(b.thresholds ? [{ op: 'set-thresholds', thresholds: b.thresholds } as RiskModelChange] : []),
       ];
       const { model } = await (async () => posture.changeRiskModel(changes(), actorName(request), b.expectedVersion ?? current.version))().catch(toProblem);
+      await audit(deps, request, 'risk.change', `risk/models/${model.version}`, { op: 'replace', custom: b.custom.map((f) => f.id) });
       return factorsJson(model);
     },
   );
@@ -168,6 +170,7 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
       if (!(await posture.repo.currentRiskModel()).custom.some((f) => f.id === id))
         throw new PalisadeError(PostureErrors.PostureNotFound, BUILTIN_IDS.has(id) ? `'${id}' is built in; set its weight to 0 instead` : `no custom risk factor '${id}'`);
       const { model } = await posture.changeRiskModel({ op: 'remove-factor', id }, actorName(request)).catch(toProblem);
+      await audit(deps, request, 'risk.change', `risk/models/${model.version}`, { op: 'remove', factor: id });
       return { version: model.version };
     },
   );

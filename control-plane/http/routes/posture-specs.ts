@@ -7,7 +7,7 @@ import { idParams } from '../api-schemas.ts';
 import { PalisadeError } from '../../errors/catalogue.ts';
 import { MAX_SPEC_BYTES } from '../../posture/spec-parse.ts';
 import { PostureErrors, toProblem } from '../../posture/posture-errors.ts';
-import { postureOf, specJson } from '../../posture/posture-api.ts';
+import { audit, postureOf, specJson } from '../../posture/posture-api.ts';
 
 const SPEC = {
   type: 'object',
@@ -56,6 +56,7 @@ export default function postureSpecRoutes(app: FastifyInstance, deps: HttpDeps):
       const q = request.query as { name?: string; host?: string };
       const posture = await postureOf(deps);
       const stored = await posture.uploadSpec(body, { name: q.name ?? '', ...(q.host ? { host: q.host } : {}) }).catch(toProblem);
+      await audit(deps, request, 'spec.upload', `specs/${stored.id}`, { name: stored.name, host: stored.host, digest: stored.digest, sizeBytes: stored.sizeBytes });
       return reply.code(201).send(specJson(stored));
     },
   );
@@ -102,6 +103,7 @@ export default function postureSpecRoutes(app: FastifyInstance, deps: HttpDeps):
       const { id } = request.params as { id: string };
       const posture = await postureOf(deps);
       if (!(await posture.deleteSpec(id))) throw new PalisadeError(PostureErrors.PostureNotFound, `no spec has id '${id}'`);
+      await audit(deps, request, 'spec.delete', `specs/${id}`, {});
       return reply.code(204).send();
     },
   );
