@@ -62,6 +62,22 @@ for (const rt of RUNTIMES) {
       assert.ok(Number(v(r, 'palisade.findings.count')) >= 1);
     });
 
+    it('cached rules whose detection tables the engine refuses: the built-ins take over', async () => {
+      const s = requestState(jsonBody({ card_number: CARD }));
+      const rules = JSON.parse(rulesWith([{ id: 'log-all', action: 'ACTION_LOG', match: {} }], {}, { detectors: true })) as Json & {
+        automata: Json[];
+      };
+      assert.ok(rules.automata.length > 0, 'the built-in rules were compiled (npm run build)');
+      rules.automata[0]!.transitions = 'not*base64!';
+      s.variables['palisade.rules.json'] = JSON.stringify(rules);
+      const r = await run(s);
+      assert.equal(r.error, null);
+      assert.equal(v(r, 'palisade.rules.source'), 'builtin');
+      assert.equal(v(r, 'palisade.rules.error'), 'bad-tables');
+      assert.equal(v(r, 'palisade.error'), undefined, 'no inspection error: the built-ins ran');
+      assert.ok(Number(v(r, 'palisade.findings.count')) >= 1);
+    });
+
     it('refuses a rule set with a malformed CIDR as a whole (built-ins instead)', async () => {
       const s = withRules(requestState(), [{ id: 'x', action: 'ACTION_BLOCK', match: { clientCidrs: ['10.0.0.0/33'] } }]);
       const r = await run(s);

@@ -12,7 +12,7 @@ Palisade.rulesSource = (function () {
     if (typeof PalisadeBuiltinRules !== "function") return { ruleSet: null, error: "builtin-missing" };
     try {
       var rs = PalisadeBuiltinRules();
-      var why = Palisade.ruleSet.problem(rs);
+      var why = Palisade.ruleSet.problem(rs) || Palisade.scanner.tablesProblem(rs);
       return why === null ? { ruleSet: rs, error: null } : { ruleSet: null, error: "builtin-" + why };
     } catch (e) {
       return { ruleSet: null, error: "builtin-unreadable" };
@@ -25,6 +25,12 @@ Palisade.rulesSource = (function () {
   function load() {
     var V = Palisade.vars;
     var cached = Palisade.ruleSet.parse(Palisade.host.getVar(V.RULES_JSON));
+    if (cached.error === null) {
+      // Tables the engine cannot run would fail every inspection until the next rule set: the
+      // built-ins protect better than the failure mode.
+      var bad = Palisade.scanner.tablesProblem(cached.ruleSet);
+      if (bad !== null) cached = { ruleSet: null, error: bad };
+    }
     var chosen;
     if (cached.error === null) {
       chosen = { ruleSet: cached.ruleSet, source: "control-plane", error: null };

@@ -3,6 +3,7 @@
 // this file in palisade-lib.js. Findings come back as the shared vectors describe them
 // ({ type, field: "body"|"query"|"header:<name>", start, end, path?, confidence, masked? }) and
 // are normalised here into what policies and events need.
+/* eslint no-unused-vars: ["error", { "caughtErrors": "none" }] -- ES5 has no optional catch binding */
 var Palisade = Palisade || {};
 
 Palisade.scanner = (function () {
@@ -71,5 +72,20 @@ Palisade.scanner = (function () {
     return ordered(a.concat(b), max);
   }
 
-  return { scan: scan, merge: merge, fieldOf: fieldOf };
+  // Prepares the engine's tables for `ruleSet` now (the engine keeps the last set prepared, so the
+  // scan that follows costs nothing more), to refuse a set whose tables are malformed before any
+  // message is inspected with it. Returns null, or `bad-tables`. An absent engine is not the rule
+  // set's fault: the scan reports it.
+  function tablesProblem(ruleSet) {
+    if (typeof PalisadeDetect === "undefined" || !PalisadeDetect || !PalisadeDetect.tables) return null;
+    if (typeof PalisadeDetect.tables.prepared !== "function") return null;
+    try {
+      PalisadeDetect.tables.prepared(ruleSet);
+      return null;
+    } catch (e) {
+      return "bad-tables";
+    }
+  }
+
+  return { scan: scan, merge: merge, fieldOf: fieldOf, tablesProblem: tablesProblem };
 })();
