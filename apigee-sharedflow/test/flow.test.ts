@@ -40,6 +40,10 @@ for (const rt of RUNTIMES) {
     function env(options: { failureMode?: 'open' | 'closed' } = {}, doubles: string[] = []): ApigeeEnvironment {
       const e = new ApigeeEnvironment(runner, { controlPlaneUrl: cp.url, gatewayId: 'apigee-flow', ...options }, doubles);
       e.kvm.set('gateway-token', TOKEN);
+      // The fake control plane answers at once on an idle machine; on a loaded one (2 cores, many
+      // test processes) a 300 KB rule set can take seconds, and a timed-out fetch would silently
+      // turn a test about the published rules into one about the built-ins.
+      e.calloutTimeoutMs = 30_000;
       return e;
     }
 
@@ -227,6 +231,12 @@ for (const rt of RUNTIMES) {
         const e = env();
         const r = await exchange(e, get('/v1/cards/1'), { ...OK, content: JSON.stringify({ number: CARD }) });
         assert.equal(r.status, 200);
+        const v = r.request.state.variables;
+        assert.equal(
+          v['palisade.rules.source'],
+          'control-plane',
+          `${String(v['palisade.rules.error'])} ${String(v['palisade.rules.fetch.error'])}`,
+        );
         assert.ok(!r.body.includes(CARD), r.body);
         assert.match(r.body, /\*{8}/);
       });

@@ -20,6 +20,9 @@ export class FakeControlPlane {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
+      // One connection per request: a kept-alive socket left idle past the server's keep-alive
+      // timeout (a slow test on a loaded machine) is closed under fetch's feet (ECONNRESET).
+      res.shouldKeepAlive = false;
       const authorized = req.headers.authorization === `Bearer ${this.token}`;
       if (req.method === 'GET' && req.url === '/v1/rules') {
         this.ruleRequests.push({ ifNoneMatch: req.headers['if-none-match'], authorization: req.headers.authorization });
