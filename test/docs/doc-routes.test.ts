@@ -15,6 +15,8 @@ const GUIDES = [
   'docs/api.md',
   'docs/security-model.md',
   'docs/deploy-envoy.md',
+  'docs/filter-config.md',
+  'docs/dashboard.md',
 ];
 
 let routes: { method: string; segments: string[] }[];
