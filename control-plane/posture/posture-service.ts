@@ -7,6 +7,7 @@ import { AlertRepository } from '../alerts/alert-repository.ts';
 import type { AlertRoute } from '../alerts/alert-route.ts';
 import type { GeoLookup } from '../geo/geo-lookup.ts';
 import type { Store } from '../store/types.ts';
+import { withEvaluationLock } from './evaluation-lock.ts';
 import { loadInventory } from './inventory-loader.ts';
 import type { InventoryEndpoint } from './model.ts';
 import { generateOpenApi, generateOpenApiPerHost, type OpenApiDocument } from './openapi-generate.ts';
@@ -164,7 +165,7 @@ export class PostureService {
 
   /** Re-evaluates everything now; records and alerts the changes since the last evaluation. */
   evaluate(): Promise<Evaluation> {
-    const run = this.serial(async () => {
+    const run = this.serial(() => withEvaluationLock(this.store, async () => {
       // Cleared before reading: a change landing during the evaluation leaves it dirty again.
       this.dirty = false;
       const now = this.now();
@@ -181,7 +182,7 @@ export class PostureService {
       this.last = snapshot;
       this.dispatcher.publish(events);
       return { snapshot, events, inventory: inv };
-    });
+    }));
     this.latest = run;
     void run.catch(() => undefined).finally(() => {
       if (this.latest === run) this.latest = null;
