@@ -137,6 +137,23 @@ test('the custom detector box tests a pattern live and shows masked matches', { 
   await screenshot(page, 'rules');
 });
 
+test('risk: an operator adds a custom category with a JSON condition and it is listed', { skip: chromiumSkip }, async () => {
+  await page.getByRole('link', { name: 'Risk' }).click();
+  await page.getByRole('heading', { name: 'Add a custom factor' }).waitFor();
+  await page.getByLabel('Name').fill('Card data on external APIs');
+  await page.getByLabel('Category').fill('data');
+  await page
+    .getByLabel('Condition')
+    .fill('{"all": [{"attr": "external", "op": "eq", "value": true}, {"attr": "findingTypes", "op": "contains", "value": "credit_card"}]}');
+  await page.getByLabel('Weight').fill('30');
+  await page.getByRole('button', { name: 'Save factor' }).click();
+  await page.getByRole('cell', { name: /^Card data on external APIs/ }).waitFor();
+  const model = (await (
+    await fetch(`${plane.cp.httpUrl}/v1/risk/factors`, { headers: { authorization: `Bearer ${plane.tokens.viewer}` } })
+  ).json()) as { items: { id: string; weight: number }[] };
+  assert.equal(model.items.find((f) => f.id === 'custom-card-data-on-external-apis')?.weight, 30);
+});
+
 test('keyboard: skip link first, every nav link reachable by Tab, Enter opens a page', { skip: chromiumSkip }, async () => {
   await page.getByRole('link', { name: 'Risk' }).click();
   await page.getByRole('heading', { name: 'Risk', level: 1 }).waitFor();

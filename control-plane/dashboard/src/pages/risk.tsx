@@ -5,14 +5,14 @@ import { api, type RiskCondition } from '../lib/api.ts';
 import { useAsync } from '../lib/hooks.ts';
 import { signalToast } from '../lib/toasts.ts';
 
-/** Custom factor ids are lower_snake_case, derived from the name. */
+/** Custom factor ids are lower-case letters, digits and dashes (the risk model's rule), from the name. */
 export function factorId(name: string): string {
   const slug = name
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
     .slice(0, 48);
-  return `custom_${slug || 'factor'}`;
+  return `custom-${slug || 'factor'}`;
 }
 
 export function RiskPage({ canEdit }: { canEdit: boolean }) {
