@@ -113,12 +113,20 @@ PalisadeDetect.scanMessage = (function () {
     order.sort(function (x, y) {
       return y.confidence - x.confidence || y.end - y.start - (x.end - x.start) || x.det.index - y.det.index || x.start - y.start;
     });
+    // Kept spans never intersect, so "clashes with a kept finding" is "touches a claimed byte":
+    // linear in the findings' lengths instead of quadratic in their number (a large body can
+    // hold thousands).
+    var lo = Infinity;
+    for (var k = 0; k < order.length; k++) if (order[k].start < lo) lo = order[k].start;
+    var claimed = [];
     var keep = [];
     for (var i = 0; i < order.length; i++) {
       var f = order[i];
       var clash = false;
-      for (var j = 0; j < keep.length && !clash; j++) if (f.start < keep[j].end && keep[j].start < f.end) clash = true;
-      if (!clash) keep.push(f);
+      for (var b = f.start - lo; b < f.end - lo && !clash; b++) if (claimed[b] === true) clash = true;
+      if (clash) continue;
+      for (var c = f.start - lo; c < f.end - lo; c++) claimed[c] = true;
+      keep.push(f);
     }
     keep.sort(function (x, y) {
       return x.start - y.start || x.end - y.end || x.det.index - y.det.index;
