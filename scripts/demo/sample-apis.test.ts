@@ -46,6 +46,16 @@ test('the traffic mix includes the abuser and is reproducible from its seed', ()
   assert.ok(a.some((c) => c.client === ABUSER));
 });
 
+test('the first thirty calls already cover the rare ones: stack trace, internal export, POST on a GET-only path', () => {
+  const rng = prng(42);
+  const calls = Array.from({ length: 30 }, (_, i) => nextCall(rng, i));
+  const seen = (host: string, method: string, path: string) => calls.some((c) => c.host === host && c.method === method && c.path === path);
+  assert.ok(seen(HOSTS.id, 'GET', '/v1/debug/profile'));
+  assert.ok(seen(HOSTS.telco, 'GET', '/v1/internal/export'));
+  assert.ok(seen(HOSTS.shop, 'POST', '/v1/products'));
+  assert.equal(new Set(calls.map((c) => c.host)).size, 4);
+});
+
 test('the upstream answers over HTTP by Host header', async () => {
   const up = await startSampleUpstream(0);
   try {
