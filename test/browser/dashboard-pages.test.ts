@@ -5,6 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import {
   chromiumSkip,
@@ -13,19 +15,36 @@ import {
   screenshot,
   signIn,
   startDashboardPlane,
+  until,
   type DashboardPlane,
 } from './lib/dashboard-harness.ts';
 
 let plane: DashboardPlane;
 let browser: Browser;
 let page: Page;
+/** A local Slack-style webhook: what the control plane sends to the alert route. */
+let hook: Server;
+const hookBodies: string[] = [];
 
 before(async () => {
   if (chromiumSkip) return;
-  plane = await startDashboardPlane([
-    { sequence: 1, events: 300 },
-    { sequence: 2, events: 300 },
-  ]);
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      hookBodies.push(body);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  plane = await startDashboardPlane(
+    [
+      { sequence: 1, events: 300 },
+      { sequence: 2, events: 300 },
+    ],
+    // The webhook is plain http on this machine; real routes must use https.
+    { extra: { postureOptions: { allowHttpAlerts: true } } },
+  );
   // Posture evaluates by itself after traffic (debounced); evaluate now so changes exist.
   const res = await fetch(`${plane.cp.httpUrl}/v1/posture/evaluate`, {
     method: 'POST',
@@ -39,6 +58,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await plane?.close();
+  hook?.close();
 });
 
 /**
@@ -152,6 +172,28 @@ test('risk: an operator adds a custom category with a JSON condition and it is l
     await fetch(`${plane.cp.httpUrl}/v1/risk/factors`, { headers: { authorization: `Bearer ${plane.tokens.viewer}` } })
   ).json()) as { items: { id: string; weight: number }[] };
   assert.equal(model.items.find((f) => f.id === 'custom-card-data-on-external-apis')?.weight, 30);
+});
+
+test('exposure: notify sends what is shown to an alert route', { skip: chromiumSkip }, async () => {
+  const webhookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  const created = await fetch(`${plane.cp.httpUrl}/v1/alerts/routes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${plane.tokens.operator}`, 'content-type': 'application/json' },
+    // Only critical auth-weakened events would go there on their own: the test message is the notify.
+    body: JSON.stringify({
+      id: 'sec-team',
+      name: 'Security team',
+      channel: { type: 'slack', webhookUrl },
+      kinds: ['auth-weakened'],
+      minSeverity: 'critical',
+    }),
+  });
+  assert.equal(created.status, 201, await created.text());
+  await page.getByRole('link', { name: 'Exposure' }).click();
+  await page.getByLabel('Alert route').locator('option', { hasText: 'Security team' }).waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Notify' }).click();
+  await page.getByText('Sent to alert route sec-team').waitFor();
+  await until(async () => hookBodies.some((b) => b.includes('Sensitive data exposure') && b.includes('credit_card')), 'the webhook call');
 });
 
 test('keyboard: skip link first, every nav link reachable by Tab, Enter opens a page', { skip: chromiumSkip }, async () => {

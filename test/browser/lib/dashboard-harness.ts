@@ -31,8 +31,9 @@ export interface DashboardPlane {
 /** A control plane on SQLite serving the built dashboard, with `batches` ingested. */
 export async function startDashboardPlane(
   batches: Omit<SampleTrafficOptions, 'gatewayId'>[],
-  gatewayId = 'edge-1',
+  options: { gatewayId?: string; extra?: Record<string, unknown> } = {},
 ): Promise<DashboardPlane> {
+  const gatewayId = options.gatewayId ?? 'edge-1';
   assert.ok(existsSync(join(DASHBOARD_DIST, 'index.html')), 'the dashboard is not built: run node scripts/build.mjs dashboard');
   const dir = mkdtempSync(join(tmpdir(), 'palisade-browser-'));
   // The built-in detectors are not needed here (gateways report findings; the detector box
@@ -44,7 +45,7 @@ export async function startDashboardPlane(
       http: { host: '127.0.0.1', port: 0, dashboardDir: DASHBOARD_DIST },
       log: { level: 'silent' },
     },
-    { detectionEngine: EMPTY_DETECTION_ENGINE },
+    { detectionEngine: EMPTY_DETECTION_ENGINE, ...(options.extra ? { extra: options.extra } : {}) },
   );
   try {
     for (const b of batches) {
