@@ -9,12 +9,11 @@ import { storeTargets, type StoreTarget } from '../store/testing.ts';
 import type { Store } from '../store/types.ts';
 import { PostureService } from './posture-service.ts';
 
-let target: StoreTarget;
+const target: StoreTarget = (await storeTargets()).find((t) => t.dialect === 'postgres')!;
 let a: Store;
 let b: Store;
 
 before(async () => {
-  target = (await storeTargets()).find((t) => t.dialect === 'postgres')!;
   if (target.skip) return;
   a = await target.open({ shared: 'replicas' });
   b = await target.open({ shared: 'replicas' });
@@ -26,9 +25,9 @@ before(async () => {
   await ingest.ingestBatch('gw', { gatewayId: 'gw', bootId: 'b', sequence: 1, sentAtMs: now, events });
   await ingest.drain();
 });
-after(async () => target?.cleanup());
+after(async () => target.cleanup());
 
-test('concurrent evaluations on two replicas record each new endpoint once', { skip: target?.skip }, async () => {
+test('concurrent evaluations on two replicas record each new endpoint once', { skip: target.skip }, async () => {
   const [ra, rb] = await Promise.all([PostureService.create(a), PostureService.create(b)]);
   const [ea, eb] = await Promise.all([ra.evaluate(), rb.evaluate()]);
   assert.equal(ea.events.length + eb.events.length, 3, `replica A recorded ${ea.events.length}, B ${eb.events.length}`);
