@@ -15,6 +15,7 @@ const GUIDES = [
   'docs/api.md',
   'docs/security-model.md',
   'docs/deploy-envoy.md',
+  'docs/deploy-apigee.md',
   'docs/filter-config.md',
   'docs/dashboard.md',
 ];
