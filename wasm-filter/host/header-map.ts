@@ -55,6 +55,11 @@ export class HeaderMap {
     for (const [k, v] of pairs) this.add(k, v);
   }
 
+  /** The live entries without copying, for serializing on the hot path; do not keep it. */
+  view(): readonly HeaderPair[] {
+    return this.entries;
+  }
+
   pairs(): HeaderPair[] {
     return this.entries.map((e) => [e[0], e[1]] as const);
   }

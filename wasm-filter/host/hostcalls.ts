@@ -55,14 +55,14 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
       return copyOut(Buffer.from(vm.status.message), msgPtrPtr, msgSizePtr);
     },
     proxy_set_property(pathPtr: number, pathSize: number, valPtr: number, valSize: number) {
-      const path = bytes(pathPtr, pathSize);
+      const path = str(pathPtr, pathSize);
       const value = bytes(valPtr, valSize);
-      if (!path || !value) return WasmResult.InvalidMemoryAccess;
+      if (path === undefined || !value) return WasmResult.InvalidMemoryAccess;
       return vm.context().setProperty(propertyPath(path), value);
     },
     proxy_get_property(pathPtr: number, pathSize: number, retPtrPtr: number, retSizePtr: number) {
-      const path = bytes(pathPtr, pathSize);
-      if (!path) return WasmResult.InvalidMemoryAccess;
+      const path = str(pathPtr, pathSize);
+      if (path === undefined) return WasmResult.InvalidMemoryAccess;
       const value = vm.property(propertyPath(path));
       if (value === undefined) return WasmResult.NotFound;
       return copyOut(propertyBytes(value, serializePairs), retPtrPtr, retSizePtr);
@@ -171,7 +171,7 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
       if (u(type) > MapType.HttpCallResponseTrailers) return WasmResult.BadArgument;
       // Envoy: an unavailable map reads as empty, and an empty map is (0, 0) — not a zero count.
       const map = vm.context().headerMap(u(type));
-      return copyOut(map ? serializePairs(map.pairs()) : new Uint8Array(0), retPtrPtr, retSizePtr);
+      return copyOut(map ? serializePairs(map.view()) : new Uint8Array(0), retPtrPtr, retSizePtr);
     },
     proxy_set_header_map_pairs(type: number, ptr: number, size: number) {
       if (u(type) > MapType.HttpCallResponseTrailers) return WasmResult.BadArgument;
@@ -443,8 +443,17 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
   return imports;
 }
 
+const propertyPaths = new Map<string, string>();
+/** Bounds the cache: a guest building paths from request data must not grow host memory. */
+const MAX_CACHED_PROPERTY_PATHS = 256;
+
 /** Envoy splits property paths on NUL ("request\0path"); a trailing NUL is ignored. */
-function propertyPath(path: Uint8Array): string {
-  const text = Buffer.from(path).toString('utf8');
-  return text.replace(/\0$/, '').split('\0').join('.');
+function propertyPath(path: string): string {
+  // Guests ask for the same few paths on every request: split each raw path once.
+  let dotted = propertyPaths.get(path);
+  if (dotted === undefined) {
+    dotted = path.replace(/\0$/, '').split('\0').join('.');
+    if (propertyPaths.size < MAX_CACHED_PROPERTY_PATHS) propertyPaths.set(path, dotted);
+  }
+  return dotted;
 }

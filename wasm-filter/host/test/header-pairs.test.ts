@@ -17,8 +17,22 @@ const CASES: { name: string; pairs: [string, string][]; bytes: string }[] = [
   },
   { name: 'one empty value', pairs: [['x-empty', '']], bytes: '01000000' + '07000000' + '00000000' + '782d656d70747900' + '00' },
   { name: 'utf-8 value', pairs: [['k', 'é']], bytes: '01000000' + '01000000' + '02000000' + '6b00' + 'c3a900' },
+  {
+    // Non-ASCII in one pair: every length is measured in bytes, not in UTF-16 units.
+    name: 'ascii pairs around a non-ascii one',
+    pairs: [
+      ['a', 'b'],
+      ['ü', '€x'],
+      ['c', ''],
+    ],
+    bytes: '03000000' + '01000000' + '01000000' + '02000000' + '04000000' + '01000000' + '00000000' + '61006200' + 'c3bc00' + 'e282ac7800' + '630000',
+  },
   { name: 'empty map is zero bytes', pairs: [], bytes: '' },
 ];
+
+test('pairs serialize: a lone surrogate is written as U+FFFD, and its length counts 3 bytes', () => {
+  assert.equal(hex(serializePairs([['k', '\ud800']])), '01000000' + '01000000' + '03000000' + '6b00' + 'efbfbd00');
+});
 
 for (const c of CASES) {
   test(`pairs serialize: ${c.name}`, () => {
