@@ -32,6 +32,7 @@ import { Decision, decide } from "./policy/verdict";
 import { ActiveRules } from "./rules/active-rules";
 import { ApiEvent, EventFinding } from "./telemetry/event";
 import { contentTypeInspectable, inferParams } from "./telemetry/params";
+import { scanPath } from "./telemetry/path-privacy";
 import { jsonEscape } from "./util/json-escape";
 
 // @ts-ignore: decorator
@@ -62,6 +63,8 @@ export class Exchange extends HttpContext {
   localReplied: bool = false;
   responseBlocked: bool = false;
   sawRequest: bool = false;
+  /** req.path with every segment that carries a finding replaced by `{type}`. */
+  reportedPath: string = "";
   reported: bool = false;
 
   constructor(id: u32, root: PalisadeRoot) {
@@ -124,8 +127,10 @@ export class Exchange extends HttpContext {
     this.limits.minConfidence = settings.minConfidence;
     this.limits.maxFieldBytes = this.maxBody > 0 ? this.maxBody : 1;
 
-    // Headers and query are always inspected (cheap, bounded); bodies per limits and sampling.
+    // Path, headers and query are always inspected (cheap, bounded); bodies per limits and
+    // sampling. The path goes first so the finding limit never leaves a segment unmasked.
     const scanner = this.rules.scanner;
+    this.reportedPath = scanPath(scanner, req.path, this.findings, this.limits);
     for (let i = 0; i < headers.length; i++) {
       const h = headers[i];
       if (h.name.startsWith(":")) continue;
@@ -412,7 +417,7 @@ export class Exchange extends HttpContext {
     e.requestId = this.requestId;
     e.host = req.host;
     e.method = req.method;
-    e.path = req.path;
+    e.path = this.reportedPath; // segments with a finding masked (telemetry/path-privacy.ts)
     e.clientIp = req.clientIpText;
     e.authScheme = req.authScheme;
     e.jwtAlg = req.jwtAlg;

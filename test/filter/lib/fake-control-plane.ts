@@ -18,6 +18,8 @@ const method = (name: string) => ({
 
 export class FakeControlPlane extends EventEmitter {
   readonly batches: Json[] = [];
+  /** Every ReportBatch exactly as it arrived on the wire (privacy tests search the bytes). */
+  readonly batchBytes: Buffer[] = [];
   readonly watchRequests: Json[] = [];
   readonly authorizations: string[] = [];
   private server = new grpc.Server();
@@ -32,6 +34,7 @@ export class FakeControlPlane extends EventEmitter {
         this.reporters.add(call);
         this.authorizations.push(String(call.metadata.get('authorization')[0] ?? ''));
         call.on('data', (buf: Buffer) => {
+          this.batchBytes.push(Buffer.from(buf));
           const batch = decodeMessage('ReportBatch', buf);
           this.batches.push(batch);
           call.write(Buffer.from(encodeMessage('ReportAck', { sequence: batch.sequence, status: 'ACK_STATUS_OK' })));
