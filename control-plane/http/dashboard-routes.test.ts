@@ -129,6 +129,36 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal((await call(cp, 'GET', '/v1/flows?windowMinutes=0', viewer)).json.code, 'PAL-REQUEST-INVALID');
     });
 
+    test('flows: client nodes carry ASN and organisation, and group by organisation or country', async () => {
+      const clients = async (grouping?: string) =>
+        (await call(cp, 'GET', `/v1/flows${grouping ? `?clients=${grouping}` : ''}`, viewer)).json.nodes.filter(
+          (n: { kind: string }) => n.kind === 'client',
+        );
+      const byNetwork = await clients();
+      const google = byNetwork.find((n: { detail?: string }) => n.detail === '8.8.8.0/24');
+      assert.equal(google.asn, 15169);
+      assert.equal(google.org, 'Google LLC');
+      assert.equal(google.country, 'US');
+      assert.deepEqual(google.networks, ['8.8.8.0/24']);
+
+      const byOrg = await clients('organisation');
+      const org = byOrg.find((n: { id: string }) => n.id === 'client:AS15169');
+      assert.ok(org, JSON.stringify(byOrg));
+      assert.equal(org.label, 'AS15169 Google LLC');
+      assert.equal(org.detail, undefined, 'an organisation is not one network');
+      assert.deepEqual(org.networks, ['8.8.8.0/24']);
+      const internal = byOrg.find((n: { id: string }) => n.id === 'client:internal');
+      assert.equal(internal.label, 'internal networks');
+      assert.ok(internal.networks.includes('10.1.2.0/24'), 'the internal group lists its networks for a mitigation');
+      const sum = (ns: { requests: number }[]) => ns.reduce((a, n) => a + n.requests, 0);
+      assert.equal(sum(byOrg), sum(byNetwork), 'grouping moves requests between nodes, never loses them');
+
+      const byCountry = await clients('country');
+      assert.ok(byCountry.some((n: { id: string; label: string }) => n.id === 'client:country:US' && n.label === 'US'));
+      assert.equal(sum(byCountry), sum(byNetwork));
+      assert.equal((await call(cp, 'GET', '/v1/flows?clients=asn', viewer)).json.code, 'PAL-REQUEST-INVALID');
+    });
+
     test('exposure: by type, endpoint, status, client and country, with masked examples and filters', async () => {
       const x = (await call(cp, 'GET', '/v1/exposure', viewer)).json;
       const total = x.byType.reduce((a: number, r: { findings: number }) => a + r.findings, 0);

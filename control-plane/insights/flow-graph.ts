@@ -1,13 +1,16 @@
-// The flow graph of a window as a pure function of grouped traffic rows: clients (by network and
-// country) → gateways → APIs (hosts) → endpoints, every edge with its volume and how much of it
+// The flow graph of a window as a pure function of grouped traffic rows: clients (grouped by
+// network, by organisation — the ASN that announces the address — or by country) → gateways →
+// APIs (hosts) → endpoints, every edge with its volume and how much of it
 // was bad (blocked, rate-limited, errors, sensitive data). Bounded: the busiest client networks
 // and endpoints get their own nodes, the rest are folded into one "other" node per column so the
 // totals still add up.
 import type { EndpointLabel, FlowRow } from './event-queries.ts';
 import { clientNetwork } from './client-network.ts';
-import type { FlowEdge, FlowGraph, FlowNode } from './view-types.ts';
+import type { ClientGeo, ClientGeoOf } from './client-geo.ts';
+import { CLIENT_GROUPINGS, type ClientGrouping, type FlowEdge, type FlowGraph, type FlowNode } from './view-types.ts';
 
-export type { FlowEdge, FlowGraph, FlowNode };
+export { CLIENT_GROUPINGS };
+export type { ClientGrouping, FlowEdge, FlowGraph, FlowNode };
 
 export interface FlowLimits {
   clients: number;
@@ -18,6 +21,11 @@ export const DEFAULT_FLOW_LIMITS: FlowLimits = { clients: 12, endpoints: 40 };
 
 const OTHER_CLIENTS = 'client:other';
 const OTHER_ENDPOINTS = 'endpoint:other';
+/**
+ * Networks a client group may hold and still be acted on: a mitigation matches every one of them
+ * (policy `clientCidrs`), so a group with more is shown without them rather than half-matched.
+ */
+export const MAX_GROUP_NETWORKS = 64;
 
 type Counts = Omit<FlowEdge, 'from' | 'to'>;
 const zero = (): Counts => ({ requests: 0, blocked: 0, rateLimited: 0, errors: 0, sensitive: 0 });
@@ -50,34 +58,84 @@ export function busiestEndpointIds(rows: readonly FlowRow[], limits: FlowLimits 
   return [...busiest(endpointTotals(rows), limits.endpoints)];
 }
 
+/** What a client address is grouped under, and how the group is labelled. */
+interface ClientKey {
+  key: string;
+  network: string;
+  geo: ClientGeo | undefined;
+}
+
+function clientKey(ip: string, grouping: ClientGrouping, geoOf: ClientGeoOf | undefined): ClientKey | null {
+  const network = clientNetwork(ip);
+  if (!network) return null;
+  const geo = geoOf?.(ip);
+  if (grouping === 'organisation') {
+    if (geo?.asn !== undefined) return { key: `AS${geo.asn}`, network, geo };
+    if (geo?.country === 'internal') return { key: 'internal', network, geo };
+  }
+  if (grouping === 'country' && geo?.country) return { key: `country:${geo.country}`, network, geo };
+  // No organisation or country known: the network alone is the group.
+  return { key: network, network, geo };
+}
+
+function clientNode(k: ClientKey, grouping: ClientGrouping, networks: readonly string[]): Omit<FlowNode, 'id' | 'requests'> {
+  const { geo } = k;
+  const node: Omit<FlowNode, 'id' | 'requests'> = { kind: 'client', label: k.network };
+  if (geo?.country) node.country = geo.country;
+  if (geo?.asn !== undefined) node.asn = geo.asn;
+  if (geo?.org) node.org = geo.org;
+  if (networks.length <= MAX_GROUP_NETWORKS) node.networks = [...networks];
+  if (k.key === k.network) {
+    node.detail = k.network;
+    node.label = geo?.country ? `${k.network} · ${geo.country}` : k.network;
+  } else if (k.key === 'internal') {
+    node.label = 'internal networks';
+  } else if (grouping === 'organisation') {
+    node.label = `AS${geo!.asn}${geo?.org ? ` ${geo.org}` : ''}`;
+    // One organisation can announce addresses in several countries: the country is the first seen.
+  } else {
+    node.label = geo!.country!;
+    delete node.asn;
+    delete node.org;
+  }
+  return node;
+}
+
 export function buildFlowGraph(input: {
   rows: readonly FlowRow[];
   labels: ReadonlyMap<string, EndpointLabel>;
-  /** Country of a client address (ISO code or `internal`), when geo is available. */
-  countryOf?: (ip: string) => string | undefined;
+  /** Country and network owner of a client address, when geo is available. */
+  geoOf?: ClientGeoOf;
+  /** How client addresses are grouped into nodes (default: by network). */
+  clients?: ClientGrouping;
   windowMs: number;
   truncated: boolean;
   limits?: FlowLimits;
 }): FlowGraph {
   const limits = input.limits ?? DEFAULT_FLOW_LIMITS;
-  const networkOf = new Map<string, string | null>();
-  const net = (ip: string) => {
-    let v = networkOf.get(ip);
-    if (v === undefined) networkOf.set(ip, (v = clientNetwork(ip)));
+  const grouping = input.clients ?? 'network';
+  const keyOf = new Map<string, ClientKey | null>();
+  const key = (ip: string) => {
+    let v = keyOf.get(ip);
+    if (v === undefined) keyOf.set(ip, (v = clientKey(ip, grouping, input.geoOf)));
     return v;
   };
   const clientTotals = new Map<string, number>();
+  /** Group key → its networks with their volumes (a mitigation of the group matches them all). */
+  const groupNetworks = new Map<string, Map<string, number>>();
   for (const r of input.rows) {
-    const c = net(r.clientIp) ?? OTHER_CLIENTS;
-    clientTotals.set(c, (clientTotals.get(c) ?? 0) + r.requests);
+    const k = key(r.clientIp);
+    if (!k) continue;
+    clientTotals.set(k.key, (clientTotals.get(k.key) ?? 0) + r.requests);
+    let nets = groupNetworks.get(k.key);
+    if (!nets) groupNetworks.set(k.key, (nets = new Map()));
+    nets.set(k.network, (nets.get(k.network) ?? 0) + r.requests);
   }
-  clientTotals.delete(OTHER_CLIENTS);
   const topClients = busiest(clientTotals, limits.clients);
   const topEndpoints = busiest(endpointTotals(input.rows), limits.endpoints);
 
   const nodes = new Map<string, FlowNode>();
   const edges = new Map<string, FlowEdge>();
-  const countryOfNet = new Map<string, string | undefined>();
   const node = (id: string, make: () => Omit<FlowNode, 'id' | 'requests'>, requests: number) => {
     let nd = nodes.get(id);
     if (!nd) nodes.set(id, (nd = { id, ...make(), requests: 0 }));
@@ -91,16 +149,14 @@ export function buildFlowGraph(input: {
   };
 
   for (const r of input.rows) {
-    const network = net(r.clientIp);
-    const clientId = network && topClients.has(network) ? `client:${network}` : OTHER_CLIENTS;
-    if (network && clientId !== OTHER_CLIENTS && !countryOfNet.has(network)) countryOfNet.set(network, input.countryOf?.(r.clientIp));
+    const k = key(r.clientIp);
+    const clientId = k && topClients.has(k.key) ? `client:${k.key}` : OTHER_CLIENTS;
     node(
       clientId,
-      () => {
-        if (clientId === OTHER_CLIENTS) return { kind: 'client', label: 'other clients' };
-        const country = countryOfNet.get(network!);
-        return { kind: 'client', label: country ? `${network} · ${country}` : network!, detail: network! };
-      },
+      () =>
+        clientId === OTHER_CLIENTS || !k
+          ? { kind: 'client', label: 'other clients' }
+          : clientNode(k, grouping, [...busiest(groupNetworks.get(k.key)!, Infinity)]),
       r.requests,
     );
     const gatewayId = `gateway:${r.gatewayId}`;

@@ -1,13 +1,24 @@
 // The shapes of the dashboard views the REST API answers (/v1/flows, /v1/exposure), declared once
-// for the server that builds them and the dashboard that draws them. Types only: no imports, so
-// the browser build can use this file as it is.
+// for the server that builds them and the dashboard that draws them. No imports, so the browser
+// build can use this file as it is.
+
+/** How the flow graph groups client addresses into nodes. */
+export const CLIENT_GROUPINGS = ['network', 'organisation', 'country'] as const;
+export type ClientGrouping = (typeof CLIENT_GROUPINGS)[number];
 
 export interface FlowNode {
   id: string;
   kind: 'client' | 'gateway' | 'api' | 'endpoint';
   label: string;
-  /** Client nodes: the network CIDR (what a mitigation matches). */
+  /** Client nodes grouped by network: the network CIDR. */
   detail?: string;
+  /** Client nodes: every network CIDR of the group (what a mitigation matches); absent when too many. */
+  networks?: string[];
+  /** Client nodes: ISO country code (or `internal`) of the group's first address seen. */
+  country?: string;
+  /** Client nodes: the autonomous system announcing the addresses, and its organisation. */
+  asn?: number;
+  org?: string;
   endpointId?: string;
   host?: string;
   requests: number;

@@ -6,7 +6,7 @@ import type { HttpDeps } from '../server.ts';
 import { windowQuery } from '../window-query.ts';
 import { endpointLabels, findingEvents } from '../../insights/event-queries.ts';
 import { buildExposure, exposureEndpointIds, withEndpointLabels } from '../../insights/exposure-report.ts';
-import { countryLookup } from '../../insights/client-country.ts';
+import { clientGeoLookup } from '../../insights/client-geo.ts';
 import { timeWindow } from '../../insights/time-window.ts';
 
 /** Newest events with findings read per request; older ones in the window are reported as `truncated`. */
@@ -17,7 +17,8 @@ const ROWS = {
   items: { type: 'object', properties: { key: { type: 'string' }, label: { type: 'string' }, findings: { type: 'integer' } } },
 };
 
-export default function exposureRoutes(app: FastifyInstance, { store, extra }: HttpDeps): void {
+export default function exposureRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const { store } = deps;
   app.get(
     '/v1/exposure',
     {
@@ -77,10 +78,11 @@ export default function exposureRoutes(app: FastifyInstance, { store, extra }: H
       const q = request.query as { windowMinutes: number; type?: string; endpointId?: string };
       const w = timeWindow(q.windowMinutes, Date.now());
       const rows = await findingEvents(store.sql, w, MAX_EVENTS, q.endpointId);
+      const geoOf = await clientGeoLookup(deps);
       const report = buildExposure({
         rows,
         window: w,
-        countryOf: countryLookup(extra),
+        countryOf: (ip) => geoOf(ip)?.country,
         truncated: rows.length >= MAX_EVENTS,
         ...(q.type ? { type: q.type } : {}),
       });

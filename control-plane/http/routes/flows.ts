@@ -1,11 +1,12 @@
-// GET /v1/flows: the flow graph of a window — client networks → gateways → APIs → endpoints with
-// volumes and good/bad counts per edge — built from the raw events (SQLite or PostgreSQL).
+// GET /v1/flows: the flow graph of a window — clients (by network, organisation or country) →
+// gateways → APIs → endpoints with volumes and good/bad counts per edge — built from the raw events
+// (SQLite or PostgreSQL).
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../server.ts';
 import { windowQuery } from '../window-query.ts';
 import { endpointLabels, flowRows } from '../../insights/event-queries.ts';
-import { buildFlowGraph, busiestEndpointIds } from '../../insights/flow-graph.ts';
-import { countryLookup } from '../../insights/client-country.ts';
+import { buildFlowGraph, busiestEndpointIds, CLIENT_GROUPINGS, type ClientGrouping } from '../../insights/flow-graph.ts';
+import { clientGeoLookup } from '../../insights/client-geo.ts';
 import { timeWindow } from '../../insights/time-window.ts';
 
 /** Grouped rows read per request: bounds the work of a busy window (the graph says `truncated`). */
@@ -19,14 +20,16 @@ const COUNTS = {
   sensitive: { type: 'integer', description: 'Requests that carried sensitive data.' },
 };
 
-export default function flowRoutes(app: FastifyInstance, { store, extra }: HttpDeps): void {
+export default function flowRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const { store } = deps;
   app.get(
     '/v1/flows',
     {
       config: {
         auth: ['viewer'],
         docs: {
-          description: 'Nodes (client networks, gateways, APIs, endpoints) and edges with volumes and how much was bad.',
+          description:
+            'Nodes (clients grouped by network, organisation or country; gateways; APIs; endpoints) and edges with volumes and how much was bad.',
           schema: {
             type: 'object',
             properties: {
@@ -38,7 +41,15 @@ export default function flowRoutes(app: FastifyInstance, { store, extra }: HttpD
                     id: { type: 'string' },
                     kind: { enum: ['client', 'gateway', 'api', 'endpoint'] },
                     label: { type: 'string' },
-                    detail: { type: 'string', description: 'Client networks: the CIDR.' },
+                    detail: { type: 'string', description: 'Clients grouped by network: the CIDR.' },
+                    networks: {
+                      type: 'array',
+                      items: { type: 'string' },
+                      description: 'Clients: every network CIDR of the group (what a mitigation matches); absent when more than 64.',
+                    },
+                    country: { type: 'string', description: 'Clients: ISO country code, or internal.' },
+                    asn: { type: 'integer', description: 'Clients: autonomous system number announcing the addresses.' },
+                    org: { type: 'string', description: 'Clients: organisation of that autonomous system.' },
                     endpointId: { type: 'string' },
                     host: { type: 'string' },
                     requests: { type: 'integer' },
@@ -55,17 +66,28 @@ export default function flowRoutes(app: FastifyInstance, { store, extra }: HttpD
           },
         },
       },
-      schema: { summary: 'Traffic flows', tags: ['dashboard'], querystring: windowQuery(60) },
+      schema: {
+        summary: 'Traffic flows',
+        tags: ['dashboard'],
+        querystring: windowQuery(60, {
+          clients: {
+            enum: [...CLIENT_GROUPINGS],
+            default: 'network',
+            description: 'Group client addresses by network (/24, /48), organisation (ASN) or country.',
+          },
+        }),
+      },
     },
     async (request) => {
-      const { windowMinutes } = request.query as { windowMinutes: number };
+      const { windowMinutes, clients } = request.query as { windowMinutes: number; clients: ClientGrouping };
       const w = timeWindow(windowMinutes, Date.now());
       const rows = await flowRows(store.sql, w, MAX_ROWS);
       const labels = await endpointLabels(store.sql, busiestEndpointIds(rows));
       return buildFlowGraph({
         rows,
         labels,
-        countryOf: countryLookup(extra),
+        geoOf: await clientGeoLookup(deps),
+        clients,
         windowMs: w.untilMs - w.sinceMs,
         truncated: rows.length >= MAX_ROWS,
       });
