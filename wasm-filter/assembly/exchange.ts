@@ -7,9 +7,10 @@ import {
   getBufferBytes,
   getHeader,
   getHeaderPairs,
-  getProperty,
+  getPropertyAt,
   log,
   nowNanos,
+  PropertyPath,
   removeHeader,
   replaceHeader,
   sendLocalResponse,
@@ -39,6 +40,8 @@ import { jsonEscape } from "./util/json-escape";
 @inline const DEFAULT_MAX_FINDINGS: i32 = 32;
 // @ts-ignore: decorator
 @inline const MAX_USER_AGENT: i32 = 256;
+const SOURCE_ADDRESS = new PropertyPath(["source", "address"]);
+const CONNECTION_MTLS = new PropertyPath(["connection", "mtls"]);
 
 export class Exchange extends HttpContext {
   root: PalisadeRoot;
@@ -104,14 +107,14 @@ export class Exchange extends HttpContext {
     req.path = q >= 0 ? path.substring(0, q) : path;
     req.query = q >= 0 ? path.substring(q + 1) : "";
     req.host = stripPort(authority).toLowerCase();
-    const source = getProperty(["source", "address"]);
+    const source = getPropertyAt(SOURCE_ADDRESS);
     if (source !== null) {
       req.clientIpText = stripPort(String.UTF8.decode(source));
       req.clientIp = parseIp(req.clientIpText);
     }
     detectRequestAuth(req);
     if (clientCertificateDecides(req)) {
-      const mtls = getProperty(["connection", "mtls"]);
+      const mtls = getPropertyAt(CONNECTION_MTLS);
       if (mtls !== null && mtls.byteLength > 0 && load<u8>(changetype<usize>(mtls)) != 0) req.authScheme = AuthScheme.Mtls;
     }
 
@@ -134,6 +137,12 @@ export class Exchange extends HttpContext {
     for (let i = 0; i < headers.length; i++) {
       const h = headers[i];
       if (h.name.startsWith(":")) continue;
+      const raw = h.raw;
+      if (raw !== null) {
+        // The value's bytes as the host sent them (ASCII, so identical to re-encoding it).
+        scanner.scanHeader(h.name, changetype<usize>(raw) + <usize>h.rawValueAt, <usize>h.rawValueLength, this.findings, this.limits);
+        continue;
+      }
       const v = String.UTF8.encode(h.value);
       scanner.scanHeader(h.name, changetype<usize>(v), <usize>v.byteLength, this.findings, this.limits);
     }

@@ -203,7 +203,8 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
       // start/length are u32 added in 64 bits: no overflow; both are clamped to the buffer.
       const from = Math.min(u(start), all.length);
       const to = Math.min(from + u(length), all.length);
-      return copyOut(all.slice(from, to), retPtrPtr, retSizePtr);
+      // A view, not a copy: copyOut writes it into guest memory before anything can change it.
+      return copyOut(all.subarray(from, to), retPtrPtr, retSizePtr);
     },
     proxy_set_buffer_bytes(type: number, start: number, length: number, ptr: number, size: number) {
       if (u(type) > BufferType.CallData) return WasmResult.BadArgument;

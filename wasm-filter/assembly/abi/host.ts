@@ -61,12 +61,10 @@ export function setBufferBytes(bufferType: u32, start: u32, length: u32, data: A
 export function getHeaderPairs(mapType: u32): Array<HeaderPair> {
   clearRet();
   lastStatus = raw.proxy_get_header_map_pairs(mapType, RET_PTR, RET_SIZE);
-  const ptr = load<usize>(RET_PTR);
-  const size = load<u32>(RET_SIZE);
-  if (lastStatus != WasmResult.Ok || ptr == 0) return new Array<HeaderPair>();
-  const pairs = decodePairs(ptr, size);
-  heap.free(ptr);
-  return pairs;
+  if (lastStatus != WasmResult.Ok || load<usize>(RET_PTR) == 0) return new Array<HeaderPair>();
+  // One managed copy of the whole map: pairs keep it so their values' bytes can be scanned in place.
+  const block = takeBuffer()!;
+  return decodePairs(changetype<usize>(block), <usize>block.byteLength, block);
 }
 
 export function getHeader(mapType: u32, name: string): string | null {
@@ -117,12 +115,20 @@ export function sendLocalResponse(status: u32, details: string, body: ArrayBuffe
 
 /** Property by path segments (joined with NUL, notes §1.2); null when absent. */
 export function getProperty(path: Array<string>): ArrayBuffer | null {
-  let joined = "";
-  for (let i = 0; i < path.length; i++) {
-    if (i > 0) joined += "\0";
-    joined += path[i];
+  return getPropertyAt(new PropertyPath(path));
+}
+
+/** A property path encoded once ("a\0b"), for lookups made on every request. */
+export class PropertyPath {
+  readonly bytes: ArrayBuffer;
+
+  constructor(segments: Array<string>) {
+    this.bytes = String.UTF8.encode(segments.join("\0"));
   }
-  const p = String.UTF8.encode(joined);
+}
+
+export function getPropertyAt(path: PropertyPath): ArrayBuffer | null {
+  const p = path.bytes;
   clearRet();
   lastStatus = raw.proxy_get_property(changetype<usize>(p), p.byteLength, RET_PTR, RET_SIZE);
   if (lastStatus != WasmResult.Ok) return null;

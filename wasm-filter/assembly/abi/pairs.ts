@@ -4,6 +4,15 @@
 
 /** One header (or gRPC metadata entry). Names from Envoy are already lower case. */
 export class HeaderPair {
+  /**
+   * The serialized map this pair was decoded from, when its value's bytes there are exactly
+   * String.UTF8.encode(value) (pure ASCII): scanners read them in place instead of re-encoding
+   * the value on every request. Null for pairs built in code or with non-ASCII values.
+   */
+  raw: ArrayBuffer | null = null;
+  rawValueAt: u32 = 0;
+  rawValueLength: u32 = 0;
+
   constructor(
     public name: string,
     public value: string,
@@ -21,7 +30,7 @@ export class HeaderPair {
  * Decodes `size` bytes at `ptr`. Malformed input (short, missing NULs, trailing bytes, counts
  * past the bounds) yields an empty list, as cpp-host's toPairs does — never a trap.
  */
-export function decodePairs(ptr: usize, size: usize): Array<HeaderPair> {
+export function decodePairs(ptr: usize, size: usize, owner: ArrayBuffer | null = null): Array<HeaderPair> {
   const out = new Array<HeaderPair>();
   if (size < 4 || size > MAX_PAIRS_BYTES) return out;
   const n = load<u32>(ptr);
@@ -37,11 +46,22 @@ export function decodePairs(ptr: usize, size: usize): Array<HeaderPair> {
     if (load<u8>(ptr + pos + keyLen) != 0 || load<u8>(ptr + pos + keyLen + 1 + valueLen) != 0) return new Array<HeaderPair>();
     const name = String.UTF8.decodeUnsafe(ptr + pos, keyLen);
     const value = String.UTF8.decodeUnsafe(ptr + pos + keyLen + 1, valueLen);
-    out.push(new HeaderPair(name, value));
+    const pair = new HeaderPair(name, value);
+    if (owner !== null && isAscii(ptr + pos + keyLen + 1, valueLen)) {
+      pair.raw = owner;
+      pair.rawValueAt = <u32>(pos + keyLen + 1);
+      pair.rawValueLength = <u32>valueLen;
+    }
+    out.push(pair);
     pos += keyLen + valueLen + 2;
   }
   if (pos != size) return new Array<HeaderPair>();
   return out;
+}
+
+function isAscii(ptr: usize, length: usize): bool {
+  for (let i: usize = 0; i < length; i++) if (load<u8>(ptr + i) >= 0x80) return false;
+  return true;
 }
 
 /** Serializes pairs for proxy_send_local_response / gRPC initial metadata. */

@@ -24,10 +24,19 @@ function b64urlValue(c: i32): i32 {
 
 /** Decodes base64url (padding optional) to a Latin-1 string; null when not base64url. */
 export function decodeBase64Url(s: string, maxBytes: i32): string | null {
-  let out = "";
+  return decodeBase64UrlRange(s, 0, s.length, maxBytes);
+}
+
+/**
+ * Decodes s[start, end) into one char per byte. The bytes go to a scratch buffer and become a
+ * string once: appending char by char allocated a new string per byte on every JWT request.
+ */
+function decodeBase64UrlRange(s: string, start: i32, end: i32, maxBytes: i32): string | null {
+  const out = new StaticArray<u16>(min(maxBytes + 1, ((end - start) * 3) / 4 + 1));
+  let n = 0;
   let acc = 0;
   let bits = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c == 0x3d) break;
     const v = b64urlValue(c);
@@ -36,11 +45,11 @@ export function decodeBase64Url(s: string, maxBytes: i32): string | null {
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out += String.fromCharCode((acc >> bits) & 0xff);
-      if (out.length > maxBytes) return null;
+      if (n >= maxBytes) return null;
+      unchecked((out[n++] = <u16>((acc >> bits) & 0xff)));
     }
   }
-  return out;
+  return String.UTF16.decodeUnsafe(changetype<usize>(out), <usize>n << 1);
 }
 
 /** The `alg` of a JWT header segment, or null when `token` is not a JWT. */
@@ -49,7 +58,7 @@ export function jwtAlg(token: string): string | null {
   if (first <= 0) return null;
   const second = token.indexOf(".", first + 1);
   if (second < 0 || token.indexOf(".", second + 1) >= 0) return null;
-  const header = decodeBase64Url(token.substring(0, first), 1024);
+  const header = decodeBase64UrlRange(token, 0, first, 1024);
   if (header === null || !header.startsWith("{")) return null;
   const key = header.indexOf('"alg"');
   if (key < 0) return null;
