@@ -389,7 +389,7 @@ for (const rt of RUNTIMES) {
 
       it('within the budget headers and body are both scanned (control)', async () => {
         const r = await slow('closed', '60000', 1);
-        assert.equal(v(r, 'test.detect.calls'), 'headers,body');
+        assert.equal(v(r, 'test.detect.calls'), 'path,path,headers,body', 'each segment of /v1/items, then headers, then body');
         assert.equal(v(r, 'palisade.error'), undefined);
         assert.equal(v(r, 'palisade.block.enforce'), false);
         assert.equal(event(r).requestShape.notInspectedReason ?? '', '');

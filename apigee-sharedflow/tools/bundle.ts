@@ -22,6 +22,7 @@ export const CORE_SOURCES = [
   'core/rate-limit.js',
   'core/shape.js',
   'core/scanner.js',
+  'core/path-privacy.js',
   'core/inspect.js',
   'core/event.js',
   'core/mask.js',

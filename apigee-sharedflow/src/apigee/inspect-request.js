@@ -125,7 +125,7 @@
       requestId: req.requestId,
       host: req.host,
       method: req.method,
-      path: req.path,
+      path: result.path,
       pathTemplate: pathTemplate,
       clientIp: req.clientIp,
       auth: req.auth,

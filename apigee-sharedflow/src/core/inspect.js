@@ -37,8 +37,8 @@ Palisade.inspect = (function () {
   // msg: { kind, method, path, headers: { lower name: [values] }, query, body (string|null),
   //        contentType, contentEncoding, declaredLength, streaming, sampled }
   // ctx: { ruleSet, settings, detectors, deadlineMs?, now? } (now: clock in ms, for tests)
-  // Returns { findings, shape, bodyBytes, error } — error is null or the message of a scanner
-  // failure (the caller applies the failure mode).
+  // Returns { findings, shape, bodyBytes, error, path } — error is null or the message of a scanner
+  // failure (the caller applies the failure mode); path is the request path to report.
   function inspectMessage(msg, ctx) {
     var settings = ctx.settings;
     var mediaType = mediaTypeOf(msg.contentType);
@@ -86,7 +86,8 @@ Palisade.inspect = (function () {
     };
     var scanned = scanWithinBudget(ctx, message, limits);
     if (scanned.error === TIME_BUDGET_EXCEEDED && shape.notInspectedReason === "") shape.notInspectedReason = "time-budget";
-    return { findings: scanned.findings, shape: shape, bodyBytes: bodyBytes, error: scanned.error };
+    // path: what the event may report (segments with a finding masked, path-privacy.js).
+    return { findings: scanned.findings, shape: shape, bodyBytes: bodyBytes, error: scanned.error, path: scanned.path };
   }
 
   var TIME_BUDGET_EXCEEDED = "time-budget-exceeded";
@@ -121,15 +122,23 @@ Palisade.inspect = (function () {
       return deadline > 0 && clock() >= deadline;
     }
     var findings = [];
+    // A request path is reported only once inspected; until then no segment of it is.
+    var path = message.kind === "request" ? Palisade.pathPrivacy.unscanned(message.path) : message.path;
     try {
-      if (overBudget()) return { findings: findings, error: TIME_BUDGET_EXCEEDED };
-      findings = Palisade.scanner.scan(ctx.ruleSet, withBody(message, null), limits, ctx.detectors, minConfidence);
-      if (message.body.length === 0) return { findings: findings, error: null };
-      if (overBudget()) return { findings: findings, error: TIME_BUDGET_EXCEEDED };
+      if (overBudget()) return { findings: findings, error: TIME_BUDGET_EXCEEDED, path: path };
+      if (message.kind === "request") {
+        var inPath = Palisade.pathPrivacy.scan(ctx.ruleSet, message.path, limits, ctx.detectors, minConfidence);
+        findings = inPath.findings;
+        path = inPath.path;
+      }
+      var inHeaders = Palisade.scanner.scan(ctx.ruleSet, withBody(message, null), limits, ctx.detectors, minConfidence);
+      findings = Palisade.scanner.merge(findings, inHeaders, limits.maxFindings);
+      if (message.body.length === 0) return { findings: findings, error: null, path: path };
+      if (overBudget()) return { findings: findings, error: TIME_BUDGET_EXCEEDED, path: path };
       var inBody = Palisade.scanner.scan(ctx.ruleSet, withBody(message, message.body), limits, ctx.detectors, minConfidence);
-      return { findings: Palisade.scanner.merge(findings, inBody, limits.maxFindings), error: null };
+      return { findings: Palisade.scanner.merge(findings, inBody, limits.maxFindings), error: null, path: path };
     } catch (e) {
-      return { findings: findings, error: e && e.message ? String(e.message) : String(e) };
+      return { findings: findings, error: e && e.message ? String(e.message) : String(e), path: path };
     }
   }
 

@@ -1,0 +1,71 @@
+// Sensitive values in request path segments never leave the gateway, in Node and in real Rhino:
+// JS-InspectRequest scans each percent-decoded segment (key: the segment before it) and reports a
+// FIELD_KIND_PATH finding, and the event's path carries `{<type>}` in place of the segment —
+// the same as the Envoy filter (test/filter/path-privacy.test.ts, docs/filter-config.md).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { policyFiles } from './lib/bundle-fixture.ts';
+import { requestState, type PolicyResult, type PolicyRunner } from './lib/policy-runner.ts';
+import { rulesWith, type Json } from './lib/rules.ts';
+import { RUNTIMES } from './lib/runtimes.ts';
+
+const MAIN = 'palisade-inspect-request.js';
+
+interface Finding {
+  type: string;
+  masked: string;
+  location: { field: string; name?: string };
+}
+
+// One path with four sensitive segments (one run: Rhino prepares the built-in tables per run).
+const PATH = '/v1/imei/356938035643809/cards/4111111111111111/ssn/536-22-5492/users/ada.lovelace%40example.org';
+const REPORTED = '/v1/imei/{imei}/cards/{credit_card}/ssn/{us_ssn}/users/{email}';
+const RAW = ['356938035643809', '4111111111111111', '536-22-5492', 'ada.lovelace'];
+const TYPES = ['imei', 'credit_card', 'us_ssn', 'email'];
+
+/** Every palisade.* flow variable and every report sent: what the policy itself makes of the request. */
+function outbound(r: PolicyResult): string {
+  const ours = Object.entries(r.state.variables).filter(([k]) => k.startsWith('palisade.'));
+  return JSON.stringify(ours) + r.state.sent.map((s) => s.body ?? '').join('\n');
+}
+
+for (const rt of RUNTIMES) {
+  describe(`path privacy in JS-InspectRequest (${rt.name})`, { skip: rt.skip }, () => {
+    let runner: PolicyRunner;
+    before(() => (runner = rt.create()));
+    after(() => runner.close());
+
+    it(`${PATH} → a FIELD_KIND_PATH finding per segment, event path ${REPORTED}, raw values in no variable or report`, async () => {
+      // An enforced BLOCK on a path finding makes the request pass send its report now.
+      const s = requestState({ path: PATH });
+      s.variables['palisade.rules.json'] = rulesWith(
+        [{ id: 'no-leak', action: 'ACTION_BLOCK', mode: 'MODE_ENFORCE', match: { findingTypes: ['imei'] } }],
+        {},
+        { detectors: true },
+      );
+      s.variables['private.palisade.gateway.token'] = 't';
+      const r = await runner.run(policyFiles(MAIN), s);
+      assert.equal(r.error, null);
+      assert.equal(r.state.variables['palisade.verdict'], 'BLOCK', 'a path finding decides like any other');
+      assert.equal(r.state.sent.length, 1);
+      const batch = JSON.parse(r.state.sent[0]!.body ?? '') as { events: (Json & { findings: Finding[] })[] };
+      const e = batch.events[0]!;
+      assert.equal(e.path, REPORTED);
+      for (const type of TYPES) {
+        const f = e.findings.find((x) => x.type === type);
+        assert.ok(f, `${type} in ${JSON.stringify(e.findings)}`);
+        assert.equal(f.location.field, 'FIELD_KIND_PATH');
+      }
+      const text = outbound(r);
+      for (const raw of RAW) assert.ok(!text.includes(raw), `${raw} left the gateway`);
+    });
+
+    it('15 Luhn-valid digits under /orders/ are no IMEI (the segment before is the context) and the path stays', async () => {
+      const r = await runner.run(policyFiles(MAIN), requestState({ path: '/v1/orders/490154203237518' }));
+      assert.equal(r.error, null);
+      const e = JSON.parse(String(r.state.variables['palisade.event'])) as Json & { findings: Finding[] };
+      assert.equal(e.path, '/v1/orders/490154203237518');
+      assert.deepEqual(e.findings.filter((f) => f.type === 'imei'), []);
+    });
+  });
+}
