@@ -6,6 +6,7 @@ import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { aggregateEvents, type ObservedEvent } from '../inventory/endpoint-aggregate.ts';
 import { enumName } from '../store/enum-bits.ts';
+import { jwtAlgName, knownFormat } from './observation-vocabulary.ts';
 import type { BatchKey, EndpointKey, EventRecord, FieldLocation, IngestUnit } from '../store/types.ts';
 
 export interface BatchLimits {
@@ -160,7 +161,7 @@ function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Invent
       location: PARAM_LOCATION[enumName('FieldKind', p.in)] ?? 'query',
       name: str(p.name, S),
       type: enumName('JsonType', p.type),
-      format: str(p.format, 32),
+      format: knownFormat(str(p.format, 32)),
     });
   }
   for (const [loc, shape] of [
@@ -170,7 +171,7 @@ function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Invent
     if (!isObj(shape)) continue;
     for (const f of list(shape.fields)) {
       if (budget-- <= 0) break;
-      fields.push({ location: loc, name: str(f.path, S), type: enumName('JsonType', f.type), format: str(f.format, 32) });
+      fields.push({ location: loc, name: str(f.path, S), type: enumName('JsonType', f.type), format: knownFormat(str(f.format, 32)) });
     }
   }
   const findings: ObservedEvent['findings'] = [];
@@ -229,6 +230,7 @@ function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Invent
       responseBytes: num(raw.responseBytes),
       clientIp: str(raw.clientIp, 64),
       authScheme: enumName('AuthScheme', auth.scheme),
+      jwtAlg: jwtAlgName(str(auth.jwtAlg, 32)),
       blocked: action === 'ACTION_BLOCK' && verdict.enforced === true,
       params,
       fields,
@@ -282,6 +284,7 @@ export function buildUnit(p: PreparedBatch, ids: readonly string[], inventory: I
     endpoints: agg.endpoints,
     fields: agg.fields,
     findings: agg.findings,
+    observations: agg.observations,
     gateway: {
       gatewayId: p.key.gatewayId,
       bootId: p.key.bootId,

@@ -3,7 +3,7 @@
 // deltas out; the store adds them up (one transaction per group of batches).
 import { bucketOf, emptyHistogram } from '../store/latency.ts';
 import { authSchemeBit, jsonTypeBit } from '../store/enum-bits.ts';
-import type { EndpointDelta, EndpointField, FieldLocation, FindingDelta, MinuteAggregate, StatusCounts } from '../store/types.ts';
+import type { EndpointDelta, EndpointField, FieldLocation, FindingDelta, MinuteAggregate, ObservationDelta, StatusCounts } from '../store/types.ts';
 
 /** One event after validation at the edge (ingest/batch-unit.ts): bounded strings, numbers. */
 export interface ObservedEvent {
@@ -14,6 +14,8 @@ export interface ObservedEvent {
   responseBytes: number;
   clientIp: string;
   authScheme: string;
+  /** JWT header `alg` ('' when the credential was not a JWT). */
+  jwtAlg: string;
   blocked: boolean;
   params: { location: FieldLocation; name: string; type: string; format: string }[];
   fields: { location: FieldLocation; name: string; type: string; format: string }[];
@@ -31,6 +33,8 @@ export interface BatchAggregates {
   endpoints: EndpointDelta[];
   fields: EndpointField[];
   findings: FindingDelta[];
+  /** Format counts per field and JWT alg counts per endpoint. */
+  observations: ObservationDelta[];
   /** Fields refused by admitField. */
   fieldsDropped: number;
 }
@@ -52,6 +56,13 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
   const endpoints = new Map<string, EndpointDelta>();
   const fields = new Map<string, EndpointField>();
   const findings = new Map<string, FindingDelta>();
+  const observations = new Map<string, ObservationDelta>();
+  const observe = (endpointId: string, kind: ObservationDelta['kind'], location: ObservationDelta['location'], name: string, value: string) => {
+    const k = `${endpointId}\0${kind}\0${location}\0${name}\0${value}`;
+    const o = observations.get(k);
+    if (o) o.count++;
+    else observations.set(k, { endpointId, kind, location, name, value, count: 1 });
+  };
   let fieldsDropped = 0;
 
   for (let i = 0; i < events.length; i++) {
@@ -111,6 +122,7 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
     d.authMask |= authSchemeBit(e.authScheme);
     if (internal) d.internalRequests++;
     else d.externalRequests++;
+    if (e.jwtAlg) observe(id, 'jwt_alg', '', '', e.jwtAlg);
 
     for (const list of [e.params, e.fields]) {
       for (const p of list) {
@@ -134,7 +146,10 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
           fields.set(fk, f);
         }
         f.typeMask |= jsonTypeBit(p.type);
-        if (p.format) f.format = p.format;
+        if (p.format) {
+          f.format = p.format;
+          observe(id, 'format', p.location, p.name, p.format);
+        }
         f.count++;
         f.firstSeenMs = Math.min(f.firstSeenMs, e.timestampMs);
         f.lastSeenMs = Math.max(f.lastSeenMs, e.timestampMs);
@@ -168,6 +183,7 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
     endpoints: [...endpoints.values()],
     fields: [...fields.values()],
     findings: [...findings.values()],
+    observations: [...observations.values()],
     fieldsDropped,
   };
 }

@@ -2,9 +2,9 @@
 // cores' InventoryEndpoint. Pure: rows in, values out. What the store does not keep is stated here:
 // exact status codes and per-scheme auth counts come from recent raw events when there are any
 // (else status classes `2XX`…); body fields are not kept per status, so response fields are filed
-// under the endpoint's dominant success class; JWT `alg` is not aggregated (alg:none is only seen
-// by offline discovery until the inventory keeps it).
-import type { AuthSchemeName, FieldStat, FindingStat, InventoryEndpoint, JsonType, ParamStat } from './model.ts';
+// under the endpoint's dominant success class. String formats and JWT header algs are counted
+// (endpoint_observations), so the schema cores apply the same share thresholds as offline discovery.
+import type { AuthSchemeName, Counts, FieldStat, FindingStat, InventoryEndpoint, JsonType, ParamStat } from './model.ts';
 
 export interface EndpointRow {
   id: string;
@@ -22,6 +22,8 @@ export interface EndpointRow {
   /** AuthScheme enum names (`AUTH_SCHEME_JWT`). */
   authSchemes: string[];
   externalRequests: number;
+  /** JWT header `alg` → requests that carried it. */
+  jwtAlgs: Counts;
 }
 
 export interface FieldRow {
@@ -29,7 +31,8 @@ export interface FieldRow {
   name: string;
   /** JsonType enum names (`JSON_TYPE_STRING`). */
   types: string[];
-  format: string;
+  /** String format → values that had it. */
+  formats: Counts;
   count: number;
 }
 
@@ -64,6 +67,13 @@ function typesOf(names: string[], count: number): Partial<Record<JsonType, numbe
   return out;
 }
 
+/** Auth schemes with their counts; JWT algs go on the `jwt` entry (added when only the algs say JWT). */
+function authStats(authCounts: Map<AuthSchemeName, number>, jwtAlgs: Counts): InventoryEndpoint['auth'] {
+  const algTotal = Object.values(jwtAlgs).reduce((s, c) => s + c, 0);
+  if (algTotal > 0 && !authCounts.has('jwt')) authCounts.set('jwt', algTotal);
+  return [...authCounts].map(([scheme, count]) => (scheme === 'jwt' && algTotal > 0 ? { scheme, count, jwtAlgs: { ...jwtAlgs } } : { scheme, count }));
+}
+
 export function inventoryEndpointFromRows(
   e: EndpointRow,
   fields: readonly FieldRow[],
@@ -87,7 +97,7 @@ export function inventoryEndpointFromRows(
   const request: FieldStat[] = [];
   const response: FieldStat[] = [];
   for (const f of fields) {
-    const stat = { seen: f.count, types: typesOf(f.types, f.count), ...(f.format ? { formats: { [f.format]: f.count } } : {}) };
+    const stat = { seen: f.count, types: typesOf(f.types, f.count), ...(Object.keys(f.formats).length ? { formats: f.formats } : {}) };
     if (f.location === 'request') request.push({ path: f.name, ...stat });
     else if (f.location === 'response') response.push({ path: f.name, ...stat });
     else params.push({ name: f.name, in: f.location, ...stat });
@@ -108,7 +118,7 @@ export function inventoryEndpointFromRows(
     params,
     requestBodies: request.length ? [{ contentType: 'application/json', count: bodyCount(request), fields: request }] : [],
     responses: response.length && success ? { [success]: [{ contentType: 'application/json', count: bodyCount(response), fields: response }] } : {},
-    auth: [...authCounts].map(([scheme, count]) => ({ scheme, count })),
+    auth: authStats(authCounts, e.jwtAlgs),
     findings: findings.map(
       (f): FindingStat => ({
         type: f.type,

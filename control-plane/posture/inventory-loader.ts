@@ -26,7 +26,18 @@ export async function loadInventory(store: Store, meta: readonly EndpointMeta[],
   const endpoints = await sql.query(
     'SELECT id, host, method, path_template, first_seen_ms, last_seen_ms, requests, s1xx, s2xx, s3xx, s4xx, s5xx, auth_mask, external_requests FROM endpoints',
   );
-  const fields = group(await sql.query('SELECT endpoint_id, location, name, type_mask, format, count FROM endpoint_fields'), (r) => String(r.endpoint_id));
+  const fields = group(await sql.query('SELECT endpoint_id, location, name, type_mask, count FROM endpoint_fields'), (r) => String(r.endpoint_id));
+  // Format counts by `endpoint location name`, JWT alg counts by endpoint.
+  const formats = new Map<string, Record<string, number>>();
+  const jwtAlgs = new Map<string, Record<string, number>>();
+  for (const o of await sql.query('SELECT endpoint_id, kind, location, name, value, count FROM endpoint_observations')) {
+    const into = o.kind === 'format' ? formats : o.kind === 'jwt_alg' ? jwtAlgs : null;
+    if (!into) continue;
+    const k = o.kind === 'format' ? `${o.endpoint_id}\0${o.location}\0${o.name}` : String(o.endpoint_id);
+    const counts = into.get(k) ?? {};
+    counts[String(o.value)] = (counts[String(o.value)] ?? 0) + n(o.count);
+    into.set(k, counts);
+  }
   const findings = group(await sql.query('SELECT endpoint_id, type, direction, category, count FROM endpoint_findings'), (r) => String(r.endpoint_id));
   const distinct = new Map(
     (await sql.query('SELECT endpoint_id, type, COUNT(*) AS c FROM finding_values GROUP BY endpoint_id, type')).map((r) => [`${r.endpoint_id} ${r.type}`, n(r.c)]),
@@ -67,12 +78,13 @@ export async function loadInventory(store: Store, meta: readonly EndpointMeta[],
       s5xx: n(r.s5xx),
       authSchemes: authSchemeNames(n(r.auth_mask)),
       externalRequests: n(r.external_requests),
+      jwtAlgs: jwtAlgs.get(id) ?? {},
     };
     const f: FieldRow[] = (fields.get(id) ?? []).map((x) => ({
       location: String(x.location) as FieldRow['location'],
       name: String(x.name),
       types: jsonTypeNames(n(x.type_mask)),
-      format: String(x.format ?? ''),
+      formats: formats.get(`${id}\0${x.location}\0${x.name}`) ?? {},
       count: n(x.count),
     }));
     const fi: FindingRow[] = (findings.get(id) ?? []).map((x) => ({

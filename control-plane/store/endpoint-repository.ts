@@ -9,7 +9,7 @@ import { percentile } from './latency.ts';
 import { page, pageLimit } from './paging.ts';
 import { num, statusOf, str } from './row-read.ts';
 import type { Row, SqlClient } from './sql-client.ts';
-import { FIELD_COLS, FINDING_COLS, fieldsOnConflict, findingsOnConflict, minutesOnConflict } from './upserts.ts';
+import { FIELD_COLS, FINDING_COLS, OBSERVATION_COLS, fieldsOnConflict, findingsOnConflict, minutesOnConflict, observationsOnConflict } from './upserts.ts';
 import { POSTURE_CLASS_BITS, POSTURE_CLASSES, type EndpointField, type EndpointKey, type EndpointRecord, type EndpointRepository } from './types.ts';
 
 /** Deterministic, so replicas that discover the same template independently agree on its id. */
@@ -141,11 +141,16 @@ export function createEndpointRepository(sql: SqlClient): EndpointRepository {
               `INSERT INTO endpoint_findings (endpoint_id, ${gc.join(', ')}) SELECT ?, ${gc.join(', ')} FROM endpoint_findings WHERE endpoint_id = ? ${findingsOnConflict(sql.dialect)}`,
               [keepId, old],
             );
+            const oc = OBSERVATION_COLS.filter((c) => c !== 'endpoint_id');
+            await tx.run(
+              `INSERT INTO endpoint_observations (endpoint_id, ${oc.join(', ')}) SELECT ?, ${oc.join(', ')} FROM endpoint_observations WHERE endpoint_id = ? ${observationsOnConflict()}`,
+              [keepId, old],
+            );
             await tx.run(
               'INSERT INTO finding_values (endpoint_id, type, value_hash) SELECT ?, type, value_hash FROM finding_values WHERE endpoint_id = ? ON CONFLICT DO NOTHING',
               [keepId, old],
             );
-            for (const table of ['endpoint_minutes', 'endpoint_fields', 'endpoint_findings', 'finding_values']) {
+            for (const table of ['endpoint_minutes', 'endpoint_fields', 'endpoint_findings', 'endpoint_observations', 'finding_values']) {
               await tx.run(`DELETE FROM ${table} WHERE endpoint_id = ?`, [old]);
             }
             await tx.run('UPDATE events SET endpoint_id = ? WHERE endpoint_id = ?', [keepId, old]);

@@ -9,6 +9,7 @@ import {
   type FindingDelta,
   type IngestUnit,
   type MinuteAggregate,
+  type ObservationDelta,
 } from './types.ts';
 
 export interface MergedDeltas {
@@ -16,6 +17,7 @@ export interface MergedDeltas {
   endpoints: EndpointDelta[];
   fields: EndpointField[];
   findings: FindingDelta[];
+  observations: ObservationDelta[];
   /** [endpointId, type, valueHash] triples, unique. */
   values: [string, string, string][];
 }
@@ -34,7 +36,14 @@ export function mergeDeltas(units: readonly IngestUnit[]): MergedDeltas {
   const fields = new Map<string, EndpointField>();
   const findings = new Map<string, FindingDelta>();
   const values = new Map<string, [string, string, string]>();
+  const observations = new Map<string, ObservationDelta>();
   for (const u of units) {
+    for (const o of u.observations ?? []) {
+      const k = `${o.endpointId}\0${o.kind}\0${o.location}\0${o.name}\0${o.value}`;
+      const cur = observations.get(k);
+      if (!cur) observations.set(k, { ...o });
+      else cur.count += o.count;
+    }
     for (const m of u.minutes) {
       const k = `${m.endpointId}\0${String(m.minuteMs).padStart(15, '0')}`;
       const cur = minutes.get(k);
@@ -103,5 +112,5 @@ export function mergeDeltas(units: readonly IngestUnit[]): MergedDeltas {
       }
     }
   }
-  return { minutes: byKey(minutes), endpoints: byKey(endpoints), fields: byKey(fields), findings: byKey(findings), values: byKey(values) };
+  return { minutes: byKey(minutes), endpoints: byKey(endpoints), fields: byKey(fields), findings: byKey(findings), observations: byKey(observations), values: byKey(values) };
 }

@@ -11,10 +11,12 @@ import {
   FIELD_COLS,
   FINDING_COLS,
   GATEWAY_COUNTER_COLS,
+  OBSERVATION_COLS,
   fieldsOnConflict,
   findingsOnConflict,
   gatewayCountersOnConflict,
   minutesOnConflict,
+  observationsOnConflict,
 } from './upserts.ts';
 
 const DAY_MS = 86_400_000;
@@ -200,6 +202,13 @@ export class PostgresIngestRepository implements IngestRepository {
       await conn.query(
         `INSERT INTO endpoint_findings (${FINDING_COLS.join(', ')}) SELECT * FROM ${unnest(['text', 'text', 'text', 'text', 'int8', 'int8', 'int8'])} ${findingsOnConflict('postgres')}`,
         columns(rows, FINDING_COLS.length),
+      );
+    }
+    if (merged.observations.length) {
+      const rows = merged.observations.map((o) => [o.endpointId, o.kind, o.location, o.name, o.value, o.count]);
+      await conn.query(
+        `INSERT INTO endpoint_observations (${OBSERVATION_COLS.join(', ')}) SELECT * FROM ${unnest(['text', 'text', 'text', 'text', 'text', 'int8'])} ${observationsOnConflict()}`,
+        columns(rows, OBSERVATION_COLS.length),
       );
     }
     if (merged.values.length) {

@@ -11,10 +11,12 @@ import {
   FIELD_COLS,
   FINDING_COLS,
   GATEWAY_COUNTER_COLS,
+  OBSERVATION_COLS,
   fieldsOnConflict,
   findingsOnConflict,
   gatewayCountersOnConflict,
   minutesOnConflict,
+  observationsOnConflict,
 } from './upserts.ts';
 
 const ENDPOINT_ADD = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_requests', 'external_requests'];
@@ -92,6 +94,9 @@ export class SqliteIngestRepository implements IngestRepository {
     const upsertFinding = db.prepare(
       `INSERT INTO endpoint_findings (${FINDING_COLS.join(', ')}) VALUES ${marks(FINDING_COLS.length)} ${findingsOnConflict('sqlite')}`,
     );
+    const upsertObservation = db.prepare(
+      `INSERT INTO endpoint_observations (${OBSERVATION_COLS.join(', ')}) VALUES ${marks(OBSERVATION_COLS.length)} ${observationsOnConflict()}`,
+    );
     const countValues = db.prepare('SELECT COUNT(*) AS n FROM finding_values WHERE endpoint_id = ? AND type = ?').pluck();
     const insertValue = db.prepare('INSERT INTO finding_values (endpoint_id, type, value_hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
     const upsertGateway = db.prepare(
@@ -164,6 +169,7 @@ export class SqliteIngestRepository implements IngestRepository {
         upsertField.run(f.endpointId, f.location, f.name, f.typeMask, f.format, f.count, f.firstSeenMs, f.lastSeenMs);
       for (const f of merged.findings)
         upsertFinding.run(f.endpointId, f.type, f.direction, f.category, f.count, f.firstSeenMs, f.lastSeenMs);
+      for (const o of merged.observations) upsertObservation.run(o.endpointId, o.kind, o.location, o.name, o.value, o.count);
       const room = new Map<string, number>();
       for (const [endpointId, type, hash] of merged.values) {
         const k = `${endpointId}\0${type}`;

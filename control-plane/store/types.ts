@@ -136,6 +136,19 @@ export interface FindingDelta {
   valueHashes: string[];
 }
 
+/** What an endpoint_observations row counts: a field's string format, or the endpoint's JWT `alg`. */
+export type ObservationKind = 'format' | 'jwt_alg';
+
+/** Additive count of one categorical observation (location and name are '' for `jwt_alg`). */
+export interface ObservationDelta {
+  endpointId: string;
+  kind: ObservationKind;
+  location: FieldLocation | '';
+  name: string;
+  value: string;
+  count: number;
+}
+
 /** An inventory endpoint with its lifetime counters. */
 export interface EndpointRecord extends StatusCounts {
   id: string;
@@ -232,6 +245,8 @@ export interface IngestUnit {
   endpoints: EndpointDelta[];
   fields: EndpointField[];
   findings: FindingDelta[];
+  /** Format and JWT alg counts (absent in units built before they were kept). */
+  observations?: ObservationDelta[];
   gateway: GatewayDelta;
 }
 

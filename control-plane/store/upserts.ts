@@ -34,6 +34,12 @@ export function findingsOnConflict(d: Dialect): string {
     last_seen_ms = ${greatest(d)}(endpoint_findings.last_seen_ms, excluded.last_seen_ms)`;
 }
 
+export const OBSERVATION_COLS = ['endpoint_id', 'kind', 'location', 'name', 'value', 'count'] as const;
+
+export function observationsOnConflict(): string {
+  return `ON CONFLICT (endpoint_id, kind, location, name, value) DO UPDATE SET count = endpoint_observations.count + excluded.count`;
+}
+
 export const GATEWAY_COUNTER_COLS = [
   'id',
   'boot_id',
