@@ -25,6 +25,10 @@ export interface CompileOptions {
   detectorStateLimit?: number;
   /** Mark the compiled detectors as custom (user-defined). */
   custom?: boolean;
+  /** Write transition tables in the compact `sparse_transitions` form (rules.proto) instead of
+   * dense entries. The embedded built-in set uses it; pushed sets stay dense by default so
+   * gateways built before the field existed keep accepting them. */
+  sparseTables?: boolean;
 }
 
 export interface CompiledDetectors {
@@ -286,14 +290,14 @@ export function compileDetectors(sources: readonly DetectorSourceInput[], option
     groups.push({ dfa: p.search, members: [index] });
   });
 
-  const automata: AutomatonTable[] = groups.map((g) => toAutomaton(g.dfa, 'AUTOMATON_KIND_SEARCH'));
+  const automata: AutomatonTable[] = groups.map((g) => toAutomaton(g.dfa, 'AUTOMATON_KIND_SEARCH', options.sparseTables));
   const searchOf = new Map<number, number>();
   groups.forEach((g, gi) => g.members.forEach((m) => searchOf.set(m, gi)));
 
   const detectors: Detector[] = sources.map((source, index) => {
     const p = prepared[index]!;
     const reverseIndex = automata.length;
-    automata.push(toAutomaton(p.reverse, 'AUTOMATON_KIND_REVERSE'));
+    automata.push(toAutomaton(p.reverse, 'AUTOMATON_KIND_REVERSE', options.sparseTables));
     const boundaryName: BoundaryName = source.boundary ?? (p.wordBoundary ? 'word' : options.custom ? 'word' : 'none');
     const c = source.context ?? {};
     return {

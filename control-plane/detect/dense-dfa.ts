@@ -4,6 +4,7 @@
 // (state 0 = dead, then breadth-first). Pure and deterministic: the same sources always give the
 // same bytes, so RuleSet digests are stable.
 import type { DFA } from 'refa';
+import { encodeSparseRows } from './sparse-rows.ts';
 
 /** A complete DFA over byte classes: `next[s * classCount + classOf[byte]]`; `accept[s]` lists
  * detector indexes, ascending. */
@@ -239,13 +240,16 @@ export interface AutomatonTable {
   startState: number;
   transitions: Buffer;
   entryBytes: number;
+  /** Set instead of `transitions` (then empty, entryBytes 0) in the compact form. */
+  sparseTransitions?: Buffer;
   acceptOffsets: number[];
   acceptDetectors: number[];
   kind: 'AUTOMATON_KIND_SEARCH' | 'AUTOMATON_KIND_REVERSE';
 }
 
-/** Canonical numbering (0 = dead, then BFS from start over classes ascending) and table layout. */
-export function toAutomaton(d: DenseDfa, kind: AutomatonTable['kind']): AutomatonTable {
+/** Canonical numbering (0 = dead, then BFS from start over classes ascending) and table layout:
+ * dense little-endian entries, or the compact rules.proto `sparse_transitions` when `sparse`. */
+export function toAutomaton(d: DenseDfa, kind: AutomatonTable['kind'], sparse = false): AutomatonTable {
   // Byte classes were already merged by minimize(): numbered by first appearance from byte 0.
   const renumber = new Map<number, number>();
   const classOf = new Uint8Array(256);
@@ -282,20 +286,20 @@ export function toAutomaton(d: DenseDfa, kind: AutomatonTable['kind']): Automato
     }
   }
   const stateCount = order.length;
-  const entryBytes = stateCount <= 65536 ? 2 : 4;
-  const transitions = Buffer.alloc(stateCount * classCount * entryBytes);
+  const targets = new Uint32Array(stateCount * classCount);
   const acceptOffsets: number[] = [0];
   const acceptDetectors: number[] = [];
   for (let id = 0; id < stateCount; id++) {
     const s = order[id]!;
-    for (let c = 0; c < classCount; c++) {
-      const target = s < 0 ? 0 : newId[d.next[s * d.classCount + representative[c]!]!]!;
-      const at = (id * classCount + c) * entryBytes;
-      if (entryBytes === 2) transitions.writeUInt16LE(target, at);
-      else transitions.writeUInt32LE(target, at);
-    }
+    for (let c = 0; c < classCount; c++) targets[id * classCount + c] = s < 0 ? 0 : newId[d.next[s * d.classCount + representative[c]!]!]!;
     if (s >= 0) acceptDetectors.push(...d.accept[s]!);
     acceptOffsets.push(acceptDetectors.length);
+  }
+  const entryBytes = sparse ? 0 : stateCount <= 65536 ? 2 : 4;
+  const transitions = Buffer.alloc(targets.length * entryBytes);
+  for (let i = 0; i < targets.length; i++) {
+    if (entryBytes === 2) transitions.writeUInt16LE(targets[i]!, i * 2);
+    else if (entryBytes === 4) transitions.writeUInt32LE(targets[i]!, i * 4);
   }
   return {
     byteClasses: Buffer.from(classOf),
@@ -304,6 +308,7 @@ export function toAutomaton(d: DenseDfa, kind: AutomatonTable['kind']): Automato
     startState: newId[d.start]!,
     transitions,
     entryBytes,
+    ...(sparse ? { sparseTransitions: encodeSparseRows(targets, stateCount, classCount) } : {}),
     acceptOffsets,
     acceptDetectors,
     kind,

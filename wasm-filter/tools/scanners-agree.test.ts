@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DetectorSourceInput } from '../../control-plane/detect/detector-source.ts';
+import { decodeSparseRows } from '../../control-plane/detect/sparse-rows.ts';
 import { loadCorpus } from '../../scripts/eval-detect.ts';
 import { loadEs5Engine, type Finding } from '../../test/unit/detect/lib/es5-engine.ts';
 import { loadVectors, messageOf } from '../../test/unit/detect/lib/vectors.ts';
@@ -218,16 +219,33 @@ test('a malformed RuleSet is refused and the previous one stays in force', () =>
     ['cut in half', builtinBytes.slice(0, builtinBytes.length >> 1)],
     ['random bytes', Uint8Array.from(noise(4096, 99))],
   ];
-  // A transition to a state that does not exist (docs/detectors.md §1).
-  const outOfRange = structuredClone(builtin) as { automata: { transitions: Uint8Array; stateCount: number; entryBytes: number }[] };
-  const a = outOfRange.automata[0]!;
-  a.transitions = Uint8Array.from(a.transitions);
-  new DataView(a.transitions.buffer).setUint16(a.transitions.length - 2, a.stateCount + 5, true);
-  broken.push(['next state out of range', encodeRuleSetObject(outOfRange as unknown as Record<string, unknown>)]);
+  // A transition to a state that does not exist (docs/detectors.md §1), in the dense form, and a
+  // compact (sparse_transitions) table with a trailing byte or a row based before state 0.
+  type Table = { transitions: Uint8Array; sparseTransitions: Uint8Array; stateCount: number; classCount: number; entryBytes: number };
+  const corrupt = (edit: (a: Table) => void): Record<string, unknown> => {
+    const copy = structuredClone(builtin) as { automata: Table[] };
+    edit(copy.automata[0]!);
+    return copy as unknown as Record<string, unknown>;
+  };
+  const variants: Array<[string, Record<string, unknown>]> = [
+    [
+      'next state out of range',
+      corrupt((a) => {
+        const dense = decodeSparseRows(a.sparseTransitions, a.stateCount, a.classCount);
+        dense[dense.length - 1] = a.stateCount + 5;
+        a.transitions = new Uint8Array(Uint16Array.from(dense).buffer);
+        a.sparseTransitions = new Uint8Array(0);
+        a.entryBytes = 2;
+      }),
+    ],
+    ['sparse table with a trailing byte', corrupt((a) => (a.sparseTransitions = Uint8Array.from([...a.sparseTransitions, 0])))],
+    ['sparse row based before state 0', corrupt((a) => (a.sparseTransitions = Uint8Array.from([1, ...a.sparseTransitions.subarray(1)])))],
+  ];
+  for (const [what, ruleSet] of variants) broken.push([what, encodeRuleSetObject(ruleSet)]);
   for (const [what, bytes] of broken) {
     assert.throws(() => wasm.loadRules(bytes), RulesRefusedError, what);
     assert.deepEqual(wasmScan(probe).lines, before, `after ${what}`);
   }
-  // The ES5 scanner refuses the same broken table with an error (the policy keeps its previous set).
-  assert.throws(() => es5.scanMessage(canonicalRuleSetJson(outOfRange as unknown as Record<string, unknown>), probe, {}), /./);
+  // The ES5 scanner refuses the same broken tables with an error (the policy keeps its previous set).
+  for (const [what, ruleSet] of variants) assert.throws(() => es5.scanMessage(canonicalRuleSetJson(ruleSet), probe, {}), /malformed rule set/, what);
 });

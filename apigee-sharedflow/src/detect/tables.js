@@ -92,6 +92,51 @@ PalisadeDetect.tables = (function () {
 
   var KINDS = { AUTOMATON_KIND_SEARCH: 1, AUTOMATON_KIND_REVERSE: 2 };
 
+  // rules.proto Automaton.sparse_transitions (row deltas, LEB128 varints) → the dense entry list;
+  // null when the stream is malformed. Target ids are range-checked with the dense ones.
+  function expandSparse(bytes, n, k) {
+    if (n > bytes.length || n * k > 16777216) return null; // every row costs at least one byte
+    var at = 0;
+    var bad = false;
+    function read() {
+      var v = 0;
+      var scale = 1;
+      for (var i = 0; i < 5; i++) {
+        if (at >= bytes.length) break;
+        var b = bytes[at++];
+        v += (b & 0x7f) * scale;
+        if (b < 0x80) return v;
+        scale *= 128;
+      }
+      bad = true;
+      return 0;
+    }
+    var out = [];
+    for (var s = 0; s < n && !bad; s++) {
+      var back = read();
+      var c;
+      if (back === 0) {
+        for (c = 0; c < k; c++) out.push(read());
+        continue;
+      }
+      if (back > s) return null;
+      var from = (s - back) * k;
+      for (c = 0; c < k; c++) out.push(out[from + c]);
+      var count = read();
+      if (count > k) return null;
+      var prev = -1;
+      for (var i = 0; i < count; i++) {
+        c = read();
+        var v = read();
+        if (c <= prev || c >= k) return null;
+        prev = c;
+        out[s * k + c] = v;
+      }
+    }
+    if (bad || at !== bytes.length) return null;
+    return out;
+  }
+
   function enumValue(v, names) {
     if (typeof v === "number") return v;
     if (typeof v === "string" && Object.prototype.hasOwnProperty.call(names, v)) return names[v];
@@ -105,8 +150,10 @@ PalisadeDetect.tables = (function () {
     var k = uint(a.classCount, what + ".classCount");
     var n = uint(a.stateCount, what + ".stateCount");
     var start = uint(a.startState, what + ".startState");
-    var width = uint(a.entryBytes, what + ".entryBytes");
-    var next = entriesOf(a.transitions, width, what + ".transitions");
+    var sparse = bytesOf(a.sparseTransitions, what + ".sparseTransitions");
+    var width = sparse.length ? 0 : uint(a.entryBytes, what + ".entryBytes");
+    if (sparse.length && bytesOf(a.transitions, what + ".transitions").length) fail(what + " has both transitions and sparseTransitions");
+    var next = sparse.length ? expandSparse(sparse, n, k) : entriesOf(a.transitions, width, what + ".transitions");
     var offsets = uintList(a.acceptOffsets, what + ".acceptOffsets");
     var dets = uintList(a.acceptDetectors, what + ".acceptDetectors");
     var kind = enumValue(a.kind, KINDS);
@@ -114,7 +161,7 @@ PalisadeDetect.tables = (function () {
     if (k < 1 || k > 256) fail(what + ".classCount out of range");
     if (n < 1) fail(what + ".stateCount must be positive");
     if (start >= n) fail(what + ".startState out of range");
-    if (width !== 2 && width !== 4) fail(what + ".entryBytes must be 2 or 4");
+    if (!sparse.length && width !== 2 && width !== 4) fail(what + ".entryBytes must be 2 or 4");
     if (next === null || next.length !== n * k) fail(what + ".transitions has the wrong length");
     if (offsets.length !== n + 1 || offsets[0] !== 0 || offsets[n] !== dets.length) fail(what + ".acceptOffsets is inconsistent");
     if (kind !== 1 && kind !== 2) fail(what + ".kind is unknown");

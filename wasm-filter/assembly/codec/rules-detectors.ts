@@ -4,6 +4,8 @@
 // Everything the scanner later indexes without bounds checks is validated here: a RuleSet that
 // fails any check is refused (null + lastRulesError) so the previous one stays in force.
 
+import { expandSparseTransitions } from "./sparse-transitions";
+
 @inline const WIRE_VARINT: u32 = 0;
 @inline const WIRE_I64: u32 = 1;
 @inline const WIRE_LEN: u32 = 2;
@@ -34,6 +36,8 @@ export class AutomatonData {
   /** state_count * class_count little-endian entries of entryBytes each. */
   transitions: StaticArray<u8> = new StaticArray<u8>(0);
   entryBytes: u32 = 2;
+  /** rules.proto sparse_transitions; expanded into `transitions` by the checks, then emptied. */
+  sparseTransitions: StaticArray<u8> = new StaticArray<u8>(0);
   acceptOffsets: StaticArray<u32> = new StaticArray<u32>(0);
   acceptDetectors: StaticArray<u32> = new StaticArray<u32>(0);
   /** proto AutomatonKind number (1 SEARCH, 2 REVERSE). */
@@ -188,6 +192,7 @@ function readAutomaton(r: WireReader): AutomatonData {
     else if (field == 7) r.repeatedU32(wire, offsets);
     else if (field == 8) r.repeatedU32(wire, accepts);
     else if (field == 9 && wire == WIRE_VARINT) a.kind = r.u32();
+    else if (field == 10 && wire == WIRE_LEN) a.sparseTransitions = r.bytes();
     else r.skip(wire);
   }
   a.acceptOffsets = toStatic(offsets);
@@ -258,10 +263,19 @@ function readSettings(r: WireReader, set: RuleSetDetectors): void {
 function checkAutomaton(a: AutomatonData, detectorCount: u32): string {
   if (a.byteClasses.length != 256 || a.classCount == 0 || a.classCount > 256) return ERR_BYTE_CLASSES;
   for (let i = 0; i < 256; i++) if (<u32>a.byteClasses[i] >= a.classCount) return ERR_BYTE_CLASSES;
-  if (a.entryBytes != 2 && a.entryBytes != 4) return ERR_TRANSITIONS;
   if (a.stateCount == 0 || a.startState >= a.stateCount) return ERR_TRANSITIONS;
   const entries = <u64>a.stateCount * <u64>a.classCount;
   if (entries > <u64>MAX_TABLE_ENTRIES) return ERR_TRANSITIONS;
+  if (a.sparseTransitions.length > 0) {
+    if (a.transitions.length > 0) return ERR_TRANSITIONS;
+    const width: u32 = a.stateCount <= 65536 ? 2 : 4;
+    const dense = expandSparseTransitions(a.sparseTransitions, a.stateCount, a.classCount, width);
+    if (dense === null) return ERR_TRANSITIONS;
+    a.transitions = dense;
+    a.entryBytes = width;
+    a.sparseTransitions = new StaticArray<u8>(0);
+  }
+  if (a.entryBytes != 2 && a.entryBytes != 4) return ERR_TRANSITIONS;
   if (<u64>a.transitions.length != entries * <u64>a.entryBytes) return ERR_TRANSITIONS;
   const base = changetype<usize>(a.transitions);
   for (let i: u32 = 0; i < <u32>entries; i++) {
