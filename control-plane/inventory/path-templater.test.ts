@@ -68,10 +68,23 @@ describe('PathTemplater', () => {
     ['/categories/7/products/9', '/categories/{categoryId}/products/{productId}'],
     ['/v1//users/12/?x=1', '/v1/users/{userId}'],
     ['/', '/'],
+    // Segments a gateway masked (docs/filter-config.md "Path privacy") are values at once.
+    ['/v1/imei/{imei}/status', '/v1/imei/{imeiImei}/status'],
+    ['/v1/devices/{imei}', '/v1/devices/{deviceImei}'],
+    ['/v1/cards/{credit_card}', '/v1/cards/{cardId}'],
+    ['/v2/users/{email}/orders/42', '/v2/users/{userEmail}/orders/{orderId}'],
   ];
   for (const [path, want] of cases) {
     it(`${path} → ${want}`, () => assert.equal(new PathTemplater().template('api.example.com', path).template, want));
   }
+
+  it('a masked segment and the raw values of the same position share one template', () => {
+    const t = new PathTemplater();
+    assert.equal(t.template('h', '/v1/devices/{imei}').template, '/v1/devices/{deviceImei}');
+    assert.equal(t.template('h', '/v1/devices/356938035643809').template, '/v1/devices/{deviceImei}');
+    for (let i = 0; i < 30; i++) t.template('h', '/v1/cards/{credit_card}');
+    assert.equal(t.template('h', '/v1/cards/{credit_card}').template, '/v1/cards/{cardId}', 'never a static segment, however often');
+  });
 
   it('static siblings of an id position keep their own template (/users/me)', () => {
     const t = new PathTemplater();

@@ -42,9 +42,16 @@ function decode(segment: string): string {
   }
 }
 
+// A segment a gateway masked because it carried a finding (`{imei}`, `{credit_card}`: see
+// docs/filter-config.md "Path privacy"): a value by definition, named after the finding type.
+const MASKED = /^\{([a-z0-9_]{1,64})\}$/;
+const MASKED_KINDS: Readonly<Record<string, SegmentKind>> = { imei: 'imei', email: 'email', phone_number: 'msisdn', msisdn: 'msisdn' };
+
 /** The value kind of one raw path segment, or null when it looks like part of the API's shape. */
 export function segmentKind(raw: string): SegmentKind | null {
   if (raw.length === 0) return null;
+  const masked = MASKED.exec(raw);
+  if (masked) return MASKED_KINDS[masked[1]!] ?? 'id';
   const s = decode(raw);
   if (DIGITS.test(s)) {
     if (s.length === 15 && luhnValid(s)) return 'imei';
