@@ -5,11 +5,9 @@
 // no store). Also the control plane's RSS with 1,000 watchers.
 // Two payloads: a policies-only RuleSet (small) and one carrying the compiled built-in detectors.
 // Usage: npm run bench -- rules   (WATCHERS=1000 ROUNDS=5 to change the defaults)
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { loadPalisadeGrpc } from '../../../proto/load.ts';
 import { startControlPlane, type ControlPlane } from '../../../control-plane/app.ts';
@@ -17,49 +15,13 @@ import { EMPTY_DETECTION_ENGINE, type DetectionEngine } from '../../../control-p
 import { createDetectionEngine } from '../../../control-plane/rules/detection-engine.ts';
 import { enablePreserializedRuleSets } from '../../../control-plane/rules/watch-rules.ts';
 import { SYSTEM_ACTOR } from '../../../control-plane/audit/audit-log.ts';
+import { CHILDREN, startClients, stopClients, waitFor } from './watch-fleet.ts';
 
 const WATCHERS = Number(process.env.WATCHERS ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
-const CHILDREN = 2;
-const CLIENT = fileURLToPath(new URL('./watch-clients.ts', import.meta.url));
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
-
-async function startClients(address: string, gateways: { id: string; token: string }[], dir: string): Promise<ChildProcess[]> {
-  const per = Math.ceil(gateways.length / CHILDREN);
-  const children: ChildProcess[] = [];
-  await Promise.all(
-    Array.from({ length: CHILDREN }, (_, i) => {
-      const file = join(dir, `tokens-${i}.json`);
-      writeFileSync(file, JSON.stringify(gateways.slice(i * per, (i + 1) * per)));
-      const child = fork(CLIENT, [address, file], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      children.push(child);
-      return new Promise<void>((resolve) => child.once('message', () => resolve()));
-    }),
-  );
-  return children;
-}
-
-async function stopClients(children: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          c.once('exit', () => resolve());
-          c.send({ type: 'stop' });
-        }),
-    ),
-  );
-}
-
-async function waitFor(check: () => boolean, what: string, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Publish → every ack, ROUNDS times, on a real control plane. */
 async function measureControlPlane(engine: DetectionEngine, label: string, dir: string) {
