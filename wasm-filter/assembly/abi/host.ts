@@ -145,7 +145,11 @@ export class SharedValue {
 }
 
 export function getSharedData(key: string): SharedValue {
-  const k = String.UTF8.encode(key);
+  return getSharedDataAt(String.UTF8.encode(key));
+}
+
+/** getSharedData with the key already UTF-8: a CAS loop encodes it once for every get and set. */
+export function getSharedDataAt(k: ArrayBuffer): SharedValue {
   clearRet();
   store<u32>(RET_EXTRA, 0);
   const status = raw.proxy_get_shared_data(changetype<usize>(k), k.byteLength, RET_PTR, RET_SIZE, RET_EXTRA);
@@ -155,7 +159,10 @@ export function getSharedData(key: string): SharedValue {
 
 /** Writes when `cas` still matches (0 = unconditional); CasMismatch means retry (notes §3). */
 export function setSharedData(key: string, value: ArrayBuffer, cas: u32): u32 {
-  const k = String.UTF8.encode(key);
+  return setSharedDataAt(String.UTF8.encode(key), value, cas);
+}
+
+export function setSharedDataAt(k: ArrayBuffer, value: ArrayBuffer, cas: u32): u32 {
   return raw.proxy_set_shared_data(changetype<usize>(k), k.byteLength, changetype<usize>(value), value.byteLength, cas);
 }
 

@@ -2,7 +2,7 @@
 // bucket (notes §3, §6: shared data is the only cross-worker state). Compare-and-swap loop:
 // get (value, cas) → compute → set with cas → retry on CasMismatch. Bounded retries: under
 // extreme contention the request is let through and counted (fail-open for the limiter itself).
-import { getSharedData, setSharedData, nowMillis } from "../abi/host";
+import { getSharedDataAt, setSharedDataAt, nowMillis } from "../abi/host";
 import { WasmResult } from "../abi/types";
 import { Policy } from "./model";
 import { BucketState, takeToken } from "./token-bucket";
@@ -21,9 +21,9 @@ export class SharedDataRateLimiter extends RateLimiter {
   take(policy: Policy, key: string): RateOutcome {
     const rl = policy.rateLimit;
     if (rl === null) return new RateOutcome(true, 0);
-    const k = "palisade:rl:" + policy.id + ":" + (key.length > MAX_KEY_CHARS ? key.substring(0, MAX_KEY_CHARS) : key);
+    const k = String.UTF8.encode("palisade:rl:" + policy.id + ":" + (key.length > MAX_KEY_CHARS ? key.substring(0, MAX_KEY_CHARS) : key));
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const current = getSharedData(k);
+      const current = getSharedDataAt(k);
       let prev: BucketState | null = null;
       let cas: u32 = 0;
       if (current.status == WasmResult.Ok) {
@@ -34,7 +34,7 @@ export class SharedDataRateLimiter extends RateLimiter {
       const result = takeToken(prev, nowMillis(), rl.rate, rl.periodSeconds, rl.burst);
       // A missing key is created with cas 0... but two workers may create it at once; the second
       // write then overwrites the first. One extra token at creation is the accepted cost.
-      const status = setSharedData(k, result.state.encode(), cas);
+      const status = setSharedDataAt(k, result.state.encode(), cas);
       if (status == WasmResult.Ok) return new RateOutcome(result.allowed, result.retryAfterSeconds);
       if (status != WasmResult.CasMismatch) break;
     }
