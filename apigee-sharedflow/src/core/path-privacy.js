@@ -7,8 +7,8 @@ var Palisade = Palisade || {};
 Palisade.pathPrivacy = (function () {
   "use strict";
 
-  // Keys longer than this are not a resource name (no context from them).
-  var MAX_KEY_CHARS = 64;
+  // Keys longer than this (UTF-8 bytes) are not a resource name (no context from them).
+  var MAX_KEY_BYTES = 64;
   // Reported for a segment that was not inspected (finding limit reached, scan not run).
   var UNSCANNED = "{unscanned}";
 
@@ -72,7 +72,7 @@ Palisade.pathPrivacy = (function () {
         segments[i] = "{" + first.type + "}";
         key = "";
       } else {
-        key = decoded.length <= MAX_KEY_CHARS ? asciiLower(decoded) : "";
+        key = Palisade.text.utf8Length(decoded) <= MAX_KEY_BYTES ? asciiLower(decoded) : "";
       }
     }
     return { findings: findings, path: segments.join("/") };

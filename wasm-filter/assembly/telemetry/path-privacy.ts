@@ -6,11 +6,16 @@ import { Findings, ScanLimits, Scanner } from "../detect";
 import { FIELD_PATH } from "../detect/field-kinds";
 import { asciiLower } from "../util/ascii";
 
-/** Keys longer than this are not a resource name (no context from them). */
+/** Keys longer than this (bytes) are not a resource name (no context from them). */
 // @ts-ignore: decorator
-@inline const MAX_KEY_CHARS: i32 = 64;
+@inline const MAX_KEY_BYTES: i32 = 64;
 /** Reported for a segment the scanner never looked at (the exchange's finding limit was reached). */
 export const UNSCANNED_SEGMENT = "{unscanned}";
+// The buffers scanned through raw pointers are held here, in globals (GC roots): a local used only
+// as `changetype<usize>` is not kept alive across the scanner's allocations.
+const NO_BYTES = new ArrayBuffer(0);
+let pathBytes: ArrayBuffer = NO_BYTES;
+let decodedSegment: ArrayBuffer = NO_BYTES;
 
 /**
  * Scans each segment of `path` (no query) as its own field: percent-decoded, key = the previous
@@ -19,35 +24,49 @@ export const UNSCANNED_SEGMENT = "{unscanned}";
  * path to report.
  */
 export function scanPath(scanner: Scanner, path: string, out: Findings, limits: ScanLimits): string {
-  const segments = path.split("/");
+  // One UTF-8 copy of the path; segments without `%` are scanned in place (no copy per segment).
+  const bytes = String.UTF8.encode(path);
+  pathBytes = bytes;
+  const base = changetype<usize>(bytes);
+  const n = bytes.byteLength;
+  let reported: Array<string> | null = null;
   let key = "";
-  let changed = false;
-  for (let i = 0; i < segments.length; i++) {
-    const raw = segments[i];
-    if (raw.length == 0) {
-      key = "";
-      continue;
-    }
-    if (<u32>out.count >= limits.maxFindings) {
-      // Privacy first: a segment that was not inspected is not reported.
-      segments[i] = UNSCANNED_SEGMENT;
-      changed = true;
-      continue;
-    }
-    const decoded = percentDecode(raw);
-    const before = out.count;
-    scanner.scanHeader(key, changetype<usize>(decoded), <usize>decoded.byteLength, out, limits);
-    const placeholder = placeholderOf(out, before, key);
-    if (placeholder.length > 0) {
-      segments[i] = placeholder;
-      changed = true;
-      key = "";
-    } else {
-      const text = String.UTF8.decode(decoded);
-      key = text.length <= MAX_KEY_CHARS ? asciiLower(text) : "";
-    }
+  let segmentNo = 0;
+  let from = 0;
+  while (from <= n) {
+    let to = from;
+    while (to < n && load<u8>(base + <usize>to) != 0x2f) to++;
+    segmentNo++;
+    if (to > from) {
+      let placeholder = "";
+      if (<u32>out.count >= limits.maxFindings) {
+        // Privacy first: a segment that was not inspected is not reported.
+        placeholder = UNSCANNED_SEGMENT;
+      } else {
+        let ptr = base + <usize>from;
+        let len = <usize>(to - from);
+        if (hasPercent(ptr, len)) {
+          const decoded = percentDecode(ptr, len);
+          decodedSegment = decoded;
+          ptr = changetype<usize>(decoded);
+          len = <usize>decoded.byteLength;
+        }
+        const before = out.count;
+        scanner.scanHeader(key, ptr, len, out, limits);
+        placeholder = placeholderOf(out, before, key);
+        key = placeholder.length == 0 && len <= <usize>MAX_KEY_BYTES ? asciiLower(String.UTF8.decodeUnsafe(ptr, len)) : "";
+      }
+      if (placeholder.length > 0) {
+        if (reported === null) reported = path.split("/");
+        reported[segmentNo - 1] = placeholder;
+        key = "";
+      }
+    } else key = "";
+    from = to + 1;
   }
-  return changed ? segments.join("/") : path;
+  pathBytes = NO_BYTES;
+  decodedSegment = NO_BYTES;
+  return reported === null ? path : reported.join("/");
 }
 
 /** Marks findings [from, count) as path findings; `{type}` of the first one, or "" when none. */
@@ -63,31 +82,32 @@ function placeholderOf(out: Findings, from: i32, key: string): string {
   return first < 0 ? "" : "{" + out.at(first).type + "}";
 }
 
+function hasPercent(ptr: usize, len: usize): bool {
+  for (let i: usize = 0; i < len; i++) if (load<u8>(ptr + i) == 0x25) return true;
+  return false;
+}
+
 /** `%XX` → byte; a `%` not followed by two hex digits stays as is. `+` is not a space in a path. */
-export function percentDecode(segment: string): ArrayBuffer {
-  const bytes = String.UTF8.encode(segment);
-  const n = bytes.byteLength;
-  if (segment.indexOf("%") < 0) return bytes;
-  const src = changetype<usize>(bytes);
-  const outBuf = new ArrayBuffer(n);
+export function percentDecode(src: usize, n: usize): ArrayBuffer {
+  const outBuf = new ArrayBuffer(<i32>n);
   const dst = changetype<usize>(outBuf);
-  let w = 0;
-  for (let r = 0; r < n; r++) {
-    const c = load<u8>(src + <usize>r);
+  let w: usize = 0;
+  for (let r: usize = 0; r < n; r++) {
+    const c = load<u8>(src + r);
     if (c == 0x25 && r + 2 < n) {
-      const hi = hexValue(load<u8>(src + <usize>r + 1));
-      const lo = hexValue(load<u8>(src + <usize>r + 2));
+      const hi = hexValue(load<u8>(src + r + 1));
+      const lo = hexValue(load<u8>(src + r + 2));
       if (hi >= 0 && lo >= 0) {
-        store<u8>(dst + <usize>w, <u8>((hi << 4) | lo));
+        store<u8>(dst + w, <u8>((hi << 4) | lo));
         w++;
         r += 2;
         continue;
       }
     }
-    store<u8>(dst + <usize>w, c);
+    store<u8>(dst + w, c);
     w++;
   }
-  return outBuf.slice(0, w);
+  return outBuf.slice(0, <i32>w);
 }
 
 function hexValue(c: u8): i32 {
