@@ -179,6 +179,14 @@ export class PostureService {
       const events = diffPosture(prev, snapshot, model.thresholds);
       await this.repo.appendEvents(events);
       await this.repo.saveSnapshot(new Map([...snapshot.endpoints].map(([k, v]) => [k, compact(v)])), now);
+      // The inventory list sorts by risk and filters by class from these columns.
+      await this.store.endpoints.recordPosture(
+        [...snapshot.endpoints.values()].map((p) => ({
+          key: { host: p.host, method: p.method, pathTemplate: p.path },
+          riskScore: p.risk.score,
+          classes: p.classes.map((c) => c.class),
+        })),
+      );
       this.last = snapshot;
       this.dispatcher.publish(events);
       return { snapshot, events, inventory: inv };

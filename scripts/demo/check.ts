@@ -96,6 +96,9 @@ export async function checkDemo(ctx: CheckContext): Promise<CheckResult[]> {
       const violations = await allPages<{ kind: string; method: string; host: string; path: string }>(ctx, '/v1/conformance');
       const postOnGet = violations.find((v) => v.kind === 'undocumented-method' && v.method === 'POST' && v.host === HOSTS.shop && v.path === '/v1/products');
       must(postOnGet !== undefined, `no undocumented-method violation for POST ${HOSTS.shop}/v1/products (${violations.length} violations)`);
+      const listed = await apiCall<Page<{ riskScore?: number; postureClass?: unknown }>>(ctx.cp, ctx.adminToken, 'GET', '/v1/endpoints?class=shadow&sort=risk&order=desc&limit=5');
+      must(listed.status === 200 && listed.body.items.length > 0, `the inventory list filtered by class=shadow is empty (${listed.status})`);
+      must(listed.body.items.some((e) => Number(e.riskScore) > 0), 'no risk score on the inventory list after evaluation');
       return `${shadow.body.items.length} shadow endpoints (e.g. ${shadow.body.items[0]!.method} ${shadow.body.items[0]!.host}${shadow.body.items[0]!.path}), ${violations.length} violations`;
     }),
   );
