@@ -1,7 +1,7 @@
 // The dashboard's pages in real Chromium against a real control plane with ingested traffic: sign
 // in with a token, the overview's numbers, inventory search → endpoint page, exposure with masked
-// examples only, posture changes exported as CSV, the "test this pattern" box, and keyboard and
-// label checks. Screenshots of each page are what docs/img holds (PALISADE_SCREENSHOTS_DIR).
+// examples only, posture changes exported as CSV, the "test this pattern" box, OpenAPI download and
+// spec upload, and keyboard, label and WCAG contrast checks. Screenshots of each page are what docs/img holds (PALISADE_SCREENSHOTS_DIR).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import {
   until,
   type DashboardPlane,
 } from './lib/dashboard-harness.ts';
+import { assertContrast, contrastFailures } from './lib/contrast.ts';
 
 let plane: DashboardPlane;
 let browser: Browser;
@@ -84,6 +85,7 @@ test('a wrong token is refused with a message; a valid one signs in and shows th
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('alert').waitFor();
   assert.deepEqual(await unlabelledControls(page), []);
+  await assertContrast(page);
   await screenshot(page, 'login');
   await signIn(page, plane.cp.httpUrl, plane.tokens.operator);
   assert.match(await page.locator('.me').innerText(), /otto\s+operator/);
@@ -98,6 +100,7 @@ test('the overview shows the estate: endpoints, internal/external, last hour, ga
   await page.getByRole('cell', { name: 'edge-1' }).waitFor();
   assert.match(await page.locator('.card').first().innerText(), /internal \d+ · external \d+/);
   assert.deepEqual(await unlabelledControls(page), []);
+  await assertContrast(page);
   await screenshot(page, 'overview');
 });
 
@@ -111,6 +114,7 @@ test('inventory search finds an endpoint and its page shows traffic, risk and ge
     .filter({ hasText: /^1 of 1 shown$/ })
     .waitFor();
   assert.deepEqual(await unlabelledControls(page), []);
+  await assertContrast(page);
   await screenshot(page, 'inventory');
   await table.getByRole('row').filter({ hasText: '/v1/items3/' }).click();
   await page.getByRole('heading', { level: 1 }).filter({ hasText: '/v1/items3/' }).waitFor();
@@ -120,6 +124,44 @@ test('inventory search finds an endpoint and its page shows traffic, risk and ge
   await screenshot(page, 'endpoint');
 });
 
+test('inventory: download the OpenAPI of one API, and upload a spec as an operator', { skip: chromiumSkip }, async () => {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();
+  // The API picker: its label's name also holds the chosen option's text, so find it by its options.
+  const apiSelect = page.locator('select:has(option[value="shop.example.com"])');
+  await apiSelect.waitFor();
+  await apiSelect.selectOption('shop.example.com');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download OpenAPI' }).click()]);
+  assert.equal(download.suggestedFilename(), 'shop.example.com.openapi.yaml');
+  const yaml = readFileSync((await download.path())!, 'utf8');
+  assert.match(yaml, /^openapi: 3\.1\.\d/m);
+  assert.match(yaml, /shop\.example\.com/);
+  assert.doesNotMatch(yaml, /api\.example\.com|internal\.example\.net/, 'only the chosen API');
+  assert.match(yaml, /^ {2}\/v1\/items\d+\/\{[A-Za-z0-9]+\}:$/m, 'paths generated from traffic');
+
+  const spec = [
+    'openapi: 3.0.3',
+    'info: { title: Shop, version: "1.0" }',
+    'servers: [{ url: "https://shop.example.com" }]',
+    'paths:',
+    '  /v1/items1/{id}:',
+    '    get:',
+    '      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]',
+    '      responses: { "200": { description: ok } }',
+  ].join('\n');
+  await page.getByLabel('API name').fill('shop-api');
+  await page.getByLabel('Upload spec').setInputFiles({ name: 'shop.yaml', mimeType: 'application/yaml', buffer: Buffer.from(spec) });
+  await page.getByText('Uploaded shop.yaml').waitFor();
+  const specs = (await (
+    await fetch(`${plane.cp.httpUrl}/v1/specs`, { headers: { authorization: `Bearer ${plane.tokens.viewer}` } })
+  ).json()) as {
+    items: { name: string; title: string; specVersion: string }[];
+  };
+  assert.deepEqual(
+    specs.items.map((x) => [x.name, x.title]),
+    [['shop-api', 'Shop']],
+  );
+});
+
 test('exposure shows findings by type and masked examples, never a raw value', { skip: chromiumSkip }, async () => {
   await page.getByRole('link', { name: 'Exposure' }).click();
   await page.getByRole('cell', { name: '4111********1111' }).first().waitFor();
@@ -127,6 +169,7 @@ test('exposure shows findings by type and masked examples, never a raw value', {
   assert.match(text, /credit_card/);
   assert.doesNotMatch(text, /4111111111111111/);
   assert.deepEqual(await unlabelledControls(page), []);
+  await assertContrast(page);
   await screenshot(page, 'exposure');
 });
 
@@ -134,6 +177,7 @@ test('posture changes are listed and exported as CSV', { skip: chromiumSkip }, a
   await page.getByRole('link', { name: 'Posture changes' }).click();
   await page.getByRole('table', { name: 'Posture changes' }).getByRole('row').filter({ hasText: 'endpoint-new' }).first().waitFor();
   assert.deepEqual(await unlabelledControls(page), []);
+  await assertContrast(page);
   await screenshot(page, 'changes');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
   assert.equal(download.suggestedFilename(), 'posture-changes.csv');
@@ -154,6 +198,7 @@ test('the custom detector box tests a pattern live and shows masked matches', { 
   await box.getByLabel('Pattern (JavaScript regex, DFA subset)').fill('ORD-(\\d');
   await box.getByTestId('pattern-result').filter({ hasText: '$.pattern' }).waitFor();
   assert.deepEqual(await unlabelledControls(page), []);
+  await assertContrast(page);
   await screenshot(page, 'rules');
 });
 
@@ -199,6 +244,8 @@ test('exposure: notify sends what is shown to an alert route', { skip: chromiumS
 test('keyboard: skip link first, every nav link reachable by Tab, Enter opens a page', { skip: chromiumSkip }, async () => {
   await page.getByRole('link', { name: 'Risk' }).click();
   await page.getByRole('heading', { name: 'Risk', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: 'Add a custom factor' }).waitFor();
+  await assertContrast(page);
   await screenshot(page, 'risk');
   await page.reload();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
@@ -216,4 +263,25 @@ test('keyboard: skip link first, every nav link reachable by Tab, Enter opens a 
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Rules', level: 1 }).waitFor();
   assert.equal(await page.getByRole('link', { name: 'Rules' }).getAttribute('aria-current'), 'page');
+});
+
+test('the contrast check itself catches grey text on white and passes black on white', { skip: chromiumSkip }, async () => {
+  // Set through the CSSOM: the app's CSP refuses inline style attributes.
+  await page.evaluate(`(() => {
+    const make = (color, text) => {
+      const p = document.createElement('p');
+      p.className = 'contrast-probe';
+      p.textContent = text;
+      p.style.color = color;
+      p.style.background = '#ffffff';
+      document.querySelector('main').append(p);
+    };
+    make('#777777', 'grey probe');
+    make('#000000', 'black probe');
+  })()`);
+  const failures = (await contrastFailures(page)).filter((f) => f.text.startsWith('p.contrast-probe'));
+  assert.deepEqual(
+    failures.map((f) => [f.text, f.ratio, f.needed]),
+    [['p.contrast-probe: grey probe', 4.48, 4.5]],
+  );
 });
