@@ -36,11 +36,11 @@ test('a rate limit needs a positive rate and keeps the chosen key', () => {
   );
   const p = mitigationPolicy(
     'rate-limit',
-    { ...target, clientCidr: '203.0.113.0/24' },
+    { ...target, clientCidrs: ['203.0.113.0/24', '198.51.100.0/24'] },
     { rate: 5, periodSeconds: 60, key: 'RATE_LIMIT_KEY_API_KEY' },
   );
   assert.deepEqual(p.rateLimit, { rate: 5, periodSeconds: 60, burst: 5, key: 'RATE_LIMIT_KEY_API_KEY', header: '' });
-  assert.deepEqual(p.match?.clientCidrs, ['203.0.113.0/24']);
+  assert.deepEqual(p.match?.clientCidrs, ['203.0.113.0/24', '198.51.100.0/24']);
 });
 
 test('edge health prefers blocked over rate-limited over sensitive over errors', () => {

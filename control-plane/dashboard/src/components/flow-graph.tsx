@@ -1,11 +1,17 @@
 // The flow graph: edges sized by volume and coloured by health. Every node and edge is a button
 // (keyboard and screen reader reachable) that selects it for mitigation. SVG attributes are case-
 // sensitive: `tabindex` (lower case) is what makes a <g> focusable; `tabIndex` is ignored there.
-import type { FlowGraph } from '../lib/api.ts';
+import type { FlowGraph, FlowNode } from '../lib/api.ts';
 import { COLUMNS, layoutFlows, type PlacedEdge, type PlacedNode } from '../lib/flow-layout.ts';
 import { fmtInt } from '../lib/format.ts';
 
 const COLUMN_TITLES = { client: 'Clients', gateway: 'Gateways', api: 'APIs', endpoint: 'Endpoints' } as const;
+
+/** `8.8.8.0/24 · US (AS15169 Google LLC)`: the node's label with the network owner when it is not the label already. */
+export function clientName(n: FlowNode): string {
+  const owner = n.asn !== undefined ? `AS${n.asn}${n.org ? ` ${n.org}` : ''}` : undefined;
+  return owner && owner !== n.label ? `${n.label} (${owner})` : n.label;
+}
 
 export type Selection = { kind: 'node'; node: PlacedNode } | { kind: 'edge'; edge: PlacedEdge; from: PlacedNode; to: PlacedNode };
 
@@ -63,11 +69,12 @@ export function FlowGraphView({
             transform={`translate(${n.x},${n.y - 12})`}
             role="button"
             tabindex={0}
-            aria-label={`${COLUMN_TITLES[n.kind].slice(0, -1)} ${n.label}, ${fmtInt(n.volume)} requests`}
+            aria-label={`${COLUMN_TITLES[n.kind].slice(0, -1)} ${clientName(n)}, ${fmtInt(n.volume)} requests`}
             data-node={n.id}
             onClick={() => onSelect({ kind: 'node', node: n })}
             onKeyDown={(ev) => (ev.key === 'Enter' || ev.key === ' ') && onSelect({ kind: 'node', node: n })}
           >
+            <title>{clientName(n)}</title>
             <rect width="170" height="24" rx="5" />
             <text x="8" y="16">
               {n.label.length > 24 ? `${n.label.slice(0, 23)}…` : n.label}

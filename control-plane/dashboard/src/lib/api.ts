@@ -6,9 +6,9 @@ import type { RuleVersion__Output as RuleVersion } from '../../../../proto/gen/p
 import type { RuleSource } from '../../../../proto/gen/palisade/v1/RuleSource.ts';
 import type { Policy } from '../../../../proto/gen/palisade/v1/Policy.ts';
 
-import type { Exposure, ExposureRow, FlowEdge, FlowGraph, FlowNode } from '../../../insights/view-types.ts';
+import type { ClientGrouping, Exposure, ExposureRow, FlowEdge, FlowGraph, FlowNode } from '../../../insights/view-types.ts';
 
-export type { Endpoint, Gateway, RuleVersion, RuleSource, Policy, Exposure, ExposureRow, FlowEdge, FlowGraph, FlowNode };
+export type { Endpoint, Gateway, RuleVersion, RuleSource, Policy, ClientGrouping, Exposure, ExposureRow, FlowEdge, FlowGraph, FlowNode };
 
 export interface Page<T> {
   items: T[];
@@ -163,7 +163,7 @@ export class Api {
   summary = () => this.get<Summary>('/v1/summary');
   postureSummary = () => this.get<PostureSummary>('/v1/posture/summary');
   gateways = () => this.get<Page<Gateway>>('/v1/gateways', { limit: 1000 });
-  flows = (windowMinutes: number) => this.get<FlowGraph>('/v1/flows', { windowMinutes });
+  flows = (windowMinutes: number, clients: ClientGrouping = 'network') => this.get<FlowGraph>('/v1/flows', { windowMinutes, clients });
   exposure = (q: { windowMinutes: number; type?: string; endpointId?: string }) => this.get<Exposure>('/v1/exposure', q);
   changes = (q: { limit?: number; cursor?: string; kind?: string; since?: number }) =>
     this.get<Page<PostureChange>>('/v1/posture/changes', q);

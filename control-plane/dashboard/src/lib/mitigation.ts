@@ -9,8 +9,8 @@ export interface MitigationTarget {
   host?: string;
   method?: string;
   pathTemplate?: string;
-  /** Client network of a flow edge, CIDR notation. */
-  clientCidr?: string;
+  /** Client networks of a flow node or edge (one network, or every network of an organisation or country), CIDR notation. */
+  clientCidrs?: readonly string[];
   label: string;
 }
 
@@ -24,7 +24,7 @@ export interface RateLimitChoice {
 
 /** Stable id: the same target and action always produce the same policy id (FNV-1a of the parts). */
 export function policyId(action: MitigationAction, t: MitigationTarget): string {
-  const text = [action, t.host, t.method, t.pathTemplate, t.clientCidr].join('|');
+  const text = [action, t.host, t.method, t.pathTemplate, t.clientCidrs?.join(',')].join('|');
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -38,7 +38,7 @@ export function mitigationPolicy(action: MitigationAction, t: MitigationTarget, 
   if (t.host) match.hosts = [t.host];
   if (t.method) match.methods = [t.method.toUpperCase()];
   if (t.pathTemplate) match.paths = [t.pathTemplate];
-  if (t.clientCidr) match.clientCidrs = [t.clientCidr];
+  if (t.clientCidrs?.length) match.clientCidrs = [...t.clientCidrs];
   const base: Policy = {
     id: policyId(action, t),
     name: `${action === 'block' ? 'Block' : action === 'log' ? 'Log' : 'Rate-limit'} ${t.label} (dashboard)`,

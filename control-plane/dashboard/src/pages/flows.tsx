@@ -1,8 +1,9 @@
-// Flow graph with one-click mitigation.
+// Flow graph with one-click mitigation. Clients can be grouped by network, organisation (ASN) or
+// country; acting on a group matches every network in it.
 import { useState } from 'preact/hooks';
-import { api } from '../lib/api.ts';
+import { api, type ClientGrouping } from '../lib/api.ts';
 import { useAsync, useInterval } from '../lib/hooks.ts';
-import { FlowGraphView, type Selection } from '../components/flow-graph.tsx';
+import { clientName, FlowGraphView, type Selection } from '../components/flow-graph.tsx';
 import { MitigationPanel } from '../components/mitigation-panel.tsx';
 import type { MitigationTarget } from '../lib/mitigation.ts';
 import { fmtInt } from '../lib/format.ts';
@@ -15,7 +16,8 @@ function targetOf(s: Selection): MitigationTarget | undefined {
   if (s.kind === 'node') {
     if (s.node.kind === 'endpoint') return endpointTarget(s.node);
     if (s.node.kind === 'api') return { host: s.node.host ?? s.node.label, label: `all of ${s.node.label}` };
-    if (s.node.kind === 'client' && s.node.detail) return { clientCidr: s.node.detail, label: `clients in ${s.node.label}` };
+    if (s.node.kind === 'client' && s.node.networks?.length)
+      return { clientCidrs: s.node.networks, label: `clients in ${clientName(s.node)}` };
     return undefined;
   }
   const to =
@@ -24,14 +26,17 @@ function targetOf(s: Selection): MitigationTarget | undefined {
       : s.to.kind === 'api'
         ? { host: s.to.host ?? s.to.label, label: s.to.label }
         : undefined;
-  const clientCidr = s.from.kind === 'client' ? s.from.detail : undefined;
-  if (!to && !clientCidr) return undefined;
-  return { ...(to ?? {}), clientCidr, label: `${s.from.label} → ${s.to.label}` };
+  if (s.from.kind !== 'client') return to && { ...to, label: `${s.from.label} → ${s.to.label}` };
+  // A client group without its networks (other clients, or too many networks) cannot be matched:
+  // acting on the edge would hit every client of the endpoint instead.
+  if (!s.from.networks?.length) return undefined;
+  return { ...(to ?? {}), clientCidrs: s.from.networks, label: `${clientName(s.from)} → ${s.to.label}` };
 }
 
 export function FlowsPage({ canEdit }: { canEdit: boolean }) {
   const [windowMinutes, setWindow] = useState(60);
-  const graph = useAsync(() => api.flows(windowMinutes), [windowMinutes]);
+  const [grouping, setGrouping] = useState<ClientGrouping>('network');
+  const graph = useAsync(() => api.flows(windowMinutes, grouping), [windowMinutes, grouping]);
   useInterval(graph.reload, 15_000);
   const [selection, setSelection] = useState<Selection>();
   const target = selection && targetOf(selection);
@@ -47,6 +52,20 @@ export function FlowsPage({ canEdit }: { canEdit: boolean }) {
           <option value={60}>1 hour</option>
           <option value={1440}>24 hours</option>
         </select>
+      </label>{' '}
+      <label>
+        Group clients by{' '}
+        <select
+          value={grouping}
+          onChange={(e) => {
+            setSelection(undefined);
+            setGrouping((e.target as HTMLSelectElement).value as ClientGrouping);
+          }}
+        >
+          <option value="network">network</option>
+          <option value="organisation">organisation</option>
+          <option value="country">country</option>
+        </select>
       </label>
       {graph.error && <p class="error">Could not load flows: {graph.error.message}</p>}
       {graph.data && graph.data.edges.length === 0 && <p class="muted">No traffic in this window.</p>}
@@ -60,7 +79,7 @@ export function FlowsPage({ canEdit }: { canEdit: boolean }) {
       {target ? (
         <MitigationPanel key={JSON.stringify(target)} target={target} canEdit={canEdit} />
       ) : (
-        selection && <p class="muted">Select an endpoint, an API, a client network or an edge to act on it.</p>
+        selection && <p class="muted">Select an endpoint, an API, a client group or an edge from one to act on it.</p>
       )}
     </div>
   );
