@@ -461,7 +461,7 @@ export const BUILTIN_DETECTORS: readonly DetectorSourceInput[] = Object.freeze([
     boundary: 'alnum',
     boundaryExtra: '-',
     context: ctx({
-      keys: ['imei', 'device id', 'imei number', 'handset id'],
+      keys: ['imei', 'device id', 'imei number', 'handset id', 'device', 'devices', 'handset', 'handsets'],
       positiveKeywords: ['imei'],
       negativeKeywords: ['order', 'tracking'],
       boost: 25,
