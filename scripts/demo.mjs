@@ -50,7 +50,11 @@ const outputs = [
 ];
 const stale = outputs.filter(({ out, from }) => mtime(join(root, out)) < Math.max(...from.map((d) => newest(join(root, d)))));
 if (stale.length > 0 && !args.includes('--no-build')) {
-  runOrExit(process.execPath, ['scripts/build.mjs', 'proto', 'builtin-rules', '40-wasm', 'dashboard'], `building ${stale.map((s) => s.out).join(', ')}`);
+  runOrExit(
+    process.execPath,
+    ['scripts/build.mjs', 'proto', 'builtin-rules', '40-wasm', 'dashboard'],
+    `building ${stale.map((s) => s.out).join(', ')}`,
+  );
 }
 
 const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo/run-demo.ts', ...args.filter((a) => a !== '--no-build')], {

@@ -62,7 +62,11 @@ export function loadCorpus(file = join(root, 'test', 'corpus', 'detect-corpus.js
 
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 
-export async function evaluate(scanner: Scanner, corpus: CorpusMessage[], errors: string[] = []): Promise<{ types: TypeScore[]; micro: TypeScore }> {
+export async function evaluate(
+  scanner: Scanner,
+  corpus: CorpusMessage[],
+  errors: string[] = [],
+): Promise<{ types: TypeScore[]; micro: TypeScore }> {
   const counts = new Map<string, { tp: number; fp: number; fn: number }>();
   const bump = (type: string, k: 'tp' | 'fp' | 'fn') => {
     const c = counts.get(type) ?? { tp: 0, fp: 0, fn: 0 };
@@ -113,7 +117,9 @@ async function main(): Promise<void> {
     console.log(`detection quality, engine ${engine}, ${corpus.length} messages, ${micro.tp + micro.fn} labels`);
     console.log(`${'type'.padEnd(24)} ${'tp'.padStart(5)} ${'fp'.padStart(5)} ${'fn'.padStart(5)}  precision  recall     f1`);
     for (const t of [...types, micro]) {
-      console.log(`${t.type.padEnd(24)} ${String(t.tp).padStart(5)} ${String(t.fp).padStart(5)} ${String(t.fn).padStart(5)}  ${f(t.precision).padStart(9)}  ${f(t.recall).padStart(6)}  ${f(t.f1).padStart(5)}`);
+      console.log(
+        `${t.type.padEnd(24)} ${String(t.tp).padStart(5)} ${String(t.fp).padStart(5)} ${String(t.fn).padStart(5)}  ${f(t.precision).padStart(9)}  ${f(t.recall).padStart(6)}  ${f(t.f1).padStart(5)}`,
+      );
     }
   }
   if (args.includes('--show-errors')) for (const e of errors) console.log(e);

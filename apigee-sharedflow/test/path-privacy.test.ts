@@ -72,7 +72,9 @@ for (const rt of RUNTIMES) {
         assert.equal(r.error, null);
         const e = JSON.parse(String(r.state.variables['palisade.event'])) as Json & { findings: Finding[] };
         assert.equal(e.path, v.expected.path);
-        const inPath = e.findings.filter((f) => f.location.field === 'FIELD_KIND_PATH').map((f) => ({ type: f.type, name: f.location.name ?? '' }));
+        const inPath = e.findings
+          .filter((f) => f.location.field === 'FIELD_KIND_PATH')
+          .map((f) => ({ type: f.type, name: f.location.name ?? '' }));
         assert.deepEqual(inPath.sort(byType), [...v.expected.findings].sort(byType));
         const text = outbound(r);
         for (const raw of rawValues(v)) assert.ok(!text.includes(raw), `${raw} left the gateway`);

@@ -103,7 +103,11 @@ export class AlertDispatcher {
   /** Queues events for every route that wants them. Never waits, never throws. */
   publish(events: readonly PostureEvent[]): void {
     if (this.closed) return;
-    for (const s of this.routes.values()) this.enqueue(s, events.filter((e) => routeMatches(s.route, e)));
+    for (const s of this.routes.values())
+      this.enqueue(
+        s,
+        events.filter((e) => routeMatches(s.route, e)),
+      );
   }
 
   /** Queues events for one route whatever its filters say (a test alert). False: no such route. */

@@ -43,15 +43,24 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
   describe(`alert routes on ${dialect}`, () => {
     let t: TestPlane;
     const deliveries = async (routeId: string) =>
-      ((await t.call('GET', `/v1/alerts/deliveries?routeId=${routeId}`, t.tokens.viewer)).json.items as Delivery[]).map((d) => `${d.outcome}:${d.attempt}${d.status ? `:${d.status}` : ''}`);
+      ((await t.call('GET', `/v1/alerts/deliveries?routeId=${routeId}`, t.tokens.viewer)).json.items as Delivery[]).map(
+        (d) => `${d.outcome}:${d.attempt}${d.status ? `:${d.status}` : ''}`,
+      );
 
     before(async () => {
-      t = await startTestPlane(dialect, { debounceMs: 20, maxDelayMs: 200 }, { postureOptions: { dispatcher: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000 } } });
+      t = await startTestPlane(
+        dialect,
+        { debounceMs: 20, maxDelayMs: 200 },
+        { postureOptions: { dispatcher: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000 } } },
+      );
     });
     after(async () => t?.close());
 
     test('routes are validated, unique, redacted when read, patched without resending secrets, and deleted', async () => {
-      const bad = await t.call('POST', '/v1/alerts/routes', t.tokens.operator, { id: 'x', channel: { type: 'slack', webhookUrl: 'http://plain.example/hook' } });
+      const bad = await t.call('POST', '/v1/alerts/routes', t.tokens.operator, {
+        id: 'x',
+        channel: { type: 'slack', webhookUrl: 'http://plain.example/hook' },
+      });
       assert.equal(bad.status, 422);
       assert.equal(bad.json.code, 'PAL-ALERT-ROUTE-INVALID');
       assert.deepEqual(bad.json.errors, [{ path: '$.channel.webhookUrl', message: 'route.channel.webhookUrl: must be an https URL' }]);
@@ -74,7 +83,11 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       const gone = await t.call('DELETE', '/v1/alerts/routes/sec-slack', t.tokens.operator);
       assert.equal(gone.status, 204);
       assert.equal((await t.call('GET', '/v1/alerts/routes/sec-slack', t.tokens.viewer)).json.code, 'PAL-POSTURE-NOT-FOUND');
-      const audit = (await t.call('GET', '/v1/audit', t.tokens.operator)).json.items as { action: string; target: string; details: string }[];
+      const audit = (await t.call('GET', '/v1/audit', t.tokens.operator)).json.items as {
+        action: string;
+        target: string;
+        details: string;
+      }[];
       const actions = audit.filter((e) => e.target === 'alerts/routes/sec-slack').map((e) => e.action);
       assert.deepEqual(actions, ['alert-route.delete', 'alert-route.update', 'alert-route.create']);
       assert.ok(!JSON.stringify(audit).includes('s3cr3t'), 'a secret reached the audit log');
@@ -94,7 +107,18 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       const routes = [
         { id: 'slack', kinds: ['endpoint-new'], channel: { type: 'slack', webhookUrl: `${SLACK}/services/T1/B1/k` } },
         { id: 'pd', kinds: ['endpoint-new'], channel: { type: 'pagerduty', routingKey: 'R0UT1NGKEY', url: `${PD}/v2/enqueue` } },
-        { id: 'mail', kinds: ['endpoint-new'], channel: { type: 'email', host: '127.0.0.1', port: smtpPort, ignoreTls: true, from: 'palisade@example.com', to: ['secops@example.com'] } },
+        {
+          id: 'mail',
+          kinds: ['endpoint-new'],
+          channel: {
+            type: 'email',
+            host: '127.0.0.1',
+            port: smtpPort,
+            ignoreTls: true,
+            from: 'palisade@example.com',
+            to: ['secops@example.com'],
+          },
+        },
       ];
       for (const r of routes) assert.equal((await t.call('POST', '/v1/alerts/routes', t.tokens.operator, r)).status, 201);
       const mailsBefore = mails.length;
@@ -112,7 +136,9 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
     });
 
     test('the REST OpenAPI document describes the posture and alert routes', async () => {
-      const doc = (await t.call('GET', '/v1/openapi.json', t.tokens.viewer)).json as { paths: Record<string, Record<string, { security?: unknown }>> };
+      const doc = (await t.call('GET', '/v1/openapi.json', t.tokens.viewer)).json as {
+        paths: Record<string, Record<string, { security?: unknown }>>;
+      };
       for (const [method, path] of [
         ['post', '/v1/specs'],
         ['get', '/v1/specs/{id}'],

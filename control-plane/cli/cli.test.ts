@@ -104,7 +104,11 @@ test('scan and discover are reachable through the palisade command', () => {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-cli-'));
   try {
     const messages = join(dir, 'messages.jsonl');
-    writeFileSync(messages, JSON.stringify({ id: 'm1', kind: 'response', headers: {}, body: '{"card":"4111111111111111"}', contentType: 'application/json' }) + '\n');
+    writeFileSync(
+      messages,
+      JSON.stringify({ id: 'm1', kind: 'response', headers: {}, body: '{"card":"4111111111111111"}', contentType: 'application/json' }) +
+        '\n',
+    );
     const scan = run(['scan', messages]);
     assert.equal(scan.status, 0, scan.stderr);
     assert.match(scan.stdout, /credit_card/);
@@ -112,7 +116,16 @@ test('scan and discover are reachable through the palisade command', () => {
 
     const capture = join(dir, 'capture.jsonl');
     const exchanges = [101, 102, 103].map((id) =>
-      JSON.stringify({ ts: 1_767_225_600_000 + id, method: 'GET', url: `/v1/users/${id}`, host: 'api.example.com', requestHeaders: {}, status: 200, responseHeaders: { 'content-type': 'application/json' }, responseBody: `{"id":${id}}` }),
+      JSON.stringify({
+        ts: 1_767_225_600_000 + id,
+        method: 'GET',
+        url: `/v1/users/${id}`,
+        host: 'api.example.com',
+        requestHeaders: {},
+        status: 200,
+        responseHeaders: { 'content-type': 'application/json' },
+        responseBody: `{"id":${id}}`,
+      }),
     );
     writeFileSync(capture, exchanges.join('\n') + '\n');
     const out = join(dir, 'openapi.json');
@@ -120,7 +133,10 @@ test('scan and discover are reachable through the palisade command', () => {
     assert.equal(discover.status, 0, discover.stderr);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { openapi: string; paths: Record<string, unknown> };
     assert.match(doc.openapi, /^3\.1/);
-    assert.ok(Object.keys(doc.paths).some((p) => /^\/v1\/users\/\{[A-Za-z]+\}$/.test(p)), Object.keys(doc.paths).join(', '));
+    assert.ok(
+      Object.keys(doc.paths).some((p) => /^\/v1\/users\/\{[A-Za-z]+\}$/.test(p)),
+      Object.keys(doc.paths).join(', '),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -148,7 +148,14 @@ async function runGateway(rest: string[], io: CliIo): Promise<number> {
   try {
     const config = loadGatewayConfig(values.config);
     gateway = await startGateway(config);
-    io.out(JSON.stringify({ msg: 'palisade dev gateway listening', host: config.listen.host, port: gateway.port, workers: config.filter.workers }));
+    io.out(
+      JSON.stringify({
+        msg: 'palisade dev gateway listening',
+        host: config.listen.host,
+        port: gateway.port,
+        workers: config.filter.workers,
+      }),
+    );
   } catch (e) {
     const err = e as Error & { code?: string };
     io.err(JSON.stringify({ msg: 'palisade dev gateway failed to start', code: err.code ?? 'config', error: err.message }));

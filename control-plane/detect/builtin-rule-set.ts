@@ -42,7 +42,9 @@ export interface BuiltinRuleSet {
 }
 
 /** Compiles the built-in detectors into RuleSet version 0. */
-export function buildBuiltinRuleSet(compiled: CompiledDetectors = compileDetectors(BUILTIN_DETECTORS, { sparseTables: true })): BuiltinRuleSet {
+export function buildBuiltinRuleSet(
+  compiled: CompiledDetectors = compileDetectors(BUILTIN_DETECTORS, { sparseTables: true }),
+): BuiltinRuleSet {
   const type = ruleSetType();
   const body = { automata: compiled.automata, detectors: compiled.detectors, policies: [], settings: BUILTIN_SETTINGS };
   // Digest over fields 3-6 only (rules.proto: RuleSet.digest).

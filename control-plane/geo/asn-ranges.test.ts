@@ -4,8 +4,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AsnRanges, ipv6Prefix48 } from './asn-ranges.ts';
 
-const V4 = ['16777216,16777471,13335,"Cloudflare, Inc."', '134744064,134744319,15169,Google LLC', 'garbage', '3232235520,3232235775,64512,"Say ""hi"" Ltd"', ''].join('\n');
-const V6 = ['2001:4860::,2001:4860:ffff:ffff:ffff:ffff:ffff:ffff,15169,Google LLC', '2606:4700::,2606:4700:ffff::,13335,"Cloudflare, Inc."', 'x::,y::,1,bad'].join('\n');
+const V4 = [
+  '16777216,16777471,13335,"Cloudflare, Inc."',
+  '134744064,134744319,15169,Google LLC',
+  'garbage',
+  '3232235520,3232235775,64512,"Say ""hi"" Ltd"',
+  '',
+].join('\n');
+const V6 = [
+  '2001:4860::,2001:4860:ffff:ffff:ffff:ffff:ffff:ffff,15169,Google LLC',
+  '2606:4700::,2606:4700:ffff::,13335,"Cloudflare, Inc."',
+  'x::,y::,1,bad',
+].join('\n');
 
 test('IPv4 lookups hit inclusive range ends and miss the gaps', async () => {
   const r = await AsnRanges.fromCsv(V4, V6);

@@ -88,7 +88,13 @@ export class AsnRanges {
     const orgIds = new Map<string, number>();
     const table = async (csv: string, key: (field: string) => number | null): Promise<Table> => {
       const lines = csv ? csv.split('\n') : [];
-      const t: Table = { start: new Float64Array(lines.length), end: new Float64Array(lines.length), asn: new Uint32Array(lines.length), org: new Uint32Array(lines.length), n: 0 };
+      const t: Table = {
+        start: new Float64Array(lines.length),
+        end: new Float64Array(lines.length),
+        asn: new Uint32Array(lines.length),
+        org: new Uint32Array(lines.length),
+        n: 0,
+      };
       for (let i = 0; i < lines.length; i++) {
         if (i % CHUNK === CHUNK - 1) await yieldToEventLoop();
         const f = splitLine(lines[i]!.trimEnd());

@@ -6,7 +6,11 @@ import type { GatewayServiceClient } from '../../proto/gen/palisade/v1/GatewaySe
 import { loadPalisadeGrpc } from '../../proto/load.ts';
 
 /** Plaintext by default; pass `credentials` (grpc.credentials.createSsl) for TLS / mTLS. */
-export function gatewayClient(port: number, credentials = grpc.credentials.createInsecure(), options: grpc.ClientOptions = {}): GatewayServiceClient {
+export function gatewayClient(
+  port: number,
+  credentials = grpc.credentials.createInsecure(),
+  options: grpc.ClientOptions = {},
+): GatewayServiceClient {
   const { GatewayService } = loadPalisadeGrpc().palisade.v1;
   return new GatewayService(`127.0.0.1:${port}`, credentials, {
     'grpc.max_send_message_length': 64 * 1024 * 1024,

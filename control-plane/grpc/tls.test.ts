@@ -25,12 +25,57 @@ function openssl(...args: string[]): void {
 
 /** A CA, and certificates signed by it (EC P-256 keys: fast to make). */
 function makeCa(name: string): void {
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.crt`);
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.crt`,
+  );
 }
 function makeCert(name: string, ca: string, ext: string): void {
   writeFileSync(file(`${name}.ext`), ext);
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
-  openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.crt`);
+  openssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-subj',
+    `/CN=${name}`,
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.crt`,
+  );
 }
 
 makeCa('ca');
@@ -46,7 +91,9 @@ const batch = (sequence: number) => ({
   bootId: 'boot-1',
   sequence,
   sentAtMs: Date.now(),
-  events: [{ id: sequence, timestampMs: Date.now(), host: 'api.example.com', method: 'GET', path: '/v1/ping', status: 200, latencyUs: 100 }],
+  events: [
+    { id: sequence, timestampMs: Date.now(), host: 'api.example.com', method: 'GET', path: '/v1/ping', status: 200, latencyUs: 100 },
+  ],
 });
 
 async function start(tls: Record<string, unknown>): Promise<{ cp: ControlPlane; token: string }> {
@@ -63,12 +110,20 @@ async function start(tls: Record<string, unknown>): Promise<{ cp: ControlPlane; 
 }
 
 /** Sends one batch; resolves with its ack status, or the gRPC status code the call failed with. */
-async function reportOnce(cp: ControlPlane, credentials: grpc.ChannelCredentials, token: string, sequence: number): Promise<string | number> {
+async function reportOnce(
+  cp: ControlPlane,
+  credentials: grpc.ChannelCredentials,
+  token: string,
+  sequence: number,
+): Promise<string | number> {
   const client = gatewayClient(cp.grpcPort, credentials, { 'grpc.initial_reconnect_backoff_ms': 50 });
   try {
     const session = openReport(client, token);
     session.stream.write(batch(sequence));
-    const outcome = await Promise.race([session.waitForAcks(1).then((acks) => acks[0]!.status as string), session.closed.then((err) => err?.code ?? -1)]);
+    const outcome = await Promise.race([
+      session.waitForAcks(1).then((acks) => acks[0]!.status as string),
+      session.closed.then((err) => err?.code ?? -1),
+    ]);
     session.stream.end();
     return outcome;
   } catch (err) {
@@ -84,7 +139,12 @@ describe('mutual TLS (requireClientCert)', () => {
   let cp: ControlPlane;
   let token: string;
   before(async () => {
-    ({ cp, token } = await start({ certFile: file('server.crt'), keyFile: file('server.key'), caFile: file('ca.crt'), requireClientCert: true }));
+    ({ cp, token } = await start({
+      certFile: file('server.crt'),
+      keyFile: file('server.key'),
+      caFile: file('ca.crt'),
+      requireClientCert: true,
+    }));
   });
   after(() => cp?.close());
 

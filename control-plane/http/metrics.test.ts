@@ -45,7 +45,11 @@ async function scrape(): Promise<Map<string, number>> {
 
 test('bad HTTP and gRPC input is counted by kind', async () => {
   const post = (body: string, token: string) =>
-    fetch(cp.httpUrl + '/v1/rules/publish', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    fetch(cp.httpUrl + '/v1/rules/publish', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    });
   await post('{"source": ', await cp.createToken('op', 'operator'));
   await post('{}', 'nope');
   await fetch(cp.httpUrl + '/v1/endpoints?sort=popularity', { headers: { authorization: `Bearer ${viewer}` } });

@@ -110,5 +110,6 @@ test('every discovered route is documented: an API route without an auth declara
 
 test('the endpoint list documents its sort and filter parameters', () => {
   const names = doc.paths['/v1/endpoints']!.get!.parameters.map((p) => p.name);
-  for (const n of ['sort', 'order', 'class', 'q', 'search', 'sensitive', 'limit', 'cursor']) assert.ok(names.includes(n), `${n} is documented`);
+  for (const n of ['sort', 'order', 'class', 'q', 'search', 'sensitive', 'limit', 'cursor'])
+    assert.ok(names.includes(n), `${n} is documented`);
 });

@@ -31,7 +31,9 @@ function ev(id: number, path: string, jwtAlg: string, format: string): ApiEvent 
 }
 
 async function observations(store: Store, endpointId: string): Promise<string[]> {
-  const rows = await store.sql.query('SELECT kind, location, name, value, count FROM endpoint_observations WHERE endpoint_id = ?', [endpointId]);
+  const rows = await store.sql.query('SELECT kind, location, name, value, count FROM endpoint_observations WHERE endpoint_id = ?', [
+    endpointId,
+  ]);
   return rows.map((r) => `${r.kind} ${r.location} ${r.name} ${r.value} ${Number(r.count)}`).sort();
 }
 
@@ -40,8 +42,18 @@ for (const target of targets) {
     it('adds counts across batches and folds unknown algs and formats', async () => {
       const store = await target.open();
       const ingest = createIngest({ store, inventory: createInventory({ store }) });
-      const a = await ingest.ingestBatch('gw', { gatewayId: 'gw', bootId: 'b', sequence: 1, events: [ev(1, '/login', 'NONE', 'date-time'), ev(2, '/login', 'HS256', 'date-time')] });
-      const b = await ingest.ingestBatch('gw', { gatewayId: 'gw', bootId: 'b', sequence: 2, events: [ev(3, '/login', 'x-made-up', 'not-a-format'), ev(4, '/login', '', 'date-time')] });
+      const a = await ingest.ingestBatch('gw', {
+        gatewayId: 'gw',
+        bootId: 'b',
+        sequence: 1,
+        events: [ev(1, '/login', 'NONE', 'date-time'), ev(2, '/login', 'HS256', 'date-time')],
+      });
+      const b = await ingest.ingestBatch('gw', {
+        gatewayId: 'gw',
+        bootId: 'b',
+        sequence: 2,
+        events: [ev(3, '/login', 'x-made-up', 'not-a-format'), ev(4, '/login', '', 'date-time')],
+      });
       assert.deepEqual([a.status, b.status], ['ACK_STATUS_OK', 'ACK_STATUS_OK']);
       const [login] = (await store.endpoints.list({ host: 'obs.example.com' })).items;
       assert.ok(login);
@@ -63,7 +75,14 @@ for (const target of targets) {
         ],
         NOW,
       )) as [string, string];
-      const row = (endpointId: string, count: number) => ({ endpointId, kind: 'jwt_alg' as const, location: '' as const, name: '', value: 'none', count });
+      const row = (endpointId: string, count: number) => ({
+        endpointId,
+        kind: 'jwt_alg' as const,
+        location: '' as const,
+        name: '',
+        value: 'none',
+        count,
+      });
       const unit = (seq: number, endpointId: string, count: number) => ({
         key: { gatewayId: 'gw', bootId: 'b', sequence: String(seq) },
         events: [],

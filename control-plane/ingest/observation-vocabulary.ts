@@ -8,11 +8,22 @@ const FORMATS = new Set(['date-time', 'date', 'email', 'uuid', 'ipv4', 'ipv6', '
 /** JWS `alg` values registered with IANA (RFC 7518, RFC 8037) plus `none`. */
 const JWT_ALGS = new Set([
   'none',
-  'HS256', 'HS384', 'HS512',
-  'RS256', 'RS384', 'RS512',
-  'ES256', 'ES384', 'ES512', 'ES256K',
-  'PS256', 'PS384', 'PS512',
-  'EdDSA', 'Ed25519', 'Ed448',
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'ES256K',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+  'Ed25519',
+  'Ed448',
 ]);
 
 /** A known format, or '' (an unknown format says nothing the schema could use). */

@@ -3,7 +3,15 @@
 // deltas out; the store adds them up (one transaction per group of batches).
 import { bucketOf, emptyHistogram } from '../store/latency.ts';
 import { authSchemeBit, jsonTypeBit } from '../store/enum-bits.ts';
-import type { EndpointDelta, EndpointField, FieldLocation, FindingDelta, MinuteAggregate, ObservationDelta, StatusCounts } from '../store/types.ts';
+import type {
+  EndpointDelta,
+  EndpointField,
+  FieldLocation,
+  FindingDelta,
+  MinuteAggregate,
+  ObservationDelta,
+  StatusCounts,
+} from '../store/types.ts';
 
 /** One event after validation at the edge (ingest/batch-unit.ts): bounded strings, numbers. */
 export interface ObservedEvent {
@@ -57,7 +65,13 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
   const fields = new Map<string, EndpointField>();
   const findings = new Map<string, FindingDelta>();
   const observations = new Map<string, ObservationDelta>();
-  const observe = (endpointId: string, kind: ObservationDelta['kind'], location: ObservationDelta['location'], name: string, value: string) => {
+  const observe = (
+    endpointId: string,
+    kind: ObservationDelta['kind'],
+    location: ObservationDelta['location'],
+    name: string,
+    value: string,
+  ) => {
     const k = `${endpointId}\0${kind}\0${location}\0${name}\0${value}`;
     const o = observations.get(k);
     if (o) o.count++;

@@ -57,7 +57,9 @@ const lower = (prefix: string, name: string): string => name.replace(prefix, '')
 
 export function authName(enumName: string): AuthSchemeName {
   const n = lower('AUTH_SCHEME_', enumName);
-  return (['none', 'basic', 'bearer', 'jwt', 'api-key-header', 'api-key-query', 'mtls', 'cookie'].includes(n) ? n : 'other') as AuthSchemeName;
+  return (
+    ['none', 'basic', 'bearer', 'jwt', 'api-key-header', 'api-key-query', 'mtls', 'cookie'].includes(n) ? n : 'other'
+  ) as AuthSchemeName;
 }
 
 function typesOf(names: string[], count: number): Partial<Record<JsonType, number>> {
@@ -71,7 +73,9 @@ function typesOf(names: string[], count: number): Partial<Record<JsonType, numbe
 function authStats(authCounts: Map<AuthSchemeName, number>, jwtAlgs: Counts): InventoryEndpoint['auth'] {
   const algTotal = Object.values(jwtAlgs).reduce((s, c) => s + c, 0);
   if (algTotal > 0 && !authCounts.has('jwt')) authCounts.set('jwt', algTotal);
-  return [...authCounts].map(([scheme, count]) => (scheme === 'jwt' && algTotal > 0 ? { scheme, count, jwtAlgs: { ...jwtAlgs } } : { scheme, count }));
+  return [...authCounts].map(([scheme, count]) =>
+    scheme === 'jwt' && algTotal > 0 ? { scheme, count, jwtAlgs: { ...jwtAlgs } } : { scheme, count },
+  );
 }
 
 export function inventoryEndpointFromRows(
@@ -90,7 +94,14 @@ export function inventoryEndpointFromRows(
     authCounts.set(a, (authCounts.get(a) ?? 0) + r.count);
   }
   if (recent.length === 0) {
-    for (const [cls, n] of [['1XX', e.s1xx], ['2XX', e.s2xx], ['3XX', e.s3xx], ['4XX', e.s4xx], ['5XX', e.s5xx]] as const) if (n > 0) statusCounts[cls] = n;
+    for (const [cls, n] of [
+      ['1XX', e.s1xx],
+      ['2XX', e.s2xx],
+      ['3XX', e.s3xx],
+      ['4XX', e.s4xx],
+      ['5XX', e.s5xx],
+    ] as const)
+      if (n > 0) statusCounts[cls] = n;
     for (const s of e.authSchemes) authCounts.set(authName(s), e.requests);
   }
   const params: ParamStat[] = [];
@@ -117,17 +128,16 @@ export function inventoryEndpointFromRows(
     statusCounts,
     params,
     requestBodies: request.length ? [{ contentType: 'application/json', count: bodyCount(request), fields: request }] : [],
-    responses: response.length && success ? { [success]: [{ contentType: 'application/json', count: bodyCount(response), fields: response }] } : {},
+    responses:
+      response.length && success ? { [success]: [{ contentType: 'application/json', count: bodyCount(response), fields: response }] } : {},
     auth: authStats(authCounts, e.jwtAlgs),
-    findings: findings.map(
-      (f): FindingStat => ({
-        type: f.type,
-        category: lower('DATA_CATEGORY_', f.category),
-        direction: f.direction === 'DIRECTION_REQUEST' ? 'request' : 'response',
-        count: f.count,
-        distinct: f.distinct,
-      }),
-    ),
+    findings: findings.map((f): FindingStat => ({
+      type: f.type,
+      category: lower('DATA_CATEGORY_', f.category),
+      direction: f.direction === 'DIRECTION_REQUEST' ? 'request' : 'response',
+      count: f.count,
+      distinct: f.distinct,
+    })),
     external: e.externalRequests > 0,
   };
   if (meta?.owner) out.owner = meta.owner;

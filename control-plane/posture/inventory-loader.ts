@@ -21,12 +21,18 @@ function group<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   return m;
 }
 
-export async function loadInventory(store: Store, meta: readonly EndpointMeta[], opts: { geo?: GeoLookup; sinceMs?: number } = {}): Promise<InventoryEndpoint[]> {
+export async function loadInventory(
+  store: Store,
+  meta: readonly EndpointMeta[],
+  opts: { geo?: GeoLookup; sinceMs?: number } = {},
+): Promise<InventoryEndpoint[]> {
   const sql = store.sql;
   const endpoints = await sql.query(
     'SELECT id, host, method, path_template, first_seen_ms, last_seen_ms, requests, s1xx, s2xx, s3xx, s4xx, s5xx, auth_mask, external_requests FROM endpoints',
   );
-  const fields = group(await sql.query('SELECT endpoint_id, location, name, type_mask, count FROM endpoint_fields'), (r) => String(r.endpoint_id));
+  const fields = group(await sql.query('SELECT endpoint_id, location, name, type_mask, count FROM endpoint_fields'), (r) =>
+    String(r.endpoint_id),
+  );
   // Format counts by `endpoint location name`, JWT alg counts by endpoint.
   const formats = new Map<string, Record<string, number>>();
   const jwtAlgs = new Map<string, Record<string, number>>();
@@ -38,13 +44,21 @@ export async function loadInventory(store: Store, meta: readonly EndpointMeta[],
     counts[String(o.value)] = (counts[String(o.value)] ?? 0) + n(o.count);
     into.set(k, counts);
   }
-  const findings = group(await sql.query('SELECT endpoint_id, type, direction, category, count FROM endpoint_findings'), (r) => String(r.endpoint_id));
+  const findings = group(await sql.query('SELECT endpoint_id, type, direction, category, count FROM endpoint_findings'), (r) =>
+    String(r.endpoint_id),
+  );
   const distinct = new Map(
-    (await sql.query('SELECT endpoint_id, type, COUNT(*) AS c FROM finding_values GROUP BY endpoint_id, type')).map((r) => [`${r.endpoint_id} ${r.type}`, n(r.c)]),
+    (await sql.query('SELECT endpoint_id, type, COUNT(*) AS c FROM finding_values GROUP BY endpoint_id, type')).map((r) => [
+      `${r.endpoint_id} ${r.type}`,
+      n(r.c),
+    ]),
   );
   const since = opts.sinceMs ?? 0;
   const recent = group(
-    await sql.query('SELECT endpoint_id, status, auth_scheme, COUNT(*) AS c FROM events WHERE ts_ms >= ? GROUP BY endpoint_id, status, auth_scheme', [since]),
+    await sql.query(
+      'SELECT endpoint_id, status, auth_scheme, COUNT(*) AS c FROM events WHERE ts_ms >= ? GROUP BY endpoint_id, status, auth_scheme',
+      [since],
+    ),
     (r) => String(r.endpoint_id),
   );
   // Evidence for violations: the latest retained event of each endpoint (its template, not the raw
@@ -58,7 +72,10 @@ export async function loadInventory(store: Store, meta: readonly EndpointMeta[],
     if (!latest.has(String(r.endpoint_id))) latest.set(String(r.endpoint_id), r);
   let clients: Map<string, Record<string, unknown>[]> | undefined;
   if (opts.geo) {
-    clients = group(await sql.query('SELECT endpoint_id, client_ip, COUNT(*) AS c FROM events WHERE ts_ms >= ? GROUP BY endpoint_id, client_ip', [since]), (r) => String(r.endpoint_id));
+    clients = group(
+      await sql.query('SELECT endpoint_id, client_ip, COUNT(*) AS c FROM events WHERE ts_ms >= ? GROUP BY endpoint_id, client_ip', [since]),
+      (r) => String(r.endpoint_id),
+    );
   }
   const metaByKey = new Map(meta.map((m) => [`${m.host} ${m.method} ${m.path}`, m]));
   return endpoints.map((r) => {
@@ -105,7 +122,8 @@ export async function loadInventory(store: Store, meta: readonly EndpointMeta[],
     }
     const out = inventoryEndpointFromRows(row, f, fi, rc, metaByKey.get(`${row.host} ${row.method} ${row.pathTemplate}`), countries);
     const ex = latest.get(id);
-    if (ex) out.example = { ts: n(ex.ts_ms), method: row.method, path: row.pathTemplate, status: n(ex.status), clientIp: String(ex.client_ip) };
+    if (ex)
+      out.example = { ts: n(ex.ts_ms), method: row.method, path: row.pathTemplate, status: n(ex.status), clientIp: String(ex.client_ip) };
     return out;
   });
 }

@@ -37,7 +37,13 @@ export function actorName(request: FastifyRequest): string {
  * written by the service, not in the audit entry's transaction). */
 export async function audit(deps: HttpDeps, request: FastifyRequest, action: AuditAction, target: string, details: object): Promise<void> {
   const p = request.principal;
-  await deps.audit.record(deps.store.sql, p ? { name: p.name, role: p.role } : { name: 'anonymous', role: 'none' }, action, target, details);
+  await deps.audit.record(
+    deps.store.sql,
+    p ? { name: p.name, role: p.role } : { name: 'anonymous', role: 'none' },
+    action,
+    target,
+    details,
+  );
 }
 
 export async function endpointOrThrow(store: Store, id: string): Promise<EndpointRecord> {
@@ -154,7 +160,10 @@ export function offsetPage<T>(items: readonly T[], q: { limit?: number; cursor?:
   let offset = 0;
   if (q.cursor) {
     const m = /^o(\d{1,9})$/.exec(q.cursor);
-    if (!m) throw new PalisadeError(Errors.BadRequest, 'cursor is not one this API returned', [{ path: '$query.cursor', message: 'is not valid' }]);
+    if (!m)
+      throw new PalisadeError(Errors.BadRequest, 'cursor is not one this API returned', [
+        { path: '$query.cursor', message: 'is not valid' },
+      ]);
     offset = Number(m[1]);
   }
   const limit = q.limit ?? 100;
@@ -163,12 +172,19 @@ export function offsetPage<T>(items: readonly T[], q: { limit?: number; cursor?:
 }
 
 /** Sends a generated document as JSON or YAML; `filename` makes browsers save it. */
-export function sendDocument(reply: FastifyReply, doc: Record<string, unknown>, format: string | undefined, filename: string): FastifyReply {
+export function sendDocument(
+  reply: FastifyReply,
+  doc: Record<string, unknown>,
+  format: string | undefined,
+  filename: string,
+): FastifyReply {
   if (format === 'yaml')
     return reply
       .type('application/yaml; charset=utf-8')
       .header('content-disposition', `inline; filename="${filename}.yaml"`)
       .send(toYaml(doc, { aliasDuplicateObjects: false }));
-  return reply.type('application/json; charset=utf-8').header('content-disposition', `inline; filename="${filename}.json"`).send(JSON.stringify(doc));
+  return reply
+    .type('application/json; charset=utf-8')
+    .header('content-disposition', `inline; filename="${filename}.json"`)
+    .send(JSON.stringify(doc));
 }
-

@@ -18,7 +18,12 @@ export const PostureErrors = Object.freeze({
   SpecInvalid: def('PAL-SPEC-INVALID', 422, GrpcStatus.INVALID_ARGUMENT, 'The uploaded spec does not match the OpenAPI schema'),
   SpecRemoteRef: def('PAL-SPEC-REMOTE-REF', 422, GrpcStatus.INVALID_ARGUMENT, 'The uploaded spec has a non-local $ref; nothing is fetched'),
   SpecBadRef: def('PAL-SPEC-BAD-REF', 422, GrpcStatus.INVALID_ARGUMENT, 'The uploaded spec has a $ref that points to nothing'),
-  SpecTooComplex: def('PAL-SPEC-TOO-COMPLEX', 422, GrpcStatus.INVALID_ARGUMENT, 'The uploaded spec expands beyond the allowed size or depth'),
+  SpecTooComplex: def(
+    'PAL-SPEC-TOO-COMPLEX',
+    422,
+    GrpcStatus.INVALID_ARGUMENT,
+    'The uploaded spec expands beyond the allowed size or depth',
+  ),
   RiskModelInvalid: def('PAL-RISK-MODEL-INVALID', 422, GrpcStatus.INVALID_ARGUMENT, 'The risk model change is not valid'),
   AlertRouteInvalid: def('PAL-ALERT-ROUTE-INVALID', 422, GrpcStatus.INVALID_ARGUMENT, 'The alert route is not valid'),
   AlertRouteExists: def('PAL-ALERT-ROUTE-EXISTS', 409, GrpcStatus.ALREADY_EXISTS, 'An alert route with this id exists'),
@@ -41,7 +46,11 @@ export function toProblem(err: unknown): never {
     const errors: FieldError[] = err.details.map((d) => ({ path: `$spec${d.split(':')[0]?.replace(/\//g, '.') ?? ''}`, message: d }));
     throw new PalisadeError(SPEC_DEFS[err.code] ?? Errors.BadRequest, err.message, errors);
   }
-  if (err instanceof RiskModelError) throw new PalisadeError(PostureErrors.RiskModelInvalid, err.message, [{ path: `$.${err.path}`, message: err.message }]);
-  if (err instanceof AlertRouteError) throw new PalisadeError(PostureErrors.AlertRouteInvalid, err.message, [{ path: `$.${err.path.replace(/^route\.?/, '')}`, message: err.message }]);
+  if (err instanceof RiskModelError)
+    throw new PalisadeError(PostureErrors.RiskModelInvalid, err.message, [{ path: `$.${err.path}`, message: err.message }]);
+  if (err instanceof AlertRouteError)
+    throw new PalisadeError(PostureErrors.AlertRouteInvalid, err.message, [
+      { path: `$.${err.path.replace(/^route\.?/, '')}`, message: err.message },
+    ]);
   throw err;
 }

@@ -53,7 +53,8 @@ export function postureObservationsSuite(dialect: Dialect): void {
       const doc = await get(`/v1/endpoints/${id}/openapi`);
       assert.equal(doc.status, 200, doc.text);
       const op = (doc.json.paths as Record<string, Record<string, Record<string, unknown>>>)['/v1/signup']!.post!;
-      const body = (op.requestBody as { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }> }).content['application/json']!.schema;
+      const body = (op.requestBody as { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }> })
+        .content['application/json']!.schema;
       assert.deepEqual(body.properties.email, { type: 'string', format: 'email' });
       assert.equal(body.properties.note!.format, undefined, JSON.stringify(body.properties.note));
       const since = (op.parameters as { name: string; schema: Record<string, unknown> }[]).find((p) => p.name === 'since');

@@ -21,7 +21,16 @@ before(async () => {
   await inventory.load();
   const ingest = createIngest({ store: a, inventory });
   const now = Date.now();
-  const events = ['/v1/a', '/v1/b', '/v1/c'].map((path, i) => ({ id: i + 1, timestampMs: now, host: 'r.example.com', method: 'GET', path, status: 200, latencyUs: 10, clientIp: '10.0.0.1' }));
+  const events = ['/v1/a', '/v1/b', '/v1/c'].map((path, i) => ({
+    id: i + 1,
+    timestampMs: now,
+    host: 'r.example.com',
+    method: 'GET',
+    path,
+    status: 200,
+    latencyUs: 10,
+    clientIp: '10.0.0.1',
+  }));
   await ingest.ingestBatch('gw', { gatewayId: 'gw', bootId: 'b', sequence: 1, sentAtMs: now, events });
   await ingest.drain();
 });

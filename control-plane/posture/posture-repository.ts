@@ -185,7 +185,19 @@ export class PostureRepository {
         tx,
         'INSERT INTO posture_events (id, at_ms, kind, severity, host, method, path, summary, dedup_key, resolves, data)',
         11,
-        events.map((e) => [e.id, e.at, e.kind, e.severity, e.host, e.method, e.path, e.summary, e.dedupKey, e.resolves ? 1 : 0, JSON.stringify(e.data)]),
+        events.map((e) => [
+          e.id,
+          e.at,
+          e.kind,
+          e.severity,
+          e.host,
+          e.method,
+          e.path,
+          e.summary,
+          e.dedupKey,
+          e.resolves ? 1 : 0,
+          JSON.stringify(e.data),
+        ]),
         'ON CONFLICT (id) DO NOTHING',
       ),
     );
@@ -243,7 +255,12 @@ export class PostureRepository {
   async saveSnapshot(states: ReadonlyMap<string, unknown>, atMs: number): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await tx.run('DELETE FROM posture_snapshot');
-      await insertMany(tx, 'INSERT INTO posture_snapshot (endpoint_key, state, at_ms)', 3, [...states].map(([key, state]) => [key, JSON.stringify(state), atMs]));
+      await insertMany(
+        tx,
+        'INSERT INTO posture_snapshot (endpoint_key, state, at_ms)',
+        3,
+        [...states].map(([key, state]) => [key, JSON.stringify(state), atMs]),
+      );
     });
   }
 }

@@ -31,7 +31,13 @@ const card = {
   valueHash: Buffer.from('0102030405060708', 'hex').toString('base64'),
   location: { direction: 'DIRECTION_RESPONSE', field: 'FIELD_KIND_BODY', jsonPath: '$.card' },
 };
-const ev = (method: string, path: string, status: number, extra: Record<string, unknown> = {}) => ({ host: HOST, method, path, status, ...extra });
+const ev = (method: string, path: string, status: number, extra: Record<string, unknown> = {}) => ({
+  host: HOST,
+  method,
+  path,
+  status,
+  ...extra,
+});
 const TRAFFIC = [
   ev('GET', '/v1/orders/1234', 200, { findings: [card], auth: { scheme: 'AUTH_SCHEME_BEARER' } }),
   ev('GET', '/v1/orders/5678', 200, { auth: { scheme: 'AUTH_SCHEME_BEARER' } }),
@@ -64,7 +70,10 @@ export function postureRoutesSuite(dialect: Dialect): void {
       assert.equal(json.status, 200);
       assert.equal(json.json.openapi, '3.1.0');
       const paths = Object.keys(json.json.paths as object);
-      assert.ok(paths.some((p) => /^\/v1\/orders\/\{[A-Za-z]+\}$/.test(p)), paths.join());
+      assert.ok(
+        paths.some((p) => /^\/v1\/orders\/\{[A-Za-z]+\}$/.test(p)),
+        paths.join(),
+      );
       const valid = await validateOpenApi(json.json);
       assert.equal(valid.valid, true, valid.errors.join('\n'));
       const yaml = await get(`/v1/openapi/${HOST}?format=yaml`);
@@ -81,15 +90,28 @@ export function postureRoutesSuite(dialect: Dialect): void {
       const notYaml = await t.call('POST', '/v1/specs?name=broken', t.tokens.operator, 'openapi: [unclosed', 'application/yaml');
       assert.equal(notYaml.status, 422);
       assert.equal(notYaml.json.code, 'PAL-SPEC-PARSE');
-      const remote = SPEC_YAML.replace("{ name: orderId, in: path, required: true, schema: { type: string } }", "{ $ref: 'https://evil.example/p.yaml#/id' }");
+      const remote = SPEC_YAML.replace(
+        '{ name: orderId, in: path, required: true, schema: { type: string } }',
+        "{ $ref: 'https://evil.example/p.yaml#/id' }",
+      );
       const r = await t.call('POST', '/v1/specs?name=remote', t.tokens.operator, remote, 'application/yaml');
       assert.equal(r.status, 422);
       assert.equal(r.json.code, 'PAL-SPEC-REMOTE-REF');
       const v = await t.call('POST', '/v1/specs', t.tokens.operator, { swagger: '1.2', info: {} });
       assert.equal(v.json.code, 'PAL-SPEC-VERSION');
-      const invalid = await t.call('POST', '/v1/specs', t.tokens.operator, { openapi: '3.1.0', info: { title: 'x' }, paths: { 'no-slash': 5 } });
+      const invalid = await t.call('POST', '/v1/specs', t.tokens.operator, {
+        openapi: '3.1.0',
+        info: { title: 'x' },
+        paths: { 'no-slash': 5 },
+      });
       assert.equal(invalid.json.code, 'PAL-SPEC-INVALID');
-      const huge = await t.call('POST', '/v1/specs', t.tokens.operator, `{"openapi":"3.1.0","x":"${'a'.repeat(10 * 1024 * 1024)}"}`, 'application/json');
+      const huge = await t.call(
+        'POST',
+        '/v1/specs',
+        t.tokens.operator,
+        `{"openapi":"3.1.0","x":"${'a'.repeat(10 * 1024 * 1024)}"}`,
+        'application/json',
+      );
       assert.equal(huge.status, 413);
       assert.equal(((await get('/v1/specs')).json.items as unknown[]).length, before);
       assert.equal((await t.call('POST', '/v1/specs', t.tokens.viewer, SPEC_YAML)).status, 403);
@@ -103,11 +125,21 @@ export function postureRoutesSuite(dialect: Dialect): void {
       assert.equal((await get(`/v1/specs/${id}?source=true`)).json.source, SPEC_YAML);
 
       const all = await get('/v1/conformance');
-      const kinds = (all.json.items as { kind: string; method: string; count: number; firstSeenMs: number; endpointId: string }[]).map((v) => `${v.method} ${v.kind}`);
+      const kinds = (all.json.items as { kind: string; method: string; count: number; firstSeenMs: number; endpointId: string }[]).map(
+        (v) => `${v.method} ${v.kind}`,
+      );
       assert.ok(kinds.includes('POST undocumented-method'), kinds.join());
       assert.ok(kinds.includes('GET undocumented-status'), kinds.join());
       const method = await get('/v1/conformance?kind=undocumented-method&limit=1');
-      const v = (method.json.items as { count: number; firstSeenMs: number; endpointId: string; spec: string; example: { status: number; clientIp: string; ts: number } }[])[0]!;
+      const v = (
+        method.json.items as {
+          count: number;
+          firstSeenMs: number;
+          endpointId: string;
+          spec: string;
+          example: { status: number; clientIp: string; ts: number };
+        }[]
+      )[0]!;
       assert.equal(v.count, 2);
       assert.deepEqual({ status: v.example.status, clientIp: v.example.clientIp }, { status: 201, clientIp: '203.0.113.9' });
       assert.equal(v.spec, 'shop');
@@ -118,7 +150,9 @@ export function postureRoutesSuite(dialect: Dialect): void {
       const shadowPaths = (shadow.json.items as { path: string; classes: { reason: string; detail: string }[] }[]).map((c) => c.path);
       assert.ok(shadowPaths.includes('/v1/admin/debug'), shadowPaths.join());
       const orphaned = await get('/v1/posture/classes?class=orphaned');
-      const never = (orphaned.json.items as { path: string; observed: boolean; classes: { reason: string }[] }[]).find((c) => c.path === '/v1/legacy/report');
+      const never = (orphaned.json.items as { path: string; observed: boolean; classes: { reason: string }[] }[]).find(
+        (c) => c.path === '/v1/legacy/report',
+      );
       assert.ok(never && !never.observed && never.classes[0]!.reason === 'never-called');
 
       const summary = await get('/v1/posture/summary');
@@ -142,14 +176,23 @@ export function postureRoutesSuite(dialect: Dialect): void {
       const orders = await endpointId('GET', /^\/v1\/orders\/\{[A-Za-z]+\}$/);
       const risk = await get(`/v1/endpoints/${orders}/risk`);
       assert.ok((risk.json.score as number) > 0);
-      assert.ok((risk.json.factors as { id: string }[]).some((f) => f.id === 'sensitive-data'), JSON.stringify(risk.json));
+      assert.ok(
+        (risk.json.factors as { id: string }[]).some((f) => f.id === 'sensitive-data'),
+        JSON.stringify(risk.json),
+      );
 
       const admin = await endpointId('GET', /^\/v1\/admin\/debug$/);
       const beforeScore = (await get(`/v1/endpoints/${admin}/risk`)).json.score as number;
       const factors = await get('/v1/risk/factors');
       const version = factors.json.version as number;
       assert.ok((factors.json.items as { builtIn: boolean }[]).some((f) => f.builtIn));
-      const bad = await t.call('POST', '/v1/risk/factors', t.tokens.operator, { id: 'admin-paths', category: 'business', name: 'Admin', weight: 20, condition: { attr: 'nope', op: 'eq', value: 1 } });
+      const bad = await t.call('POST', '/v1/risk/factors', t.tokens.operator, {
+        id: 'admin-paths',
+        category: 'business',
+        name: 'Admin',
+        weight: 20,
+        condition: { attr: 'nope', op: 'eq', value: 1 },
+      });
       assert.equal(bad.status, 422);
       assert.equal(bad.json.code, 'PAL-RISK-MODEL-INVALID');
       const saved = await t.call('POST', '/v1/risk/factors', t.tokens.operator, {
@@ -169,7 +212,11 @@ export function postureRoutesSuite(dialect: Dialect): void {
       assert.equal(after.json.score, Math.min(100, beforeScore + 20));
       assert.equal(after.json.modelVersion, version + 1);
 
-      const put = await t.call('PUT', '/v1/risk/factors', t.tokens.operator, { custom: [], weights: { 'sensitive-data': 10 }, expectedVersion: version + 1 });
+      const put = await t.call('PUT', '/v1/risk/factors', t.tokens.operator, {
+        custom: [],
+        weights: { 'sensitive-data': 10 },
+        expectedVersion: version + 1,
+      });
       assert.equal(put.status, 200, put.text);
       assert.equal(put.json.version, version + 2);
       assert.ok(!(put.json.items as { id: string }[]).some((f) => f.id === 'admin-paths'));
@@ -190,7 +237,11 @@ export function postureRoutesSuite(dialect: Dialect): void {
       await t.report([ev('GET', '/v1/brand-new/thing', 200)]);
       // Nothing reads posture here: only the scheduler can have recorded the new endpoint.
       const change = await eventually(async () => {
-        const items = (await get('/v1/posture/changes?kind=endpoint-new&limit=100')).json.items as { path: string; endpointId: string; atMs: number }[];
+        const items = (await get('/v1/posture/changes?kind=endpoint-new&limit=100')).json.items as {
+          path: string;
+          endpointId: string;
+          atMs: number;
+        }[];
         return items.find((c) => c.path === '/v1/brand-new/thing');
       });
       assert.match(change.endpointId, /^ep_/);
@@ -212,7 +263,10 @@ export function postureRoutesSuite(dialect: Dialect): void {
       assert.equal(lines[0], 'id,at,kind,severity,host,method,path,summary,dedupKey,resolves');
       assert.ok(lines.slice(1).every((l) => l.includes(',endpoint-new,')));
       const jsonl = await get('/v1/posture/changes/export?format=jsonl&kind=endpoint-new');
-      const rows = jsonl.text.trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+      const rows = jsonl.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { kind: string });
       assert.equal(rows.length, lines.length - 1);
       assert.equal((await get('/v1/posture/changes/export?format=xml')).status, 400);
     });

@@ -104,7 +104,12 @@ test('only batches that stored events poke the scheduler', async () => {
     { status: 'ACK_STATUS_REJECTED', accepted: 0, message: 'bad' },
   ] as const;
   let i = 0;
-  const inner = { ingestBatch: async () => results[i++]!, pendingEvents: () => 7, metrics: {}, drain: async () => undefined } as unknown as Ingest;
+  const inner = {
+    ingestBatch: async () => results[i++]!,
+    pendingEvents: () => 7,
+    metrics: {},
+    drain: async () => undefined,
+  } as unknown as Ingest;
   let pokes = 0;
   const ingest = notifyOnIngest(inner, () => pokes++);
   for (let k = 0; k < 3; k++) await ingest.ingestBatch('gw', {} as never);

@@ -115,7 +115,14 @@ export class PostureService {
   async uploadSpec(source: string, opts: { name: string; host?: string }): Promise<StoredSpec> {
     const host = (opts.host ?? '').toLowerCase();
     const parsed = await parseSpec(source, { ...(opts.name ? { name: opts.name } : {}), ...hostsOption(host) });
-    const stored = await this.repo.putSpec({ name: parsed.name, host, specVersion: parsed.version, title: parsed.title, source, uploadedMs: this.now() });
+    const stored = await this.repo.putSpec({
+      name: parsed.name,
+      host,
+      specVersion: parsed.version,
+      title: parsed.title,
+      source,
+      uploadedMs: this.now(),
+    });
     this.parsed.set(parsedKey(stored), parsed);
     this.changed();
     return stored;
@@ -165,36 +172,44 @@ export class PostureService {
 
   /** Re-evaluates everything now; records and alerts the changes since the last evaluation. */
   evaluate(): Promise<Evaluation> {
-    const run = this.serial(() => withEvaluationLock(this.store, async () => {
-      // Cleared before reading: a change landing during the evaluation leaves it dirty again.
-      this.dirty = false;
-      const now = this.now();
-      const model = await this.repo.currentRiskModel();
-      const [inv, specs] = await Promise.all([this.inventory({ withGeo: model.expectedCountries.length > 0 }), this.specs()]);
-      const snapshot = evaluatePosture(inv, specs, model, { now, ownersTracked: true, ...(this.opts.dormantAfterMs ? { dormantAfterMs: this.opts.dormantAfterMs } : {}) });
-      const stored = await this.repo.loadSnapshot();
-      const prev: PostureSnapshot | null = stored.size
-        ? { ...snapshot, endpoints: new Map([...stored].map(([k, v]) => [k, v as EndpointPosture])) }
-        : null;
-      const events = diffPosture(prev, snapshot, model.thresholds);
-      await this.repo.appendEvents(events);
-      await this.repo.saveSnapshot(new Map([...snapshot.endpoints].map(([k, v]) => [k, compact(v)])), now);
-      // The inventory list sorts by risk and filters by class from these columns.
-      await this.store.endpoints.recordPosture(
-        [...snapshot.endpoints.values()].map((p) => ({
-          key: { host: p.host, method: p.method, pathTemplate: p.path },
-          riskScore: p.risk.score,
-          classes: p.classes.map((c) => c.class),
-        })),
-      );
-      this.last = snapshot;
-      this.dispatcher.publish(events);
-      return { snapshot, events, inventory: inv };
-    }));
+    const run = this.serial(() =>
+      withEvaluationLock(this.store, async () => {
+        // Cleared before reading: a change landing during the evaluation leaves it dirty again.
+        this.dirty = false;
+        const now = this.now();
+        const model = await this.repo.currentRiskModel();
+        const [inv, specs] = await Promise.all([this.inventory({ withGeo: model.expectedCountries.length > 0 }), this.specs()]);
+        const snapshot = evaluatePosture(inv, specs, model, {
+          now,
+          ownersTracked: true,
+          ...(this.opts.dormantAfterMs ? { dormantAfterMs: this.opts.dormantAfterMs } : {}),
+        });
+        const stored = await this.repo.loadSnapshot();
+        const prev: PostureSnapshot | null = stored.size
+          ? { ...snapshot, endpoints: new Map([...stored].map(([k, v]) => [k, v as EndpointPosture])) }
+          : null;
+        const events = diffPosture(prev, snapshot, model.thresholds);
+        await this.repo.appendEvents(events);
+        await this.repo.saveSnapshot(new Map([...snapshot.endpoints].map(([k, v]) => [k, compact(v)])), now);
+        // The inventory list sorts by risk and filters by class from these columns.
+        await this.store.endpoints.recordPosture(
+          [...snapshot.endpoints.values()].map((p) => ({
+            key: { host: p.host, method: p.method, pathTemplate: p.path },
+            riskScore: p.risk.score,
+            classes: p.classes.map((c) => c.class),
+          })),
+        );
+        this.last = snapshot;
+        this.dispatcher.publish(events);
+        return { snapshot, events, inventory: inv };
+      }),
+    );
     this.latest = run;
-    void run.catch(() => undefined).finally(() => {
-      if (this.latest === run) this.latest = null;
-    });
+    void run
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.latest === run) this.latest = null;
+      });
     return run;
   }
 

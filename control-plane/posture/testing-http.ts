@@ -14,12 +14,22 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface TestPlane {
   cp: ControlPlane;
   tokens: { gateway: string; viewer: string; operator: string };
-  call(method: string, path: string, token: string, body?: unknown, contentType?: string): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    contentType?: string,
+  ): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }>;
   report(events: Record<string, unknown>[]): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startTestPlane(dialect: Dialect, posture: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<TestPlane> {
+export async function startTestPlane(
+  dialect: Dialect,
+  posture: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): Promise<TestPlane> {
   const dir = dialect === 'sqlite' ? mkdtempSync(join(tmpdir(), 'palisade-posture-')) : '';
   const schema = `t_${process.pid}_${randomBytes(5).toString('hex')}`;
   const store = dialect === 'sqlite' ? { dataDir: dir } : { postgres: { url: TEST_PG_URL, schema, poolSize: 4 } };
@@ -43,7 +53,8 @@ export async function startTestPlane(dialect: Dialect, posture: Record<string, u
     const res = await fetch(cp.httpUrl + path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
     const text = await res.text();
     let json: Record<string, unknown> = {};
-    if (/^application\/(problem\+)?json/.test(res.headers.get('content-type') ?? '') && text) json = JSON.parse(text) as Record<string, unknown>;
+    if (/^application\/(problem\+)?json/.test(res.headers.get('content-type') ?? '') && text)
+      json = JSON.parse(text) as Record<string, unknown>;
     return { status: res.status, json, text, headers: res.headers };
   };
   return {
@@ -58,7 +69,13 @@ export async function startTestPlane(dialect: Dialect, posture: Record<string, u
         bootId: 'boot-1',
         sequence: String(sequence),
         sentAtMs: String(now),
-        events: events.map((e, i) => ({ id: String(sequence * 1000 + i), timestampMs: String(now), latencyUs: 1000, clientIp: '203.0.113.9', ...e })),
+        events: events.map((e, i) => ({
+          id: String(sequence * 1000 + i),
+          timestampMs: String(now),
+          latencyUs: 1000,
+          clientIp: '203.0.113.9',
+          ...e,
+        })),
       };
       const r = await call('POST', '/v1/reports', tokens.gateway, batch);
       if (r.status !== 200 || r.json.status !== 'ACK_STATUS_OK') throw new Error(`report refused: ${r.text}`);

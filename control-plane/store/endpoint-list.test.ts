@@ -18,14 +18,14 @@ const keyOf = (i: number): EndpointKey => ({
 });
 /** Few distinct values, so ties (broken by id) fall across page boundaries. */
 const requestsOf = (i: number) => (i * 7) % 5;
-const riskOf = (i: number) => (i * 11) % 4 * 25;
+const riskOf = (i: number) => ((i * 11) % 4) * 25;
 const classesOf = (i: number): PostureClass[] => (i % 4 === 0 ? ['shadow'] : i % 4 === 1 ? ['zombie', 'orphaned'] : []);
 
 async function listAll(store: Store, q: EndpointQuery): Promise<{ items: EndpointRecord[]; total: number; pages: number }> {
   const items: EndpointRecord[] = [];
   let cursor = q.cursor ?? '';
   let pages = 0;
-  let total = -1;
+  let total: number;
   do {
     const page = await store.endpoints.list({ ...q, cursor });
     items.push(...page.items);
@@ -74,9 +74,7 @@ for (const target of targets) {
           ids[i],
         ]);
       }
-      const written = await store.endpoints.recordPosture(
-        keys.map((key, i) => ({ key, riskScore: riskOf(i), classes: classesOf(i) })),
-      );
+      const written = await store.endpoints.recordPosture(keys.map((key, i) => ({ key, riskScore: riskOf(i), classes: classesOf(i) })));
       assert.equal(written, N);
       // Findings on every fifth endpoint make it "sensitive".
       for (let i = 0; i < N; i += 5) {
@@ -171,12 +169,15 @@ for (const target of targets) {
     it('refuses cursors it did not make, or made for another sort', async () => {
       const risk = await store.endpoints.list({ sort: 'risk', limit: 2 });
       const refused = (q: EndpointQuery) =>
-        assert.rejects(store.endpoints.list(q), (err: unknown) => err instanceof PalisadeError && err.definition.code === 'PAL-REQUEST-CURSOR');
+        assert.rejects(
+          store.endpoints.list(q),
+          (err: unknown) => err instanceof PalisadeError && err.definition.code === 'PAL-REQUEST-CURSOR',
+        );
       await refused({ sort: 'path', cursor: risk.nextCursor });
       await refused({ sort: 'risk', order: 'asc', cursor: risk.nextCursor });
       await refused({ cursor: "'; DROP TABLE endpoints; --" });
       await refused({ sort: 'requests', cursor: Buffer.from('["requests","desc","1; --","x"]').toString('base64url') });
-      assert.equal((await store.endpoints.count()), N, 'nothing was dropped');
+      assert.equal(await store.endpoints.count(), N, 'nothing was dropped');
     });
   });
 }

@@ -9,8 +9,23 @@ import { percentile } from './latency.ts';
 import { page, pageLimit } from './paging.ts';
 import { num, statusOf, str } from './row-read.ts';
 import type { Row, SqlClient } from './sql-client.ts';
-import { FIELD_COLS, FINDING_COLS, OBSERVATION_COLS, fieldsOnConflict, findingsOnConflict, minutesOnConflict, observationsOnConflict } from './upserts.ts';
-import { POSTURE_CLASS_BITS, POSTURE_CLASSES, type EndpointField, type EndpointKey, type EndpointRecord, type EndpointRepository } from './types.ts';
+import {
+  FIELD_COLS,
+  FINDING_COLS,
+  OBSERVATION_COLS,
+  fieldsOnConflict,
+  findingsOnConflict,
+  minutesOnConflict,
+  observationsOnConflict,
+} from './upserts.ts';
+import {
+  POSTURE_CLASS_BITS,
+  POSTURE_CLASSES,
+  type EndpointField,
+  type EndpointKey,
+  type EndpointRecord,
+  type EndpointRepository,
+} from './types.ts';
 
 /** Deterministic, so replicas that discover the same template independently agree on its id. */
 export function endpointIdFor(key: EndpointKey): string {
@@ -43,7 +58,6 @@ export function endpointFromRow(r: Row): EndpointRecord {
   };
 }
 
-
 function fieldFromRow(r: Row): EndpointField {
   return {
     endpointId: str(r.endpoint_id),
@@ -62,7 +76,6 @@ export async function resolveAlias(sql: SqlClient, id: string): Promise<string> 
   const [r] = await sql.query<{ endpoint_id: string }>('SELECT endpoint_id FROM endpoint_aliases WHERE old_id = ?', [id]);
   return r ? r.endpoint_id : id;
 }
-
 
 export function createEndpointRepository(sql: SqlClient): EndpointRepository {
   return {
@@ -174,4 +187,3 @@ export function createEndpointRepository(sql: SqlClient): EndpointRepository {
     },
   };
 }
-

@@ -112,5 +112,12 @@ export function mergeDeltas(units: readonly IngestUnit[]): MergedDeltas {
       }
     }
   }
-  return { minutes: byKey(minutes), endpoints: byKey(endpoints), fields: byKey(fields), findings: byKey(findings), observations: byKey(observations), values: byKey(values) };
+  return {
+    minutes: byKey(minutes),
+    endpoints: byKey(endpoints),
+    fields: byKey(fields),
+    findings: byKey(findings),
+    observations: byKey(observations),
+    values: byKey(values),
+  };
 }

@@ -79,7 +79,6 @@ function gatewayFromRow(r: Row): GatewayRecord {
   };
 }
 
-
 function createEventRepository(sql: SqlClient): EventRepository {
   return {
     async list(q) {

@@ -32,7 +32,10 @@ for (const target of targets) {
       // Traffic 20, 5, 3 and 1 days ago, and 10 minutes ago.
       const agesDays = [20, 5, 3, 1, 0];
       const units = agesDays.map((d, i) => unit(i + 1, ep, 4, { ts: NOW - d * DAY - 10 * MIN }));
-      assert.deepEqual(await store.ingest.commit(units), units.map(() => 'stored'));
+      assert.deepEqual(
+        await store.ingest.commit(units),
+        units.map(() => 'stored'),
+      );
       assert.deepEqual(await eventDays(store, ep), [0, 1, 3, 5, 20]);
 
       const pruned = await store.prune(NOW);

@@ -33,7 +33,12 @@ async function allPages<T>(ctx: CheckContext, path: string): Promise<T[]> {
   let cursor = '';
   for (let i = 0; i < 50; i++) {
     const sep = path.includes('?') ? '&' : '?';
-    const { status, body } = await apiCall<Page<T>>(ctx.cp, ctx.adminToken, 'GET', `${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const { status, body } = await apiCall<Page<T>>(
+      ctx.cp,
+      ctx.adminToken,
+      'GET',
+      `${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     if (status !== 200) throw new Error(`GET ${path} answered ${status}`);
     out.push(...body.items);
     if (!body.nextCursor) break;
@@ -66,7 +71,9 @@ export async function checkDemo(ctx: CheckContext): Promise<CheckResult[]> {
       const templated = endpoints.filter((e) => /\{[A-Za-z]+\}/.test(e.key.pathTemplate));
       must(templated.length >= 5, `only ${templated.length} templated paths`);
       must(
-        endpoints.some((e) => e.key.host === HOSTS.telco && e.key.pathTemplate.startsWith('/v1/subscribers/{') && !e.key.pathTemplate.includes('/cdrs')),
+        endpoints.some(
+          (e) => e.key.host === HOSTS.telco && e.key.pathTemplate.startsWith('/v1/subscribers/{') && !e.key.pathTemplate.includes('/cdrs'),
+        ),
         'no /v1/subscribers/{id} template on the telecom API',
       );
       return `${endpoints.length} endpoints on ${hosts.size} hosts, ${templated.length} templated`;
@@ -88,17 +95,41 @@ export async function checkDemo(ctx: CheckContext): Promise<CheckResult[]> {
   results.push(
     await check('uploaded specs compared with traffic: shadow endpoints and the POST on a GET-only path', async () => {
       const specs = await apiCall<Page<unknown>>(ctx.cp, ctx.adminToken, 'GET', '/v1/specs');
-      must(specs.status === 200 && specs.body.items.length === sampleSpecs().length, `expected ${sampleSpecs().length} specs, got ${specs.body?.items?.length}`);
+      must(
+        specs.status === 200 && specs.body.items.length === sampleSpecs().length,
+        `expected ${sampleSpecs().length} specs, got ${specs.body?.items?.length}`,
+      );
       const evaluated = await apiCall(ctx.cp, ctx.adminToken, 'POST', '/v1/posture/evaluate');
       must(evaluated.status === 200, `posture evaluation answered ${evaluated.status}`);
-      const shadow = await apiCall<Page<{ method: string; path: string; host: string }>>(ctx.cp, ctx.adminToken, 'GET', '/v1/posture/classes?class=shadow');
+      const shadow = await apiCall<Page<{ method: string; path: string; host: string }>>(
+        ctx.cp,
+        ctx.adminToken,
+        'GET',
+        '/v1/posture/classes?class=shadow',
+      );
       must(shadow.status === 200 && shadow.body.items.length > 0, 'no shadow endpoint found');
       const violations = await allPages<{ kind: string; method: string; host: string; path: string }>(ctx, '/v1/conformance');
-      const postOnGet = violations.find((v) => v.kind === 'undocumented-method' && v.method === 'POST' && v.host === HOSTS.shop && v.path === '/v1/products');
-      must(postOnGet !== undefined, `no undocumented-method violation for POST ${HOSTS.shop}/v1/products (${violations.length} violations)`);
-      const listed = await apiCall<Page<{ riskScore?: number; postureClass?: unknown }>>(ctx.cp, ctx.adminToken, 'GET', '/v1/endpoints?class=shadow&sort=risk&order=desc&limit=5');
-      must(listed.status === 200 && listed.body.items.length > 0, `the inventory list filtered by class=shadow is empty (${listed.status})`);
-      must(listed.body.items.some((e) => Number(e.riskScore) > 0), 'no risk score on the inventory list after evaluation');
+      const postOnGet = violations.find(
+        (v) => v.kind === 'undocumented-method' && v.method === 'POST' && v.host === HOSTS.shop && v.path === '/v1/products',
+      );
+      must(
+        postOnGet !== undefined,
+        `no undocumented-method violation for POST ${HOSTS.shop}/v1/products (${violations.length} violations)`,
+      );
+      const listed = await apiCall<Page<{ riskScore?: number; postureClass?: unknown }>>(
+        ctx.cp,
+        ctx.adminToken,
+        'GET',
+        '/v1/endpoints?class=shadow&sort=risk&order=desc&limit=5',
+      );
+      must(
+        listed.status === 200 && listed.body.items.length > 0,
+        `the inventory list filtered by class=shadow is empty (${listed.status})`,
+      );
+      must(
+        listed.body.items.some((e) => Number(e.riskScore) > 0),
+        'no risk score on the inventory list after evaluation',
+      );
       return `${shadow.body.items.length} shadow endpoints (e.g. ${shadow.body.items[0]!.method} ${shadow.body.items[0]!.host}${shadow.body.items[0]!.path}), ${violations.length} violations`;
     }),
   );
@@ -128,13 +159,26 @@ export async function checkDemo(ctx: CheckContext): Promise<CheckResult[]> {
         },
       });
       must(res.status === 201, `publish answered ${res.status}: ${JSON.stringify(res.body)}`);
-      await waitFor('the next request to be blocked', async () => (await send({ host: HOSTS.telco, method: 'GET', path, client: '81.2.69.142' }, ctx.gatewayPort)).status === 403, 5000, 20);
+      await waitFor(
+        'the next request to be blocked',
+        async () => (await send({ host: HOSTS.telco, method: 'GET', path, client: '81.2.69.142' }, ctx.gatewayPort)).status === 403,
+        5000,
+        20,
+      );
       const blockedAfter = Date.now() - published;
       await waitFor('the gateway to ack the version', async () => {
-        const { body } = await apiCall<Page<{ info: { id: string }; rulesVersionAcked: string }>>(ctx.cp, ctx.adminToken, 'GET', '/v1/gateways');
+        const { body } = await apiCall<Page<{ info: { id: string }; rulesVersionAcked: string }>>(
+          ctx.cp,
+          ctx.adminToken,
+          'GET',
+          '/v1/gateways',
+        );
         return body.items.some((g) => g.info.id === ctx.gatewayId && Number(g.rulesVersionAcked) >= Number(res.body.version));
       });
-      const other = await send({ host: HOSTS.telco, method: 'GET', path: '/v1/subscribers/2000001', client: '81.2.69.142' }, ctx.gatewayPort);
+      const other = await send(
+        { host: HOSTS.telco, method: 'GET', path: '/v1/subscribers/2000001', client: '81.2.69.142' },
+        ctx.gatewayPort,
+      );
       must(other.status === 200, `an unrelated request answered ${other.status}`);
       return `rules v${res.body.version} blocked the next request ${blockedAfter} ms after publishing; acked by ${ctx.gatewayId}`;
     }),

@@ -44,7 +44,8 @@ function parse() {
       if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max} (got ${v})`);
       return n;
     };
-    if (values.postgres !== undefined && !/^postgres(ql)?:\/\//.test(values.postgres)) throw new Error('--postgres must be a postgres:// URL');
+    if (values.postgres !== undefined && !/^postgres(ql)?:\/\//.test(values.postgres))
+      throw new Error('--postgres must be a postgres:// URL');
     return {
       help: values.help,
       postgres: values.postgres,
@@ -116,14 +117,26 @@ async function main(): Promise<number> {
     const gatewayId = 'demo-gateway-1';
     const gatewayToken = await cp.createToken('demo-gateway', 'gateway', gatewayId);
 
-    const upstream = await progress.step('sample upstream (telecom, payments, retail, identity APIs)', () => startSampleUpstream(), (u) => `127.0.0.1:${u.port}`);
+    const upstream = await progress.step(
+      'sample upstream (telecom, payments, retail, identity APIs)',
+      () => startSampleUpstream(),
+      (u) => `127.0.0.1:${u.port}`,
+    );
     closers.push(() => upstream.close());
 
     const gateway = await progress.step(
       'dev gateway running palisade.wasm (2 worker VMs)',
       () =>
         onPortOrAny(opts.gatewayPort, (port) =>
-          startDevGateway({ gatewayId, token: gatewayToken, grpcAddress: cp.grpcAddress, upstreamPort: upstream.port, workers: 2, port, xffNumTrustedHops: 1 }),
+          startDevGateway({
+            gatewayId,
+            token: gatewayToken,
+            grpcAddress: cp.grpcAddress,
+            upstreamPort: upstream.port,
+            workers: 2,
+            port,
+            xffNumTrustedHops: 1,
+          }),
         ),
       (g) => `http://127.0.0.1:${g.port}`,
     );
@@ -133,7 +146,13 @@ async function main(): Promise<number> {
       'upload the sample OpenAPI specs',
       async () => {
         for (const spec of sampleSpecs()) {
-          const res = await apiCall(cp, adminToken, 'POST', `/v1/specs?name=${encodeURIComponent(spec.name)}&host=${encodeURIComponent(spec.host)}`, spec.document);
+          const res = await apiCall(
+            cp,
+            adminToken,
+            'POST',
+            `/v1/specs?name=${encodeURIComponent(spec.name)}&host=${encodeURIComponent(spec.host)}`,
+            spec.document,
+          );
           if (res.status !== 201) throw new Error(`spec ${spec.name}: ${res.status} ${JSON.stringify(res.body)}`);
         }
         return sampleSpecs().length;
@@ -150,7 +169,9 @@ async function main(): Promise<number> {
 
     const stats: TrafficStats = { sent: 0, byStatus: {}, errors: 0, lastSecondRate: 0 };
     const ticker = setInterval(async () => {
-      const summary = await apiCall<{ items: unknown[]; total?: string }>(cp, adminToken, 'GET', '/v1/endpoints?limit=1').catch(() => undefined);
+      const summary = await apiCall<{ items: unknown[]; total?: string }>(cp, adminToken, 'GET', '/v1/endpoints?limit=1').catch(
+        () => undefined,
+      );
       const blocked = (stats.byStatus[403] ?? 0) + (stats.byStatus[429] ?? 0);
       progress.live(
         `  traffic: ${stats.lastSecondRate} req/s, ${stats.sent} sent, ${blocked} blocked/limited, ${stats.errors} errors | endpoints discovered: ${summary?.body?.total ?? '?'}`,
@@ -158,12 +179,22 @@ async function main(): Promise<number> {
     }, 1000);
     closers.push(async () => clearInterval(ticker));
     await runTraffic(
-      { gatewayPort: gateway.port, ratePerSecond: opts.rate, seed: opts.seed, signal: traffic.signal, ...(opts.durationS ? { durationMs: opts.durationS * 1000 } : {}) },
+      {
+        gatewayPort: gateway.port,
+        ratePerSecond: opts.rate,
+        seed: opts.seed,
+        signal: traffic.signal,
+        ...(opts.durationS ? { durationMs: opts.durationS * 1000 } : {}),
+      },
       stats,
     );
     clearInterval(ticker);
     progress.endLive();
-    progress.line(`  traffic done: ${stats.sent} requests (${Object.entries(stats.byStatus).map(([s, n]) => `${s}: ${n}`).join(', ')}), ${stats.errors} errors`);
+    progress.line(
+      `  traffic done: ${stats.sent} requests (${Object.entries(stats.byStatus)
+        .map(([s, n]) => `${s}: ${n}`)
+        .join(', ')}), ${stats.errors} errors`,
+    );
 
     if (opts.check && !stopping) {
       // Events are flushed every 250 ms and acked once durable; give the last batch a moment.
@@ -173,7 +204,9 @@ async function main(): Promise<number> {
       const results = await checkDemo({ cp, adminToken, gatewayPort: gateway.port, gatewayId });
       for (const r of results) progress.line(`  ${r.ok ? '✔' : '✖'} ${r.name}: ${r.detail}`);
       const failed = results.filter((r) => !r.ok).length;
-      progress.line(failed === 0 ? `demo check: PASS (${results.length} checks)` : `demo check: FAIL (${failed} of ${results.length} checks failed)`);
+      progress.line(
+        failed === 0 ? `demo check: PASS (${results.length} checks)` : `demo check: FAIL (${failed} of ${results.length} checks failed)`,
+      );
       return failed === 0 ? 0 : 1;
     }
     if (!stopping) {

@@ -84,7 +84,13 @@ export function startDevGateway(o: GatewayOptions): Promise<Gateway> {
 export { startSampleUpstream, type Upstream };
 
 /** Authenticated JSON call to the REST API. */
-export async function apiCall<T = unknown>(cp: { httpUrl: string }, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function apiCall<T = unknown>(
+  cp: { httpUrl: string },
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(cp.httpUrl + path, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

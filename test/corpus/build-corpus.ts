@@ -17,7 +17,7 @@ const COUNT_PER_TEMPLATE = 14;
 
 // ---- seeded randomness ---------------------------------------------------------------------------
 
-const { rand, int, pick, digits, chars } = seededRandom(0x5eed1234);
+const { int, pick, digits, chars } = seededRandom(0x5eed1234);
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const UPPERNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const HEX = '0123456789abcdef';

@@ -10,9 +10,13 @@ import { needService } from '../lib/tools.ts';
 function runDemo(extra: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     // --no-build: `npm test` has just built everything; the demo's own staleness check is its business.
-    const child = spawn(process.execPath, ['scripts/demo.mjs', '--check', '--duration', '6', '--port', '0', '--gateway-port', '0', '--no-build', ...extra], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['scripts/demo.mjs', '--check', '--duration', '6', '--port', '0', '--gateway-port', '0', '--no-build', ...extra],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

@@ -8,7 +8,14 @@ import { ApigeeEnvironment, exchange } from '../../apigee-sharedflow/test/lib/fl
 import { createRhinoRunner, type PolicyRunner } from '../../apigee-sharedflow/test/lib/policy-runner.ts';
 import { HOSTS } from '../../scripts/demo/sample-apis.ts';
 import { send } from '../../scripts/demo/traffic.ts';
-import { apiCall, startDevGateway, startLocalControlPlane, startSampleUpstream, waitFor, type Upstream } from '../../scripts/demo/system.ts';
+import {
+  apiCall,
+  startDevGateway,
+  startLocalControlPlane,
+  startSampleUpstream,
+  waitFor,
+  type Upstream,
+} from '../../scripts/demo/system.ts';
 import { needCommand } from '../lib/tools.ts';
 
 const rhinoMissing = needCommand('rhino');
@@ -34,7 +41,12 @@ before(async () => {
   cp = await startLocalControlPlane();
   admin = await cp.createToken('e2e-admin', 'admin');
   upstream = await startSampleUpstream();
-  gateway = await startDevGateway({ gatewayId: ENVOY_ID, token: await cp.createToken(ENVOY_ID, 'gateway', ENVOY_ID), grpcAddress: cp.grpcAddress, upstreamPort: upstream.port });
+  gateway = await startDevGateway({
+    gatewayId: ENVOY_ID,
+    token: await cp.createToken(ENVOY_ID, 'gateway', ENVOY_ID),
+    grpcAddress: cp.grpcAddress,
+    upstreamPort: upstream.port,
+  });
   runner = createRhinoRunner();
   apigee = new ApigeeEnvironment(runner, { controlPlaneUrl: cp.httpUrl, gatewayId: APIGEE_ID, rulesRefreshSeconds: REFRESH_S });
   apigee.kvm.set('gateway-token', await cp.createToken(APIGEE_ID, 'gateway', APIGEE_ID));
@@ -52,7 +64,14 @@ test('Envoy and Apigee gateways feed one inventory, with the same findings', { s
   assert.equal(viaEnvoy.status, 200);
   const viaApigee = await exchange(
     apigee,
-    { verb: 'GET', path: '/v1/customers/1002/cards', querystring: '', headers: [['Host', HOSTS.pay]], content: null, clientIp: '81.2.69.142' },
+    {
+      verb: 'GET',
+      path: '/v1/customers/1002/cards',
+      querystring: '',
+      headers: [['Host', HOSTS.pay]],
+      content: null,
+      clientIp: '81.2.69.142',
+    },
     CARD_RESPONSE,
   );
   assert.equal(viaApigee.status, 200, viaApigee.body);
@@ -60,7 +79,12 @@ test('Envoy and Apigee gateways feed one inventory, with the same findings', { s
   assert.equal(apigee.delivered[0]?.status, 200, apigee.delivered[0]?.body);
 
   const endpoint = await waitFor('one endpoint with requests from both gateways and a credit_card finding', async () => {
-    const list = await apiCall<{ items: { id: string; key: { pathTemplate: string }; requests: string }[] }>(cp, admin, 'GET', `/v1/endpoints?host=${HOSTS.pay}&limit=100`);
+    const list = await apiCall<{ items: { id: string; key: { pathTemplate: string }; requests: string }[] }>(
+      cp,
+      admin,
+      'GET',
+      `/v1/endpoints?host=${HOSTS.pay}&limit=100`,
+    );
     const e = list.body.items.find((x) => x.key.pathTemplate.startsWith('/v1/customers/{') && x.key.pathTemplate.endsWith('/cards'));
     if (!e || Number(e.requests) < 2) return undefined;
     const detail = await apiCall<{ findings: { type: string }[] }>(cp, admin, 'GET', `/v1/endpoints/${encodeURIComponent(e.id)}`);
@@ -68,7 +92,12 @@ test('Envoy and Apigee gateways feed one inventory, with the same findings', { s
   });
   assert.equal(Number(endpoint.requests), 2, 'one request through each gateway, grouped under one template');
 
-  const gateways = await apiCall<{ items: { info: { id: string; kind: string }; eventsReceived: string }[] }>(cp, admin, 'GET', '/v1/gateways');
+  const gateways = await apiCall<{ items: { info: { id: string; kind: string }; eventsReceived: string }[] }>(
+    cp,
+    admin,
+    'GET',
+    '/v1/gateways',
+  );
   const kinds = Object.fromEntries(gateways.body.items.map((g) => [g.info.id, g.info.kind]));
   assert.equal(kinds[ENVOY_ID], 'GATEWAY_KIND_DEV');
   assert.equal(kinds[APIGEE_ID], 'GATEWAY_KIND_APIGEE');
@@ -82,13 +111,25 @@ test('one published block rule is enforced by both gateways', { skip: rhinoMissi
     expectedVersion: String(Math.max(0, ...current.body.items.map((v) => Number(v.version)))),
     source: {
       policies: [
-        { id: 'block-export', name: 'Block export', mode: 'MODE_ENFORCE', action: 'ACTION_BLOCK', match: { hosts: [HOSTS.telco], paths: [path] }, block: { status: 403 } },
+        {
+          id: 'block-export',
+          name: 'Block export',
+          mode: 'MODE_ENFORCE',
+          action: 'ACTION_BLOCK',
+          match: { hosts: [HOSTS.telco], paths: [path] },
+          block: { status: 403 },
+        },
       ],
     },
   });
   assert.equal(res.status, 201, JSON.stringify(res.body));
 
-  await waitFor('the Envoy gateway to block', async () => (await send({ host: HOSTS.telco, method: 'GET', path, client: '81.2.69.142' }, gateway.port)).status === 403, 5000, 20);
+  await waitFor(
+    'the Envoy gateway to block',
+    async () => (await send({ host: HOSTS.telco, method: 'GET', path, client: '81.2.69.142' }, gateway.port)).status === 403,
+    5000,
+    20,
+  );
 
   // Apigee holds its cached rule set until the refresh TTL passes, then fetches the new version.
   apigee.now += (REFRESH_S + 1) * 1000;
@@ -101,12 +142,22 @@ test('one published block rule is enforced by both gateways', { skip: rhinoMissi
   assert.equal(blocked.request.state.variables['palisade.rules.source'], 'control-plane');
   const unrelated = await exchange(
     apigee,
-    { verb: 'GET', path: '/v1/subscribers/2000001', querystring: '', headers: [['Host', HOSTS.telco]], content: null, clientIp: '81.2.69.142' },
+    {
+      verb: 'GET',
+      path: '/v1/subscribers/2000001',
+      querystring: '',
+      headers: [['Host', HOSTS.telco]],
+      content: null,
+      clientIp: '81.2.69.142',
+    },
     { status: 200, headers: [['Content-Type', 'application/json']], content: '{"id":"2000001"}' },
   );
   assert.equal(unrelated.status, 200);
   await apigee.flushReports();
-  assert.ok(apigee.delivered.every((d) => d.status === 200), JSON.stringify(apigee.delivered.map((d) => d.status)));
+  assert.ok(
+    apigee.delivered.every((d) => d.status === 200),
+    JSON.stringify(apigee.delivered.map((d) => d.status)),
+  );
   const gateways = await apiCall<{ items: { info: { id: string }; rulesVersionAcked: string }[] }>(cp, admin, 'GET', '/v1/gateways');
   for (const id of [ENVOY_ID, APIGEE_ID]) {
     const g = gateways.body.items.find((x) => x.info.id === id);

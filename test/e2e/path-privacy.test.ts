@@ -9,7 +9,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOSTS } from '../../scripts/demo/sample-apis.ts';
 import { send } from '../../scripts/demo/traffic.ts';
-import { apiCall, startDevGateway, startSampleUpstream, startLocalControlPlane, waitFor, type Upstream } from '../../scripts/demo/system.ts';
+import {
+  apiCall,
+  startDevGateway,
+  startSampleUpstream,
+  startLocalControlPlane,
+  waitFor,
+  type Upstream,
+} from '../../scripts/demo/system.ts';
 
 type Cp = Awaited<ReturnType<typeof startLocalControlPlane>>;
 type Gw = Awaited<ReturnType<typeof startDevGateway>>;
@@ -52,7 +59,11 @@ after(async () => {
 
 /** Every byte the control plane keeps on disk (database, WAL, journal). */
 function storedBytes(dir: string): Buffer {
-  return Buffer.concat(readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => readFileSync(join(d.parentPath, d.name))));
+  return Buffer.concat(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => readFileSync(join(d.parentPath, d.name))),
+  );
 }
 
 test('path segments with an IMEI, a card, an SSN or an email are masked before they leave the gateway; endpoints still template', async () => {
@@ -69,7 +80,12 @@ test('path segments with an IMEI, a card, an SSN or an email are masked before t
       const { body } = await apiCall<EndpointJson>(cp, admin, 'GET', `/v1/endpoints/${encodeURIComponent(endpoint.id)}`);
       return body.findings?.some((f) => f.type === c.type && f.direction === 'DIRECTION_REQUEST') ? body : undefined;
     });
-    const findings = await apiCall<{ items: Record<string, unknown>[] }>(cp, admin, 'GET', `/v1/findings?endpointId=${encodeURIComponent(endpoint.id)}`);
+    const findings = await apiCall<{ items: Record<string, unknown>[] }>(
+      cp,
+      admin,
+      'GET',
+      `/v1/findings?endpointId=${encodeURIComponent(endpoint.id)}`,
+    );
     assert.equal(findings.status, 200);
     const api = JSON.stringify([detail, findings.body]);
     for (const raw of RAW) assert.ok(!api.includes(raw), `${raw} is served by the API for ${endpoint.key.pathTemplate}`);

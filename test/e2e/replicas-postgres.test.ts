@@ -9,7 +9,14 @@ import pg from 'pg';
 import { TEST_PG_URL } from '../../control-plane/store/testing.ts';
 import { HOSTS } from '../../scripts/demo/sample-apis.ts';
 import { send } from '../../scripts/demo/traffic.ts';
-import { apiCall, startDevGateway, startLocalControlPlane, startSampleUpstream, waitFor, type Upstream } from '../../scripts/demo/system.ts';
+import {
+  apiCall,
+  startDevGateway,
+  startLocalControlPlane,
+  startSampleUpstream,
+  waitFor,
+  type Upstream,
+} from '../../scripts/demo/system.ts';
 import { needService } from '../lib/tools.ts';
 
 type Cp = Awaited<ReturnType<typeof startLocalControlPlane>>;
@@ -34,8 +41,20 @@ before(async () => {
   adminB = await b.createToken('admin-b', 'admin');
   upstream = await startSampleUpstream();
   // Tokens live in the shared database: one created on A authenticates on B.
-  gwA = await startDevGateway({ gatewayId: 'edge-a', token: await a.createToken('edge-a', 'gateway', 'edge-a'), grpcAddress: a.grpcAddress, upstreamPort: upstream.port, workers: 1 });
-  gwB = await startDevGateway({ gatewayId: 'edge-b', token: await a.createToken('edge-b', 'gateway', 'edge-b'), grpcAddress: b.grpcAddress, upstreamPort: upstream.port, workers: 1 });
+  gwA = await startDevGateway({
+    gatewayId: 'edge-a',
+    token: await a.createToken('edge-a', 'gateway', 'edge-a'),
+    grpcAddress: a.grpcAddress,
+    upstreamPort: upstream.port,
+    workers: 1,
+  });
+  gwB = await startDevGateway({
+    gatewayId: 'edge-b',
+    token: await a.createToken('edge-b', 'gateway', 'edge-b'),
+    grpcAddress: b.grpcAddress,
+    upstreamPort: upstream.port,
+    workers: 1,
+  });
 });
 
 after(async () => {
@@ -53,15 +72,26 @@ after(async () => {
 
 test('events through gateways on both replicas form one inventory, readable from either', { skip: pgMissing }, async () => {
   for (let i = 0; i < 3; i++) {
-    assert.equal((await send({ host: HOSTS.telco, method: 'GET', path: `/v1/subscribers/${2000100 + i}`, client: '81.2.69.142' }, gwA.port)).status, 200);
-    assert.equal((await send({ host: HOSTS.telco, method: 'GET', path: `/v1/subscribers/${2000200 + i}`, client: '81.2.69.142' }, gwB.port)).status, 200);
+    assert.equal(
+      (await send({ host: HOSTS.telco, method: 'GET', path: `/v1/subscribers/${2000100 + i}`, client: '81.2.69.142' }, gwA.port)).status,
+      200,
+    );
+    assert.equal(
+      (await send({ host: HOSTS.telco, method: 'GET', path: `/v1/subscribers/${2000200 + i}`, client: '81.2.69.142' }, gwB.port)).status,
+      200,
+    );
   }
   for (const [cp, token] of [
     [a, adminA],
     [b, adminB],
   ] as const) {
     await waitFor('six requests under one subscriber template', async () => {
-      const { body } = await apiCall<{ items: { key: { pathTemplate: string }; requests: string }[] }>(cp, token, 'GET', `/v1/endpoints?host=${HOSTS.telco}&limit=100`);
+      const { body } = await apiCall<{ items: { key: { pathTemplate: string }; requests: string }[] }>(
+        cp,
+        token,
+        'GET',
+        `/v1/endpoints?host=${HOSTS.telco}&limit=100`,
+      );
       const e = body.items.find((x) => /^\/v1\/subscribers\/\{[A-Za-z]+\}$/.test(x.key.pathTemplate));
       return e && Number(e.requests) === 6 ? e : undefined;
     });
@@ -81,10 +111,26 @@ test('a rule published on replica A is enforced by the gateway on replica B, and
   const res = await apiCall<{ version: string }>(a, adminA, 'POST', '/v1/rules/publish', {
     comment: 'e2e: block the export everywhere',
     expectedVersion: '0',
-    source: { policies: [{ id: 'block-export', name: 'Block export', mode: 'MODE_ENFORCE', action: 'ACTION_BLOCK', match: { paths: [path] }, block: { status: 403 } }] },
+    source: {
+      policies: [
+        {
+          id: 'block-export',
+          name: 'Block export',
+          mode: 'MODE_ENFORCE',
+          action: 'ACTION_BLOCK',
+          match: { paths: [path] },
+          block: { status: 403 },
+        },
+      ],
+    },
   });
   assert.equal(res.status, 201, JSON.stringify(res.body));
-  await waitFor('the gateway on replica B to block', async () => (await send({ host: HOSTS.telco, method: 'GET', path, client: '81.2.69.142' }, gwB.port)).status === 403, 5000, 20);
+  await waitFor(
+    'the gateway on replica B to block',
+    async () => (await send({ host: HOSTS.telco, method: 'GET', path, client: '81.2.69.142' }, gwB.port)).status === 403,
+    5000,
+    20,
+  );
   assert.equal((await send({ host: HOSTS.telco, method: 'GET', path, client: '81.2.69.142' }, gwA.port)).status, 403);
   await waitFor('both acks visible on replica B', async () => {
     const { body } = await apiCall<{ items: { info: { id: string }; rulesVersionAcked: string }[] }>(b, adminB, 'GET', '/v1/gateways');

@@ -5,7 +5,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HOSTS } from '../../scripts/demo/sample-apis.ts';
 import { send } from '../../scripts/demo/traffic.ts';
-import { apiCall, startDevGateway, startSampleUpstream, startLocalControlPlane, waitFor, type Upstream } from '../../scripts/demo/system.ts';
+import {
+  apiCall,
+  startDevGateway,
+  startSampleUpstream,
+  startLocalControlPlane,
+  waitFor,
+  type Upstream,
+} from '../../scripts/demo/system.ts';
 
 type Cp = Awaited<ReturnType<typeof startLocalControlPlane>>;
 type Gw = Awaited<ReturnType<typeof startDevGateway>>;
@@ -55,10 +62,16 @@ test('traffic through the gateway is proxied and reaches the inventory with mask
     const { body } = await apiCall<EndpointJson>(cp, admin, 'GET', `/v1/endpoints/${encodeURIComponent(cardsEndpoint.id)}`);
     return body.findings?.some((f) => f.type === 'credit_card' && f.direction === 'DIRECTION_RESPONSE') ? body : undefined;
   });
-  const findings = await apiCall<{ items: Record<string, unknown>[] }>(cp, admin, 'GET', `/v1/findings?endpointId=${encodeURIComponent(cardsEndpoint.id)}`);
+  const findings = await apiCall<{ items: Record<string, unknown>[] }>(
+    cp,
+    admin,
+    'GET',
+    `/v1/findings?endpointId=${encodeURIComponent(cardsEndpoint.id)}`,
+  );
   assert.equal(findings.status, 200);
   const stored = JSON.stringify([detail, findings.body]);
-  for (const n of cardNumbers) assert.ok(!stored.includes(n) && !stored.includes(n.slice(0, 12)), 'no raw card number ever reaches the control plane');
+  for (const n of cardNumbers)
+    assert.ok(!stored.includes(n) && !stored.includes(n.slice(0, 12)), 'no raw card number ever reaches the control plane');
 });
 
 test('a block rule published through the REST API blocks the next request (propagation time is measured by scripts/bench/rules)', async () => {
@@ -76,7 +89,14 @@ test('a block rule published through the REST API blocks the next request (propa
     expectedVersion: String(expectedVersion),
     source: {
       policies: [
-        { id: 'block-debug', name: 'Block debug', mode: 'MODE_ENFORCE', action: 'ACTION_BLOCK', match: { hosts: [HOSTS.id], methods: ['GET'], paths: [path] }, block: { status: 403 } },
+        {
+          id: 'block-debug',
+          name: 'Block debug',
+          mode: 'MODE_ENFORCE',
+          action: 'ACTION_BLOCK',
+          match: { hosts: [HOSTS.id], methods: ['GET'], paths: [path] },
+          block: { status: 403 },
+        },
       ],
     },
   });

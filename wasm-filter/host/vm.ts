@@ -56,8 +56,9 @@ export class VmError extends Error {
   constructor(
     readonly code: 'link' | 'abi-version' | 'no-allocator' | 'bad-signature' | 'no-memory' | 'start' | 'vm-start' | 'configure',
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

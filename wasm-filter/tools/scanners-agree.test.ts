@@ -123,15 +123,24 @@ test('wasm and ES5 agree with custom detectors (keys, keywords, require-context,
     { body: 'tags IMEI:490154203237518 IMEI:490154203237519', contentType: 'text/plain' },
   ];
   const found = messages.map((m) => assertAgree(m, json));
-  assert.ok(found[0]!.some((l) => l.startsWith('employee_id body [13,23) path=$.employee conf=90')), found[0]!.join('\n'));
-  assert.ok(found[0]!.some((l) => l.startsWith('employee_id body [39,49) path=$.note conf=90')), 'a positive keyword before the value raises confidence');
+  assert.ok(
+    found[0]!.some((l) => l.startsWith('employee_id body [13,23) path=$.employee conf=90')),
+    found[0]!.join('\n'),
+  );
+  assert.ok(
+    found[0]!.some((l) => l.startsWith('employee_id body [39,49) path=$.note conf=90')),
+    'a positive keyword before the value raises confidence',
+  );
   assert.ok(!found[0]!.some((l) => l.includes('[58,68)')), 'a negative keyword (example) drops it below the minimum');
   assert.deepEqual(
     found[1]!.map((l) => l.split(' path')[0]),
     ['ticket_ref body [7,21)'],
     'require-context: only the match after "ticket" is reported',
   );
-  assert.ok(found[3]!.some((l) => l.startsWith('device_tag body [5,25)')), found[3]!.join('; '));
+  assert.ok(
+    found[3]!.some((l) => l.startsWith('device_tag body [5,25)')),
+    found[3]!.join('; '),
+  );
   assert.ok(!found[3]!.some((l) => l.includes('[26,46)')), 'the validator (Luhn) drops the second tag');
   wasm.loadRules(builtinBytes);
 });
@@ -191,7 +200,11 @@ test('bad input: truncated JSON, XML and CSV bodies still report what they hold'
   ];
   for (const m of cases) {
     const lines = assertAgree(m);
-    if (m.body!.includes('4111111111111111')) assert.ok(lines.some((l) => l.startsWith('credit_card')), `${m.body}: ${lines.join('; ')}`);
+    if (m.body!.includes('4111111111111111'))
+      assert.ok(
+        lines.some((l) => l.startsWith('credit_card')),
+        `${m.body}: ${lines.join('; ')}`,
+      );
   }
 });
 
@@ -204,7 +217,10 @@ test('bad input: binary and invalid UTF-8 bodies are scanned byte by byte, offse
   const prefix = [0x80, 0xbf, 0xe2, 0x82, 0xff, 0x20];
   const bytes = [...prefix, ...Buffer.from('card 4111111111111111 end')];
   const lines = assertAgree({ bodyBytes: bytes, contentType: 'text/plain' });
-  assert.ok(lines.some((l) => l.startsWith(`credit_card body [${prefix.length + 5},${prefix.length + 21})`)), lines.join('; '));
+  assert.ok(
+    lines.some((l) => l.startsWith(`credit_card body [${prefix.length + 5},${prefix.length + 21})`)),
+    lines.join('; '),
+  );
   // NUL bytes and invalid UTF-8 inside a JSON string and its key.
   const json = [...Buffer.from('{"c\xffard":"'), 0x00, ...Buffer.from('4111111111111111"}')];
   assertAgree({ bodyBytes: json, contentType: 'application/json' });
@@ -247,5 +263,6 @@ test('a malformed RuleSet is refused and the previous one stays in force', () =>
     assert.deepEqual(wasmScan(probe).lines, before, `after ${what}`);
   }
   // The ES5 scanner refuses the same broken tables with an error (the policy keeps its previous set).
-  for (const [what, ruleSet] of variants) assert.throws(() => es5.scanMessage(canonicalRuleSetJson(ruleSet), probe, {}), /malformed rule set/, what);
+  for (const [what, ruleSet] of variants)
+    assert.throws(() => es5.scanMessage(canonicalRuleSetJson(ruleSet), probe, {}), /malformed rule set/, what);
 });

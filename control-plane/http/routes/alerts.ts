@@ -14,7 +14,8 @@ import type { PostureService } from '../../posture/posture-service.ts';
 
 const ROUTE = {
   type: 'object',
-  description: 'id, name, enabled, channel ({type: slack, webhookUrl} | {type: pagerduty, routingKey, url?} | {type: email, host, port, secure, user, pass, from, to[]}), kinds[], minSeverity, hosts[], perMinute, burst, sendResolves.',
+  description:
+    'id, name, enabled, channel ({type: slack, webhookUrl} | {type: pagerduty, routingKey, url?} | {type: email, host, port, secure, user, pass, from, to[]}), kinds[], minSeverity, hosts[], perMinute, burst, sendResolves.',
 };
 const PARAMS = idParams('id', { type: 'string', minLength: 1, maxLength: 64 });
 const ROUTE_LIST = { type: 'object', properties: { items: { type: 'array', items: ROUTE }, nextCursor: { type: 'string' } } };
@@ -28,11 +29,22 @@ async function routeOrThrow(posture: PostureService, id: string): Promise<AlertR
 /** A harmless event that exercises the whole path to the receiver. */
 function testEvents(route: AlertRoute, summary: string): PostureEvent[] {
   const at = Date.now();
-  const base = { at, kind: 'endpoint-new' as const, host: 'palisade.test', method: 'GET', path: '/palisade/test-alert', dedupKey: `palisade-test-${route.id}`, data: { test: true } };
+  const base = {
+    at,
+    kind: 'endpoint-new' as const,
+    host: 'palisade.test',
+    method: 'GET',
+    path: '/palisade/test-alert',
+    dedupKey: `palisade-test-${route.id}`,
+    data: { test: true },
+  };
   const trigger: PostureEvent = { ...base, id: randomUUID().replace(/-/g, '').slice(0, 24), severity: 'info', summary, resolves: false };
   // PagerDuty opens an incident per dedup key: close the test one straight away.
   if (route.channel.type !== 'pagerduty') return [trigger];
-  return [trigger, { ...base, id: randomUUID().replace(/-/g, '').slice(0, 24), severity: 'info', summary: `resolved: ${summary}`, resolves: true }];
+  return [
+    trigger,
+    { ...base, id: randomUUID().replace(/-/g, '').slice(0, 24), severity: 'info', summary: `resolved: ${summary}`, resolves: true },
+  ];
 }
 
 export default function alertRoutes(app: FastifyInstance, deps: HttpDeps): void {
@@ -88,7 +100,10 @@ export default function alertRoutes(app: FastifyInstance, deps: HttpDeps): void 
       const cur = await routeOrThrow(posture, (request.params as { id: string }).id);
       const patch = request.body as Record<string, unknown>;
       const ch = patch.channel as Record<string, unknown> | undefined;
-      const channel = ch && typeof ch === 'object' && (ch.type === undefined || ch.type === cur.channel.type) ? { ...cur.channel, ...ch } : (ch ?? cur.channel);
+      const channel =
+        ch && typeof ch === 'object' && (ch.type === undefined || ch.type === cur.channel.type)
+          ? { ...cur.channel, ...ch }
+          : (ch ?? cur.channel);
       const route = await posture.putRoute({ ...cur, ...patch, channel, id: cur.id }).catch(toProblem);
       await audit(deps, request, 'alert-route.update', `alerts/routes/${route.id}`, redactRoute(route));
       return redactRoute(route);
@@ -103,7 +118,8 @@ export default function alertRoutes(app: FastifyInstance, deps: HttpDeps): void 
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      if (!(await (await postureOf(deps)).deleteRoute(id))) throw new PalisadeError(PostureErrors.PostureNotFound, `no alert route has id '${id}'`);
+      if (!(await (await postureOf(deps)).deleteRoute(id)))
+        throw new PalisadeError(PostureErrors.PostureNotFound, `no alert route has id '${id}'`);
       await audit(deps, request, 'alert-route.delete', `alerts/routes/${id}`, {});
       return reply.code(204).send();
     },
@@ -114,7 +130,11 @@ export default function alertRoutes(app: FastifyInstance, deps: HttpDeps): void 
     {
       config: {
         auth: ['operator'],
-        docs: { status: 202, description: 'A test alert was queued; its outcome shows in /v1/alerts/deliveries.', schema: { type: 'object', properties: { queued: { type: 'integer' }, eventId: { type: 'string' } } } },
+        docs: {
+          status: 202,
+          description: 'A test alert was queued; its outcome shows in /v1/alerts/deliveries.',
+          schema: { type: 'object', properties: { queued: { type: 'integer' }, eventId: { type: 'string' } } },
+        },
       },
       schema: {
         summary: 'Send a test alert',
@@ -136,7 +156,13 @@ export default function alertRoutes(app: FastifyInstance, deps: HttpDeps): void 
   app.get(
     '/v1/alerts/deliveries',
     {
-      config: { auth: ['viewer'], docs: { description: 'Delivery attempts and outcomes, newest first.', schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } } } },
+      config: {
+        auth: ['viewer'],
+        docs: {
+          description: 'Delivery attempts and outcomes, newest first.',
+          schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } },
+        },
+      },
       schema: {
         summary: 'Alert delivery log',
         tags: ['alerts'],

@@ -15,7 +15,8 @@ export default function geoRoutes(app: FastifyInstance, deps: HttpDeps): void {
       config: {
         auth: ['viewer'],
         docs: {
-          description: 'One entry per address: { ip, internal, country, city, region, asn, org }; null for a string that is not an IP address.',
+          description:
+            'One entry per address: { ip, internal, country, city, region, asn, org }; null for a string that is not an IP address.',
           schema: { type: 'object', properties: { items: { type: 'array', items: { type: ['object', 'null'] } } } },
         },
       },
@@ -26,7 +27,15 @@ export default function geoRoutes(app: FastifyInstance, deps: HttpDeps): void {
           type: 'object',
           additionalProperties: false,
           required: ['ip'],
-          properties: { ip: { type: 'array', minItems: 1, maxItems: MAX_IPS, items: { type: 'string', maxLength: 64 }, description: `Repeat for several (at most ${MAX_IPS}).` } },
+          properties: {
+            ip: {
+              type: 'array',
+              minItems: 1,
+              maxItems: MAX_IPS,
+              items: { type: 'string', maxLength: 64 },
+              description: `Repeat for several (at most ${MAX_IPS}).`,
+            },
+          },
         },
       },
     },

@@ -22,7 +22,15 @@ const FILTERS = {
 /** An export is one response: past this many events, narrow the time range. */
 const MAX_EXPORT = 100_000;
 
-type Query = { kind?: PostureEventKind; severity?: Severity; host?: string; since?: string; until?: string; limit?: number; cursor?: string };
+type Query = {
+  kind?: PostureEventKind;
+  severity?: Severity;
+  host?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+  cursor?: string;
+};
 
 function filterOf(request: FastifyRequest): EventFilter {
   const q = request.query as Query;
@@ -41,7 +49,10 @@ async function listOrBadCursor(repo: PostureRepository, f: EventFilter): Promise
   try {
     return await repo.listEvents(f);
   } catch (err) {
-    if (err instanceof RangeError) throw new PalisadeError(Errors.BadRequest, 'cursor is not one this API returned', [{ path: '$query.cursor', message: 'is not valid' }]);
+    if (err instanceof RangeError)
+      throw new PalisadeError(Errors.BadRequest, 'cursor is not one this API returned', [
+        { path: '$query.cursor', message: 'is not valid' },
+      ]);
     throw err;
   }
 }
@@ -52,7 +63,10 @@ export default function postureChangeRoutes(app: FastifyInstance, deps: HttpDeps
     {
       config: {
         auth: ['viewer'],
-        docs: { description: 'Posture events, newest first.', schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: 'string' } } } },
+        docs: {
+          description: 'Posture events, newest first.',
+          schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: 'string' } } },
+        },
       },
       schema: {
         summary: 'Posture changes',
@@ -63,7 +77,11 @@ export default function postureChangeRoutes(app: FastifyInstance, deps: HttpDeps
     async (request) => {
       const q = request.query as Query;
       const posture = await postureOf(deps);
-      const page = await listOrBadCursor(posture.repo, { ...filterOf(request), limit: q.limit ?? 100, ...(q.cursor ? { cursor: q.cursor } : {}) });
+      const page = await listOrBadCursor(posture.repo, {
+        ...filterOf(request),
+        limit: q.limit ?? 100,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
       return { items: page.items.map(changeJson), nextCursor: page.nextCursor };
     },
   );
@@ -71,7 +89,10 @@ export default function postureChangeRoutes(app: FastifyInstance, deps: HttpDeps
   app.get(
     '/v1/posture/changes/export',
     {
-      config: { auth: ['viewer'], docs: { description: `The matching events (at most ${MAX_EXPORT}, newest first) as a file.`, mediaType: 'text/csv' } },
+      config: {
+        auth: ['viewer'],
+        docs: { description: `The matching events (at most ${MAX_EXPORT}, newest first) as a file.`, mediaType: 'text/csv' },
+      },
       schema: {
         summary: 'Export posture changes',
         tags: ['posture'],

@@ -79,7 +79,10 @@ export default function postureEndpointRoutes(app: FastifyInstance, deps: HttpDe
     {
       config: {
         auth: ['viewer'],
-        docs: { description: 'Conformance violations of this endpoint against the uploaded specs, with evidence.', schema: { type: 'object', properties: { items: { type: 'array', items: OBJ }, nextCursor: { type: 'string' } } } },
+        docs: {
+          description: 'Conformance violations of this endpoint against the uploaded specs, with evidence.',
+          schema: { type: 'object', properties: { items: { type: 'array', items: OBJ }, nextCursor: { type: 'string' } } },
+        },
       },
       schema: { summary: 'Violations of an endpoint', tags: ['posture'], params: PARAMS },
     },
@@ -155,7 +158,13 @@ export default function postureEndpointRoutes(app: FastifyInstance, deps: HttpDe
     {
       config: {
         auth: ['operator'],
-        docs: { description: 'The owner and tags now in force.', schema: { type: 'object', properties: { id: { type: 'string' }, owner: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } } } },
+        docs: {
+          description: 'The owner and tags now in force.',
+          schema: {
+            type: 'object',
+            properties: { id: { type: 'string' }, owner: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } },
+          },
+        },
       },
       schema: {
         summary: 'Set the owner and tags of an endpoint',
@@ -177,7 +186,13 @@ export default function postureEndpointRoutes(app: FastifyInstance, deps: HttpDe
       const body = request.body as { owner?: string; tags?: string[] };
       const posture = await postureOf(deps);
       const cur = await posture.repo.getMeta(e.host, e.method, e.pathTemplate);
-      const meta = { host: e.host, method: e.method, path: e.pathTemplate, owner: body.owner ?? cur?.owner ?? '', tags: body.tags ?? cur?.tags ?? [] };
+      const meta = {
+        host: e.host,
+        method: e.method,
+        path: e.pathTemplate,
+        owner: body.owner ?? cur?.owner ?? '',
+        tags: body.tags ?? cur?.tags ?? [],
+      };
       await posture.setMeta(meta);
       await audit(deps, request, 'endpoint.update', `endpoints/${e.id}`, { owner: meta.owner, tags: meta.tags });
       return { id: e.id, owner: meta.owner, tags: meta.tags };

@@ -34,7 +34,12 @@ export default function postureOpenApiRoutes(app: FastifyInstance, deps: HttpDep
       schema: {
         summary: 'Generated OpenAPI of a host',
         tags: ['posture'],
-        params: { type: 'object', additionalProperties: false, required: ['host'], properties: { host: { type: 'string', minLength: 1, maxLength: 253 } } },
+        params: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['host'],
+          properties: { host: { type: 'string', minLength: 1, maxLength: 253 } },
+        },
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -59,7 +64,12 @@ export default function postureOpenApiRoutes(app: FastifyInstance, deps: HttpDep
         auth: ['viewer'],
         docs: {
           description: 'Hosts with endpoints (each has a generated document).',
-          schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { host: { type: 'string' }, endpoints: { type: 'integer' } } } } } },
+          schema: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: { type: 'object', properties: { host: { type: 'string' }, endpoints: { type: 'integer' } } } },
+            },
+          },
         },
       },
       schema: { summary: 'Hosts seen', tags: ['posture'] },

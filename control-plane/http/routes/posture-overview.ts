@@ -7,7 +7,10 @@ import { endpointIdOf, offsetPage, postureOf, violationJson } from '../../postur
 import type { EndpointClass } from '../../posture/endpoint-classes.ts';
 
 const OBJ = { type: 'object' };
-const LIST = { type: 'object', properties: { items: { type: 'array', items: OBJ }, nextCursor: { type: 'string' }, total: { type: 'integer' } } };
+const LIST = {
+  type: 'object',
+  properties: { items: { type: 'array', items: OBJ }, nextCursor: { type: 'string' }, total: { type: 'integer' } },
+};
 const VIOLATION_KINDS = [
   'undocumented-method',
   'undocumented-path',
@@ -24,7 +27,10 @@ export default function postureOverviewRoutes(app: FastifyInstance, deps: HttpDe
   app.get(
     '/v1/posture/summary',
     {
-      config: { auth: ['viewer'], docs: { description: 'Counts by class, violations and risk band, from the latest evaluation.', schema: OBJ } },
+      config: {
+        auth: ['viewer'],
+        docs: { description: 'Counts by class, violations and risk band, from the latest evaluation.', schema: OBJ },
+      },
       schema: { summary: 'Posture summary', tags: ['posture'] },
     },
     async () => {
@@ -36,7 +42,14 @@ export default function postureOverviewRoutes(app: FastifyInstance, deps: HttpDe
         const s = p.risk.score;
         riskBuckets[s >= 90 ? 'critical' : s >= 70 ? 'high' : s >= 40 ? 'medium' : 'low']++;
       }
-      return { atMs: snap.at, modelVersion: snap.modelVersion, endpoints: snap.endpoints.size, classes, violations: snap.report.violations.length, riskBuckets };
+      return {
+        atMs: snap.at,
+        modelVersion: snap.modelVersion,
+        endpoints: snap.endpoints.size,
+        classes,
+        violations: snap.report.violations.length,
+        riskBuckets,
+      };
     },
   );
 
@@ -45,7 +58,13 @@ export default function postureOverviewRoutes(app: FastifyInstance, deps: HttpDe
     {
       config: {
         auth: ['operator'],
-        docs: { description: 'Evaluated now; the changes found were recorded and alerted.', schema: { type: 'object', properties: { atMs: { type: 'integer' }, endpoints: { type: 'integer' }, events: { type: 'integer' } } } },
+        docs: {
+          description: 'Evaluated now; the changes found were recorded and alerted.',
+          schema: {
+            type: 'object',
+            properties: { atMs: { type: 'integer' }, endpoints: { type: 'integer' }, events: { type: 'integer' } },
+          },
+        },
       },
       schema: { summary: 'Re-evaluate posture now', tags: ['posture'] },
     },
@@ -60,7 +79,10 @@ export default function postureOverviewRoutes(app: FastifyInstance, deps: HttpDe
     {
       config: {
         auth: ['viewer'],
-        docs: { description: 'Endpoints that are shadow, zombie or orphaned, with the evidence; spec operations never called have no endpointId.', schema: LIST },
+        docs: {
+          description: 'Endpoints that are shadow, zombie or orphaned, with the evidence; spec operations never called have no endpointId.',
+          schema: LIST,
+        },
       },
       schema: {
         summary: 'Shadow, zombie and orphaned endpoints',
@@ -68,7 +90,11 @@ export default function postureOverviewRoutes(app: FastifyInstance, deps: HttpDe
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { ...PAGE_QUERY_PROPERTIES, class: { enum: ['shadow', 'zombie', 'orphaned'] }, host: { type: 'string', maxLength: 253 } },
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            class: { enum: ['shadow', 'zombie', 'orphaned'] },
+            host: { type: 'string', maxLength: 253 },
+          },
         },
       },
     },
@@ -76,7 +102,14 @@ export default function postureOverviewRoutes(app: FastifyInstance, deps: HttpDe
       const q = request.query as { class?: EndpointClass; host?: string; limit?: number; cursor?: string };
       const snap = await (await postureOf(deps)).snapshot();
       const rows = [
-        ...[...snap.endpoints.values()].map((p) => ({ endpointId: endpointIdOf(p.host, p.method, p.path), host: p.host, method: p.method, path: p.path, observed: true, classes: p.classes })),
+        ...[...snap.endpoints.values()].map((p) => ({
+          endpointId: endpointIdOf(p.host, p.method, p.path),
+          host: p.host,
+          method: p.method,
+          path: p.path,
+          observed: true,
+          classes: p.classes,
+        })),
         ...snap.orphaned.map((o) => ({ host: o.host, method: o.method, path: o.path, observed: false, classes: o.classes })),
       ]
         .map((r) => ({ ...r, classes: q.class ? r.classes.filter((c) => c.class === q.class) : r.classes }))
@@ -89,7 +122,13 @@ export default function postureOverviewRoutes(app: FastifyInstance, deps: HttpDe
   app.get(
     '/v1/conformance',
     {
-      config: { auth: ['viewer'], docs: { description: 'Every violation of the uploaded specs by runtime traffic, with evidence (count, first/last seen).', schema: LIST } },
+      config: {
+        auth: ['viewer'],
+        docs: {
+          description: 'Every violation of the uploaded specs by runtime traffic, with evidence (count, first/last seen).',
+          schema: LIST,
+        },
+      },
       schema: {
         summary: 'Conformance violations',
         tags: ['posture'],
@@ -117,7 +156,14 @@ export default function postureOverviewRoutes(app: FastifyInstance, deps: HttpDe
             (!q.kind || v.kind === q.kind) &&
             (!q.spec || v.spec === q.spec),
         )
-        .sort((a, b) => a.host.localeCompare(b.host) || a.endpointPath.localeCompare(b.endpointPath) || a.method.localeCompare(b.method) || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject));
+        .sort(
+          (a, b) =>
+            a.host.localeCompare(b.host) ||
+            a.endpointPath.localeCompare(b.endpointPath) ||
+            a.method.localeCompare(b.method) ||
+            a.kind.localeCompare(b.kind) ||
+            a.subject.localeCompare(b.subject),
+        );
       const page = offsetPage(rows, q);
       return { items: page.items.map(violationJson), nextCursor: page.nextCursor, total: rows.length };
     },

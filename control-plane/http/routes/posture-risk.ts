@@ -53,7 +53,13 @@ const FACTOR_LIST = {
 function factorsJson(model: RiskModel): Record<string, unknown> {
   return {
     items: [
-      ...BUILTIN_FACTORS.map((f) => ({ id: f.id, name: f.name, category: f.category, weight: model.weights[f.id] ?? f.weight, builtIn: true })),
+      ...BUILTIN_FACTORS.map((f) => ({
+        id: f.id,
+        name: f.name,
+        category: f.category,
+        weight: model.weights[f.id] ?? f.weight,
+        builtIn: true,
+      })),
       ...model.custom.map((f) => ({ ...f, builtIn: false })),
     ],
     version: model.version,
@@ -96,7 +102,10 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
     {
       config: {
         auth: ['operator'],
-        docs: { description: 'The factor as saved, with the new model version.', schema: { ...FACTOR, properties: { ...FACTOR.properties, version: { type: 'integer' } } } },
+        docs: {
+          description: 'The factor as saved, with the new model version.',
+          schema: { ...FACTOR, properties: { ...FACTOR.properties, version: { type: 'integer' } } },
+        },
       },
       schema: {
         summary: 'Add or change one risk factor',
@@ -138,21 +147,29 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
       },
     },
     async (request) => {
-      const b = request.body as { custom: Record<string, unknown>[]; weights?: Record<string, number>; expectedCountries?: string[]; thresholds?: number[]; expectedVersion?: number };
+      const b = request.body as {
+        custom: Record<string, unknown>[];
+        weights?: Record<string, number>;
+        expectedCountries?: string[];
+        thresholds?: number[];
+        expectedVersion?: number;
+      };
       const posture = await postureOf(deps);
       const current = await posture.repo.currentRiskModel();
       const keep = new Set(b.custom.map((f) => f.id));
       const changes = (): RiskModelChange[] => [
         ...current.custom.filter((f) => !keep.has(f.id)).map((f): RiskModelChange => ({ op: 'remove-factor', id: f.id })),
         ...b.custom.map((f, i) => {
-          if (BUILTIN_IDS.has(f.id as string)) throw new RiskModelError(`custom[${i}].id`, `"${String(f.id)}" is a built-in factor; set its weight in weights`);
+          if (BUILTIN_IDS.has(f.id as string))
+            throw new RiskModelError(`custom[${i}].id`, `"${String(f.id)}" is a built-in factor; set its weight in weights`);
           return changeFor(f, `custom[${i}]`);
         }),
         ...Object.entries(b.weights ?? {}).map(([id, weight]): RiskModelChange => ({ op: 'set-weight', id, weight })),
         ...(b.expectedCountries ? [{ op: 'set-expected-countries', countries: b.expectedCountries } as RiskModelChange] : []),
         ...(b.thresholds ? [{ op: 'set-thresholds', thresholds: b.thresholds } as RiskModelChange] : []),
       ];
-      const { model } = await (async () => posture.changeRiskModel(changes(), actorName(request), b.expectedVersion ?? current.version))().catch(toProblem);
+      const { model } = await (async () =>
+        posture.changeRiskModel(changes(), actorName(request), b.expectedVersion ?? current.version))().catch(toProblem);
       await audit(deps, request, 'risk.change', `risk/models/${model.version}`, { op: 'replace', custom: b.custom.map((f) => f.id) });
       return factorsJson(model);
     },
@@ -161,14 +178,25 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
   app.delete(
     '/v1/risk/factors/:id',
     {
-      config: { auth: ['operator'], docs: { description: 'The new model version.', schema: { type: 'object', properties: { version: { type: 'integer' } } } } },
-      schema: { summary: 'Remove a custom risk factor', description: 'Built-in factors stay; set their weight to 0 to switch one off.', tags: ['risk'], params: idParams('id', ID) },
+      config: {
+        auth: ['operator'],
+        docs: { description: 'The new model version.', schema: { type: 'object', properties: { version: { type: 'integer' } } } },
+      },
+      schema: {
+        summary: 'Remove a custom risk factor',
+        description: 'Built-in factors stay; set their weight to 0 to switch one off.',
+        tags: ['risk'],
+        params: idParams('id', ID),
+      },
     },
     async (request) => {
       const { id } = request.params as { id: string };
       const posture = await postureOf(deps);
       if (!(await posture.repo.currentRiskModel()).custom.some((f) => f.id === id))
-        throw new PalisadeError(PostureErrors.PostureNotFound, BUILTIN_IDS.has(id) ? `'${id}' is built in; set its weight to 0 instead` : `no custom risk factor '${id}'`);
+        throw new PalisadeError(
+          PostureErrors.PostureNotFound,
+          BUILTIN_IDS.has(id) ? `'${id}' is built in; set its weight to 0 instead` : `no custom risk factor '${id}'`,
+        );
       const { model } = await posture.changeRiskModel({ op: 'remove-factor', id }, actorName(request)).catch(toProblem);
       await audit(deps, request, 'risk.change', `risk/models/${model.version}`, { op: 'remove', factor: id });
       return { version: model.version };
@@ -180,13 +208,19 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
     {
       config: {
         auth: ['viewer'],
-        docs: { description: 'Every version of the risk model, newest first (at most 100).', schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } } },
+        docs: {
+          description: 'Every version of the risk model, newest first (at most 100).',
+          schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } },
+        },
       },
       schema: { summary: 'Risk model versions', tags: ['risk'] },
     },
     async () => {
       const versions = await (await postureOf(deps)).repo.riskModelVersions();
-      return { items: versions.map((v) => ({ version: v.version, createdMs: v.createdMs, actor: v.actor, model: v.model })), nextCursor: '' };
+      return {
+        items: versions.map((v) => ({ version: v.version, createdMs: v.createdMs, actor: v.actor, model: v.model })),
+        nextCursor: '',
+      };
     },
   );
 }

@@ -56,7 +56,12 @@ export default function postureSpecRoutes(app: FastifyInstance, deps: HttpDeps):
       const q = request.query as { name?: string; host?: string };
       const posture = await postureOf(deps);
       const stored = await posture.uploadSpec(body, { name: q.name ?? '', ...(q.host ? { host: q.host } : {}) }).catch(toProblem);
-      await audit(deps, request, 'spec.upload', `specs/${stored.id}`, { name: stored.name, host: stored.host, digest: stored.digest, sizeBytes: stored.sizeBytes });
+      await audit(deps, request, 'spec.upload', `specs/${stored.id}`, {
+        name: stored.name,
+        host: stored.host,
+        digest: stored.digest,
+        sizeBytes: stored.sizeBytes,
+      });
       return reply.code(201).send(specJson(stored));
     },
   );
@@ -64,7 +69,13 @@ export default function postureSpecRoutes(app: FastifyInstance, deps: HttpDeps):
   app.get(
     '/v1/specs',
     {
-      config: { auth: ['viewer'], docs: { description: 'Uploaded specs, oldest first (without their text).', schema: { type: 'object', properties: { items: { type: 'array', items: SPEC } } } } },
+      config: {
+        auth: ['viewer'],
+        docs: {
+          description: 'Uploaded specs, oldest first (without their text).',
+          schema: { type: 'object', properties: { items: { type: 'array', items: SPEC } } },
+        },
+      },
       schema: { summary: 'List API specs', tags: ['posture'] },
     },
     async () => {
@@ -81,7 +92,11 @@ export default function postureSpecRoutes(app: FastifyInstance, deps: HttpDeps):
         summary: 'Get an API spec',
         tags: ['posture'],
         params: idParams('id'),
-        querystring: { type: 'object', additionalProperties: false, properties: { source: { type: 'boolean', description: 'Include the uploaded text.' } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { source: { type: 'boolean', description: 'Include the uploaded text.' } },
+        },
       },
     },
     async (request) => {

@@ -10,8 +10,21 @@ import { seededRandom } from '../../../test/corpus/seeded-random.ts';
 const { int, pick, digits } = seededRandom(0x0b5e55ed);
 const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[int(0, 15)]).join('');
 const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
-const iso = () => `20${int(18, 25)}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}T${String(int(0, 23)).padStart(2, '0')}:${String(int(0, 59)).padStart(2, '0')}:00Z`;
-const WORDS = ['standard', 'express', 'gift wrap', 'back order', 'warehouse', 'north', 'returned', 'priority', 'bundle', 'café crème', 'größe M'];
+const iso = () =>
+  `20${int(18, 25)}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}T${String(int(0, 23)).padStart(2, '0')}:${String(int(0, 59)).padStart(2, '0')}:00Z`;
+const WORDS = [
+  'standard',
+  'express',
+  'gift wrap',
+  'back order',
+  'warehouse',
+  'north',
+  'returned',
+  'priority',
+  'bundle',
+  'café crème',
+  'größe M',
+];
 const CARDS = ['4111111111111111', '5555555555554444', '378282246310005', '6011111111111117'];
 
 function cleanRecord(): Record<string, unknown> {
@@ -23,8 +36,17 @@ function cleanRecord(): Record<string, unknown> {
     updatedAt: 1764000000000 - int(0, 1e9),
     status: pick(['PAID', 'SHIPPED', 'PENDING', 'CANCELLED']),
     total: { amount: `${int(1, 999)}.${digits(2)}`, currency: pick(['USD', 'EUR', 'GBP']) },
-    items: Array.from({ length: int(1, 3) }, () => ({ sku: `SKU-${digits(6)}`, qty: int(1, 5), price: Number(`${int(1, 300)}.${digits(2)}`), note: pick(WORDS) })),
-    shipTo: { city: pick(['Lyon', 'Austin', 'Osaka', 'Accra', 'Köln']), lat: Number(`${int(-60, 60)}.${digits(5)}`), lon: Number(`${int(-170, 170)}.${digits(5)}`) },
+    items: Array.from({ length: int(1, 3) }, () => ({
+      sku: `SKU-${digits(6)}`,
+      qty: int(1, 5),
+      price: Number(`${int(1, 300)}.${digits(2)}`),
+      note: pick(WORDS),
+    })),
+    shipTo: {
+      city: pick(['Lyon', 'Austin', 'Osaka', 'Accra', 'Köln']),
+      lat: Number(`${int(-60, 60)}.${digits(5)}`),
+      lon: Number(`${int(-170, 170)}.${digits(5)}`),
+    },
     client: { version: `${int(1, 9)}.${int(0, 30)}.${int(0, 99)}`, build: hex(40) },
   };
 }

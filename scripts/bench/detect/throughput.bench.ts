@@ -27,7 +27,10 @@ const SIZES: [string, number][] = [
   ['1 MiB', 1024 * 1024],
 ];
 
-const records = JSON.parse(readFileSync(new URL('./inputs/records.json', import.meta.url), 'utf8')) as Record<'clean' | 'sensitive', unknown[]>;
+const records = JSON.parse(readFileSync(new URL('./inputs/records.json', import.meta.url), 'utf8')) as Record<
+  'clean' | 'sensitive',
+  unknown[]
+>;
 
 /** A JSON array of the records, in file order and cycling, padded with spaces to exactly `size` bytes. */
 export function jsonBody(kind: 'clean' | 'sensitive', size: number): string {
@@ -85,8 +88,12 @@ const es5 = loadEs5Engine();
 const ruleSetJson = await builtinRuleSetJson();
 
 const fmt = (x: number) => `${x.toFixed(1).padStart(8)} MB/s`;
-console.log(`detection throughput, ${regexps.length} built-in detector patterns; median of ${ROUNDS} rounds of >= ${ROUND_MS} ms; 2-core machine shared with other work, figures are noisy`);
-console.log(`${'body'.padEnd(18)} ${'wasm'.padStart(13)} ${'V8 RegExp'.padStart(13)} ${'ES5 in Node'.padStart(13)}  wasm/RegExp  wasm/ES5  findings`);
+console.log(
+  `detection throughput, ${regexps.length} built-in detector patterns; median of ${ROUNDS} rounds of >= ${ROUND_MS} ms; 2-core machine shared with other work, figures are noisy`,
+);
+console.log(
+  `${'body'.padEnd(18)} ${'wasm'.padStart(13)} ${'V8 RegExp'.padStart(13)} ${'ES5 in Node'.padStart(13)}  wasm/RegExp  wasm/ES5  findings`,
+);
 let goal = '';
 for (const kind of ['clean', 'sensitive'] as const) {
   for (const [label, size] of SIZES) {
@@ -104,7 +111,9 @@ for (const kind of ['clean', 'sensitive'] as const) {
     const message = { kind: 'request', headers: {}, query: '', body, contentType: CONTENT_TYPE };
     const e = throughput(bytes.length, () => es5.scanMessage(ruleSetJson, message, limits));
     const name = `${kind} ${label}`.padEnd(18);
-    console.log(`${name} ${fmt(w)} ${fmt(v8)} ${fmt(e)}  ${(w / v8).toFixed(2).padStart(10)}x ${(w / e).toFixed(2).padStart(8)}x  ${String(findings).padStart(8)}`);
+    console.log(
+      `${name} ${fmt(w)} ${fmt(v8)} ${fmt(e)}  ${(w / v8).toFixed(2).padStart(10)}x ${(w / e).toFixed(2).padStart(8)}x  ${String(findings).padStart(8)}`,
+    );
     if (kind === 'clean' && size === 1024 * 1024) {
       const met = w >= 300 && w >= 2 * v8;
       goal = `goal (clean 1 MiB: >= 300 MB/s and >= 2x V8 RegExp): ${met ? 'met' : 'MISSED'} — ${w.toFixed(0)} MB/s, ${(w / v8).toFixed(2)}x`;
@@ -120,7 +129,11 @@ if (RHINO) {
   const REPEAT = 2;
   const body = jsonBody('sensitive', 4096);
   const message = { kind: 'request', headers: { 'content-type': CONTENT_TYPE }, query: 'page=1', body, contentType: CONTENT_TYPE };
-  const batch = scanInRhino(ruleSetJson, Array.from({ length: MESSAGES }, () => message), { repeat: REPEAT });
+  const batch = scanInRhino(
+    ruleSetJson,
+    Array.from({ length: MESSAGES }, () => message),
+    { repeat: REPEAT },
+  );
   const failed = batch.results.find((r) => !Array.isArray(r));
   if (failed) throw new Error(`rhino scan failed: ${JSON.stringify(failed)}`);
   const rhinoMs = batch.ms / MESSAGES;

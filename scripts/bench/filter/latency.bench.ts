@@ -29,8 +29,21 @@ interface Scenario {
 
 const SCENARIOS: Scenario[] = [
   { name: 'headers only', method: 'GET', n: 4000, goalUs: 15 },
-  { name: '4 KiB JSON request + response, inspected', method: 'POST', requestBody: input('request-4k.json'), responseBody: input('response-4k.json'), n: 1500, goalUs: 60 },
-  { name: '64 KiB JSON request + response, inspected', method: 'POST', requestBody: input('request-64k.json'), responseBody: input('response-64k.json'), n: 150 },
+  {
+    name: '4 KiB JSON request + response, inspected',
+    method: 'POST',
+    requestBody: input('request-4k.json'),
+    responseBody: input('response-4k.json'),
+    n: 1500,
+    goalUs: 60,
+  },
+  {
+    name: '64 KiB JSON request + response, inspected',
+    method: 'POST',
+    requestBody: input('request-64k.json'),
+    responseBody: input('response-64k.json'),
+    n: 150,
+  },
 ];
 const ROUNDS = 6;
 // Envoy's HTTP/1 codec hands bodies over in chunks of at most 16 KiB, then an empty end frame.
@@ -40,9 +53,19 @@ const POLICIES = {
   version: 1,
   policies: [
     { id: 'block-admin', action: 'ACTION_BLOCK', mode: 'MODE_ENFORCE', match: { paths: ['/admin/**'] } },
-    { id: 'rl-per-ip', action: 'ACTION_RATE_LIMIT', mode: 'MODE_ENFORCE', rateLimit: { rate: 1_000_000_000, periodSeconds: 1, key: 'RATE_LIMIT_KEY_CLIENT_IP' } },
+    {
+      id: 'rl-per-ip',
+      action: 'ACTION_RATE_LIMIT',
+      mode: 'MODE_ENFORCE',
+      rateLimit: { rate: 1_000_000_000, periodSeconds: 1, key: 'RATE_LIMIT_KEY_CLIENT_IP' },
+    },
     { id: 'log-cards', action: 'ACTION_LOG', match: { findingTypes: ['credit_card'] } },
-    { id: 'block-card-leaks', action: 'ACTION_BLOCK', mode: 'MODE_MONITOR', match: { findingTypes: ['credit_card'], findingDirection: 'DIRECTION_RESPONSE' } },
+    {
+      id: 'block-card-leaks',
+      action: 'ACTION_BLOCK',
+      mode: 'MODE_MONITOR',
+      match: { findingTypes: ['credit_card'], findingDirection: 'DIRECTION_RESPONSE' },
+    },
   ],
 };
 
@@ -62,7 +85,10 @@ function requestHeaders(s: Scenario): [string, string][] {
 }
 
 function responseHeaders(s: Scenario): [string, string][] {
-  const h: [string, string][] = [[':status', '200'], ['date', 'Fri, 04 Dec 2026 12:00:00 GMT']];
+  const h: [string, string][] = [
+    [':status', '200'],
+    ['date', 'Fri, 04 Dec 2026 12:00:00 GMT'],
+  ];
   if (s.responseBody) h.push(['content-type', 'application/json'], ['content-length', String(s.responseBody.length)]);
   else h.push(['content-length', '0']);
   return h;
@@ -75,7 +101,14 @@ function chunks(body: Buffer): Buffer[] {
 }
 
 /** One exchange as the dev gateway drives it; returns its duration in µs. */
-function oneExchange(plugin: Plugin, s: Scenario, reqHeaders: [string, string][], resHeaders: [string, string][], reqChunks: Buffer[], resChunks: Buffer[]): number {
+function oneExchange(
+  plugin: Plugin,
+  s: Scenario,
+  reqHeaders: [string, string][],
+  resHeaders: [string, string][],
+  reqChunks: Buffer[],
+  resChunks: Buffer[],
+): number {
   const start = process.hrtime.bigint();
   const stream = plugin.newHttpStream({ sourceAddress: '192.0.2.10:40000' });
   stream.on('local-reply', () => {
@@ -105,7 +138,13 @@ async function main(): Promise<void> {
   const port = await cp.start();
   const palisade = await createPlugin({
     wasm: PALISADE,
-    pluginConfig: JSON.stringify({ control_plane_cluster: 'cp', gateway_id: 'bench', token: 't', mode: 'enforce', hash_key: '000102030405060708090a0b0c0d0e0f' }),
+    pluginConfig: JSON.stringify({
+      control_plane_cluster: 'cp',
+      gateway_id: 'bench',
+      token: 't',
+      mode: 'enforce',
+      hash_key: '000102030405060708090a0b0c0d0e0f',
+    }),
     grpcClusters: { cp: { address: `127.0.0.1:${port}` } },
     logger: () => {},
   });
@@ -113,7 +152,9 @@ async function main(): Promise<void> {
   await cp.pushWhenConnected(POLICIES);
   await cp.waitWatch((r) => r.appliedVersion === '1');
 
-  console.log(`palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine`);
+  console.log(
+    `palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine`,
+  );
   for (const s of SCENARIOS) {
     const rq = requestHeaders(s);
     const rs = responseHeaders(s);
@@ -147,10 +188,14 @@ async function main(): Promise<void> {
 
   const size = statSync(PALISADE).size;
   const noopSize = statSync(noopWasm!).size;
-  console.log(`module size: palisade.wasm ${(size / 1024).toFixed(1)} KiB (goal < 256 KiB: ${size < 256 * 1024 ? 'met' : 'NOT met'}); no-op filter ${(noopSize / 1024).toFixed(1)} KiB (baseline), ratio ${(size / noopSize).toFixed(0)}x`);
+  console.log(
+    `module size: palisade.wasm ${(size / 1024).toFixed(1)} KiB (goal < 256 KiB: ${size < 256 * 1024 ? 'met' : 'NOT met'}); no-op filter ${(noopSize / 1024).toFixed(1)} KiB (baseline), ratio ${(size / noopSize).toFixed(0)}x`,
+  );
   const mem = palisade.workers[0]!.mem.byteLength;
   const noopMem = noop.workers[0]!.mem.byteLength;
-  console.log(`VM memory per worker after the run: palisade ${(mem / 1024 / 1024).toFixed(2)} MiB; no-op filter ${(noopMem / 1024 / 1024).toFixed(2)} MiB (baseline), ratio ${(mem / noopMem).toFixed(1)}x`);
+  console.log(
+    `VM memory per worker after the run: palisade ${(mem / 1024 / 1024).toFixed(2)} MiB; no-op filter ${(noopMem / 1024 / 1024).toFixed(2)} MiB (baseline), ratio ${(mem / noopMem).toFixed(1)}x`,
+  );
   await palisade.close();
   await noop.close();
   await cp.stop();

@@ -125,7 +125,11 @@ function startServer(config: StoreConfig): Promise<{ child: ChildProcess; port: 
 }
 
 /** Through gRPC: STREAMS gateways, each keeping `window` batches un-acked, until all are acked. */
-async function throughGrpc(dialect: 'sqlite' | 'postgres', size: number, tag: string): Promise<{ rate: number; perCpu: number; stored: number }> {
+async function throughGrpc(
+  dialect: 'sqlite' | 'postgres',
+  size: number,
+  tag: string,
+): Promise<{ rate: number; perCpu: number; stored: number }> {
   const config = freshConfig(dialect, `${tag}g`);
   const { child, port } = await startServer(config);
   const perStream = Math.ceil(TOTAL / size / STREAMS);
@@ -169,7 +173,9 @@ try {
   if (wanted.includes('postgres') && (await pgAvailable())) dialects.push('postgres');
   else console.log(`PostgreSQL not reachable at ${TEST_PG_URL}: PostgreSQL figures skipped`);
   console.log(`ingest: ${fmt(TOTAL)} events per case, ${STREAMS} gateway streams, control plane in a child process`);
-  console.log('dialect   batch   via gRPC ev/s   raw INSERT ev/s   ratio   goal                    | per CPU-second: gRPC   raw INSERT   ratio');
+  console.log(
+    'dialect   batch   via gRPC ev/s   raw INSERT ev/s   ratio   goal                    | per CPU-second: gRPC   raw INSERT   ratio',
+  );
   for (const dialect of dialects) {
     for (const size of [100, 1000]) {
       const tag = `${dialect[0]}${size}`;

@@ -118,5 +118,6 @@ try {
   if (f > GOAL_MS) process.exitCode = 1;
 } finally {
   await store.close();
-  if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); else console.log(dir);
+  if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+  else console.log(dir);
 }

@@ -12,7 +12,8 @@ const cp = await startControlPlane(
   { detectionEngine: EMPTY_DETECTION_ENGINE },
 );
 const gateways: { id: string; token: string }[] = [];
-for (let i = 0; i < Number(watchersArg); i++) gateways.push({ id: `gw-${i}`, token: await cp.createToken(`gw-${i}`, 'gateway', `gw-${i}`) });
+for (let i = 0; i < Number(watchersArg); i++)
+  gateways.push({ id: `gw-${i}`, token: await cp.createToken(`gw-${i}`, 'gateway', `gw-${i}`) });
 const tokensFile = join(dataDir, 'bench-tokens.json');
 writeFileSync(tokensFile, JSON.stringify(gateways));
 

@@ -16,8 +16,28 @@ import { startClients, stopClients } from './watch-fleet.ts';
 const ENDPOINTS = Number(process.env.ENDPOINTS ?? 100_000);
 const WATCHERS = Number(process.env.WATCHERS ?? 1000);
 const CONTROL_PLANE = fileURLToPath(new URL('./memory-control-plane.ts', import.meta.url));
-const RESOURCES = ['orders', 'users', 'invoices', 'payments', 'carts', 'products', 'reviews', 'shipments', 'refunds', 'coupons',
-  'accounts', 'sessions', 'devices', 'tickets', 'messages', 'reports', 'exports', 'webhooks', 'teams', 'projects'];
+const RESOURCES = [
+  'orders',
+  'users',
+  'invoices',
+  'payments',
+  'carts',
+  'products',
+  'reviews',
+  'shipments',
+  'refunds',
+  'coupons',
+  'accounts',
+  'sessions',
+  'devices',
+  'tickets',
+  'messages',
+  'reports',
+  'exports',
+  'webhooks',
+  'teams',
+  'projects',
+];
 const SHAPES = (r: string) => {
   const id = `{${r.slice(0, -1)}Id}`;
   return [`/v1/${r}`, `/v1/${r}/${id}`, `/v1/${r}/${id}/history`, `/v1/${r}/${id}/notes`, `/v1/${r}/${id}/notes/{noteId}`];
@@ -53,7 +73,10 @@ interface Child {
 }
 
 async function controlPlane(dataDir: string, watchers: number): Promise<Child> {
-  const proc = fork(CONTROL_PLANE, [dataDir, String(watchers)], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(CONTROL_PLANE, [dataDir, String(watchers)], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   spawned.push(proc);
   let exited: Error | undefined;
   const waiting = new Set<(err: Error) => void>();
@@ -128,8 +151,12 @@ try {
   const perEndpoint = (loaded.rss - baseline.rss) / Math.max(1, full.ready.endpoints);
   const perWatcher = (watching.rss - loaded.rss) / Math.max(1, watching.watchers);
   console.log(`  RSS with ${full.ready.endpoints} endpoints and ${watching.watchers} watchers: ${mib(watching.rss)} MiB`);
-  console.log(`  baseline (empty control plane, no streams): ${mib(baseline.rss)} MiB   ratio ${(watching.rss / baseline.rss).toFixed(2)}x`);
-  console.log(`  with the endpoints only: ${mib(loaded.rss)} MiB (~${perEndpoint.toFixed(0)} B per endpoint); streams add ~${(perWatcher / 1024).toFixed(1)} KiB each`);
+  console.log(
+    `  baseline (empty control plane, no streams): ${mib(baseline.rss)} MiB   ratio ${(watching.rss / baseline.rss).toFixed(2)}x`,
+  );
+  console.log(
+    `  with the endpoints only: ${mib(loaded.rss)} MiB (~${perEndpoint.toFixed(0)} B per endpoint); streams add ~${(perWatcher / 1024).toFixed(1)} KiB each`,
+  );
 } finally {
   for (const p of spawned) if (p.exitCode === null && p.signalCode === null) p.kill();
   rmSync(dir, { recursive: true, force: true });

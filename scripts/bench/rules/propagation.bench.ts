@@ -87,7 +87,9 @@ async function measureBaseline(bytes: Buffer, dir: string) {
       call.on('end', () => calls.delete(call));
     },
   });
-  const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+  const port = await new Promise<number>((res, rej) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
+  );
   const gateways = Array.from({ length: WATCHERS }, (_, i) => ({ id: `gw-${i}`, token: 'unused' }));
   const children = await startClients(`127.0.0.1:${port}`, gateways, dir);
   await waitFor(() => calls.size === WATCHERS, 'baseline watchers');
@@ -104,7 +106,9 @@ async function measureBaseline(bytes: Buffer, dir: string) {
 
 const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-rules-'));
 try {
-  console.log(`rule propagation: ${WATCHERS} WatchRules streams in ${CHILDREN} client processes, ${ROUNDS} publishes; 2-core machine shared with other work`);
+  console.log(
+    `rule propagation: ${WATCHERS} WatchRules streams in ${CHILDREN} client processes, ${ROUNDS} publishes; 2-core machine shared with other work`,
+  );
   const engines: [string, () => DetectionEngine][] = [
     ['policies only', () => EMPTY_DETECTION_ENGINE],
     ['with built-in detectors', createDetectionEngine],
@@ -119,10 +123,14 @@ try {
     const b50 = pct(base, 50);
     const b99 = pct(base, 99);
     console.log(`\n${label}: RuleSet ${r.ruleBytes} bytes`);
-    console.log(`  publish → ack   p50 ${p50.toFixed(1)} ms   p99 ${p99.toFixed(1)} ms   (goal p99 < 250 ms: ${p99 < 250 ? 'met' : 'NOT met'})`);
+    console.log(
+      `  publish → ack   p50 ${p50.toFixed(1)} ms   p99 ${p99.toFixed(1)} ms   (goal p99 < 250 ms: ${p99 < 250 ? 'met' : 'NOT met'})`,
+    );
     console.log(`  baseline (bare gRPC broadcast of the same bytes)   p50 ${b50.toFixed(1)} ms   p99 ${b99.toFixed(1)} ms`);
     console.log(`  ratio p50 ${(p50 / b50).toFixed(2)}x   p99 ${(p99 / b99).toFixed(2)}x`);
-    console.log(`  control-plane RSS: ${mb(r.rssBefore)} before streams, ${mb(r.rssWatching)} with ${WATCHERS} watchers (+${mb(r.rssWatching - r.rssBefore)})`);
+    console.log(
+      `  control-plane RSS: ${mb(r.rssBefore)} before streams, ${mb(r.rssWatching)} with ${WATCHERS} watchers (+${mb(r.rssWatching - r.rssBefore)})`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

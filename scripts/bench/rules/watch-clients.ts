@@ -31,7 +31,8 @@ for (const [i, g] of gateways.entries()) {
   });
   call.on('error', (err: grpc.ServiceError) => {
     // Streams end with CANCELLED when the benchmark stops them; anything else would skew figures.
-    if (err.code !== grpc.status.CANCELLED && failures++ === 0) console.error(`WatchRules stream of ${g.id} failed: ${err.code} ${err.details}`);
+    if (err.code !== grpc.status.CANCELLED && failures++ === 0)
+      console.error(`WatchRules stream of ${g.id} failed: ${err.code} ${err.details}`);
   });
   call.write({ gateway: { id: g.id, kind: 'GATEWAY_KIND_DEV' }, heldVersion: process.env.HELD ?? '0' });
 }

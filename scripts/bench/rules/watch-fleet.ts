@@ -42,4 +42,3 @@ export async function waitFor(check: () => boolean, what: string, ms = 120_000):
     await new Promise((r) => setTimeout(r, 10));
   }
 }
-

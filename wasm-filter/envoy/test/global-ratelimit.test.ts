@@ -33,13 +33,20 @@ test('a typo in the rate-limit filter is caught', () => {
   const d = doc();
   filter(d, 'envoy.filters.http.ratelimit').failure_mode_deni = true;
   const errors = validateMessage('envoy.config.bootstrap.v3.Bootstrap', d, schema());
-  assert.ok(errors.some((e) => /failure_mode_deni: unknown field/.test(e)), errors.join('\n'));
+  assert.ok(
+    errors.some((e) => /failure_mode_deni: unknown field/.test(e)),
+    errors.join('\n'),
+  );
 });
 
 test('the filter header, the route descriptor and the rate-limit service agree', () => {
   const d = doc();
   const names = hcm(d).http_filters.map((f: Any) => f.name);
-  assert.deepEqual(names, ['envoy.filters.http.wasm', 'envoy.filters.http.ratelimit', 'envoy.filters.http.router'], 'the descriptor header is set before the rate-limit filter reads it');
+  assert.deepEqual(
+    names,
+    ['envoy.filters.http.wasm', 'envoy.filters.http.ratelimit', 'envoy.filters.http.router'],
+    'the descriptor header is set before the rate-limit filter reads it',
+  );
   const action = headerAction(d);
   assert.equal(action.header_name, pluginConfig(d).rate_limit_descriptor_header);
   assert.equal(action.skip_if_absent, true, 'requests no policy limited are never sent to the service');
@@ -51,7 +58,11 @@ test('the filter header, the route descriptor and the rate-limit service agree',
     'the service counts every value of the descriptor key',
   );
   const cluster = d.static_resources.clusters.find((c: Any) => c.name === rl.rate_limit_service.grpc_service.envoy_grpc.cluster_name);
-  assert.deepEqual(cluster.typed_extension_protocol_options['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'].explicit_http_config.http2_protocol_options, {});
+  assert.deepEqual(
+    cluster.typed_extension_protocol_options['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'].explicit_http_config
+      .http2_protocol_options,
+    {},
+  );
 });
 
 test('its plugin configuration is accepted by palisade.wasm', async () => {
