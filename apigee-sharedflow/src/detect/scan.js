@@ -42,12 +42,11 @@ PalisadeDetect.scanMessage = (function () {
     for (var a = 0; a < p.search.length; a++) {
       var A = p.automata[p.search[a]];
       var cls = A.cls;
-      var next = A.next;
-      var k = A.k;
+      var rows = A.rows;
       var offsets = A.offsets;
       var state = A.start;
       for (var i = 0; i < n; i++) {
-        state = next[state * k + cls[d[i]]];
+        state = (rows[state] || A.row(state))[cls[d[i]]];
         var lo = offsets[state];
         var hi = offsets[state + 1];
         for (var x = lo; x < hi; x++) candidate(p.detectors[A.dets[x]], i + 1);
@@ -69,7 +68,7 @@ PalisadeDetect.scanMessage = (function () {
       var st = R.start;
       var start = -1;
       for (var p2 = e - 1; p2 >= lo; p2--) {
-        st = R.next[st * R.k + R.cls[d[p2]]];
+        st = (R.rows[st] || R.row(st))[R.cls[d[p2]]];
         if (st === 0) break;
         if (R.offsets[st + 1] > R.offsets[st] && (p2 === 0 || !inBoundary(det.boundary, d[p2 - 1]))) start = p2;
       }

@@ -92,18 +92,24 @@ PalisadeDetect.tables = (function () {
 
   var KINDS = { AUTOMATON_KIND_SEARCH: 1, AUTOMATON_KIND_REVERSE: 2 };
 
-  // rules.proto Automaton.sparse_transitions (row deltas, LEB128 varints) → the dense entry list;
-  // null when the stream is malformed. Target ids are range-checked with the dense ones.
-  function expandSparse(bytes, n, k) {
+  // rules.proto Automaton.sparse_transitions (row deltas, LEB128 varints), checked whole here but
+  // expanded row by row later (rowsOf): Apigee runs every execution in a fresh scope, so the
+  // tables are prepared on every request, and on clean data most automata never leave a few
+  // rows. Returns { at: [row start in bytes], back: [row base delta] }, or null when the stream
+  // is malformed or a target is not below `n`.
+  function indexSparse(bytes, n, k) {
     if (n > bytes.length || n * k > 16777216) return null; // every row costs at least one byte
     var at = 0;
+    var len = bytes.length;
     var bad = false;
     function read() {
-      var v = 0;
-      var scale = 1;
-      for (var i = 0; i < 5; i++) {
-        if (at >= bytes.length) break;
-        var b = bytes[at++];
+      var b = at < len ? bytes[at++] : 128;
+      if (b < 0x80) return b; // the common case: one byte
+      var v = b & 0x7f;
+      var scale = 128;
+      for (var i = 1; i < 5; i++) {
+        if (at >= len) break;
+        b = bytes[at++];
         v += (b & 0x7f) * scale;
         if (b < 0x80) return v;
         scale *= 128;
@@ -111,30 +117,87 @@ PalisadeDetect.tables = (function () {
       bad = true;
       return 0;
     }
-    var out = [];
+    var starts = [];
+    var backs = [];
     for (var s = 0; s < n && !bad; s++) {
+      var rowAt = at;
       var back = read();
+      starts.push(rowAt);
+      backs.push(back);
       var c;
       if (back === 0) {
-        for (c = 0; c < k; c++) out.push(read());
+        for (c = 0; c < k; c++) if (read() >= n) return null;
         continue;
       }
       if (back > s) return null;
-      var from = (s - back) * k;
-      for (c = 0; c < k; c++) out.push(out[from + c]);
       var count = read();
       if (count > k) return null;
       var prev = -1;
       for (var i = 0; i < count; i++) {
         c = read();
-        var v = read();
-        if (c <= prev || c >= k) return null;
+        if (c <= prev || c >= k || read() >= n) return null;
         prev = c;
-        out[s * k + c] = v;
       }
     }
-    if (bad || at !== bytes.length) return null;
-    return out;
+    if (bad || at !== len) return null;
+    return { at: starts, back: backs };
+  }
+
+  // One varint of a stream indexSparse accepted (so no bounds checks); the position lives in
+  // `pos[0]` so that the reader needs no closure per row.
+  function varint(bytes, pos) {
+    var b = bytes[pos[0]++];
+    if (b < 0x80) return b;
+    var v = b & 0x7f;
+    var scale = 128;
+    do {
+      b = bytes[pos[0]++];
+      v += (b & 0x7f) * scale;
+      scale *= 128;
+    } while (b >= 0x80);
+    return v;
+  }
+
+  // The row getter of a sparse table: row(s) -> array of k targets, expanded on first use (and
+  // the rows it is based on, iteratively: a chain of deltas can be as long as the table).
+  function sparseRows(bytes, index, k, rows) {
+    function expandOne(s) {
+      var pos = [index.at[s]];
+      var back = varint(bytes, pos);
+      var row;
+      var c;
+      if (back === 0) {
+        row = [];
+        for (c = 0; c < k; c++) row.push(varint(bytes, pos));
+      } else {
+        row = rows[s - back].slice();
+        var count = varint(bytes, pos);
+        for (var i = 0; i < count; i++) {
+          c = varint(bytes, pos);
+          row[c] = varint(bytes, pos);
+        }
+      }
+      rows[s] = row;
+      return row;
+    }
+    return function row(s) {
+      var chain = [];
+      var t = s;
+      while (rows[t] === undefined && index.back[t] !== 0) {
+        chain.push(t);
+        t -= index.back[t];
+      }
+      if (rows[t] === undefined) expandOne(t);
+      for (var j = chain.length - 1; j >= 0; j--) expandOne(chain[j]);
+      return rows[s];
+    };
+  }
+
+  // The row getter of a dense table (already checked whole).
+  function denseRows(next, k, rows) {
+    return function row(s) {
+      return (rows[s] = next.slice(s * k, s * k + k));
+    };
   }
 
   function enumValue(v, names) {
@@ -153,7 +216,9 @@ PalisadeDetect.tables = (function () {
     var sparse = bytesOf(a.sparseTransitions, what + ".sparseTransitions");
     var width = sparse.length ? 0 : uint(a.entryBytes, what + ".entryBytes");
     if (sparse.length && bytesOf(a.transitions, what + ".transitions").length) fail(what + " has both transitions and sparseTransitions");
-    var next = sparse.length ? expandSparse(sparse, n, k) : entriesOf(a.transitions, width, what + ".transitions");
+    var index = sparse.length ? indexSparse(sparse, n, k) : null;
+    if (sparse.length && index === null) fail(what + ".sparseTransitions is malformed or leads to a missing state");
+    var next = sparse.length ? null : entriesOf(a.transitions, width, what + ".transitions");
     var offsets = uintList(a.acceptOffsets, what + ".acceptOffsets");
     var dets = uintList(a.acceptDetectors, what + ".acceptDetectors");
     var kind = enumValue(a.kind, KINDS);
@@ -162,15 +227,19 @@ PalisadeDetect.tables = (function () {
     if (n < 1) fail(what + ".stateCount must be positive");
     if (start >= n) fail(what + ".startState out of range");
     if (!sparse.length && width !== 2 && width !== 4) fail(what + ".entryBytes must be 2 or 4");
-    if (next === null || next.length !== n * k) fail(what + ".transitions has the wrong length");
+    if (!sparse.length && (next === null || next.length !== n * k)) fail(what + ".transitions has the wrong length");
     if (offsets.length !== n + 1 || offsets[0] !== 0 || offsets[n] !== dets.length) fail(what + ".acceptOffsets is inconsistent");
     if (kind !== 1 && kind !== 2) fail(what + ".kind is unknown");
     var b;
     for (b = 0; b < 256; b++) if (cls[b] >= k) fail(what + ".byteClasses refers to a missing class");
     for (b = 0; b < n; b++) if (offsets[b + 1] < offsets[b]) fail(what + ".acceptOffsets decreases");
     for (b = 0; b < dets.length; b++) if (dets[b] >= detectorCount) fail(what + ".acceptDetectors out of range");
-    for (var e = 0; e < next.length; e++) if (next[e] >= n) fail(what + ".transitions leads to a missing state");
-    return { kind: kind, cls: cls, k: k, n: n, start: start, next: next, offsets: offsets, dets: dets };
+    if (!sparse.length) for (var e = 0; e < next.length; e++) if (next[e] >= n) fail(what + ".transitions leads to a missing state");
+    // rows[s]: the k targets of state s once expanded; row(s) expands it (the scanner reads
+    // `rows[s] || row(s)`).
+    var rows = [];
+    var row = sparse.length ? sparseRows(sparse, index, k, rows) : denseRows(next, k, rows);
+    return { kind: kind, cls: cls, k: k, n: n, start: start, rows: rows, row: row, offsets: offsets, dets: dets };
   }
 
   function lowerList(v) {
