@@ -93,7 +93,7 @@ PalisadeDetect.tables = (function () {
   var KINDS = { AUTOMATON_KIND_SEARCH: 1, AUTOMATON_KIND_REVERSE: 2 };
 
   // rules.proto Automaton.sparse_transitions (row deltas, LEB128 varints), checked whole here but
-  // expanded row by row later (rowsOf): Apigee runs every execution in a fresh scope, so the
+  // expanded row by row later (sparseRows): Apigee runs every execution in a fresh scope, so the
   // tables are prepared on every request, and on clean data most automata never leave a few
   // rows. Returns { at: [row start in bytes], back: [row base delta] }, or null when the stream
   // is malformed or a target is not below `n`.
@@ -119,14 +119,18 @@ PalisadeDetect.tables = (function () {
     }
     var starts = [];
     var backs = [];
+    var v;
+    // One-byte varints (nearly all of them) are read inline: a call per byte dominates in Rhino.
     for (var s = 0; s < n && !bad; s++) {
-      var rowAt = at;
-      var back = read();
-      starts.push(rowAt);
+      starts.push(at);
+      var back = at < len && bytes[at] < 0x80 ? bytes[at++] : read();
       backs.push(back);
       var c;
       if (back === 0) {
-        for (c = 0; c < k; c++) if (read() >= n) return null;
+        for (c = 0; c < k; c++) {
+          v = at < len && bytes[at] < 0x80 ? bytes[at++] : read();
+          if (v >= n) return null;
+        }
         continue;
       }
       if (back > s) return null;
@@ -134,8 +138,9 @@ PalisadeDetect.tables = (function () {
       if (count > k) return null;
       var prev = -1;
       for (var i = 0; i < count; i++) {
-        c = read();
-        if (c <= prev || c >= k || read() >= n) return null;
+        c = at < len && bytes[at] < 0x80 ? bytes[at++] : read();
+        v = at < len && bytes[at] < 0x80 ? bytes[at++] : read();
+        if (c <= prev || c >= k || v >= n) return null;
         prev = c;
       }
     }
