@@ -20,7 +20,7 @@ import { HeaderPair, findHeader } from "./abi/pairs";
 import { Action, BufferType, LogLevel, MapType } from "./abi/types";
 import { encodeApiEvent } from "./codec/telemetry-encode";
 import { Mode } from "./config/plugin-config";
-import { Findings, ScanLimits, bodySyntax } from "./detect";
+import { Findings, ScanLimits, SYNTAX_FORM, SYNTAX_JSON, bodyMode, bodySyntax } from "./detect";
 import { FIELD_BODY } from "./detect/field-kinds";
 import { siphash24 } from "./detect/siphash";
 import { PalisadeRoot } from "./filter";
@@ -31,13 +31,16 @@ import { Direction, FailureMode, PolicyAction, PolicyMode, ResponseBlockStyle, R
 import { AuthScheme, FindingFact, RequestInfo } from "./policy/request-info";
 import { Decision, decide } from "./policy/verdict";
 import { ActiveRules } from "./rules/active-rules";
-import { ApiEvent, EventFinding } from "./telemetry/event";
+import { ShapeCollector } from "./telemetry/body-shape";
+import { ApiEvent, BodyShape, EventFinding } from "./telemetry/event";
 import { contentTypeInspectable, inferParams } from "./telemetry/params";
 import { scanPath } from "./telemetry/path-privacy";
 import { jsonEscape } from "./util/json-escape";
 
 // @ts-ignore: decorator
 @inline const DEFAULT_MAX_FINDINGS: i32 = 32;
+// @ts-ignore: decorator
+@inline const MAX_SHAPE_FIELDS: i32 = 64;
 // @ts-ignore: decorator
 @inline const MAX_USER_AGENT: i32 = 256;
 const SOURCE_ADDRESS = new PropertyPath(["source", "address"]);
@@ -173,7 +176,7 @@ export class Exchange extends HttpContext {
     const overLimit = size > this.maxBody;
     if (!endOfStream && !overLimit) return Action.Pause; // keep buffering (StopIterationAndBuffer)
     this.inspectRequestBody = false;
-    const inspected = this.scanBody(BufferType.HttpRequestBody, size, this.requestContentType);
+    const inspected = this.scanBody(BufferType.HttpRequestBody, size, this.requestContentType, this.event.requestShape);
     this.event.requestShape.truncated = overLimit;
     if (!inspected) this.event.requestShape.notInspectedReason = "read-error";
     this.requestFindingCount = this.findings.count;
@@ -217,7 +220,7 @@ export class Exchange extends HttpContext {
     const overLimit = size > this.maxBody;
     if (!endOfStream && !overLimit) return Action.Pause;
     this.inspectResponseBody = false;
-    const inspected = this.scanBody(BufferType.HttpResponseBody, size, this.responseContentType);
+    const inspected = this.scanBody(BufferType.HttpResponseBody, size, this.responseContentType, this.event.responseShape);
     this.event.responseShape.truncated = overLimit;
     if (!inspected) this.event.responseShape.notInspectedReason = "read-error";
     const d = this.decideNow(Direction.Response);
@@ -251,7 +254,7 @@ export class Exchange extends HttpContext {
   }
 
   /** Scans the buffered body prefix; false when the host would not give it to us. */
-  private scanBody(bufferType: u32, size: u32, contentType: string): bool {
+  private scanBody(bufferType: u32, size: u32, contentType: string, shape: BodyShape): bool {
     const n = size < this.maxBody ? size : this.maxBody;
     if (n == 0) return true;
     const body = getBufferBytes(bufferType, 0, n);
@@ -260,7 +263,16 @@ export class Exchange extends HttpContext {
       this.root.metrics.add(this.root.metrics.inspectionErrors, 1);
       return false;
     }
-    this.rules.scanner.scanBody(bodySyntax(contentType), changetype<usize>(body), <usize>body.byteLength, this.findings, this.limits);
+    const syntax = bodySyntax(contentType);
+    const ptr = changetype<usize>(body);
+    const len = <usize>body.byteLength;
+    const scanner = this.rules.scanner;
+    scanner.scanBody(syntax, ptr, len, this.findings, this.limits);
+    // One field budget per event: the response gets what the request left.
+    const shapes = new ShapeCollector(scanner.seg, shape, MAX_SHAPE_FIELDS - this.event.requestShape.fields.length + shape.fields.length);
+    const mode = bodyMode(syntax, ptr, len);
+    if (mode == SYNTAX_JSON) shapes.json(ptr, len);
+    else if (mode == SYNTAX_FORM) shapes.form(ptr, len);
     return true;
   }
 

@@ -34,6 +34,7 @@ function encodeShape(s: BodyShape): ProtoWriter {
     const f = new ProtoWriter(32);
     f.string(1, s.fields[i].path);
     f.uint32(2, s.fields[i].type);
+    f.string(3, s.fields[i].format);
     w.message(2, f, true);
   }
   w.bool(3, s.truncated);
@@ -66,6 +67,7 @@ export function encodeApiEvent(e: ApiEvent): ArrayBuffer {
     p.string(1, e.params[i].name);
     p.uint32(2, e.params[i].kind);
     p.uint32(3, e.params[i].type);
+    p.string(4, e.params[i].format);
     w.message(14, p, true);
   }
   w.message(15, encodeShape(e.requestShape));

@@ -144,7 +144,7 @@ export class JsonWalker extends PathSource {
 }
 
 /** `.name` for identifier-like names, else `['name']` with `'` and `\` escaped. */
-function memberPath(ptr: usize, len: usize): string {
+export function memberPath(ptr: usize, len: usize): string {
   let ident = len > 0 && isIdentStart(<u32>load<u8>(ptr));
   for (let i: usize = 1; ident && i < len; i++) {
     const c = <u32>load<u8>(ptr + i);

@@ -36,7 +36,8 @@ export class Scanner extends SegmentSink {
   /** SEARCH automata in RuleSet order. */
   private searches: Array<Dfa> = new Array<Dfa>();
 
-  private seg: Segment = new Segment();
+  /** Public so the shape collector (telemetry/body-shape.ts) can reuse it once a scan is done. */
+  seg: Segment = new Segment();
   private json: JsonWalker = new JsonWalker();
   private xml: XmlWalker = new XmlWalker();
   private form: FormWalker = new FormWalker();

@@ -61,7 +61,7 @@ function shape(o: JsonValue | null): BodyShape {
   const s = new BodyShape();
   s.contentType = str(o, "contentType");
   const fields = list(o, "fields");
-  for (let i = 0; i < fields.length; i++) s.fields.push(new FieldShape(str(fields[i], "path"), <u32>num(fields[i], "type")));
+  for (let i = 0; i < fields.length; i++) s.fields.push(new FieldShape(str(fields[i], "path"), <u32>num(fields[i], "type"), str(fields[i], "format")));
   s.truncated = flag(o, "truncated");
   s.fieldsDropped = <u32>num(o, "fieldsDropped");
   s.notInspectedReason = str(o, "notInspectedReason");
@@ -87,7 +87,7 @@ function event(o: JsonValue): ApiEvent {
   e.jwtAlg = str(auth, "jwtAlg");
   e.keyName = str(auth, "keyName");
   const params = list(o, "params");
-  for (let i = 0; i < params.length; i++) e.params.push(new EventParam(str(params[i], "name"), <u32>num(params[i], "in"), <u32>num(params[i], "type")));
+  for (let i = 0; i < params.length; i++) e.params.push(new EventParam(str(params[i], "name"), <u32>num(params[i], "in"), <u32>num(params[i], "type"), str(params[i], "format")));
   e.requestShape = shape(obj(o, "requestShape"));
   e.responseShape = shape(obj(o, "responseShape"));
   const findings = list(o, "findings");

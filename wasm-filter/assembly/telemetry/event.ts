@@ -1,6 +1,15 @@
 // One exchange as reported to the control plane (palisade.v1.ApiEvent, telemetry.proto). Plain
 // data filled by the filter and encoded once by codec/telemetry-encode.ts when it is queued.
 
+/** palisade.v1.JsonType numbers. */
+export const JSON_NULL: u32 = 1;
+export const JSON_BOOLEAN: u32 = 2;
+export const JSON_INTEGER: u32 = 3;
+export const JSON_NUMBER: u32 = 4;
+export const JSON_STRING: u32 = 5;
+export const JSON_OBJECT: u32 = 6;
+export const JSON_ARRAY: u32 = 7;
+
 export class EventFinding {
   type: string = "";
   category: u32 = 0;
@@ -23,6 +32,8 @@ export class EventParam {
     public kind: u32,
     /** palisade.v1.JsonType */
     public type: u32,
+    /** Format hint of a string value (telemetry/format.ts), "" for none. */
+    public format: string = "",
   ) {}
 }
 
@@ -30,6 +41,7 @@ export class FieldShape {
   constructor(
     public path: string,
     public type: u32,
+    public format: string = "",
   ) {}
 }
 

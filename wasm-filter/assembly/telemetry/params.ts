@@ -1,17 +1,15 @@
 // Parameter inventory for ApiEvent.params (names and inferred types, never values) and the
 // content-type gate for body inspection.
-import { EventParam } from "./event";
+import { EventParam, JSON_BOOLEAN, JSON_INTEGER, JSON_NUMBER, JSON_STRING } from "./event";
 import { RequestInfo } from "../policy/request-info";
+import { formatOf } from "./format";
+import { percentDecode } from "./path-privacy";
 
 // @ts-ignore: decorator
 @inline const MAX_PARAMS: i32 = 64;
 const FIELD_QUERY: u32 = 2;
 const FIELD_HEADER: u32 = 3;
 const FIELD_COOKIE: u32 = 5;
-const JSON_BOOLEAN: u32 = 2;
-const JSON_INTEGER: u32 = 3;
-const JSON_NUMBER: u32 = 4;
-const JSON_STRING: u32 = 5;
 
 // Headers every client sends: listing them per endpoint is noise for the inventory.
 const COMMON_HEADERS: Array<string> = [
@@ -49,6 +47,19 @@ export function valueType(v: string): u32 {
   return dot ? JSON_NUMBER : JSON_INTEGER;
 }
 
+/** A parameter with the type and (for strings) the format its value looks like; query values are
+ * percent-decoded first so `a%40b.example` is an email. */
+function param(name: string, kind: u32, value: string, encoded: bool): EventParam {
+  const type = valueType(value);
+  let format = "";
+  if (type == JSON_STRING) {
+    let b = String.UTF8.encode(value);
+    if (encoded) b = percentDecode(changetype<usize>(b), <usize>b.byteLength);
+    format = formatOf(changetype<usize>(b), <usize>b.byteLength);
+  }
+  return new EventParam(name, kind, type, format);
+}
+
 export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
   if (req.query.length > 0) {
     const parts = req.query.split("&");
@@ -57,7 +68,7 @@ export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
       const eq = parts[i].indexOf("=");
       const name = eq >= 0 ? parts[i].substring(0, eq) : parts[i];
       const value = eq >= 0 ? parts[i].substring(eq + 1) : "";
-      out.push(new EventParam(name, FIELD_QUERY, valueType(value)));
+      out.push(param(name, FIELD_QUERY, value, true));
     }
   }
   for (let i = 0; i < req.headers.length && out.length < MAX_PARAMS; i++) {
@@ -67,12 +78,12 @@ export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
       for (let j = 0; j < cookies.length && out.length < MAX_PARAMS; j++) {
         const c = cookies[j].trim();
         const eq = c.indexOf("=");
-        if (eq > 0) out.push(new EventParam(c.substring(0, eq), FIELD_COOKIE, valueType(c.substring(eq + 1))));
+        if (eq > 0) out.push(param(c.substring(0, eq), FIELD_COOKIE, c.substring(eq + 1), false));
       }
       continue;
     }
     if (h.name.startsWith(":") || COMMON_HEADERS.includes(h.name)) continue;
-    out.push(new EventParam(h.name, FIELD_HEADER, valueType(h.value)));
+    out.push(param(h.name, FIELD_HEADER, h.value, false));
   }
 }
 
