@@ -49,7 +49,8 @@ const outputs = [
   { out: 'proto/gen', from: ['proto/palisade'] },
 ];
 const stale = outputs.filter(({ out, from }) => mtime(join(root, out)) < Math.max(...from.map((d) => newest(join(root, d)))));
-if (stale.length > 0 && !args.includes('--no-build')) {
+const wantsHelp = args.includes('--help') || args.includes('-h');
+if (stale.length > 0 && !args.includes('--no-build') && !wantsHelp) {
   runOrExit(
     process.execPath,
     ['scripts/build.mjs', 'proto', 'builtin-rules', '40-wasm', 'dashboard'],

@@ -35,7 +35,7 @@ function parse() {
         port: { type: 'string', default: '8080' },
         'gateway-port': { type: 'string', default: '8000' },
         seed: { type: 'string', default: '42' },
-        help: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
     });
