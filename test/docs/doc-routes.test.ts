@@ -18,6 +18,7 @@ const GUIDES = [
   'docs/deploy-apigee.md',
   'docs/filter-config.md',
   'docs/dashboard.md',
+  'docs/posture.md',
 ];
 
 let routes: { method: string; segments: string[] }[];
