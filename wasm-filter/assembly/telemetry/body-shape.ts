@@ -13,6 +13,11 @@ import { valueType } from "./params";
 // @ts-ignore: decorator
 @inline const MAX_DEPTH: i32 = 32;
 
+// @ts-ignore: decorator
+@inline function mix(h: u64, v: u64): u64 {
+  return (h ^ v) * 0x100000001b3; // FNV-1a step
+}
+
 /** Collects into one BodyShape; made per body, `seg` is scratch space lent by the caller. */
 export class ShapeCollector {
   constructor(
@@ -21,28 +26,44 @@ export class ShapeCollector {
     /** Most fields `shape` may hold. */
     private budget: i32,
   ) {}
-  /** Path of each open container; bit k of `objects` says whether container k is an object. */
+  /** Path and path hash of each open container; bit k of `objects`: container k is an object. */
   private paths: Array<string> = [];
+  private hashes: Array<u64> = [];
   private objects: u64 = 0;
-  /** `.name` of the member being read at the innermost object. */
-  private member: string = "";
+  /** Hash of each listed (path, type): values are matched without building their path string. */
+  private keys: Array<u64> = [];
+  /** Raw bytes of the member being read at the innermost object, and their hash. */
+  private body: usize = 0;
+  private keyFrom: usize = 0;
+  private keyTo: usize = 0;
+  private keyHash: u64 = 0;
+  /** Raw bytes of the last string value, decoded only when its field is new. */
+  private valueFrom: usize = 0;
+  private valueTo: usize = 0;
+  /** Path hash of the last value seen. */
+  private lastHash: u64 = 0;
 
   /** Adds the fields of the JSON body [p, p+n). */
   json(p: usize, n: usize): void {
+    this.body = p;
     let expectKey = false;
     let i: usize = 0;
     while (i < n) {
       const c = <u32>load<u8>(p + i);
       if (c == 123 || c == 91) {
-        const path = this.child(c == 123 ? JSON_OBJECT : JSON_ARRAY, "");
+        const path = this.child(c == 123 ? JSON_OBJECT : JSON_ARRAY);
         if (this.paths.length == MAX_DEPTH) return;
         if (c == 123) this.objects |= (<u64>1) << <u64>this.paths.length;
         else this.objects &= ~((<u64>1) << <u64>this.paths.length);
         this.paths.push(path);
+        this.hashes.push(this.lastHash);
         expectKey = c == 123;
         i++;
       } else if (c == 125 || c == 93) {
-        if (this.paths.length > 0) this.paths.pop();
+        if (this.paths.length > 0) {
+          this.paths.pop();
+          this.hashes.pop();
+        }
         expectKey = false;
         i++;
       } else if (c == 44) {
@@ -52,9 +73,17 @@ export class ShapeCollector {
         let j = i + 1;
         while (j < n && load<u8>(p + j) != 34) j += load<u8>(p + j) == 92 ? 2 : 1;
         const to = j < n ? j : n;
-        decodeJsonString(this.seg, p, i + 1, to);
-        if (expectKey) this.member = memberPath(this.seg.data, this.seg.n);
-        else this.child(JSON_STRING, formatOf(this.seg.data, this.seg.n));
+        if (expectKey) {
+          this.keyFrom = i + 1;
+          this.keyTo = to;
+          let h: u64 = 0;
+          for (let k = i + 1; k < to; k++) h = mix(h, load<u8>(p + k));
+          this.keyHash = h;
+        } else {
+          this.valueFrom = i + 1;
+          this.valueTo = to;
+          this.child(JSON_STRING);
+        }
         expectKey = false;
         i = to + 1;
       } else if (c == 58 || c == 32 || c == 9 || c == 10 || c == 13) {
@@ -67,7 +96,7 @@ export class ShapeCollector {
           if (b == 44 || b == 125 || b == 93 || b == 32 || b == 10 || b == 13 || b == 9) break;
           if ((b == 46 || (b | 0x20) == 101) && type == JSON_INTEGER) type = JSON_NUMBER;
         }
-        if (c == 45 || c - 48 < 10 || type != JSON_INTEGER) this.child(type, "");
+        if (c == 45 || c - 48 < 10 || type != JSON_INTEGER) this.child(type);
         i = j > i ? j : i + 1;
       }
     }
@@ -85,7 +114,9 @@ export class ShapeCollector {
         const path = "$" + memberPath(this.seg.data, this.seg.n);
         decodeForm(this.seg, p, eq < i ? eq + 1 : i, i);
         const type = valueType(String.UTF8.decodeUnsafe(this.seg.data, this.seg.n));
-        this.add(path, type, type == JSON_STRING ? formatOf(this.seg.data, this.seg.n) : "");
+        let h: u64 = type;
+        for (let k = 0; k < path.length; k++) h = mix(h, path.charCodeAt(k));
+        if (this.listed(h) < 0) this.push(h, path, type);
       }
       from = i + 1;
     }
@@ -98,18 +129,46 @@ export class ShapeCollector {
   }
 
   /** Records a value at the current position (not the top-level value); returns its path. */
-  private child(type: u32, format: string): string {
+  private child(type: u32): string {
     const d = this.paths.length;
-    if (d == 0) return "$";
-    const path = this.paths[d - 1] + (this.inObject() ? this.member : "[]");
-    this.add(path, type, format);
+    if (d == 0) {
+      this.lastHash = 0;
+      return "$";
+    }
+    const obj = this.inObject();
+    const ph = mix(unchecked(this.hashes[d - 1]), obj ? this.keyHash : 91);
+    this.lastHash = ph;
+    const h = mix(ph, type);
+    const k = this.listed(h);
+    if (k >= 0) return this.shape.fields[k].path;
+    if (this.shape.fields.length >= this.budget) {
+      this.shape.fieldsDropped++;
+      return "";
+    }
+    // Only now is the path spelled out (decoding the member name reuses `seg`, so format first).
+    let format = "";
+    if (type == JSON_STRING) {
+      decodeJsonString(this.seg, this.body, this.valueFrom, this.valueTo);
+      format = formatOf(this.seg.data, this.seg.n);
+    }
+    if (obj) decodeJsonString(this.seg, this.body, this.keyFrom, this.keyTo);
+    const path = unchecked(this.paths[d - 1]) + (obj ? memberPath(this.seg.data, this.seg.n) : "[]");
+    this.shape.fields.push(new FieldShape(path, type, format));
+    this.keys.push(h);
     return path;
   }
 
-  private add(path: string, type: u32, format: string): void {
-    const fields = this.shape.fields;
-    for (let k = 0; k < fields.length; k++) if (fields[k].type == type && fields[k].path == path) return;
-    if (fields.length >= this.budget) this.shape.fieldsDropped++;
-    else fields.push(new FieldShape(path, type, format));
+  private listed(h: u64): i32 {
+    for (let k = 0; k < this.keys.length; k++) if (unchecked(this.keys[k]) == h) return k;
+    return -1;
+  }
+
+  /** Lists a form field; a string's format is read from `seg`, which holds the value. */
+  private push(h: u64, path: string, type: u32): void {
+    if (this.shape.fields.length >= this.budget) this.shape.fieldsDropped++;
+    else {
+      this.shape.fields.push(new FieldShape(path, type, type == JSON_STRING ? formatOf(this.seg.data, this.seg.n) : ""));
+      this.keys.push(h);
+    }
   }
 }
