@@ -40,6 +40,8 @@ export class ShapeCollector {
   /** Raw bytes of the last string value, decoded only when its field is new. */
   private valueFrom: usize = 0;
   private valueTo: usize = 0;
+  /** Where `listed` starts looking. */
+  private hint: i32 = 0;
   /** Path hash of the last value seen. */
   private lastHash: u64 = 0;
 
@@ -158,8 +160,17 @@ export class ShapeCollector {
     return path;
   }
 
+  /** Index of hash h in `keys` or -1; starts after the last match, because the elements of an
+   * array repeat their members in the same order. */
   private listed(h: u64): i32 {
-    for (let k = 0; k < this.keys.length; k++) if (unchecked(this.keys[k]) == h) return k;
+    const n = this.keys.length;
+    for (let j = 0; j < n; j++) {
+      const k = (this.hint + j) % n;
+      if (unchecked(this.keys[k]) == h) {
+        this.hint = k + 1;
+        return k;
+      }
+    }
     return -1;
   }
 
