@@ -16,14 +16,15 @@ type Shape = { contentType?: string; fields?: Field[]; fieldsDropped?: number; t
 type Event = Record<string, unknown> & { requestShape?: Shape; responseShape?: Shape };
 
 /** The Apigee policy's shape module (ES5), loaded as the bundle does. */
-function apigeeShape(): { bodyShape(media: string, body: string, truncated: boolean, max: number): { fields: Field[]; fieldsDropped: number } } {
+function apigeeShape(): {
+  bodyShape(media: string, body: string, truncated: boolean, max: number): { fields: Field[]; fieldsDropped: number };
+} {
   const ctx = vm.createContext({});
   vm.runInContext(readFileSync('apigee-sharedflow/src/core/shape.js', 'utf8') + '\n;this.Palisade = Palisade;', ctx);
   return (ctx as { Palisade: { shape: ReturnType<typeof apigeeShape> } }).Palisade.shape;
 }
 
-const sorted = (fields: Field[] = []) =>
-  fields.map((f) => `${f.path} ${f.type} ${f.format ?? ''}`.trim()).sort();
+const sorted = (fields: Field[] = []) => fields.map((f) => `${f.path} ${f.type} ${f.format ?? ''}`.trim()).sort();
 
 const ORDERS = {
   id: '6f1c2b9e-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
@@ -53,7 +54,13 @@ describe('body shapes from the Envoy filter', () => {
     const port = await cp.start();
     plugin = await createPlugin({
       wasm: WASM,
-      pluginConfig: JSON.stringify({ control_plane_cluster: 'control_plane', gateway_id: 'edge-1', token: 'tok-1', gateway_kind: 'dev', batch_size: 1 }),
+      pluginConfig: JSON.stringify({
+        control_plane_cluster: 'control_plane',
+        gateway_id: 'edge-1',
+        token: 'tok-1',
+        gateway_kind: 'dev',
+        batch_size: 1,
+      }),
       manualTicks: true,
       grpcClusters: { control_plane: { address: `127.0.0.1:${port}` } },
     });
@@ -69,7 +76,10 @@ describe('body shapes from the Envoy filter', () => {
   }
 
   test('a JSON response yields every field with its type and format, arrays as [] and nested objects', async () => {
-    exchange(plugin, { path: '/orders/shape', response: { headers: [['content-type', 'application/json']], body: JSON.stringify(ORDERS) } });
+    exchange(plugin, {
+      path: '/orders/shape',
+      response: { headers: [['content-type', 'application/json']], body: JSON.stringify(ORDERS) },
+    });
     const e = await event('/orders/shape');
     const fields = e.responseShape!.fields!;
     const byPath = (p: string, t?: string) => fields.filter((f) => f.path === p && (!t || f.type === t));
@@ -92,7 +102,8 @@ describe('body shapes from the Envoy filter', () => {
     assert.equal(byPath('$.items[].tags[]')[0]?.type, 'JSON_TYPE_STRING');
     assert.equal(byPath('$.matrix[][]')[0]?.type, 'JSON_TYPE_INTEGER');
     assert.equal(e.responseShape!.fieldsDropped ?? 0, 0);
-    for (const v of ['ana@example.com', '192.0.2.10', '6f1c2b9e']) assert.equal(JSON.stringify(e).includes(v), false, `${v} never leaves the gateway`);
+    for (const v of ['ana@example.com', '192.0.2.10', '6f1c2b9e'])
+      assert.equal(JSON.stringify(e).includes(v), false, `${v} never leaves the gateway`);
   });
 
   test('the filter and the Apigee policy describe the same body the same way', async () => {
@@ -111,7 +122,11 @@ describe('body shapes from the Envoy filter', () => {
       body: 'email=c%40d.example&age=42&name=Ana',
     });
     const e = await event('/signup');
-    assert.deepEqual(sorted(e.requestShape!.fields), ['$.age JSON_TYPE_INTEGER', '$.email JSON_TYPE_STRING email', '$.name JSON_TYPE_STRING']);
+    assert.deepEqual(sorted(e.requestShape!.fields), [
+      '$.age JSON_TYPE_INTEGER',
+      '$.email JSON_TYPE_STRING email',
+      '$.name JSON_TYPE_STRING',
+    ]);
     const params = e.params as { name: string; format?: string }[];
     assert.equal(params.find((p) => p.name === 'since')?.format, 'date');
     assert.equal(params.find((p) => p.name === 'who')?.format, 'email');
@@ -132,7 +147,14 @@ describe('body shapes from the Envoy filter', () => {
   });
 
   test('malformed and truncated JSON never traps; the fields seen are kept', async () => {
-    const bodies = ['{"a": {"b": [1, 2', '{"a":: ]]] }}} "x', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[', '{"\\', '"just a string"', '{"a":"\\u12'];
+    const bodies = [
+      '{"a": {"b": [1, 2',
+      '{"a":: ]]] }}} "x',
+      '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
+      '{"\\',
+      '"just a string"',
+      '{"a":"\\u12',
+    ];
     bodies.forEach((body, i) =>
       exchange(plugin, { path: `/bad/${i}`, response: { headers: [['content-type', 'application/json']], body } }),
     );

@@ -23,7 +23,9 @@ test('codec vectors cover every message the filter encodes or decodes, and malfo
 
 test('every vector regenerates from its JSON with protobufjs (no drift from the protos)', async (t) => {
   for (const [name, v] of vectors) {
-    await t.test(name, () => assert.equal(wireOf(v).toString('hex'), v.wire, 'run: node --import tsx test/filter/lib/codec-vectors.ts --write'));
+    await t.test(name, () =>
+      assert.equal(wireOf(v).toString('hex'), v.wire, 'run: node --import tsx test/filter/lib/codec-vectors.ts --write'),
+    );
   }
 });
 

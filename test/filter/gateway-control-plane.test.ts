@@ -46,13 +46,23 @@ async function publish(cp: ControlPlane, admin: string, policies: Record<string,
 
 async function gatewayAcked(cp: ControlPlane, admin: string, version: string): Promise<void> {
   await waitFor(`the gateway to apply rules version ${version}`, async () => {
-    const { body } = await apiCall<{ items: { info: { id: string }; rulesVersionAcked: string; connected: boolean }[] }>(cp, admin, 'GET', '/v1/gateways');
+    const { body } = await apiCall<{ items: { info: { id: string }; rulesVersionAcked: string; connected: boolean }[] }>(
+      cp,
+      admin,
+      'GET',
+      '/v1/gateways',
+    );
     return body.items.find((g) => g.info.id === GATEWAY_ID && g.connected && Number(g.rulesVersionAcked) >= Number(version));
   });
 }
 
 async function requestsSeen(cp: ControlPlane, admin: string, path: string): Promise<number> {
-  const { body } = await apiCall<{ items: { key: { pathTemplate: string }; requests: string }[] }>(cp, admin, 'GET', `/v1/endpoints?host=${HOSTS.shop}&limit=100`);
+  const { body } = await apiCall<{ items: { key: { pathTemplate: string }; requests: string }[] }>(
+    cp,
+    admin,
+    'GET',
+    `/v1/endpoints?host=${HOSTS.shop}&limit=100`,
+  );
   return body.items.filter((e) => e.key.pathTemplate === path).reduce((n, e) => n + Number(e.requests), 0);
 }
 
@@ -77,7 +87,14 @@ test('a rate limit published through the REST API holds across two worker VMs wi
     // Low enough that a loaded CI machine still outruns it through the dev gateway.
     const rate = 10;
     const version = await publish(cp, admin, [
-      { id: 'rl-products', name: 'Products rate', mode: 'MODE_ENFORCE', action: 'ACTION_RATE_LIMIT', match: { hosts: [HOSTS.shop], paths: ['/v1/products'] }, rateLimit: { rate, burst: rate, key: 'RATE_LIMIT_KEY_GLOBAL' } },
+      {
+        id: 'rl-products',
+        name: 'Products rate',
+        mode: 'MODE_ENFORCE',
+        action: 'ACTION_RATE_LIMIT',
+        match: { hosts: [HOSTS.shop], paths: ['/v1/products'] },
+        rateLimit: { rate, burst: rate, key: 'RATE_LIMIT_KEY_GLOBAL' },
+      },
     ]);
     await gatewayAcked(cp, admin, version);
     // Each worker VM has its own WatchRules stream and the hub pushes to both at once; the ack the
@@ -106,7 +123,12 @@ test('a rate limit published through the REST API holds across two worker VMs wi
       await Promise.all(
         Array.from({ length: 8 }, async () => {
           while (Date.now() - start < durationMs) {
-            const r = await send({ host: HOSTS.shop, method: 'GET', path: '/v1/products', client: '10.0.0.9' }, gateway.port, '127.0.0.1', agent);
+            const r = await send(
+              { host: HOSTS.shop, method: 'GET', path: '/v1/products', client: '10.0.0.9' },
+              gateway.port,
+              '127.0.0.1',
+              agent,
+            );
             if (r.status === 200) allowed++;
             else {
               assert.equal(r.status, 429, r.body);
@@ -152,7 +174,14 @@ test('a control plane outage loses no request, and rules and telemetry resume wh
   cp = await controlPlane(dataDir, grpcPort);
   // WatchRules is back: a rule published now is enforced by the gateway.
   const version = await publish(cp, admin, [
-    { id: 'block-orders', name: 'Block orders', mode: 'MODE_ENFORCE', action: 'ACTION_BLOCK', match: { hosts: [HOSTS.shop], paths: ['/v1/orders/ord-1'] }, block: { status: 403 } },
+    {
+      id: 'block-orders',
+      name: 'Block orders',
+      mode: 'MODE_ENFORCE',
+      action: 'ACTION_BLOCK',
+      match: { hosts: [HOSTS.shop], paths: ['/v1/orders/ord-1'] },
+      block: { status: 403 },
+    },
   ]);
   await gatewayAcked(cp, admin, version);
   await waitFor('the block to be enforced', async () => (await call('/v1/orders/ord-1')).status === 403);

@@ -45,7 +45,9 @@ after(async () => {
 /** Waits until the filter answered `n` pushes in total (applied or rejected). */
 async function answered(n: number): Promise<void> {
   const deadline = Date.now() + 10_000;
-  const count = () => cp.watchRequests.filter((r) => r.appliedVersion !== undefined || r.rejectedVersion !== undefined || r.rejectReason !== undefined).length;
+  const count = () =>
+    cp.watchRequests.filter((r) => r.appliedVersion !== undefined || r.rejectedVersion !== undefined || r.rejectReason !== undefined)
+      .length;
   while (count() < n) {
     if (Date.now() > deadline) throw new Error(`only ${count()} of ${n} pushes answered`);
     await new Promise((r) => setTimeout(r, 10));
@@ -57,7 +59,11 @@ function mutations(): Uint8Array[] {
   const good = encodeMessage('RuleSet', {
     version: 50,
     policies: [
-      { id: 'p1', action: 'ACTION_BLOCK', match: { paths: ['/x/{id}'], methods: ['GET'], clientCidrs: ['10.0.0.0/8'], headers: [{ name: 'x-a', exact: 'b' }] } },
+      {
+        id: 'p1',
+        action: 'ACTION_BLOCK',
+        match: { paths: ['/x/{id}'], methods: ['GET'], clientCidrs: ['10.0.0.0/8'], headers: [{ name: 'x-a', exact: 'b' }] },
+      },
       { id: 'p2', action: 'ACTION_RATE_LIMIT', rateLimit: { rate: 5, key: 'RATE_LIMIT_KEY_HEADER', header: 'x-k' } },
     ],
     settings: { maxBodyBytes: 1024 },
@@ -99,10 +105,18 @@ test('random and corrupted RuleSets are applied or refused, never a trap, traffi
   }
   await answered(before - 1 + pushed);
   assert.equal(plugin.failed, false);
-  assert.ok(plugin.metrics.get('palisade.rules_rejected') > pushed / 2, `most were refused (${plugin.metrics.get('palisade.rules_rejected')})`);
+  assert.ok(
+    plugin.metrics.get('palisade.rules_rejected') > pushed / 2,
+    `most were refused (${plugin.metrics.get('palisade.rules_rejected')})`,
+  );
   await cp.waitWatch((r) => typeof r.rejectReason === 'string' && /^codec: |^rules: /.test(r.rejectReason as string));
   // A good RuleSet after all that is still applied and enforced.
-  cp.push(encodeMessage('RuleSet', { version: 99, policies: [{ id: 'block-final', action: 'ACTION_BLOCK', block: { status: 418 }, match: { paths: ['/final'] } }] }));
+  cp.push(
+    encodeMessage('RuleSet', {
+      version: 99,
+      policies: [{ id: 'block-final', action: 'ACTION_BLOCK', block: { status: 418 }, match: { paths: ['/final'] } }],
+    }),
+  );
   await cp.waitWatch((r) => r.appliedVersion === '99');
   assert.equal(exchange(plugin, { path: '/final' }).localReply?.status, 418);
 });

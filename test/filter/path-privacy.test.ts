@@ -47,7 +47,9 @@ for (const v of pathPrivacyVectors()) {
   test(`${v.name}: ${v.input.path} → ${v.expected.path}`, async () => {
     const { event, findings, wire } = await report(`path-${v.name}`, v.input.path);
     assert.equal(event.path, v.expected.path);
-    const inPath = findings.filter((f) => f.location.field === 'FIELD_KIND_PATH').map((f) => ({ type: f.type, name: f.location.name ?? '' }));
+    const inPath = findings
+      .filter((f) => f.location.field === 'FIELD_KIND_PATH')
+      .map((f) => ({ type: f.type, name: f.location.name ?? '' }));
     assert.deepEqual(inPath.sort(byType), [...v.expected.findings].sort(byType));
     for (const raw of rawValues(v)) {
       for (const bytes of wire) assert.ok(!bytes.includes(raw), `${raw} left the gateway in a batch`);

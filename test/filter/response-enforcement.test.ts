@@ -12,7 +12,13 @@ import { exchange } from './lib/drive.ts';
 const WASM = process.env.PALISADE_WASM ?? 'wasm-filter/build/palisade.wasm';
 const CARD = '4111111111111111';
 const LEAK = JSON.stringify({ customer: 42, card: { number: CARD, holder: 'Ada Lovelace' } });
-const leakyResponse = { headers: [['content-type', 'application/json'], ['content-length', String(Buffer.byteLength(LEAK))]] as [string, string][], body: LEAK };
+const leakyResponse = {
+  headers: [
+    ['content-type', 'application/json'],
+    ['content-length', String(Buffer.byteLength(LEAK))],
+  ] as [string, string][],
+  body: LEAK,
+};
 
 async function filterWithPolicy(held: boolean, style: string, cp: FakeControlPlane): Promise<Plugin> {
   const plugin = await createPlugin({
@@ -55,7 +61,10 @@ describe('response-side BLOCK on a card number in the body', () => {
       assert.equal(r.clientStatus, undefined, 'the upstream response never reaches the client');
       assert.equal(r.localReply?.status, 502);
       assert.equal(Buffer.from(r.localReply!.body).toString(), '{"error":"withheld"}');
-      const clean = exchange(plugin, { path: '/v1/customers/43', response: { headers: leakyResponse.headers.slice(0, 1), body: '{"customer":43}' } });
+      const clean = exchange(plugin, {
+        path: '/v1/customers/43',
+        response: { headers: leakyResponse.headers.slice(0, 1), body: '{"customer":43}' },
+      });
       assert.equal(clean.clientStatus, 200);
       assert.equal(clean.clientBody.toString(), '{"customer":43}');
     } finally {

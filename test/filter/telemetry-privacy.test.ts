@@ -64,7 +64,10 @@ test('findings arrive masked and hashed; no raw value or credential is in the ba
       assert.match(f.masked, /^4111\*+1111$/);
       assert.equal(Buffer.from(f.valueHash ?? '', 'base64').length, 8, 'an 8-byte keyed hash');
     }
-    assert.ok(findings.some((f) => f.type === 'email'), JSON.stringify(findings.map((f) => f.type)));
+    assert.ok(
+      findings.some((f) => f.type === 'email'),
+      JSON.stringify(findings.map((f) => f.type)),
+    );
     const text = JSON.stringify(batch);
     for (const raw of [CARD, EMAIL, API_KEY, 'ada.lovelace']) assert.ok(!text.includes(raw), `${raw} left the gateway`);
     assert.ok(p.metrics.get('palisade.findings.credit_card') >= 2);
@@ -94,7 +97,10 @@ test('the value hash is stable under one deployment key and differs under anothe
 test('with no control plane the built-in detectors still run', async () => {
   const p = await createPlugin({ wasm: WASM, pluginConfig: '' });
   try {
-    const r = exchange(p, { path: '/v1/cards', response: { headers: [['content-type', 'application/json']], body: JSON.stringify({ card: { number: CARD } }) } });
+    const r = exchange(p, {
+      path: '/v1/cards',
+      response: { headers: [['content-type', 'application/json']], body: JSON.stringify({ card: { number: CARD } }) },
+    });
     assert.equal(r.clientStatus, 200);
     assert.equal(p.metrics.get('palisade.findings.credit_card'), 1);
     assert.equal(p.metrics.get('palisade.rules_version'), 0);

@@ -41,7 +41,8 @@ async function compile(bytes: Uint8Array, loopBudget: number): Promise<CompiledM
     const module = await WebAssembly.compile(code);
     return { module, loopBudget: unmetered === undefined ? loopBudget : 0, ...(unmetered === undefined ? {} : { unmetered }) };
   } catch (e) {
-    if (code !== bytes && WebAssembly.validate(bytes)) throw new Error(`the loop meter broke a valid module: ${(e as Error).message}`, { cause: e });
+    if (code !== bytes && WebAssembly.validate(bytes))
+      throw new Error(`the loop meter broke a valid module: ${(e as Error).message}`, { cause: e });
     throw new VmError('link', `Failed to load Wasm module: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -11,7 +11,12 @@ export function builtinRuleSetBytes(): Buffer {
   if (cached) return cached;
   const text = readFileSync(GENERATED, 'utf8');
   const list = text.slice(text.indexOf('= [') + 3, text.lastIndexOf(']'));
-  cached = Buffer.from(list.split(',').filter((s) => s.trim() !== '').map(Number));
+  cached = Buffer.from(
+    list
+      .split(',')
+      .filter((s) => s.trim() !== '')
+      .map(Number),
+  );
   return cached;
 }
 
