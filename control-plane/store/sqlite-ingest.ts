@@ -48,27 +48,11 @@ export function pushEventValues(out: unknown[], e: EventRecord): void {
   );
 }
 
+/** One event's column values as a row (PostgreSQL's array insert, the benchmark baseline). */
 export function eventValues(e: EventRecord): unknown[] {
-  return [
-    e.gatewayId,
-    e.eventId,
-    e.timestampMs,
-    e.receivedMs,
-    e.host,
-    e.method,
-    e.path,
-    e.endpointId,
-    e.status,
-    e.latencyUs,
-    e.requestBytes,
-    e.responseBytes,
-    e.clientIp,
-    e.authScheme,
-    e.findingCount,
-    e.action,
-    Number(e.rulesVersion) || 0,
-    e.detail,
-  ];
+  const row: unknown[] = [];
+  pushEventValues(row, e);
+  return row;
 }
 
 export class SqliteIngestRepository implements IngestRepository {
