@@ -3,7 +3,7 @@
 // watching the next request get blocked. Each check is independent and reports its evidence.
 import { HOSTS, sampleSpecs } from './sample-apis.ts';
 import { send } from './traffic.ts';
-import { apiCall, waitFor } from './system.ts';
+import { apiCall, publishBlock, waitFor } from './system.ts';
 
 export interface CheckResult {
   name: string;
@@ -139,24 +139,12 @@ export async function checkDemo(ctx: CheckContext): Promise<CheckResult[]> {
       const path = '/v1/internal/export';
       const before = await send({ host: HOSTS.telco, method: 'GET', path, client: '81.2.69.142' }, ctx.gatewayPort);
       must(before.status === 200, `before the rule the upstream answered ${before.status}`);
-      const versions = await apiCall<Page<{ version: string }>>(ctx.cp, ctx.adminToken, 'GET', '/v1/rules/versions');
-      const expectedVersion = Math.max(0, ...versions.body.items.map((v) => Number(v.version)));
       const published = Date.now();
-      const res = await apiCall<{ version: string }>(ctx.cp, ctx.adminToken, 'POST', '/v1/rules/publish', {
+      const res = await publishBlock(ctx.cp, ctx.adminToken, {
+        id: 'demo-block-export',
+        name: 'Block the internal export',
         comment: 'demo check: block the internal export',
-        expectedVersion: String(expectedVersion),
-        source: {
-          policies: [
-            {
-              id: 'demo-block-export',
-              name: 'Block the internal export',
-              mode: 'MODE_ENFORCE',
-              action: 'ACTION_BLOCK',
-              match: { hosts: [HOSTS.telco], methods: ['GET'], paths: [path] },
-              block: { status: 403 },
-            },
-          ],
-        },
+        match: { hosts: [HOSTS.telco], methods: ['GET'], paths: [path] },
       });
       must(res.status === 201, `publish answered ${res.status}: ${JSON.stringify(res.body)}`);
       await waitFor(

@@ -100,6 +100,26 @@ export async function apiCall<T = unknown>(
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
+/**
+ * Publishes one enforced block policy (403) as the next rules version, on top of the newest
+ * published version (`expectedVersion`); answers the API's reply (201 with the new version).
+ */
+export async function publishBlock(
+  cp: { httpUrl: string },
+  token: string,
+  rule: { id: string; name: string; comment: string; match: Record<string, unknown> },
+): Promise<{ status: number; body: { version: string } }> {
+  const versions = await apiCall<{ items: { version: string }[] }>(cp, token, 'GET', '/v1/rules/versions');
+  const expectedVersion = Math.max(0, ...versions.body.items.map((v) => Number(v.version)));
+  return apiCall<{ version: string }>(cp, token, 'POST', '/v1/rules/publish', {
+    comment: rule.comment,
+    expectedVersion: String(expectedVersion),
+    source: {
+      policies: [{ id: rule.id, name: rule.name, mode: 'MODE_ENFORCE', action: 'ACTION_BLOCK', match: rule.match, block: { status: 403 } }],
+    },
+  });
+}
+
 /** Polls `check` until it returns a value or the deadline passes. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -10,6 +10,7 @@ import { HOSTS } from '../../scripts/demo/sample-apis.ts';
 import { send } from '../../scripts/demo/traffic.ts';
 import {
   apiCall,
+  publishBlock,
   startDevGateway,
   startLocalControlPlane,
   startSampleUpstream,
@@ -105,22 +106,11 @@ test('Envoy and Apigee gateways feed one inventory, with the same findings', { s
 
 test('one published block rule is enforced by both gateways', { skip: rhinoMissing }, async () => {
   const path = '/v1/internal/export';
-  const current = await apiCall<{ items: { version: string }[] }>(cp, admin, 'GET', '/v1/rules/versions');
-  const res = await apiCall<{ version: string }>(cp, admin, 'POST', '/v1/rules/publish', {
+  const res = await publishBlock(cp, admin, {
+    id: 'block-export',
+    name: 'Block export',
     comment: 'e2e: block the export on every gateway',
-    expectedVersion: String(Math.max(0, ...current.body.items.map((v) => Number(v.version)))),
-    source: {
-      policies: [
-        {
-          id: 'block-export',
-          name: 'Block export',
-          mode: 'MODE_ENFORCE',
-          action: 'ACTION_BLOCK',
-          match: { hosts: [HOSTS.telco], paths: [path] },
-          block: { status: 403 },
-        },
-      ],
-    },
+    match: { hosts: [HOSTS.telco], paths: [path] },
   });
   assert.equal(res.status, 201, JSON.stringify(res.body));
 

@@ -11,6 +11,7 @@ import { HOSTS } from '../../scripts/demo/sample-apis.ts';
 import { send } from '../../scripts/demo/traffic.ts';
 import {
   apiCall,
+  publishBlock,
   startDevGateway,
   startLocalControlPlane,
   startSampleUpstream,
@@ -108,21 +109,11 @@ test('a rule published on replica A is enforced by the gateway on replica B, and
     const { body } = await apiCall<{ items: { info: { id: string }; connected: boolean }[] }>(b, adminB, 'GET', '/v1/gateways');
     return body.items.filter((g) => g.connected).length === 2;
   });
-  const res = await apiCall<{ version: string }>(a, adminA, 'POST', '/v1/rules/publish', {
+  const res = await publishBlock(a, adminA, {
+    id: 'block-export',
+    name: 'Block export',
     comment: 'e2e: block the export everywhere',
-    expectedVersion: '0',
-    source: {
-      policies: [
-        {
-          id: 'block-export',
-          name: 'Block export',
-          mode: 'MODE_ENFORCE',
-          action: 'ACTION_BLOCK',
-          match: { paths: [path] },
-          block: { status: 403 },
-        },
-      ],
-    },
+    match: { paths: [path] },
   });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   await waitFor(

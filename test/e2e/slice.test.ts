@@ -7,6 +7,7 @@ import { HOSTS } from '../../scripts/demo/sample-apis.ts';
 import { send } from '../../scripts/demo/traffic.ts';
 import {
   apiCall,
+  publishBlock,
   startDevGateway,
   startSampleUpstream,
   startLocalControlPlane,
@@ -82,23 +83,11 @@ test('a block rule published through the REST API blocks the next request (propa
     const { body } = await apiCall<{ items: { info: { id: string }; connected: boolean }[] }>(cp, admin, 'GET', '/v1/gateways');
     return body.items.find((g) => g.info.id === 'e2e-gw-1' && g.connected);
   });
-  const current = await apiCall<{ items: { version: string }[] }>(cp, admin, 'GET', '/v1/rules/versions');
-  const expectedVersion = current.body.items.length ? current.body.items.map((v) => Number(v.version)).sort((a, b) => b - a)[0] : 0;
-  const res = await apiCall<{ version: string }>(cp, admin, 'POST', '/v1/rules/publish', {
+  const res = await publishBlock(cp, admin, {
+    id: 'block-debug',
+    name: 'Block debug',
     comment: 'e2e: block the debug endpoint',
-    expectedVersion: String(expectedVersion),
-    source: {
-      policies: [
-        {
-          id: 'block-debug',
-          name: 'Block debug',
-          mode: 'MODE_ENFORCE',
-          action: 'ACTION_BLOCK',
-          match: { hosts: [HOSTS.id], methods: ['GET'], paths: [path] },
-          block: { status: 403 },
-        },
-      ],
-    },
+    match: { hosts: [HOSTS.id], methods: ['GET'], paths: [path] },
   });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   const blocked = await waitFor(
