@@ -4,6 +4,7 @@
 // rules version it applied or refused, and whether a WatchRules stream is open.
 import type { GatewayInfo as WireGatewayInfo } from '../../proto/gen/palisade/v1/GatewayInfo.ts';
 import type { GatewayRecord, Page, PageQuery, Store } from '../store/types.ts';
+import { createCoalescedAcks } from './coalesced-acks.ts';
 
 export interface GatewayRegistry {
   /** A gateway said who it is (first WatchRules message). Unknown fields are stored empty. */
@@ -23,6 +24,7 @@ const clip = (v: unknown, n: number) => (typeof v === 'string' ? v.slice(0, n) :
 export function createGatewayRegistry(options: { store: Store; now?: () => number }): GatewayRegistry {
   const { store } = options;
   const now = options.now ?? Date.now;
+  const rulesApplied = createCoalescedAcks((acks) => store.gateways.recordRulesAppliedMany(acks, now()));
   return {
     async hello(gatewayId, info) {
       await store.gateways.upsertInfo(
@@ -39,7 +41,7 @@ export function createGatewayRegistry(options: { store: Store; now?: () => numbe
     async seen(gatewayId) {
       await store.gateways.changeConnections(gatewayId, 0, now());
     },
-    rulesApplied: (id, version) => store.gateways.recordRulesApplied(id, version, now()),
+    rulesApplied,
     rulesRejected: (id, version, reason) => store.gateways.recordRulesRejected(id, version, reason, now()),
     watchStream: (id, delta) => store.gateways.changeConnections(id, delta, now()),
     get: (id) => store.gateways.get(id),

@@ -32,8 +32,8 @@ export interface PublishInput {
 export interface CurrentRules {
   version: number;
   compiled: CompiledRuleSet;
-  /** Canonical proto JSON text of the RuleSet (GET /v1/rules body). */
-  json: string;
+  /** Canonical proto JSON text of the RuleSet (GET /v1/rules body), made on first use. */
+  readonly json: string;
 }
 
 export interface RulesServiceOptions {
@@ -180,7 +180,16 @@ export class RulesService {
   }
 
   private wrap(compiled: CompiledRuleSet): CurrentRules {
-    return { version: Number(compiled.ruleSet.version), compiled, json: JSON.stringify(ruleSetJson(compiled)) };
+    // The JSON form (tens of ms for the detector tables) is made on the first GET /v1/rules, not
+    // between a publish and its push.
+    let json: string | undefined;
+    return {
+      version: Number(compiled.ruleSet.version),
+      compiled,
+      get json() {
+        return (json ??= JSON.stringify(ruleSetJson(compiled)));
+      },
+    };
   }
 
   private adopt(compiled: CompiledRuleSet): void {

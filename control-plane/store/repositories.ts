@@ -261,6 +261,25 @@ function createGatewayRepository(sql: SqlClient): GatewayRepository {
         id,
       ]);
     },
+    async recordRulesAppliedMany(acks, nowMs) {
+      // A publish brings one ack per watching gateway: one multi-row upsert per chunk instead of
+      // two statements (and, outside a transaction, two commits) per gateway.
+      // One row per gateway (the last ack wins, as sequential writes would): PostgreSQL refuses an
+      // upsert that touches the same row twice.
+      const rows = [...new Map(acks.map((a) => [a.gatewayId, a.version])).entries()];
+      const CHUNK = 500;
+      await sql.transaction(async (tx) => {
+        for (let i = 0; i < rows.length; i += CHUNK) {
+          const chunk = rows.slice(i, i + CHUNK);
+          await tx.run(
+            `INSERT INTO gateways (id, first_seen_ms, last_heartbeat_ms, rules_version_acked) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}
+             ON CONFLICT (id) DO UPDATE SET rules_version_acked = excluded.rules_version_acked,
+               last_heartbeat_ms = ${greatest}(gateways.last_heartbeat_ms, excluded.last_heartbeat_ms)`,
+            chunk.flatMap(([id, version]) => [id, nowMs, nowMs, version]),
+          );
+        }
+      });
+    },
     async recordRulesRejected(id, version, reason, nowMs) {
       await touch(id, nowMs);
       await sql.run(

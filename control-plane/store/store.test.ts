@@ -105,6 +105,25 @@ for (const target of targets) {
       assert.equal(g?.eventsReceived, 7, 'identity updates leave counters alone');
     });
 
+    it('records the rules acks of many gateways at once, the last ack of a gateway winning', async () => {
+      await store.gateways.recordRulesAppliedMany(
+        [
+          { gatewayId: 'gw-a', version: 9 },
+          { gatewayId: 'gw-many-new', version: 9 },
+          { gatewayId: 'gw-a', version: 10 },
+        ],
+        T0 + 7,
+      );
+      const a = await store.gateways.get('gw-a');
+      assert.equal(a?.rulesVersionAcked, 10);
+      assert.equal(a?.kind, 'GATEWAY_KIND_ENVOY', 'the upsert leaves identity alone');
+      const fresh = await store.gateways.get('gw-many-new');
+      assert.equal(fresh?.rulesVersionAcked, 9, 'a gateway never seen before is created');
+      const many = Array.from({ length: 1200 }, (_, i) => ({ gatewayId: `gw-bulk-${i}`, version: 3 }));
+      await store.gateways.recordRulesAppliedMany(many, T0 + 8);
+      assert.equal((await store.gateways.get('gw-bulk-1199'))?.rulesVersionAcked, 3, 'more rows than one statement chunk');
+    });
+
     it('pages endpoints, events and gateways with opaque cursors', async () => {
       const keys = Array.from({ length: 5 }, (_, i) => ({ host: 'p.example.com', method: 'GET', pathTemplate: `/p${i}` }));
       await store.endpoints.ensure(keys, T0);

@@ -350,6 +350,8 @@ export interface GatewayRepository {
   /** Creates or refreshes a gateway from what it says about itself. */
   upsertInfo(info: GatewayInfo, nowMs: number): Promise<void>;
   recordRulesApplied(gatewayId: string, version: number, nowMs: number): Promise<void>;
+  /** recordRulesApplied for many gateways in one statement per chunk (one transaction). */
+  recordRulesAppliedMany(acks: readonly { gatewayId: string; version: number }[], nowMs: number): Promise<void>;
   recordRulesRejected(gatewayId: string, version: number, reason: string, nowMs: number): Promise<void>;
   /** `delta` +1 when a WatchRules stream opens, -1 when it closes (streams across replicas add up). */
   changeConnections(gatewayId: string, delta: number, nowMs: number): Promise<void>;
