@@ -155,6 +155,20 @@ describe('live rules over WatchRules', () => {
     });
     assert.ok((event.params as { name: string }[]).some((p) => p.name === 'id'));
     assert.equal(JSON.stringify(event).includes('k1'), false, 'credential values never leave the gateway');
+    assert.equal(event.upstreamIp, undefined, 'a request blocked before routing has no destination');
+  });
+
+  test('the upstream the response came from is reported as the destination IP, without its port', async () => {
+    exchange(plugin, { path: '/v1/dest-v4', upstreamAddress: '10.20.30.40:8080' });
+    exchange(plugin, { path: '/v1/dest-v6', upstreamAddress: '[2001:db8::5]:443' });
+    exchange(plugin, { path: '/v1/dest-none' });
+    // One event per batch (batch_size 1), in order on one stream: the last one in means all are.
+    await cp.waitBatch((b) => JSON.stringify(b).includes('/v1/dest-none'));
+    const all = cp.batches.flatMap((b) => (b.events ?? []) as Record<string, unknown>[]);
+    const byPath = (p: string) => all.find((e) => e.path === p)!;
+    assert.equal(byPath('/v1/dest-v4').upstreamIp, '10.20.30.40');
+    assert.equal(byPath('/v1/dest-v6').upstreamIp, '2001:db8::5');
+    assert.equal(byPath('/v1/dest-none').upstreamIp, undefined, 'no upstream.address, no destination');
   });
 });
 

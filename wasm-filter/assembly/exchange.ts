@@ -35,6 +35,7 @@ import { ShapeCollector } from "./telemetry/body-shape";
 import { ApiEvent, BodyShape, EventFinding } from "./telemetry/event";
 import { contentTypeInspectable, inferParams } from "./telemetry/params";
 import { scanPath } from "./telemetry/path-privacy";
+import { upstreamIpOf } from "./telemetry/upstream-address";
 import { jsonEscape } from "./util/json-escape";
 
 // @ts-ignore: decorator
@@ -45,6 +46,7 @@ import { jsonEscape } from "./util/json-escape";
 @inline const MAX_USER_AGENT: i32 = 256;
 const SOURCE_ADDRESS = new PropertyPath(["source", "address"]);
 const CONNECTION_MTLS = new PropertyPath(["connection", "mtls"]);
+const UPSTREAM_ADDRESS = new PropertyPath(["upstream", "address"]);
 
 export class Exchange extends HttpContext {
   root: PalisadeRoot;
@@ -190,6 +192,10 @@ export class Exchange extends HttpContext {
   onResponseHeaders(count: u32, endOfStream: bool): u32 {
     if (this.localReplied) return Action.Continue; // our own local reply passing through
     this.requestFindingCount = this.findings.count;
+    // Read once, when a response arrives: the upstream connection exists by then (absent when the
+    // response is someone else's local reply, e.g. the router's 503).
+    const upstream = getPropertyAt(UPSTREAM_ADDRESS);
+    if (upstream !== null) this.event.upstreamIp = upstreamIpOf(String.UTF8.decode(upstream));
     // Three lookups instead of the whole map: the host serializes every pair for getHeaderPairs.
     const status = getHeader(MapType.HttpResponseHeaders, ":status");
     if (status !== null) this.event.status = <u32>I32.parseInt(status);

@@ -204,6 +204,10 @@ function proxy(config: GatewayConfig, plugin: Plugin, agent: Agent, req: Incomin
       const name = upstreamRes.rawHeaders[i]!.toLowerCase();
       if (!HOP_BY_HOP.has(name)) pairs.push([name, upstreamRes.rawHeaders[i + 1]!]);
     }
+    // The socket the response came on is the upstream the filter reports as the destination.
+    const upstreamSocket = upstreamRes.socket;
+    if (upstreamSocket?.remoteAddress)
+      stream.upstreamConnected(formatAddress(unmapIpv4(upstreamSocket.remoteAddress), upstreamSocket.remotePort ?? 0));
     const hasBody = responseHasBody(method, upstreamRes);
     if (!hasBody) upstreamDone = true;
     stream.responseHeaders(pairs, !hasBody);

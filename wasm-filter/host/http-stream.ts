@@ -15,6 +15,11 @@ export interface StreamInfo {
   /** "ip:port" of the client, as Envoy's source.address. */
   sourceAddress?: string;
   destinationAddress?: string;
+  /**
+   * "ip:port" of the upstream connection, as Envoy's upstream.address; usually unknown when the
+   * stream starts, so a proxy reports it with upstreamConnected() once it has connected.
+   */
+  upstreamAddress?: string;
   connectionId?: number;
   /** "HTTP/1.1", "HTTP/2". */
   protocol?: string;
@@ -90,6 +95,7 @@ export class HttpStream extends EventEmitter implements ContextHost {
   private readonly properties = new Map<string, Uint8Array>();
   private lastLocalReply: SentLocalReply | undefined;
   private responseDetails = '';
+  private upstreamAddress: string | undefined;
   /** Set when the step being run ended in a stop (StepResult.action). */
   private stopped = false;
 
@@ -99,9 +105,18 @@ export class HttpStream extends EventEmitter implements ContextHost {
     private readonly metrics: StreamMetrics,
   ) {
     super();
+    this.upstreamAddress = info.upstreamAddress;
     this.id = vm.allocContextId();
     this.rootId = vm.root.id;
     vm.registerContext(this);
+  }
+
+  /**
+   * The upstream connection this stream's request went to ("ip:port", "[v6]:port"); from now on
+   * the filter reads it as upstream.address / upstream.port, as in Envoy once a host is connected.
+   */
+  upstreamConnected(address: string): void {
+    this.upstreamAddress = address;
   }
 
   /** Request headers (lower-case names, pseudo-headers included) arriving from downstream. */
@@ -250,6 +265,10 @@ export class HttpStream extends EventEmitter implements ContextHost {
         return this.info.destinationAddress;
       case 'destination.port':
         return portOf(this.info.destinationAddress);
+      case 'upstream.address':
+        return this.upstreamAddress;
+      case 'upstream.port':
+        return portOf(this.upstreamAddress);
       case 'connection_id':
         return this.info.connectionId === undefined ? undefined : BigInt(this.info.connectionId);
       case 'connection.mtls':

@@ -110,7 +110,7 @@ function oneExchange(
   resChunks: Buffer[],
 ): number {
   const start = process.hrtime.bigint();
-  const stream = plugin.newHttpStream({ sourceAddress: '192.0.2.10:40000' });
+  const stream = plugin.newHttpStream({ sourceAddress: '192.0.2.10:40000', upstreamAddress: '10.0.0.5:8080' });
   stream.on('local-reply', () => {
     throw new Error(`${s.name}: unexpected local reply`);
   });

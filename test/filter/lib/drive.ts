@@ -11,6 +11,8 @@ export interface ExchangeSpec {
   /** Body chunks instead of one `body`. */
   chunks?: (Uint8Array | string)[];
   clientAddress?: string;
+  /** "ip:port" the (simulated) upstream connection has, reported before the response arrives. */
+  upstreamAddress?: string;
   worker?: number;
   response?: { status?: number; headers?: [string, string][]; body?: Uint8Array | string };
 }
@@ -54,6 +56,7 @@ export function exchange(plugin: Plugin, spec: ExchangeSpec = {}): ExchangeResul
   if (!out.localReply) {
     const res = spec.response ?? {};
     const body = res.body !== undefined ? bytes(res.body) : undefined;
+    if (spec.upstreamAddress !== undefined) s.upstreamConnected(spec.upstreamAddress);
     s.responseHeaders([[':status', String(res.status ?? 200)], ...(res.headers ?? [])], body === undefined);
     if (body !== undefined && !out.localReply) s.responseBody(body, true);
   }

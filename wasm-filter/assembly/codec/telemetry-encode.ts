@@ -85,6 +85,7 @@ export function encodeApiEvent(e: ApiEvent): ArrayBuffer {
   w.uint64(19, e.rulesVersion);
   w.string(20, e.scheme);
   w.string(21, e.userAgent);
+  w.string(22, e.upstreamIp);
   return w.finish();
 }
 

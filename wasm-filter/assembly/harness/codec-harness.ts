@@ -120,6 +120,7 @@ function event(o: JsonValue): ApiEvent {
   e.rulesVersion = num(o, "rulesVersion");
   e.scheme = str(o, "scheme");
   e.userAgent = str(o, "userAgent");
+  e.upstreamIp = str(o, "upstreamIp");
   return e;
 }
 

@@ -87,6 +87,8 @@ export class ApiEvent {
   rulesVersion: u64 = 0;
   scheme: string = "";
   userAgent: string = "";
+  /** Upstream (destination) IP without port, "" when no upstream was contacted. */
+  upstreamIp: string = "";
 }
 
 /** palisade.v1.GatewayCounters */

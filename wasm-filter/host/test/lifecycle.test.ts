@@ -118,6 +118,30 @@ test('properties: request.path, source.address/port (int64 LE), plugin_name; unk
   assert.equal(r.requestHeaders?.['x-prop-port'], '40123');
   assert.equal(r.requestHeaders?.['x-prop-plugin'], 'inspector');
   assert.equal(r.requestHeaders?.['x-prop-missing'], 'notfound');
+  assert.equal(r.requestHeaders?.['x-prop-upstream'], 'notfound', 'no upstream before the proxy connects');
+  await plugin.close();
+});
+
+test('properties: upstream.address is the connected upstream as a string, upstream.port int64 LE', async () => {
+  const plugin = await createPlugin({ wasm, pluginConfig: 'ok' });
+  const s = plugin.newHttpStream({ sourceAddress: '192.0.2.7:40123' });
+  const r = record(s);
+  s.requestHeaders(GET('/', [['x-mode', 'props']]), true);
+  s.upstreamConnected('[2001:db8::5]:8443');
+  s.responseHeaders([[':status', '200']], true);
+  assert.equal(r.responseHeaders?.['x-prop-upstream'], '[2001:db8::5]:8443');
+  assert.equal(r.responseHeaders?.['x-prop-upstream-port'], '8443');
+  await plugin.close();
+});
+
+test('properties: upstream.address is absent (NotFound) when no upstream was connected', async () => {
+  const plugin = await createPlugin({ wasm, pluginConfig: 'ok' });
+  const s = plugin.newHttpStream();
+  const r = record(s);
+  s.requestHeaders(GET('/', [['x-mode', 'props']]), true);
+  s.responseHeaders([[':status', '503']], true);
+  assert.equal(r.responseHeaders?.['x-prop-upstream'], '-');
+  assert.equal(r.responseHeaders?.['x-prop-upstream-port'], '-');
   await plugin.close();
 });
 
