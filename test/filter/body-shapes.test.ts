@@ -146,6 +146,24 @@ describe('body shapes from the Envoy filter', () => {
     assert.equal(e.responseShape!.fieldsDropped, 36);
   });
 
+  test('a body the scanner skips (finding limit reached) still gets its shape', async () => {
+    // 40 card numbers fill the 32-finding limit in the request, so the scanner never walks the
+    // response body: its shape comes from the standalone walk instead of the scan's.
+    const cards = { cards: Array.from({ length: 40 }, () => '4111111111111111') };
+    const body = JSON.stringify(ORDERS);
+    exchange(plugin, {
+      path: '/orders/limit',
+      body: JSON.stringify(cards),
+      headers: [['content-type', 'application/json']],
+      response: { headers: [['content-type', 'application/json']], body },
+    });
+    const e = await event('/orders/limit');
+    assert.equal((e.findings as unknown[]).length, 32, 'the finding limit was reached by the request');
+    assert.deepEqual(sorted(e.requestShape!.fields), ['$.cards JSON_TYPE_ARRAY', '$.cards[] JSON_TYPE_STRING']);
+    const apigee = apigeeShape().bodyShape('application/json', body, false, 62);
+    assert.deepEqual(sorted(e.responseShape!.fields), sorted(JSON.parse(JSON.stringify(apigee.fields)) as Field[]));
+  });
+
   test('malformed and truncated JSON never traps; the fields seen are kept', async () => {
     const bodies = [
       '{"a": {"b": [1, 2',

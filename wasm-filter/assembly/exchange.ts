@@ -273,10 +273,11 @@ export class Exchange extends HttpContext {
     const ptr = changetype<usize>(body);
     const len = <usize>body.byteLength;
     const scanner = this.rules.scanner;
-    scanner.scanBody(syntax, ptr, len, this.findings, this.limits);
     // One field budget per event: the response gets what the request left.
     const shapes = new ShapeCollector(scanner.seg, shape, MAX_SHAPE_FIELDS - this.event.requestShape.fields.length + shape.fields.length);
     const mode = bodyMode(syntax, ptr, len);
+    // A JSON body's shape is collected in the scanner's walk; json() walks only if it did not.
+    scanner.scanBody(syntax, ptr, len, this.findings, this.limits, mode == SYNTAX_JSON ? shapes : null);
     if (mode == SYNTAX_JSON) shapes.json(ptr, len);
     else if (mode == SYNTAX_FORM) shapes.form(ptr, len);
     return true;

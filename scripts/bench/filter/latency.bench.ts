@@ -12,8 +12,10 @@ import { createPlugin, type Plugin } from '../../../wasm-filter/host/plugin.ts';
 import { buildFixtures } from '../../../wasm-filter/host/fixtures/build-fixtures.mjs';
 import { FakeControlPlane } from '../../../test/filter/lib/fake-control-plane.ts';
 
-// PALISADE_WASM overrides the module (e.g. a build with a name section for profiling).
+// PALISADE_WASM overrides the module (e.g. a build with a name section for profiling);
+// BENCH_ONLY=<words> runs only the scenarios whose name starts with one of them (to profile one).
 const PALISADE = process.env.PALISADE_WASM ?? 'wasm-filter/build/palisade.wasm';
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter((w) => w !== '');
 const input = (name: string) => readFileSync(new URL(`inputs/${name}`, import.meta.url));
 
 interface Scenario {
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
   console.log(
     `palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine`,
   );
-  for (const s of SCENARIOS) {
+  for (const s of SCENARIOS.filter((x) => ONLY.length === 0 || ONLY.some((w) => x.name.startsWith(w)))) {
     const rq = requestHeaders(s);
     const rs = responseHeaders(s);
     const qc = s.requestBody ? chunks(s.requestBody) : [];

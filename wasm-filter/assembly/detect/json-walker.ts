@@ -3,6 +3,7 @@
 // JSON still yields every string and number it contains, and nesting beyond MAX_DEPTH turns the
 // rest of the body into one text segment.
 import { decodeJsonString } from "./decode";
+import { JsonVisitor } from "./json-visitor";
 import { ByteBuf, PathSource, Segment, SegmentSink } from "./segment";
 
 @inline export const MAX_DEPTH: i32 = 64;
@@ -42,8 +43,11 @@ export class JsonWalker extends PathSource {
     return p;
   }
 
-  /** Walks raw body [0, len) at `field`, handing every value segment to sink. */
-  walk(field: usize, len: usize, seg: Segment, sink: SegmentSink): void {
+  /**
+   * Walks raw body [0, len) at `field`, handing every value segment to sink and, when given, the
+   * structure to `visitor` (each value is reported to the visitor before the sink sees it).
+   */
+  walk(field: usize, len: usize, seg: Segment, sink: SegmentSink, visitor: JsonVisitor | null = null): void {
     this.depth = 0;
     this.names.len = 0;
     this.noPath = false;
@@ -61,6 +65,7 @@ export class JsonWalker extends PathSource {
           sink.onSegment(seg, this);
           return;
         }
+        if (visitor !== null) visitor.open(c == 123);
         const d = this.depth++;
         unchecked((this.isObject[d] = c == 123)); // d < MAX_DEPTH checked above
         unchecked((this.expectKey[d] = c == 123));
@@ -70,6 +75,7 @@ export class JsonWalker extends PathSource {
         i++;
       } else if (c == 125 || c == 93) {
         if (this.depth > 0) {
+          if (visitor !== null) visitor.close();
           this.depth--;
           this.names.len = unchecked(this.nameStart[this.depth]) + unchecked(this.nameLen[this.depth]);
         }
@@ -97,8 +103,10 @@ export class JsonWalker extends PathSource {
         if (d >= 0 && unchecked(this.isObject[d]) && unchecked(this.expectKey[d])) {
           this.setMemberName(d, field, from, to);
           unchecked((this.expectKey[d] = false));
+          if (visitor !== null) visitor.key(this.keySeg.data, this.keySeg.n);
         } else {
           decodeJsonString(seg, field, from, to);
+          if (visitor !== null) visitor.string(seg.data, seg.n);
           this.setValueKey(seg);
           sink.onSegment(seg, this);
         }
@@ -106,6 +114,7 @@ export class JsonWalker extends PathSource {
       } else {
         let j = i + 1;
         while (j < len && !endsBareWord(<u32>load<u8>(field + j))) j++;
+        if (visitor !== null) visitor.word(field + i, j - i);
         if (c == 45 || c - 48 < 10) {
           seg.setIdentity(field, i, j - i);
           this.setValueKey(seg);

@@ -10,6 +10,7 @@ import { CsvWalker } from "./csv-walker";
 import { bodyMode, FIELD_BODY, FIELD_HEADER, FIELD_QUERY, SYNTAX_CSV, SYNTAX_FORM, SYNTAX_JSON, SYNTAX_XML } from "./field-kinds";
 import { Findings } from "./findings";
 import { FormWalker } from "./form-walker";
+import { JsonVisitor } from "./json-visitor";
 import { JsonWalker } from "./json-walker";
 import { KEY_MATCH, KeyCache, NEGATIVE_KEY_MATCH } from "./key-cache";
 import { windowHas } from "./key-tokens";
@@ -138,13 +139,14 @@ export class Scanner extends SegmentSink {
 
   /**
    * A body. `syntax` is bodySyntax(contentType); the mode (JSON, form, XML, CSV, text) is settled with
-   * the body's first byte as docs/detectors.md §2 says (bodyMode).
+   * the body's first byte as docs/detectors.md §2 says (bodyMode). A JSON body's structure goes
+   * to `shapes` in the same walk; nothing does when the finding limit skips the body.
    */
-  scanBody(syntax: i32, ptr: usize, len: usize, out: Findings, limits: ScanLimits): void {
+  scanBody(syntax: i32, ptr: usize, len: usize, out: Findings, limits: ScanLimits, shapes: JsonVisitor | null = null): void {
     if (!this.beginField(FIELD_BODY, "", ptr, len, out, limits)) return;
     const n = min(len, <usize>limits.maxFieldBytes);
     const mode = bodyMode(syntax, ptr, n);
-    if (mode == SYNTAX_JSON) this.json.walk(ptr, n, this.seg, this);
+    if (mode == SYNTAX_JSON) this.json.walk(ptr, n, this.seg, this, shapes);
     else if (mode == SYNTAX_FORM) this.form.walk(ptr, n, this.seg, this);
     else if (mode == SYNTAX_XML) this.xml.walk(ptr, n, this.seg, this);
     else if (mode == SYNTAX_CSV) this.csv.walk(ptr, n, this.seg, this);

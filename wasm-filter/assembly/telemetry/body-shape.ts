@@ -1,11 +1,13 @@
-// BodyShape.fields for inspected JSON and form bodies: a light second pass over the bytes the
-// scanner already read (the scanner's walker only reports strings and numbers, the shape also needs
-// objects, arrays, booleans and nulls). Paths use `[]` for array elements; each (path, type) is
-// listed once, with the format of its first string value. Lenient like the scanner: malformed or
-// truncated JSON yields the fields seen so far and never traps. Field names, types and formats only.
-import { decodeForm, decodeJsonString } from "../detect/decode";
-import { memberPath } from "../detect/json-walker";
-import { Segment } from "../detect/segment";
+// BodyShape.fields for inspected JSON and form bodies. JSON: the structure events of the scanner's
+// own walk (detect/json-visitor.ts), so the body is tokenized once; a standalone walk only when the
+// scanner skipped the body (finding limit reached). Paths use `[]` for array elements; each
+// (path, type) is listed once, with the format of its first string value. Lenient like the
+// scanner: malformed or truncated JSON yields the fields seen so far and never traps. Field names,
+// types and formats only.
+import { decodeForm } from "../detect/decode";
+import { JsonVisitor } from "../detect/json-visitor";
+import { JsonWalker, memberPath } from "../detect/json-walker";
+import { PathSource, Segment, SegmentSink } from "../detect/segment";
 import { BodyShape, FieldShape, JSON_ARRAY, JSON_BOOLEAN, JSON_INTEGER, JSON_NULL, JSON_NUMBER, JSON_OBJECT, JSON_STRING } from "./event";
 import { formatOf } from "./format";
 import { valueType } from "./params";
@@ -18,90 +20,110 @@ import { valueType } from "./params";
   return (h ^ v) * 0x100000001b3; // FNV-1a step
 }
 
+/** Value segments are not wanted when only the structure is (the standalone walk). */
+class IgnoreSegments extends SegmentSink {
+  onSegment(seg: Segment, paths: PathSource): void {}
+}
+let standaloneWalker: JsonWalker | null = null;
+let ignoreSegments: IgnoreSegments | null = null;
+
 /** Collects into one BodyShape; made per body, `seg` is scratch space lent by the caller. */
-export class ShapeCollector {
+export class ShapeCollector extends JsonVisitor {
   constructor(
     private seg: Segment,
     private shape: BodyShape,
     /** Most fields `shape` may hold. */
     private budget: i32,
-  ) {}
+  ) {
+    super();
+  }
   /** Path and path hash of each open container; bit k of `objects`: container k is an object. */
   private paths: Array<string> = [];
   private hashes: Array<u64> = [];
   private objects: u64 = 0;
   /** Hash of each listed (path, type): values are matched without building their path string. */
   private keys: Array<u64> = [];
-  /** Raw bytes of the member being read at the innermost object, and their hash. */
-  private body: usize = 0;
-  private keyFrom: usize = 0;
-  private keyTo: usize = 0;
+  /** Decoded member name last read (owned by the walker) and its hash. */
+  private keyPtr: usize = 0;
+  private keyLen: usize = 0;
   private keyHash: u64 = 0;
-  /** Raw bytes of the last string value, decoded only when its field is new. */
-  private valueFrom: usize = 0;
-  private valueTo: usize = 0;
+  /** Decoded string value being listed (owned by the walker). */
+  private valuePtr: usize = 0;
+  private valueLen: usize = 0;
   /** Where `listed` starts looking. */
   private hint: i32 = 0;
   /** Path hash of the last value seen. */
   private lastHash: u64 = 0;
+  /** Past MAX_DEPTH: the rest of the body adds nothing. */
+  private stopped: bool = false;
+  /** Some event arrived: the scanner walked the body. */
+  private seen: bool = false;
 
-  /** Adds the fields of the JSON body [p, p+n). */
+  /** Adds the fields of the JSON body [p, p+n) unless the scanner's walk already reported them. */
   json(p: usize, n: usize): void {
-    this.body = p;
-    let expectKey = false;
-    let i: usize = 0;
-    while (i < n) {
-      const c = <u32>load<u8>(p + i);
-      if (c == 123 || c == 91) {
-        const path = this.child(c == 123 ? JSON_OBJECT : JSON_ARRAY);
-        if (this.paths.length == MAX_DEPTH) return;
-        if (c == 123) this.objects |= (<u64>1) << <u64>this.paths.length;
-        else this.objects &= ~((<u64>1) << <u64>this.paths.length);
-        this.paths.push(path);
-        this.hashes.push(this.lastHash);
-        expectKey = c == 123;
-        i++;
-      } else if (c == 125 || c == 93) {
-        if (this.paths.length > 0) {
-          this.paths.pop();
-          this.hashes.pop();
+    if (this.seen) return;
+    if (standaloneWalker === null) {
+      standaloneWalker = new JsonWalker();
+      ignoreSegments = new IgnoreSegments();
+    }
+    standaloneWalker!.walk(p, n, this.seg, ignoreSegments!, this);
+  }
+
+  open(isObject: bool): void {
+    this.seen = true;
+    if (this.stopped) return;
+    const path = this.child(isObject ? JSON_OBJECT : JSON_ARRAY);
+    const d = this.paths.length;
+    if (d == MAX_DEPTH) {
+      this.stopped = true;
+      return;
+    }
+    if (isObject) this.objects |= (<u64>1) << <u64>d;
+    else this.objects &= ~((<u64>1) << <u64>d);
+    this.paths.push(path);
+    this.hashes.push(this.lastHash);
+  }
+
+  close(): void {
+    this.seen = true;
+    if (this.stopped || this.paths.length == 0) return;
+    this.paths.pop();
+    this.hashes.pop();
+  }
+
+  key(ptr: usize, n: usize): void {
+    this.seen = true;
+    this.keyPtr = ptr;
+    this.keyLen = n;
+    let h: u64 = 0;
+    for (let k: usize = 0; k < n; k++) h = mix(h, load<u8>(ptr + k));
+    this.keyHash = h;
+  }
+
+  string(ptr: usize, n: usize): void {
+    this.seen = true;
+    if (this.stopped) return;
+    this.valuePtr = ptr;
+    this.valueLen = n;
+    this.child(JSON_STRING);
+  }
+
+  word(ptr: usize, n: usize): void {
+    this.seen = true;
+    if (this.stopped || n == 0) return;
+    const c = <u32>load<u8>(ptr);
+    let type = c == 116 || c == 102 ? JSON_BOOLEAN : c == 110 ? JSON_NULL : JSON_INTEGER;
+    if (type == JSON_INTEGER) {
+      if (c != 45 && c - 48 >= 10) return; // not a value JSON could hold
+      for (let j: usize = 1; j < n; j++) {
+        const b = <u32>load<u8>(ptr + j);
+        if (b == 46 || (b | 0x20) == 101) {
+          type = JSON_NUMBER;
+          break;
         }
-        expectKey = false;
-        i++;
-      } else if (c == 44) {
-        expectKey = this.inObject();
-        i++;
-      } else if (c == 34) {
-        let j = i + 1;
-        while (j < n && load<u8>(p + j) != 34) j += load<u8>(p + j) == 92 ? 2 : 1;
-        const to = j < n ? j : n;
-        if (expectKey) {
-          this.keyFrom = i + 1;
-          this.keyTo = to;
-          let h: u64 = 0;
-          for (let k = i + 1; k < to; k++) h = mix(h, load<u8>(p + k));
-          this.keyHash = h;
-        } else {
-          this.valueFrom = i + 1;
-          this.valueTo = to;
-          this.child(JSON_STRING);
-        }
-        expectKey = false;
-        i = to + 1;
-      } else if (c == 58 || c == 32 || c == 9 || c == 10 || c == 13) {
-        i++;
-      } else {
-        let type = c == 116 || c == 102 ? JSON_BOOLEAN : c == 110 ? JSON_NULL : JSON_INTEGER;
-        let j = i;
-        for (; j < n; j++) {
-          const b = <u32>load<u8>(p + j);
-          if (b == 44 || b == 125 || b == 93 || b == 32 || b == 10 || b == 13 || b == 9) break;
-          if ((b == 46 || (b | 0x20) == 101) && type == JSON_INTEGER) type = JSON_NUMBER;
-        }
-        if (c == 45 || c - 48 < 10 || type != JSON_INTEGER) this.child(type);
-        i = j > i ? j : i + 1;
       }
     }
+    this.child(type);
   }
 
   /** `$.<name>` fields of an urlencoded form body [p, p+n). */
@@ -147,14 +169,9 @@ export class ShapeCollector {
       this.shape.fieldsDropped++;
       return "";
     }
-    // Only now is the path spelled out (decoding the member name reuses `seg`, so format first).
-    let format = "";
-    if (type == JSON_STRING) {
-      decodeJsonString(this.seg, this.body, this.valueFrom, this.valueTo);
-      format = formatOf(this.seg.data, this.seg.n);
-    }
-    if (obj) decodeJsonString(this.seg, this.body, this.keyFrom, this.keyTo);
-    const path = unchecked(this.paths[d - 1]) + (obj ? memberPath(this.seg.data, this.seg.n) : "[]");
+    // Only now is the path spelled out.
+    const format = type == JSON_STRING ? formatOf(this.valuePtr, this.valueLen) : "";
+    const path = unchecked(this.paths[d - 1]) + (obj ? memberPath(this.keyPtr, this.keyLen) : "[]");
     this.shape.fields.push(new FieldShape(path, type, format));
     this.keys.push(h);
     return path;
@@ -163,10 +180,12 @@ export class ShapeCollector {
   /** Index of hash h in `keys` or -1; starts after the last match, because the elements of an
    * array repeat their members in the same order. */
   private listed(h: u64): i32 {
-    const n = this.keys.length;
-    for (let j = 0; j < n; j++) {
-      const k = (this.hint + j) % n;
-      if (unchecked(this.keys[k]) == h) {
+    const keys = this.keys;
+    const n = keys.length;
+    let k = this.hint; // <= n
+    for (let j = 0; j < n; j++, k++) {
+      if (k >= n) k = 0;
+      if (unchecked(keys[k]) == h) {
         this.hint = k + 1;
         return k;
       }
