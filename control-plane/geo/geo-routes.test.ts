@@ -24,7 +24,9 @@ test('an endpoint shows where its clients call from, private ranges as internal'
   assert.equal(geo.json.internal, 1);
   assert.equal(geo.json.external, 3);
   assert.deepEqual(geo.json.cities, { 'Bracknell, GB': 1 });
-  assert.deepEqual(geo.json.destination, { host: 'geo.example.com', internal: false });
+  const destination = geo.json.destination as { host: string; internal: boolean; addresses: unknown[] };
+  assert.deepEqual([destination.host, destination.internal], ['geo.example.com', false]);
+  assert.deepEqual(destination.addresses, [], 'these events name no upstream');
   const clients = geo.json.clients as { ip: string; requests: number; country: string }[];
   assert.deepEqual(clients[0], { ip: '8.8.8.8', requests: 2, internal: false, country: 'US', asn: 15169, org: 'Google LLC' });
   assert.deepEqual(geo.json.networks, { 'AS15169 Google LLC': 2, 'AS20712 Andrews & Arnold Ltd': 1 });

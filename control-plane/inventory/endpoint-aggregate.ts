@@ -21,6 +21,8 @@ export interface ObservedEvent {
   requestBytes: number;
   responseBytes: number;
   clientIp: string;
+  /** Upstream (destination) IP, '' when none was contacted; stored per event, not aggregated. */
+  upstreamIp: string;
   authScheme: string;
   /** JWT header `alg` ('' when the credential was not a JWT). */
   jwtAlg: string;

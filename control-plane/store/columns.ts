@@ -23,6 +23,7 @@ export const EVENT_COLS = [
   'action',
   'rules_version',
   'detail',
+  'upstream_ip',
 ] as const;
 
 export const MINUTE_COLS = [

@@ -39,6 +39,7 @@ const EVENT_TYPES = [
   'text',
   'int8',
   'text',
+  'text',
 ];
 const MINUTE_TYPES = MINUTE_COLS.map((c) => (c === 'endpoint_id' ? 'text' : 'int8'));
 const ENDPOINT_ADD = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_requests', 'external_requests'];

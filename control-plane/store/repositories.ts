@@ -37,6 +37,7 @@ function eventFromRow(r: Row): EventRecord {
     requestBytes: num(r.request_bytes),
     responseBytes: num(r.response_bytes),
     clientIp: str(r.client_ip),
+    upstreamIp: str(r.upstream_ip),
     authScheme: str(r.auth_scheme),
     findingCount: num(r.finding_count),
     action: str(r.action),

@@ -20,7 +20,7 @@ import {
 } from './upserts.ts';
 
 const ENDPOINT_ADD = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_requests', 'external_requests'];
-/** Rows per multi-row INSERT: 18 columns × 50 rows stays far below SQLite's parameter limit. */
+/** Rows per multi-row INSERT: 19 columns × 50 rows stays far below SQLite's parameter limit. */
 const EVENTS_PER_INSERT = 50;
 const marks = (n: number) => `(${new Array(n).fill('?').join(', ')})`;
 
@@ -45,6 +45,7 @@ export function pushEventValues(out: unknown[], e: EventRecord): void {
     e.action,
     Number(e.rulesVersion) || 0,
     e.detail,
+    e.upstreamIp,
   );
 }
 

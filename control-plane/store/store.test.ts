@@ -28,7 +28,7 @@ for (const target of targets) {
 
     it('applies every module migration once and records it', async () => {
       const own = store.migrations.filter((m) => m.module === 'store').map((m) => m.version);
-      assert.deepEqual(own, [1, 2, 3]);
+      assert.deepEqual(own, [1, 2, 3, 4]);
       const rows = await store.sql.query<{ module: string }>("SELECT module FROM schema_migrations WHERE module = 'store'");
       assert.equal(rows.length, own.length);
     });
@@ -142,6 +142,7 @@ for (const target of targets) {
       const ev1 = await store.events.list({ endpointId: ep, limit: 4 });
       const ev2 = await store.events.list({ endpointId: ep, limit: 4, cursor: ev1.nextCursor });
       assert.equal(ev1.items.length + ev2.items.length, 7);
+      assert.equal(ev1.items[0]!.upstreamIp, '10.0.9.9', 'the destination address is stored with the event');
       assert.equal(ev2.nextCursor, '');
       await assert.rejects(store.endpoints.list({ cursor: "'; DROP TABLE endpoints; --", limit: 1 }), /cursor/);
       await assert.rejects(store.events.list({ cursor: 'not-a-cursor' }), /cursor/, 'an invalid cursor is refused, never interpolated');

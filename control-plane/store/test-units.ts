@@ -21,6 +21,7 @@ export function event(endpointId: string, i: number, ts = T0): EventRecord {
     requestBytes: 10,
     responseBytes: 20,
     clientIp: '10.0.0.1',
+    upstreamIp: '10.0.9.9',
     authScheme: 'AUTH_SCHEME_JWT',
     findingCount: 0,
     action: '',

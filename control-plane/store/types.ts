@@ -50,6 +50,8 @@ export interface EventRecord {
   requestBytes: number;
   responseBytes: number;
   clientIp: string;
+  /** Upstream (destination) IP the gateway forwarded to, '' when none was contacted. */
+  upstreamIp: string;
   /** AuthScheme enum name (`AUTH_SCHEME_JWT`), empty when unknown. */
   authScheme: string;
   findingCount: number;

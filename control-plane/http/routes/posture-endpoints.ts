@@ -6,7 +6,7 @@ import { idParams } from '../api-schemas.ts';
 import { PalisadeError } from '../../errors/catalogue.ts';
 import { PostureErrors } from '../../posture/posture-errors.ts';
 import { generateOpenApi } from '../../posture/openapi-generate.ts';
-import { summarizeGeo } from '../../geo/geo-lookup.ts';
+import { summarizeGeo, type GeoLookup } from '../../geo/geo-lookup.ts';
 import {
   audit,
   endpointOrThrow,
@@ -126,11 +126,11 @@ export default function postureEndpointRoutes(app: FastifyInstance, deps: HttpDe
       config: {
         auth: ['viewer'],
         docs: {
-          description: `Where clients call from (country, city, ASN/organisation; private ranges as internal), from retained events (top ${MAX_GEO_CLIENTS} clients), and whether the destination host is internal.`,
+          description: `Where clients call from and where the gateway sent the calls (country, city, ASN/organisation; private ranges as internal), from retained events (top ${MAX_GEO_CLIENTS} addresses each): \`destination\` has the host, whether it is internal, and the upstream addresses the gateways reported with their geography.`,
           schema: OBJ,
         },
       },
-      schema: { summary: 'Client geography of an endpoint', tags: ['posture'], params: PARAMS },
+      schema: { summary: 'Client and destination geography of an endpoint', tags: ['posture'], params: PARAMS },
     },
     async (request) => {
       const e = await endpointOrThrow(store, (request.params as { id: string }).id);
@@ -142,13 +142,26 @@ export default function postureEndpointRoutes(app: FastifyInstance, deps: HttpDe
         [e.id, MAX_GEO_CLIENTS],
       );
       const calls: [string, number][] = rows.map((r) => [String(r.client_ip), Number(r.c)]);
+      // Events without an upstream (blocked, local replies) have no destination address.
+      const upstreamRows = await store.sql.query(
+        "SELECT upstream_ip, COUNT(*) AS c FROM events WHERE endpoint_id = ? AND upstream_ip <> '' GROUP BY upstream_ip ORDER BY c DESC, upstream_ip LIMIT ?",
+        [e.id, MAX_GEO_CLIENTS],
+      );
+      const upstreams: [string, number][] = upstreamRows.map((r) => [String(r.upstream_ip), Number(r.c)]);
+      const dest = summarizeGeo(geo, upstreams);
       return {
         ...summarizeGeo(geo, calls),
-        destination: { host: e.host, internal: e.internal },
-        clients: calls.map(([ip, requests]) => {
-          const g = geo.lookup(ip);
-          return { ip, requests, ...(g ? { internal: g.internal, country: g.country, city: g.city, asn: g.asn, org: g.org } : {}) };
-        }),
+        destination: {
+          host: e.host,
+          internal: e.internal,
+          countries: dest.countries,
+          cities: dest.cities,
+          networks: dest.networks,
+          internalRequests: dest.internal,
+          externalRequests: dest.external,
+          addresses: withGeo(geo, upstreams),
+        },
+        clients: withGeo(geo, calls),
       };
     },
   );
@@ -198,4 +211,12 @@ export default function postureEndpointRoutes(app: FastifyInstance, deps: HttpDe
       return { id: e.id, owner: meta.owner, tags: meta.tags };
     },
   );
+}
+
+/** Addresses with their call counts and geography (none for a string that is not an address). */
+function withGeo(geo: GeoLookup, calls: readonly [string, number][]) {
+  return calls.map(([ip, requests]) => {
+    const g = geo.lookup(ip);
+    return { ip, requests, ...(g ? { internal: g.internal, country: g.country, city: g.city, asn: g.asn, org: g.org } : {}) };
+  });
 }
