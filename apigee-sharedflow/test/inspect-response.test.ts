@@ -106,6 +106,20 @@ for (const rt of RUNTIMES) {
       );
     });
 
+    it('the target that answered (target.ip) is reported as the destination IP', async () => {
+      const sentEvent = async (targetIp: unknown) => {
+        const s = responseState('{"ok":true}', [], false);
+        if (targetIp !== undefined) s.variables['target.ip'] = targetIp;
+        const r = await run(s);
+        assert.equal(r.error, null);
+        return (JSON.parse(r.state.sent[0]!.body ?? '') as { events: Json[] }).events[0]!;
+      };
+      assert.equal((await sentEvent('203.0.113.80')).upstreamIp, '203.0.113.80');
+      assert.equal((await sentEvent('2001:db8::80')).upstreamIp, '2001:db8::80');
+      assert.equal((await sentEvent(undefined)).upstreamIp, undefined, 'no target called, no destination');
+      assert.equal((await sentEvent('backend.internal')).upstreamIp, undefined, 'a name is not an address');
+    });
+
     it('over its time budget it leaves the body alone, fails open and reports why', async () => {
       const s = responseState(body, [block('RESPONSE_BLOCK_STYLE_MASK')], false);
       s.properties.timeBudgetMs = '40';

@@ -127,6 +127,9 @@ Palisade.host = (function () {
       contentType: first(headers, "content-type") || "",
       contentEncoding: first(headers, "content-encoding") || "",
       declaredLength: parseInt(first(headers, "content-length") || "0", 10) || 0,
+      // The IP of the target that answered (Apigee flow variable, target response scope); null
+      // when no target was called, e.g. a RaiseFault before routing.
+      upstreamIp: getVar("target.ip") || "",
       query: "",
       method: "",
       path: ""

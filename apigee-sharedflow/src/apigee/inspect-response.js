@@ -98,7 +98,8 @@
         latencyUs: (now - startMs) * 1000,
         shape: result.shape,
         findings: result.findings,
-        verdict: verdict
+        verdict: verdict,
+        upstreamIp: res ? res.upstreamIp : ""
       });
       H.setVar(V.REPORT_SENT, H.sendReport(cfg, Palisade.event.batch(cfg.gatewayId, event, Palisade.counters(), now)));
     }

@@ -88,6 +88,8 @@ Palisade.event = (function () {
     if (s.shape) event.responseShape = s.shape;
     for (var i = 0; i < s.findings.length; i++) event.findings.push(findingJson(s.findings[i]));
     if (s.verdict && s.verdict.action !== "ACTION_UNSPECIFIED") event.verdict = verdictJson(s.verdict);
+    // ApiEvent.upstream_ip: the destination, reported only when it is an IP address.
+    if (s.upstreamIp && Palisade.cidr.parseAddress(s.upstreamIp)) event.upstreamIp = String(s.upstreamIp);
     return event;
   }
 
