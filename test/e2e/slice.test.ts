@@ -75,6 +75,26 @@ test('traffic through the gateway is proxied and reaches the inventory with mask
     assert.ok(!stored.includes(n) && !stored.includes(n.slice(0, 12)), 'no raw card number ever reaches the control plane');
 });
 
+test("the upstream socket the gateway connected to is the endpoint's destination, loopback shown as internal", async () => {
+  const products = await waitFor('the products endpoint in the inventory', async () => {
+    const { body } = await apiCall<{ items: EndpointJson[] }>(cp, admin, 'GET', `/v1/endpoints?host=${HOSTS.shop}&limit=100`);
+    return body.items.find((e) => e.key.method === 'GET' && e.key.pathTemplate === '/v1/products');
+  });
+  type Destination = { countries: Record<string, number>; addresses: { ip: string; requests: number; internal: boolean }[] };
+  const destination = await waitFor('the five product calls on their destination', async () => {
+    const { body } = await apiCall<{ destination: Destination }>(cp, admin, 'GET', `/v1/endpoints/${encodeURIComponent(products.id)}/geo`);
+    const sum = (body.destination?.addresses ?? []).reduce((n, a) => n + a.requests, 0);
+    return sum >= 5 ? body.destination : undefined;
+  });
+  // The sample upstream listens on 127.0.0.1: the filter read upstream.address from the host.
+  assert.deepEqual(
+    destination.addresses.map((a) => [a.ip, a.internal]),
+    [['127.0.0.1', true]],
+  );
+  assert.equal(destination.addresses[0]!.requests, 5);
+  assert.deepEqual(destination.countries, { internal: 5 });
+});
+
 test('a block rule published through the REST API blocks the next request (propagation time is measured by scripts/bench/rules)', async () => {
   const path = '/v1/debug/profile';
   const before = await send({ host: HOSTS.id, method: 'GET', path, client: '10.0.0.2' }, gateway.port);
