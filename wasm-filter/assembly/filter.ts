@@ -69,7 +69,12 @@ export class PalisadeRoot extends RootContext {
     this.rng = load<u64>(changetype<usize>(seed)) | 1;
     this.metrics.define();
     this.queue = new EventQueue(<i32>config.queueSize);
-    const builtin = loadRules(builtinRuleSetBytes(), this.hashKey0, this.hashKey1);
+    const builtinBytes = builtinRuleSetBytes();
+    if (builtinBytes === null) {
+      log(LogLevel.Critical, "palisade: built-in rules refused: the embedded packing is corrupt");
+      return false;
+    }
+    const builtin = loadRules(builtinBytes, this.hashKey0, this.hashKey1);
     if (builtin.active === null) {
       log(LogLevel.Critical, "palisade: built-in rules refused: " + builtin.error);
       return false;
