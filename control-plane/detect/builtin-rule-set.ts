@@ -7,6 +7,7 @@ import protobuf from 'protobufjs';
 import { PROTO_FILES, PROTO_ROOT } from '../../proto/load.ts';
 import { BUILTIN_DETECTORS } from './builtin-detectors.ts';
 import { compileDetectors } from './compile-detectors.ts';
+import { detectorsDigest as tablesDigest } from '../rules/compile-rule-set.ts';
 import type { CompiledDetectors } from './compile-detectors.ts';
 
 /** Settings of the built-in set; the same values the rules compiler applies when a source leaves
@@ -51,7 +52,10 @@ export function buildBuiltinRuleSet(
   const digest = createHash('sha256')
     .update(type.encode(type.fromObject(body)).finish())
     .digest('hex');
-  const ruleSet = { version: '0', publishedAtMs: '0', ...body, digest, comment: 'built-in detectors' };
+  // Fields 3-4 only (RuleSet.detectors_digest), computed exactly as the rules compiler does: a
+  // gateway states it, so a control plane version with the same tables can be pushed without them.
+  const detectorsDigest = tablesDigest(compiled);
+  const ruleSet = { version: '0', publishedAtMs: '0', ...body, digest, comment: 'built-in detectors', detectorsDigest };
   const message = type.fromObject(ruleSet);
   const bytes = type.encode(message).finish();
   const json = type.toObject(message, { longs: String, enums: String, bytes: String, defaults: false, json: true });

@@ -2,7 +2,8 @@
 // Policies map nearly 1:1 (normalised so gateways never apply defaults themselves, sorted by
 // priority); detectors are compiled by the detection engine into DFA tables. The digest is the
 // hex SHA-256 of the protobuf serialization of fields 3-6 (automata, detectors, policies,
-// settings), so it names the behaviour, not the version number or the comment.
+// settings), so it names the behaviour, not the version number or the comment; detectorsDigest
+// names fields 3-4 alone, so WatchRules can leave unchanged detector tables out of a push.
 import { createHash } from 'node:crypto';
 import type { RuleSource } from '../../proto/gen/palisade/v1/RuleSource.ts';
 import type { RuleSet } from '../../proto/gen/palisade/v1/RuleSet.ts';
@@ -61,11 +62,13 @@ export interface CompileMeta {
 
 export interface CompiledRuleSet {
   /** The RuleSet as a plain object (proto-loader input form). */
-  ruleSet: RuleSet & { version: string; publishedAtMs: string; digest: string };
+  ruleSet: RuleSet & { version: string; publishedAtMs: string; digest: string; detectorsDigest?: string };
   /** Protobuf binary of the whole RuleSet: what WatchRules writes to every stream. */
   bytes: Buffer;
   /** Hex SHA-256 of fields 3-6. */
   digest: string;
+  /** Hex SHA-256 of fields 3-4 (empty for versions published before it existed). */
+  detectorsDigest: string;
 }
 
 export function normaliseSettings(s: Settings | null | undefined): Settings {
@@ -126,6 +129,13 @@ export function ruleSetDigest(rs: Pick<RuleSet, 'automata' | 'detectors' | 'poli
   return createHash('sha256').update(body).digest('hex');
 }
 
+/** Hex SHA-256 of the protobuf serialization of automata + detectors (RuleSet.detectors_digest). */
+export function detectorsDigest(rs: Pick<RuleSet, 'automata' | 'detectors'>): string {
+  return createHash('sha256')
+    .update(encodeMessage('RuleSet', { automata: rs.automata, detectors: rs.detectors }))
+    .digest('hex');
+}
+
 /** The version-independent part of a RuleSet (fields 3-6) and its digest. */
 export interface CompiledBody {
   automata: Automaton[];
@@ -133,6 +143,7 @@ export interface CompiledBody {
   policies: Policy[];
   settings: Settings;
   digest: string;
+  detectorsDigest: string;
 }
 
 /** Compiles a source that validateRuleSource accepted (throws DetectorCompileError). */
@@ -140,7 +151,14 @@ export function compileBody(source: RuleSource, engine: DetectionEngine = EMPTY_
   const settings = normaliseSettings(source.settings);
   const { automata, detectors } = engine.compile(source.detectors ?? [], source.disabledDetectors ?? []);
   const policies = normalisePolicies(source.policies ?? [], settings);
-  return { automata, detectors, policies, settings, digest: ruleSetDigest({ automata, detectors, policies, settings }) };
+  return {
+    automata,
+    detectors,
+    policies,
+    settings,
+    digest: ruleSetDigest({ automata, detectors, policies, settings }),
+    detectorsDigest: detectorsDigest({ automata, detectors }),
+  };
 }
 
 /** Gives a compiled body its version, publish time and comment, and serializes it once. */
@@ -154,8 +172,9 @@ export function stampRuleSet(body: CompiledBody, meta: CompileMeta): CompiledRul
     settings: body.settings,
     digest: body.digest,
     comment: meta.comment,
+    detectorsDigest: body.detectorsDigest,
   };
-  return { ruleSet, bytes: encodeMessage('RuleSet', ruleSet), digest: body.digest };
+  return { ruleSet, bytes: encodeMessage('RuleSet', ruleSet), digest: body.digest, detectorsDigest: body.detectorsDigest };
 }
 
 export function compileRuleSet(source: RuleSource, meta: CompileMeta, engine: DetectionEngine = EMPTY_DETECTION_ENGINE): CompiledRuleSet {
@@ -165,7 +184,16 @@ export function compileRuleSet(source: RuleSource, meta: CompileMeta, engine: De
 /** A RuleSet read back from its protobuf bytes (what another replica published). */
 export function compiledFromBytes(bytes: Buffer): CompiledRuleSet {
   const ruleSet = decodeMessage<CompiledRuleSet['ruleSet']>('RuleSet', bytes);
-  return { ruleSet, bytes, digest: ruleSet.digest };
+  return { ruleSet, bytes, digest: ruleSet.digest, detectorsDigest: ruleSet.detectorsDigest ?? '' };
+}
+
+/**
+ * The same RuleSet without its detector tables, for gateways that hold them (fields 3-4 empty,
+ * detectors_omitted set); null when the version has no detectors digest to name them by.
+ */
+export function withoutDetectorTables(compiled: CompiledRuleSet): Buffer | null {
+  if (!compiled.detectorsDigest) return null;
+  return encodeMessage('RuleSet', { ...compiled.ruleSet, automata: [], detectors: [], detectorsOmitted: true });
 }
 
 /** Canonical proto JSON of a compiled RuleSet (GET /v1/rules; what the Apigee policy reads). */

@@ -14,6 +14,7 @@ import {
   EMPTY_DETECTION_ENGINE,
   ruleSetJson,
   stampRuleSet,
+  withoutDetectorTables,
   type CompiledRuleSet,
   type DetectionEngine,
 } from './compile-rule-set.ts';
@@ -32,6 +33,8 @@ export interface PublishInput {
 export interface CurrentRules {
   version: number;
   compiled: CompiledRuleSet;
+  /** The RuleSet without its detector tables (detectors_omitted), for watchers holding them. */
+  lean: Buffer | null;
   /** Canonical proto JSON text of the RuleSet (GET /v1/rules body), made on first use. */
   readonly json: string;
 }
@@ -186,6 +189,7 @@ export class RulesService {
     return {
       version: Number(compiled.ruleSet.version),
       compiled,
+      lean: withoutDetectorTables(compiled),
       get json() {
         return (json ??= JSON.stringify(ruleSetJson(compiled)));
       },

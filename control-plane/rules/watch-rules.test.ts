@@ -13,7 +13,8 @@ import { loadPalisadeGrpc } from '../../proto/load.ts';
 import type { RuleSet__Output } from '../../proto/gen/palisade/v1/RuleSet.ts';
 import type { WatchRulesRequest } from '../../proto/gen/palisade/v1/WatchRulesRequest.ts';
 import { startControlPlane, type ControlPlane } from '../app.ts';
-import { EMPTY_DETECTION_ENGINE } from './compile-rule-set.ts';
+import { compiledFromBytes, EMPTY_DETECTION_ENGINE } from './compile-rule-set.ts';
+import { createDetectionEngine } from './detection-engine.ts';
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
 import { TEST_PG_URL } from '../store/testing.ts';
 import { needService } from '../../test/lib/tools.ts';
@@ -193,4 +194,69 @@ test('shutting down records open streams as closed, so a restart does not show g
   const again = await startControlPlane({ ...silent, dataDir: dir }, { detectionEngine: EMPTY_DETECTION_ENGINE });
   cleanups.push(() => again.close());
   assert.equal((await again.store.gateways.get('edge-r'))?.connected, false);
+});
+
+test('detector tables travel only to gateways that do not hold them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-watch-'));
+  const engine = createDetectionEngine();
+  const cp = await startControlPlane({ ...silent, dataDir: dir }, { detectionEngine: engine });
+  cleanups.push(async () => {
+    await cp.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await cp.rules.publish(SYSTEM_ACTOR, { source: source(1) });
+  const tables = cp.rules.current().compiled.detectorsDigest;
+  assert.match(tables, /^[0-9a-f]{64}$/);
+  const token = await cp.createToken('edge-d', 'gateway', 'edge-d');
+
+  // A gateway that states no digest (an older filter) gets every RuleSet complete.
+  const w = watch(cp.grpcAddress, token, { gateway: { id: 'edge-d' }, heldVersion: 0 });
+  const v1 = await w.next();
+  assert.ok(v1.automata.length > 0 && v1.detectors.length > 0);
+  assert.equal(v1.detectorsOmitted, false);
+  assert.equal(v1.detectorsDigest, tables);
+  w.send({ appliedVersion: 1, detectorsDigest: tables });
+  await until(async () => (await cp.store.gateways.get('edge-d'))?.rulesVersionAcked === 1, 'ack of version 1');
+
+  // Same tables: the next publish goes out without them, flagged, with the digest they have.
+  await cp.rules.publish(SYSTEM_ACTOR, { source: source(2) });
+  const v2 = await w.next();
+  assert.equal(v2.version, '2');
+  assert.equal(v2.detectorsOmitted, true);
+  assert.equal(v2.detectorsDigest, tables);
+  assert.deepEqual([v2.automata.length, v2.detectors.length], [0, 0]);
+  assert.equal(v2.policies[0]!.rateLimit!.rate, 2);
+  assert.equal(v2.digest, cp.rules.current().compiled.digest, 'the digest still names the complete behaviour');
+  assert.ok(cp.rules.current().lean!.length * 20 < cp.rules.current().compiled.bytes.length);
+
+  // The gateway refuses it (it no longer holds those tables): it gets the version complete.
+  w.send({ rejectedVersion: 2, rejectReason: 'rules: detector tables omitted but not held', detectorsDigest: '' });
+  const again = await w.next();
+  assert.equal(again.version, '2');
+  assert.equal(again.detectorsOmitted, false);
+  assert.ok(again.automata.length > 0);
+  w.send({ appliedVersion: 2, detectorsDigest: tables });
+  await until(async () => (await cp.store.gateways.get('edge-d'))?.rulesVersionAcked === 2, 'ack of version 2');
+
+  // Changed tables (a built-in detector disabled) go out complete to everyone.
+  const [someId] = [...engine.builtInIds];
+  await cp.rules.publish(SYSTEM_ACTOR, { source: { ...source(3), disabledDetectors: [someId!] } });
+  const v3 = await w.next();
+  assert.equal(v3.detectorsOmitted, false);
+  assert.notEqual(v3.detectorsDigest, tables);
+  assert.ok(v3.detectors.length > 0 && v3.detectors.length < v1.detectors.length);
+  w.close();
+
+  // A reconnecting gateway that states the current tables gets the current version lean at once;
+  // the stored version and GET /v1/rules stay complete.
+  const tables3 = v3.detectorsDigest;
+  const w2 = watch(cp.grpcAddress, token, { gateway: { id: 'edge-d' }, heldVersion: 2, detectorsDigest: tables3 });
+  const lean3 = await w2.next();
+  assert.equal(lean3.version, '3');
+  assert.equal(lean3.detectorsOmitted, true);
+  assert.equal(lean3.detectorsDigest, tables3);
+  const stored = compiledFromBytes((await cp.rules.versions.get(3))!.compiled);
+  assert.ok(stored.ruleSet.automata!.length > 0);
+  assert.ok(!JSON.parse(cp.rules.current().json).detectorsOmitted);
+  w2.close();
 });

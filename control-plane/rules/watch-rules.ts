@@ -2,7 +2,8 @@
 // gateway's token is verified. The first request says who the gateway is and which version it
 // holds; the current RuleSet goes out at once when newer, then every new version. Later requests
 // acknowledge (appliedVersion) or refuse (rejectedVersion + rejectReason) what was sent; both are
-// recorded in the gateways registry.
+// recorded in the gateways registry. Every request may state the detector tables the gateway holds
+// (detectorsDigest), which lets the hub leave them out of later pushes.
 import * as grpc from '@grpc/grpc-js';
 import { loadPalisadeGrpc } from '../../proto/load.ts';
 import type { WatchRulesRequest__Output } from '../../proto/gen/palisade/v1/WatchRulesRequest.ts';
@@ -91,12 +92,22 @@ export function createWatchRulesHandler(deps: WatchRulesDeps): WatchRulesHandler
           return;
         }
         const held = Number(req.heldVersion) || 0;
-        watcher = { gatewayId: auth.gatewayId, sentVersion: held, write: (bytes) => call.write(bytes as never) };
+        watcher = {
+          gatewayId: auth.gatewayId,
+          sentVersion: held,
+          detectorsDigest: req.detectorsDigest || '',
+          write: (bytes) => call.write(bytes as never),
+        };
         deps.hub.add(watcher);
         if (held > 0) await deps.gateways.rulesApplied(auth.gatewayId, held);
       }
       const applied = Number(req.appliedVersion) || 0;
       const rejected = Number(req.rejectedVersion) || 0;
+      // Only the answer to the newest version sent tells what the gateway holds now: an older
+      // one is overtaken by what is still on its way.
+      if ((applied > 0 || rejected > 0) && Math.max(applied, rejected) >= watcher.sentVersion)
+        watcher.detectorsDigest = req.detectorsDigest || '';
+      if (rejected > 0) deps.hub.refused(watcher, rejected);
       if (applied > 0) {
         await deps.gateways.rulesApplied(auth.gatewayId, applied);
         deps.hub.emit('ack', auth.gatewayId, applied);

@@ -2,6 +2,7 @@
 // in-test GatewayService (lib/fake-control-plane.ts) over real gRPC.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createPlugin, type Plugin, type PluginOptions } from '../../wasm-filter/host/index.ts';
 import { FakeControlPlane } from './lib/fake-control-plane.ts';
 import { exchange } from './lib/drive.ts';
@@ -169,6 +170,66 @@ describe('live rules over WatchRules', () => {
     assert.equal(byPath('/v1/dest-v4').upstreamIp, '10.20.30.40');
     assert.equal(byPath('/v1/dest-v6').upstreamIp, '2001:db8::5');
     assert.equal(byPath('/v1/dest-none').upstreamIp, undefined, 'no upstream.address, no destination');
+  });
+});
+
+// The control plane leaves unchanged detector tables out of a push (rules.proto detectors_omitted).
+describe('RuleSets without their detector tables', () => {
+  const cp = new FakeControlPlane();
+  let plugin: Plugin;
+  const builtinTables = (JSON.parse(readFileSync('apigee-sharedflow/build/builtin-rules.json', 'utf8')) as { detectorsDigest: string })
+    .detectorsDigest;
+  const cardBody = JSON.stringify({ payment: { card_number: '4111 1111 1111 1111' } });
+  const cardsFound = (path: string) => {
+    const before = plugin.metrics.get('palisade.findings.credit_card');
+    exchange(plugin, { method: 'POST', path, headers: [['content-type', 'application/json']], body: cardBody });
+    return plugin.metrics.get('palisade.findings.credit_card') - before;
+  };
+  before(async () => {
+    const port = await cp.start();
+    const { config, options } = cpConfig(port);
+    plugin = await filter(config, options);
+  });
+  after(async () => {
+    await plugin.close();
+    await cp.stop();
+  });
+
+  test('the first WatchRules request states the detector tables held (the built-in ones)', async () => {
+    assert.match(builtinTables, /^[0-9a-f]{64}$/);
+    const first = await cp.waitWatch((r) => r.gateway !== undefined);
+    assert.equal(first.detectorsDigest, builtinTables);
+  });
+
+  test('naming the held tables: the detectors stay and the policies apply', async () => {
+    assert.ok(cardsFound('/pay/before') >= 1, 'the built-in detectors find a card');
+    await cp.pushWhenConnected({ ...blockAdmin(1, { block: { status: 452 } }), detectorsDigest: builtinTables, detectorsOmitted: true });
+    const ack = await cp.waitWatch((r) => r.appliedVersion === '1');
+    assert.equal(ack.detectorsDigest, builtinTables);
+    assert.equal(exchange(plugin, { path: '/admin/lean' }).localReply?.status, 452);
+    assert.ok(cardsFound('/pay/lean') >= 1, 'the detectors held are still in force');
+  });
+
+  test('naming other tables, or none: refused, and the old rules stay', async () => {
+    cp.push({ ...blockAdmin(2, { block: { status: 453 } }), detectorsDigest: 'ab'.repeat(32), detectorsOmitted: true });
+    const refusal = await cp.waitWatch((r) => r.rejectedVersion === '2');
+    assert.match(String(refusal.rejectReason), /detector tables omitted/);
+    assert.equal(refusal.detectorsDigest, builtinTables, 'the refusal says which tables are held, so they can be sent');
+    cp.push({ ...blockAdmin(3, { block: { status: 453 } }), detectorsOmitted: true });
+    assert.match(String((await cp.waitWatch((r) => r.rejectedVersion === '3')).rejectReason), /detector tables omitted/);
+    assert.equal(exchange(plugin, { path: '/admin/x' }).localReply?.status, 452);
+    assert.ok(cardsFound('/pay/after') >= 1);
+    assert.equal(plugin.failed, false);
+  });
+
+  test('after a complete RuleSet with other (here: no) tables, the built-in ones are no longer held', async () => {
+    cp.push(blockAdmin(4, { block: { status: 454 } }));
+    const ack = await cp.waitWatch((r) => r.appliedVersion === '4');
+    assert.equal(ack.detectorsDigest, undefined, 'tables without a digest are unnamed');
+    assert.equal(cardsFound('/pay/none'), 0);
+    cp.push({ ...blockAdmin(5), detectorsDigest: builtinTables, detectorsOmitted: true });
+    assert.match(String((await cp.waitWatch((r) => r.rejectedVersion === '5')).rejectReason), /detector tables omitted/);
+    assert.equal(exchange(plugin, { path: '/admin/y' }).localReply?.status, 454);
   });
 });
 

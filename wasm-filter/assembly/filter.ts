@@ -122,7 +122,7 @@ export class PalisadeRoot extends RootContext {
         info.hostname = this.config.gatewayId;
         info.bootId = this.bootId;
         const held = this.active !== null ? this.active!.version : 0;
-        cp.send(cp.rules, encodeWatchRulesRequest(info, held, 0, 0, ""));
+        cp.send(cp.rules, encodeWatchRulesRequest(info, held, 0, 0, "", this.heldDetectorsDigest()));
       }
     }
     if (!cp.report.open && nowMs >= cp.report.nextAttemptMs) {
@@ -165,7 +165,7 @@ export class PalisadeRoot extends RootContext {
     const cp = this.controlPlane;
     if (cp === null) return;
     cp.rules.healthy();
-    const loaded = loadRules(buf, this.hashKey0, this.hashKey1);
+    const loaded = loadRules(buf, this.hashKey0, this.hashKey1, this.active);
     const active = loaded.active;
     // Version 0 is the embedded built-in set; a control plane numbers its versions from 1, so a
     // pushed version 0 (an empty message, for one) is refused rather than replacing the built-ins.
@@ -174,13 +174,18 @@ export class PalisadeRoot extends RootContext {
       const version = peekVersion(buf);
       log(LogLevel.Error, "palisade: refused rules version " + version.toString() + ": " + error);
       this.metrics.add(this.metrics.rulesRejected, 1);
-      cp.send(cp.rules, encodeWatchRulesRequest(null, 0, 0, version, error));
+      cp.send(cp.rules, encodeWatchRulesRequest(null, 0, 0, version, error, this.heldDetectorsDigest()));
       return;
     }
     this.active = active;
     this.metrics.set(this.metrics.rulesVersion, active.version);
     log(LogLevel.Info, "palisade: applied rules version " + active.version.toString());
-    cp.send(cp.rules, encodeWatchRulesRequest(null, 0, active.version, 0, ""));
+    cp.send(cp.rules, encodeWatchRulesRequest(null, 0, active.version, 0, "", this.heldDetectorsDigest()));
+  }
+
+  /** The detector tables in force, stated on every WatchRules message so unchanged ones are not resent. */
+  private heldDetectorsDigest(): string {
+    return this.active !== null ? this.active!.rules.detectorsDigest : "";
   }
 
   // ---- telemetry -----------------------------------------------------------------------------

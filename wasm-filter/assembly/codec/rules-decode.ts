@@ -203,6 +203,8 @@ export function decodeRuleSet(buf: ArrayBuffer): RulesResult {
       rs.settings = decodeSettings(sub);
       r.check(sub);
     } else if (f == 7) rs.digest = r.string();
+    else if (f == 9) rs.detectorsDigest = r.string();
+    else if (f == 10) rs.detectorsOmitted = r.varint() != 0;
     else r.skip();
   }
   if (r.failed) return new RulesResult(null, r.error);

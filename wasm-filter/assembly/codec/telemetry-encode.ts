@@ -136,6 +136,7 @@ export function encodeWatchRulesRequest(
   appliedVersion: u64,
   rejectedVersion: u64,
   rejectReason: string,
+  detectorsDigest: string = "",
 ): ArrayBuffer {
   const w = new ProtoWriter(128);
   if (gateway !== null) {
@@ -151,6 +152,7 @@ export function encodeWatchRulesRequest(
   w.uint64(3, appliedVersion);
   w.uint64(4, rejectedVersion);
   w.string(5, rejectReason);
+  w.string(6, detectorsDigest);
   return w.finish();
 }
 

@@ -149,7 +149,14 @@ function watch(o: JsonValue): ArrayBuffer {
     info.hostname = str(g, "hostname");
     info.bootId = str(g, "bootId");
   }
-  return encodeWatchRulesRequest(info, num(o, "heldVersion"), num(o, "appliedVersion"), num(o, "rejectedVersion"), str(o, "rejectReason"));
+  return encodeWatchRulesRequest(
+    info,
+    num(o, "heldVersion"),
+    num(o, "appliedVersion"),
+    num(o, "rejectedVersion"),
+    str(o, "rejectReason"),
+    str(o, "detectorsDigest"),
+  );
 }
 
 function errorOut(message: string): usize {

@@ -127,6 +127,10 @@ export class RuleSet {
   version: u64 = 0;
   publishedAtMs: u64 = 0;
   digest: string = "";
+  /** RuleSet.detectors_digest: names the detector tables (fields 3-4). */
+  detectorsDigest: string = "";
+  /** RuleSet.detectors_omitted: fields 3-4 left out; the tables named by detectorsDigest stay. */
+  detectorsOmitted: bool = false;
   /** The whole encoded RuleSet, kept for the detector decoder. */
   encoded: ArrayBuffer = new ArrayBuffer(0);
   /** Sorted by (priority, index). */
