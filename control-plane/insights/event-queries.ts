@@ -15,6 +15,8 @@ const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v)
 
 export interface FlowRow {
   clientIp: string;
+  /** Where the gateway sent the calls ('' when no upstream was reported). */
+  upstreamIp: string;
   gatewayId: string;
   host: string;
   endpointId: string;
@@ -28,18 +30,19 @@ export interface FlowRow {
 /** Traffic of the window grouped by client address, gateway and endpoint, busiest first. */
 export async function flowRows(sql: SqlClient, w: TimeWindow, limit: number): Promise<FlowRow[]> {
   const rows = await sql.query(
-    `SELECT client_ip, gateway_id, host, endpoint_id, COUNT(*) AS requests,
+    `SELECT client_ip, gateway_id, host, endpoint_id, upstream_ip, COUNT(*) AS requests,
        SUM(CASE WHEN action = 'ACTION_BLOCK' THEN 1 ELSE 0 END) AS blocked,
        SUM(CASE WHEN action = 'ACTION_RATE_LIMIT' THEN 1 ELSE 0 END) AS rate_limited,
        SUM(CASE WHEN status >= 500 OR status = 0 THEN 1 ELSE 0 END) AS errors,
        SUM(CASE WHEN finding_count > 0 THEN 1 ELSE 0 END) AS sensitive
      FROM events WHERE received_ms >= ? AND ts_ms >= ? AND ts_ms < ?
-     GROUP BY client_ip, gateway_id, host, endpoint_id
+     GROUP BY client_ip, gateway_id, host, endpoint_id, upstream_ip
      ORDER BY requests DESC, endpoint_id LIMIT ?`,
     [w.sinceMs - RECEIVED_SLACK_MS, w.sinceMs, w.untilMs, limit],
   );
   return rows.map((r) => ({
     clientIp: String(r.client_ip),
+    upstreamIp: String(r.upstream_ip ?? ''),
     gatewayId: String(r.gateway_id),
     host: String(r.host),
     endpointId: String(r.endpoint_id),

@@ -1,13 +1,15 @@
 // The flow graph's client grouping as a pure function: by network, organisation (ASN) or country,
-// with the networks of each group (what a one-click mitigation matches) and totals that add up.
+// with the networks of each group (what a one-click mitigation matches) and totals that add up;
+// and its destination column (the upstream networks each endpoint's calls went to).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFlowGraph, MAX_GROUP_NETWORKS, type ClientGrouping } from './flow-graph.ts';
 import type { ClientGeo } from './client-geo.ts';
 import type { FlowRow } from './event-queries.ts';
 
-const row = (clientIp: string, requests: number): FlowRow => ({
+const row = (clientIp: string, requests: number, upstreamIp = ''): FlowRow => ({
   clientIp,
+  upstreamIp,
   gatewayId: 'edge-1',
   host: 'shop.example.com',
   endpointId: 'e1',
@@ -88,5 +90,64 @@ test(`a group of more than ${MAX_GROUP_NETWORKS} networks carries none: a mitiga
       many.map((ip) => row(ip, 1)),
     ).get('client:AS15169')?.networks,
     undefined,
+  );
+});
+
+test('destinations: each endpoint leads to the upstream networks it was sent to, with their geography', () => {
+  const g = buildFlowGraph({
+    rows: [row('8.8.8.8', 5, '10.0.0.7'), row('8.8.8.8', 2, '8.8.8.9'), row('192.0.2.9', 3, ''), row('192.0.2.9', 1, 'bogus')],
+    labels: new Map([['e1', { id: 'e1', host: 'shop.example.com', method: 'GET', pathTemplate: '/a' }]]),
+    geoOf: (ip) => (ip === '10.0.0.7' ? { country: 'internal' } : (GEO[ip] ?? (ip === '8.8.8.9' ? GEO['8.8.8.8'] : undefined))),
+    windowMs: 60_000,
+    truncated: false,
+  });
+  const dest = new Map(g.nodes.filter((n) => n.kind === 'destination').map((n) => [n.id, n]));
+  assert.deepEqual(dest.get('destination:10.0.0.0/24'), {
+    id: 'destination:10.0.0.0/24',
+    kind: 'destination',
+    label: '10.0.0.0/24 · internal',
+    detail: '10.0.0.0/24',
+    country: 'internal',
+    requests: 5,
+  });
+  assert.deepEqual(
+    [dest.get('destination:8.8.8.0/24')?.org, dest.get('destination:8.8.8.0/24')?.asn, dest.get('destination:8.8.8.0/24')?.requests],
+    ['Google LLC', 15169, 2],
+  );
+  assert.equal(dest.get('destination:none')?.requests, 4, 'no upstream, or one that is not an address');
+  assert.equal(
+    [...dest.values()].reduce((a, n) => a + n.requests, 0),
+    11,
+    'every request is in some destination node',
+  );
+  const fromEndpoint = g.edges.filter((e) => e.from === 'endpoint:e1').map((e) => [e.to, e.requests]);
+  assert.deepEqual(
+    new Map(fromEndpoint as [string, number][]),
+    new Map([
+      ['destination:10.0.0.0/24', 5],
+      ['destination:8.8.8.0/24', 2],
+      ['destination:none', 4],
+    ]),
+  );
+});
+
+test('destinations past the limit are folded into one node', () => {
+  const rows = Array.from({ length: 5 }, (_, i) => row('8.8.8.8', 10 - i, `203.0.${i}.1`));
+  const g = buildFlowGraph({
+    rows,
+    labels: new Map([['e1', { id: 'e1', host: 'shop.example.com', method: 'GET', pathTemplate: '/a' }]]),
+    windowMs: 60_000,
+    truncated: false,
+    limits: { clients: 12, endpoints: 40, destinations: 3 },
+  });
+  const dest = g.nodes.filter((n) => n.kind === 'destination').map((n) => [n.id, n.requests]);
+  assert.deepEqual(
+    dest,
+    [
+      ['destination:203.0.0.0/24', 10],
+      ['destination:203.0.1.0/24', 9],
+      ['destination:203.0.2.0/24', 8],
+      ['destination:other', 13],
+    ].sort((a, b) => (b[1] as number) - (a[1] as number)),
   );
 });

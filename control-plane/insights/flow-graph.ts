@@ -1,11 +1,19 @@
 // The flow graph of a window as a pure function of grouped traffic rows: clients (grouped by
 // network, by organisation — the ASN that announces the address — or by country) → gateways →
-// APIs (hosts) → endpoints, every edge with its volume and how much of it
-// was bad (blocked, rate-limited, errors, sensitive data). Bounded: the busiest client networks
-// and endpoints get their own nodes, the rest are folded into one "other" node per column so the
-// totals still add up.
+// APIs (hosts) → endpoints → destinations (the upstream networks the calls went to), every edge
+// with its volume and how much of it was bad (blocked, rate-limited, errors, sensitive data).
+// Bounded: the busiest client networks, endpoints and destinations get their own nodes, the rest
+// are folded into one "other" node per column so the totals still add up.
 import type { EndpointLabel, FlowRow } from './event-queries.ts';
 import { clientNetwork } from './client-network.ts';
+import {
+  destinationKey,
+  destinationNode,
+  NO_UPSTREAM,
+  noUpstreamNode,
+  OTHER_DESTINATIONS,
+  otherDestinationsNode,
+} from './flow-destinations.ts';
 import type { ClientGeo, ClientGeoOf } from './client-geo.ts';
 import { CLIENT_GROUPINGS, type ClientGrouping, type FlowEdge, type FlowGraph, type FlowNode } from './view-types.ts';
 
@@ -15,9 +23,10 @@ export type { ClientGrouping, FlowEdge, FlowGraph, FlowNode };
 export interface FlowLimits {
   clients: number;
   endpoints: number;
+  destinations: number;
 }
 
-export const DEFAULT_FLOW_LIMITS: FlowLimits = { clients: 12, endpoints: 40 };
+export const DEFAULT_FLOW_LIMITS: FlowLimits = { clients: 12, endpoints: 40, destinations: 12 };
 
 const OTHER_CLIENTS = 'client:other';
 const OTHER_ENDPOINTS = 'endpoint:other';
@@ -133,6 +142,12 @@ export function buildFlowGraph(input: {
   }
   const topClients = busiest(clientTotals, limits.clients);
   const topEndpoints = busiest(endpointTotals(input.rows), limits.endpoints);
+  const destinationTotals = new Map<string, number>();
+  for (const r of input.rows) {
+    const d = destinationKey(r.upstreamIp);
+    if (d) destinationTotals.set(d, (destinationTotals.get(d) ?? 0) + r.requests);
+  }
+  const topDestinations = busiest(destinationTotals, limits.destinations);
 
   const nodes = new Map<string, FlowNode>();
   const edges = new Map<string, FlowEdge>();
@@ -173,9 +188,22 @@ export function buildFlowGraph(input: {
           : { kind: 'endpoint', label: `${label.method} ${label.pathTemplate}`, endpointId: r.endpointId, host: label.host },
       r.requests,
     );
+    const network = destinationKey(r.upstreamIp);
+    const destinationId = !network ? NO_UPSTREAM : topDestinations.has(network) ? `destination:${network}` : OTHER_DESTINATIONS;
+    node(
+      destinationId,
+      () =>
+        destinationId === NO_UPSTREAM
+          ? noUpstreamNode()
+          : destinationId === OTHER_DESTINATIONS
+            ? otherDestinationsNode()
+            : destinationNode(network!, r.upstreamIp, input.geoOf),
+      r.requests,
+    );
     edge(clientId, gatewayId, r);
     edge(gatewayId, apiId, r);
     edge(apiId, endpointId, r);
+    edge(endpointId, destinationId, r);
   }
   const byVolume = <T extends { requests: number }>(a: T, b: T) => b.requests - a.requests;
   return {

@@ -8,15 +8,15 @@ export type ClientGrouping = (typeof CLIENT_GROUPINGS)[number];
 
 export interface FlowNode {
   id: string;
-  kind: 'client' | 'gateway' | 'api' | 'endpoint';
+  kind: 'client' | 'gateway' | 'api' | 'endpoint' | 'destination';
   label: string;
-  /** Client nodes grouped by network: the network CIDR. */
+  /** Client nodes grouped by network, and destination nodes: the network CIDR. */
   detail?: string;
   /** Client nodes: every network CIDR of the group (what a mitigation matches); absent when too many. */
   networks?: string[];
-  /** Client nodes: ISO country code (or `internal`) of the group's first address seen. */
+  /** Client and destination nodes: ISO country code (or `internal`) of the group's first address seen. */
   country?: string;
-  /** Client nodes: the autonomous system announcing the addresses, and its organisation. */
+  /** Client and destination nodes: the autonomous system announcing the addresses, and its organisation. */
   asn?: number;
   org?: string;
   endpointId?: string;

@@ -93,6 +93,15 @@ test("the upstream socket the gateway connected to is the endpoint's destination
   );
   assert.equal(destination.addresses[0]!.requests, 5);
   assert.deepEqual(destination.countries, { internal: 5 });
+  // The flow graph ends in the same destination: the products endpoint leads to the loopback network.
+  const flows = await apiCall<{
+    nodes: { id: string; kind: string; label: string }[];
+    edges: { from: string; to: string; requests: number }[];
+  }>(cp, admin, 'GET', '/v1/flows?windowMinutes=15');
+  const loopback = flows.body.nodes.find((n) => n.kind === 'destination' && n.id === 'destination:127.0.0.0/24');
+  assert.equal(loopback?.label, '127.0.0.0/24 · internal');
+  const edge = flows.body.edges.find((e) => e.from === `endpoint:${products.id}` && e.to === loopback!.id);
+  assert.equal(edge?.requests, 5);
 });
 
 test('a block rule published through the REST API blocks the next request (propagation time is measured by scripts/bench/rules)', async () => {

@@ -1,6 +1,6 @@
 // GET /v1/flows: the flow graph of a window — clients (by network, organisation or country) →
-// gateways → APIs → endpoints with volumes and good/bad counts per edge — built from the raw events
-// (SQLite or PostgreSQL).
+// gateways → APIs → endpoints → destinations (upstream networks) with volumes and good/bad counts
+// per edge — built from the raw events (SQLite or PostgreSQL).
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../server.ts';
 import { windowQuery } from '../window-query.ts';
@@ -29,7 +29,7 @@ export default function flowRoutes(app: FastifyInstance, deps: HttpDeps): void {
         auth: ['viewer'],
         docs: {
           description:
-            'Nodes (clients grouped by network, organisation or country; gateways; APIs; endpoints) and edges with volumes and how much was bad.',
+            'Nodes (clients grouped by network, organisation or country; gateways; APIs; endpoints; destinations, the upstream networks the gateways sent the calls to) and edges with volumes and how much was bad.',
           schema: {
             type: 'object',
             properties: {
@@ -39,17 +39,17 @@ export default function flowRoutes(app: FastifyInstance, deps: HttpDeps): void {
                   type: 'object',
                   properties: {
                     id: { type: 'string' },
-                    kind: { enum: ['client', 'gateway', 'api', 'endpoint'] },
+                    kind: { enum: ['client', 'gateway', 'api', 'endpoint', 'destination'] },
                     label: { type: 'string' },
-                    detail: { type: 'string', description: 'Clients grouped by network: the CIDR.' },
+                    detail: { type: 'string', description: 'Clients grouped by network, and destinations: the CIDR.' },
                     networks: {
                       type: 'array',
                       items: { type: 'string' },
                       description: 'Clients: every network CIDR of the group (what a mitigation matches); absent when more than 64.',
                     },
-                    country: { type: 'string', description: 'Clients: ISO country code, or internal.' },
-                    asn: { type: 'integer', description: 'Clients: autonomous system number announcing the addresses.' },
-                    org: { type: 'string', description: 'Clients: organisation of that autonomous system.' },
+                    country: { type: 'string', description: 'Clients and destinations: ISO country code, or internal.' },
+                    asn: { type: 'integer', description: 'Clients and destinations: autonomous system number announcing the addresses.' },
+                    org: { type: 'string', description: 'Clients and destinations: organisation of that autonomous system.' },
                     endpointId: { type: 'string' },
                     host: { type: 'string' },
                     requests: { type: 'integer' },

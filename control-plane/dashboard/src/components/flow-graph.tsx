@@ -5,7 +5,7 @@ import type { FlowGraph, FlowNode } from '../lib/api.ts';
 import { COLUMNS, layoutFlows, type PlacedEdge, type PlacedNode } from '../lib/flow-layout.ts';
 import { fmtInt } from '../lib/format.ts';
 
-const COLUMN_TITLES = { client: 'Clients', gateway: 'Gateways', api: 'APIs', endpoint: 'Endpoints' } as const;
+const COLUMN_TITLES = { client: 'Clients', gateway: 'Gateways', api: 'APIs', endpoint: 'Endpoints', destination: 'Destinations' } as const;
 
 /** `8.8.8.0/24 · US (AS15169 Google LLC)`: the node's label with the network owner when it is not the label already. */
 export function clientName(n: FlowNode): string {
@@ -39,7 +39,7 @@ export function FlowGraphView({
         viewBox={`0 0 ${width} ${height}`}
         width="100%"
         role="group"
-        aria-label="Traffic flows from clients through gateways to APIs and endpoints"
+        aria-label="Traffic flows from clients through gateways to APIs, endpoints and their destinations"
       >
         {edges.map((e) => {
           const id = `${e.from}->${e.to}`;

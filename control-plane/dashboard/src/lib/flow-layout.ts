@@ -1,8 +1,8 @@
-// Lays out the flow graph in four columns (clients → gateways → APIs → endpoints): pure geometry,
+// Lays out the flow graph in five columns (clients → gateways → APIs → endpoints → destinations): pure geometry,
 // so the picture is deterministic and testable. Nodes in a column are ordered by volume.
 import type { FlowEdge, FlowGraph, FlowNode } from './api.ts';
 
-export const COLUMNS: FlowNode['kind'][] = ['client', 'gateway', 'api', 'endpoint'];
+export const COLUMNS: FlowNode['kind'][] = ['client', 'gateway', 'api', 'endpoint', 'destination'];
 
 export interface PlacedNode extends FlowNode {
   x: number;
