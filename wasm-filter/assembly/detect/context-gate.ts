@@ -20,16 +20,25 @@ const LOWER = new StaticArray<u8>(256);
 export class ContextGate {
   /** Gated slot of each detector; -1: no keyword can give it context; -2: gated but past MAX_SLOTS. */
   slotOf: StaticArray<i32>;
+  /** Some detector is past MAX_SLOTS: maybe() is always true for it. */
+  anyUnslotted: bool = false;
   private slotDistance: StaticArray<u32> = new StaticArray<u32>(MAX_SLOTS);
   private maxDistance: u32 = 0;
   private words: Array<StaticArray<u8>> = new Array<StaticArray<u8>>();
   private wordMask: Array<u64> = new Array<u64>();
-  /** Two-byte prefix filter: bit (lower(b0) << 8 | lower(b1)); one-byte words set all 256 pairs of b0. */
+  /**
+   * Two-byte prefix filter over RAW bytes: bit (b1 << 8 | b0) is set for every ASCII case spelling
+   * b0 b1 of a keyword's first two bytes (one-byte words set all 256 pairs of b0), so the pass over
+   * the field reads one little-endian u16 per byte and tests one bit, no case folding.
+   */
   private pairs: StaticArray<u8> = new StaticArray<u8>(8192);
   private occStart: StaticArray<u32> = new StaticArray<u32>(INITIAL_OCCURRENCES);
   private occEnd: StaticArray<u32> = new StaticArray<u32>(INITIAL_OCCURRENCES);
   private occMask: StaticArray<u64> = new StaticArray<u64>(INITIAL_OCCURRENCES);
   private occCount: i32 = 0;
+  /** possible()'s last answer: the first occurrence with start >= cursorFrom. */
+  private cursor: i32 = 0;
+  private cursorFrom: u32 = 0;
   private ready: bool = false;
   private field: usize = 0;
   private fieldLen: usize = 0;
@@ -43,6 +52,7 @@ export class ContextGate {
       if (!ctx.requireContext || ctx.distance == 0 || plans[d].positiveKeywords.length == 0) continue;
       if (slots == MAX_SLOTS) {
         this.slotOf[d] = -2;
+        this.anyUnslotted = true;
         continue;
       }
       const slot = slots++;
@@ -66,12 +76,20 @@ export class ContextGate {
     this.wordMask.push(bit);
     const b0 = <i32>w[0];
     if (w.length == 1) {
-      for (let b1 = 0; b1 < 256; b1++) this.setPair((b0 << 8) | b1);
-    } else this.setPair((b0 << 8) | <i32>w[1]);
+      for (let b1 = 0; b1 < 256; b1++) this.setPairs(b0, b1);
+    } else this.setPairs(b0, <i32>w[1]);
   }
 
-  private setPair(p: i32): void {
-    this.pairs[p >> 3] |= <u8>(1 << <u8>(p & 7));
+  /** Sets the raw pairs whose lower-cased bytes are (l0, l1): every case spelling of the two. */
+  private setPairs(l0: i32, l1: i32): void {
+    for (let b0 = 0; b0 < 256; b0++) {
+      if (<i32>LOWER[b0] != l0) continue;
+      for (let b1 = 0; b1 < 256; b1++) {
+        if (<i32>LOWER[b1] != l1) continue;
+        const p = (b1 << 8) | b0;
+        this.pairs[p >> 3] |= <u8>(1 << <u8>(p & 7));
+      }
+    }
   }
 
   /** Starts a new field; occurrences are searched lazily, on the first question. */
@@ -88,15 +106,25 @@ export class ContextGate {
    */
   possible(first: u32, last: u32): u64 {
     if (!this.ready) this.find();
+    if (this.occCount == 0) return 0; // no keyword in the field: the common case
     const from = first > this.maxDistance ? first - this.maxDistance : 0;
-    // Occurrences are sorted by start: binary search the first with start >= from.
+    // Occurrences are sorted by start; find the first with start >= from. Walkers hand segments
+    // over in field order, so `from` mostly grows: step on from the last answer (amortized O(1)
+    // per segment); binary search when it went back.
     let lo = 0;
-    let hi = this.occCount;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (unchecked(this.occStart[mid]) < from) lo = mid + 1;
-      else hi = mid;
+    if (from >= this.cursorFrom) {
+      lo = this.cursor;
+      while (lo < this.occCount && unchecked(this.occStart[lo]) < from) lo++; // lo < occCount <= capacity
+    } else {
+      let hi = this.occCount;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (unchecked(this.occStart[mid]) < from) lo = mid + 1;
+        else hi = mid;
+      }
     }
+    this.cursor = lo;
+    this.cursorFrom = from;
     let slots: u64 = 0;
     for (let i = lo; i < this.occCount; i++) {
       const start = unchecked(this.occStart[i]); // i < occCount <= capacity
@@ -123,19 +151,21 @@ export class ContextGate {
   private find(): void {
     this.ready = true;
     this.occCount = 0;
+    this.cursor = 0;
+    this.cursorFrom = 0;
     const p = this.field;
     const n = this.fieldLen;
     if (this.words.length == 0 || n == 0) return;
-    const lower = changetype<usize>(LOWER);
     const pairs = changetype<usize>(this.pairs);
-    let prev = <u32>load<u8>(lower + <usize>load<u8>(p));
-    for (let i: usize = 0; i < n; i++) {
-      const next = i + 1 < n ? <u32>load<u8>(lower + <usize>load<u8>(p + i + 1)) : 0;
-      const pair = (prev << 8) | next;
+    // Every byte but the last: the u16 at i is (byte i+1 << 8 | byte i), inside the field.
+    for (let i: usize = 0; i + 1 < n; i++) {
+      const pair = <u32>load<u16>(p + i);
       // pair < 65536: the byte index pair >> 3 < 8192 = pairs.length.
       if ((load<u8>(pairs + <usize>(pair >> 3)) & (1 << (pair & 7))) != 0) this.matchAt(i);
-      prev = next;
     }
+    // The last byte pairs with 0 (past the field), as a one-byte word would.
+    const last = <u32>load<u8>(p + n - 1);
+    if ((load<u8>(pairs + <usize>(last >> 3)) & (1 << (last & 7))) != 0) this.matchAt(n - 1);
   }
 
   private matchAt(i: usize): void {

@@ -92,20 +92,27 @@ export class JsonWalker extends PathSource {
         i++;
       } else if (c == 34) {
         const from = i + 1;
-        let j = from;
+        let j = skipPlainStringBytes(field, from, len);
+        let escaped = false;
         while (j < len) {
           const b = load<u8>(field + j);
           if (b == 34) break;
-          j += b == 92 ? 2 : 1; // the byte after a backslash never ends the string
+          if (b == 92) {
+            escaped = true;
+            j += 2; // the byte after a backslash never ends the string
+          } else j++;
         }
         const to = j < len ? j : len;
         const d = this.depth - 1;
         if (d >= 0 && unchecked(this.isObject[d]) && unchecked(this.expectKey[d])) {
-          this.setMemberName(d, field, from, to);
+          this.setMemberName(d, field, from, to, escaped);
           unchecked((this.expectKey[d] = false));
-          if (visitor !== null) visitor.key(this.keySeg.data, this.keySeg.n);
+          // The decoded name as setMemberName stored it (keySeg is used only for escaped names).
+          if (visitor !== null) visitor.key(this.names.ptr + unchecked(this.nameStart[d]), unchecked(this.nameLen[d]));
         } else {
-          decodeJsonString(seg, field, from, to);
+          // Without a backslash the string is its own decoding: no second pass looking for one.
+          if (escaped) decodeJsonString(seg, field, from, to);
+          else seg.setIdentity(field, from, to - from);
           if (visitor !== null) visitor.string(seg.data, seg.n);
           this.setValueKey(seg);
           sink.onSegment(seg, this);
@@ -126,13 +133,19 @@ export class JsonWalker extends PathSource {
   }
 
   /** Stores the decoded member name of object level d (it replaces the previous one). */
-  private setMemberName(d: i32, field: usize, from: usize, to: usize): void {
-    decodeJsonString(this.keySeg, field, from, to);
+  private setMemberName(d: i32, field: usize, from: usize, to: usize, escaped: bool): void {
+    let ptr = field + from;
+    let n = to - from;
+    if (escaped) {
+      decodeJsonString(this.keySeg, field, from, to);
+      ptr = this.keySeg.data;
+      n = this.keySeg.n;
+    }
     const start = unchecked(this.nameStart[d]);
     this.names.len = start;
-    this.names.append(this.keySeg.data, this.keySeg.n);
-    unchecked((this.nameLen[d] = this.keySeg.n));
-    unchecked((this.nameStart[d + 1] = start + this.keySeg.n));
+    this.names.append(ptr, n);
+    unchecked((this.nameLen[d] = n));
+    unchecked((this.nameStart[d + 1] = start + n));
   }
 
   /** Key of a value: the member name of the nearest object, looking down through arrays. */
@@ -146,6 +159,28 @@ export class JsonWalker extends PathSource {
       }
     }
   }
+}
+
+@inline const ONES: u64 = 0x0101010101010101;
+@inline const HIGHS: u64 = 0x8080808080808080;
+
+/** Whether any byte of x is zero (SWAR: a borrow reaches that byte's high bit and no other's first). */
+@inline function hasZeroByte(x: u64): bool {
+  return ((x - ONES) & ~x & HIGHS) != 0;
+}
+
+/**
+ * First index >= from where a `"` or `\` may be, stepping 8 bytes at a time over string bytes
+ * that are neither (most of a string). The caller finishes byte by byte from there.
+ */
+function skipPlainStringBytes(field: usize, from: usize, len: usize): usize {
+  let j = from;
+  while (j + 8 <= len) {
+    const x = load<u64>(field + j); // j + 8 <= len: inside the field
+    if (hasZeroByte(x ^ (ONES * 0x22)) || hasZeroByte(x ^ (ONES * 0x5c))) break;
+    j += 8;
+  }
+  return j;
 }
 
 @inline function isIdentStart(c: u32): bool {

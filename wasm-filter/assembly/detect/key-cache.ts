@@ -7,6 +7,12 @@ import { ByteBuf } from "./segment";
 
 export const KEY_MATCH: u8 = 1;
 export const NEGATIVE_KEY_MATCH: u8 = 2;
+/**
+ * In the byte after the per-detector bytes (lookup() + detector count): some require-context
+ * detector has KEY_MATCH, so the scanner decides per segment with one load whether their
+ * automaton accepts can matter (docs/detectors.md §4 step 1).
+ */
+export const ANY_GATED_KEY_MATCH: u8 = 1;
 
 /** Keys longer than this are tested every time (rare; keeps entries fixed-size). */
 @inline const MAX_CACHED_KEY: i32 = 64;
@@ -16,21 +22,28 @@ export class KeyCache {
   private plans: Array<DetectorPlan>;
   private lens: StaticArray<i32> = new StaticArray<i32>(SLOTS);
   private keys: StaticArray<u8> = new StaticArray<u8>(SLOTS * MAX_CACHED_KEY);
-  /** SLOTS rows of one byte per detector (KEY_MATCH | NEGATIVE_KEY_MATCH). */
+  /** SLOTS rows of one byte per detector (KEY_MATCH | NEGATIVE_KEY_MATCH) plus the summary byte. */
   private bits: StaticArray<u8>;
   private scratch: StaticArray<u8>;
   private norm: ByteBuf = new ByteBuf();
   private detectorCount: i32;
+  /** Bytes per row: detectorCount + 1 (the ANY_GATED_KEY_MATCH summary). */
+  private rowBytes: i32;
 
   constructor(plans: Array<DetectorPlan>) {
     this.plans = plans;
     this.detectorCount = plans.length;
-    this.bits = new StaticArray<u8>(SLOTS * max(1, plans.length));
-    this.scratch = new StaticArray<u8>(max(1, plans.length));
+    const rowBytes = plans.length + 1;
+    this.rowBytes = rowBytes;
+    this.bits = new StaticArray<u8>(SLOTS * rowBytes);
+    this.scratch = new StaticArray<u8>(rowBytes);
     for (let i = 0; i < SLOTS; i++) this.lens[i] = -1;
   }
 
-  /** Address of one byte per detector holding its key-test bits for key [ptr, ptr+len). */
+  /**
+   * Address of one byte per detector holding its key-test bits for key [ptr, ptr+len), followed by
+   * the ANY_GATED_KEY_MATCH summary byte.
+   */
   lookup(ptr: usize, len: usize): usize {
     if (len > <usize>MAX_CACHED_KEY) {
       this.compute(ptr, len, changetype<usize>(this.scratch));
@@ -40,7 +53,7 @@ export class KeyCache {
     for (let i: usize = 0; i < len; i++) h = (h ^ <u32>load<u8>(ptr + i)) * 16777619;
     const slot = <i32>((h ^ (h >> 16)) & <u32>(SLOTS - 1));
     const keyAt = changetype<usize>(this.keys) + <usize>(slot * MAX_CACHED_KEY);
-    const bitsAt = changetype<usize>(this.bits) + <usize>(slot * this.detectorCount);
+    const bitsAt = changetype<usize>(this.bits) + <usize>(slot * this.rowBytes);
     // slot < SLOTS by the mask: both rows are inside their arrays.
     if (unchecked(this.lens[slot]) == <i32>len && memory.compare(keyAt, ptr, len) == 0) return bitsAt;
     this.compute(ptr, len, bitsAt);
@@ -53,12 +66,15 @@ export class KeyCache {
     normalizeKey(ptr, len, this.norm);
     const np = this.norm.ptr;
     const nl = this.norm.len;
+    let anyGated: u8 = 0;
     for (let d = 0; d < this.detectorCount; d++) {
       const plan = this.plans[d];
       let b: u8 = 0;
       for (let i = 0; i < plan.keys.length; i++) if (containsBytes(np, nl, plan.keys[i])) b |= KEY_MATCH;
       for (let i = 0; i < plan.negativeKeys.length; i++) if (containsBytes(np, nl, plan.negativeKeys[i])) b |= NEGATIVE_KEY_MATCH;
       store<u8>(out + <usize>d, b);
+      if ((b & KEY_MATCH) != 0 && plan.data.context.requireContext) anyGated = ANY_GATED_KEY_MATCH;
     }
+    store<u8>(out + <usize>this.detectorCount, anyGated);
   }
 }

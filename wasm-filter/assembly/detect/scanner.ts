@@ -12,7 +12,7 @@ import { Findings } from "./findings";
 import { FormWalker } from "./form-walker";
 import { JsonVisitor } from "./json-visitor";
 import { JsonWalker } from "./json-walker";
-import { KEY_MATCH, KeyCache, NEGATIVE_KEY_MATCH } from "./key-cache";
+import { ANY_GATED_KEY_MATCH, KEY_MATCH, KeyCache, NEGATIVE_KEY_MATCH } from "./key-cache";
 import { windowHas } from "./key-tokens";
 import { maskPreview } from "./mask";
 import { resolveOverlaps } from "./overlaps";
@@ -62,6 +62,28 @@ export class Scanner extends SegmentSink {
   /** Row of each SEARCH automaton between blocks of one segment. */
   private laneRows: StaticArray<u32> = new StaticArray<u32>(0);
 
+  // The inner loops read raw addresses, not object references: in AssemblyScript every managed
+  // reference held in a local is spilled to the shadow stack around calls, which cost more than
+  // the matching itself on short JSON values. The arrays stay referenced by the fields above.
+  /** Per SEARCH automaton: address of its rows, of its 256 classes, its start row. */
+  private searchRows: StaticArray<usize> = new StaticArray<usize>(0);
+  private searchClasses: StaticArray<usize> = new StaticArray<usize>(0);
+  private searchStart: StaticArray<u32> = new StaticArray<u32>(0);
+  /**
+   * Per full group of LANES automata: 256 u32, the class of byte b in each lane (lane k in bits
+   * 8k..8k+7; a class byte is < 256), so one load gives a byte's four classes.
+   */
+  private groupClasses: Array<StaticArray<u32>> = new Array<StaticArray<u32>>();
+  private searchRowsAt: usize = 0;
+  private searchClassesAt: usize = 0;
+  private searchStartAt: usize = 0;
+  private laneRowsAt: usize = 0;
+  private groupClassesAt: StaticArray<usize> = new StaticArray<usize>(0);
+  private groupClassesAtAt: usize = 0;
+  private searchCount: i32 = 0;
+  /** searchCount rounded down to a multiple of LANES. */
+  private laneCount: i32 = 0;
+
   // Findings kept in one segment (decoded offsets) before they become Findings (§4 step 6).
   private keptDet: StaticArray<u32> = new StaticArray<u32>(256);
   private keptStart: StaticArray<u32> = new StaticArray<u32>(256);
@@ -81,8 +103,13 @@ export class Scanner extends SegmentSink {
   private segKeyBits: usize = 0;
   private gate!: ContextGate;
   private gated: StaticArray<bool>;
-  private gatedList: Array<i32> = new Array<i32>();
-  private gatedOn: StaticArray<bool>;
+  private anyGated: bool = false;
+  /** gate.anyUnslotted: some require-context detector is always possibly in context. */
+  private anyUnslotted: bool = false;
+  /** Offset of KeyCache's summary byte after the per-detector bytes. */
+  private detectorCount: usize = 0;
+  /** The segment's gate.possible() slots (step 1, coarse), for the per-candidate test. */
+  private segSlots: u64 = 0;
 
   constructor(
     public rules: RuleSetDetectors,
@@ -92,13 +119,12 @@ export class Scanner extends SegmentSink {
     super();
     const nd = rules.detectors.length;
     this.gated = new StaticArray<bool>(nd);
-    this.gatedOn = new StaticArray<bool>(nd);
     this.lastKept = new StaticArray<i32>(nd);
     this.lastKeptSegment = new StaticArray<u32>(nd);
     for (let i = 0; i < nd; i++) {
       if (rules.detectors[i].context.requireContext) {
         this.gated[i] = true;
-        this.gatedList.push(i);
+        this.anyGated = true;
       }
     }
     const dfas = new Array<Dfa>(rules.automata.length);
@@ -108,12 +134,48 @@ export class Scanner extends SegmentSink {
       if (a.kind == AUTOMATON_SEARCH) this.searches.push(dfas[i]);
     }
     this.laneRows = new StaticArray<u32>(this.searches.length);
+    this.layOutSearches();
     for (let i = 0; i < nd; i++) {
       const d = rules.detectors[i];
       this.plans.push(new DetectorPlan(d, dfas[d.reverseAutomaton]));
     }
     this.keyCache = new KeyCache(this.plans);
     this.gate = new ContextGate(this.plans);
+    this.anyUnslotted = this.gate.anyUnslotted;
+    this.detectorCount = <usize>nd;
+  }
+
+  /** Fills the raw-address tables of the inner loops from `searches`. */
+  private layOutSearches(): void {
+    const count = this.searches.length;
+    this.searchCount = count;
+    this.laneCount = count - (count % LANES);
+    this.searchRows = new StaticArray<usize>(count);
+    this.searchClasses = new StaticArray<usize>(count);
+    this.searchStart = new StaticArray<u32>(count);
+    for (let a = 0; a < count; a++) {
+      const dfa = this.searches[a];
+      this.searchRows[a] = changetype<usize>(dfa.rows);
+      this.searchClasses[a] = changetype<usize>(dfa.classes);
+      this.searchStart[a] = dfa.startRow;
+    }
+    const groups = this.laneCount / LANES;
+    this.groupClassesAt = new StaticArray<usize>(max(1, groups));
+    for (let g = 0; g < groups; g++) {
+      const packed = new StaticArray<u32>(256);
+      for (let b = 0; b < 256; b++) {
+        let k: u32 = 0;
+        for (let l = 0; l < LANES; l++) k |= (<u32>this.searches[g * LANES + l].classes[b]) << (<u32>l * 8);
+        packed[b] = k;
+      }
+      this.groupClasses.push(packed);
+      this.groupClassesAt[g] = changetype<usize>(packed);
+    }
+    this.searchRowsAt = changetype<usize>(this.searchRows);
+    this.searchClassesAt = changetype<usize>(this.searchClasses);
+    this.searchStartAt = changetype<usize>(this.searchStart);
+    this.laneRowsAt = changetype<usize>(this.laneRows);
+    this.groupClassesAtAt = changetype<usize>(this.groupClassesAt);
   }
 
   /** A header value; `name` lower case. */
@@ -206,30 +268,32 @@ export class Scanner extends SegmentSink {
   onSegment(seg: Segment, paths: PathSource): void {
     const n = seg.n;
     if (n == 0) return;
-    this.cur = seg;
-    this.segKeyBits = this.keyCache.lookup(seg.keyPtr, seg.keyLen);
-    // Which require-context detectors may have context anywhere in this segment (step 1, coarse).
+    if (this.cur !== seg) this.cur = seg; // the walkers hand over the same Segment: no write barrier per segment
+    const keyBits = this.keyCache.lookup(seg.keyPtr, seg.keyLen);
+    this.segKeyBits = keyBits;
+    // Whether any require-context detector may have context anywhere in this segment (step 1,
+    // coarse): a matching key, or a keyword near. Which one is asked per candidate (gatedOn).
     let mask = ACCEPT_PLAIN;
-    const slots = this.gatedList.length > 0 ? this.gate.possible(seg.rawStart(0), seg.rawStart(n - 1)) : 0;
-    for (let i = 0; i < this.gatedList.length; i++) {
-      const det = this.gatedList[i];
-      const on = (load<u8>(this.segKeyBits + <usize>det) & KEY_MATCH) != 0 || this.gate.maybe(det, slots);
-      unchecked((this.gatedOn[det] = on)); // det < detectors.length = gatedOn.length
-      if (on) mask |= ACCEPT_GATED;
+    let slots: u64 = 0;
+    if (this.anyGated) {
+      slots = this.gate.possible(seg.rawStart(0), seg.rawStart(n - 1));
+      if (slots != 0 || this.anyUnslotted || (load<u8>(keyBits + this.detectorCount) & ANY_GATED_KEY_MATCH) != 0) mask |= ACCEPT_GATED;
     }
+    this.segSlots = slots;
     this.keptCount = 0;
     this.segmentNo++;
-    for (let a = 0; a < this.searches.length; a++) unchecked((this.laneRows[a] = this.searches[a].startRow)); // a < searches.length = laneRows.length
+    const data = seg.data;
+    const searchCount = this.searchCount;
+    const lanes = this.laneCount;
     for (let from: usize = 0; from < n; from += BLOCK) {
       const to = min(n, from + BLOCK);
+      const more = to < n;
       this.candCount = 0;
       let groupsWithCandidates = 0;
-      const searchCount = this.searches.length;
-      const lanes = searchCount - searchCount % LANES;
       for (let g = 0; g < searchCount; g += g < lanes ? LANES : 1) {
         const before = this.candCount;
-        if (g < lanes) this.runLanes(g, seg.data, from, to, mask);
-        else this.runOne(g, seg.data, from, to, mask); // the few left over: no idle padding lanes
+        if (g < lanes) this.runLanes(g, data, from, to, mask, more);
+        else this.runOne(g, data, from, to, mask, more); // the few left over: no idle padding lanes
         if (this.candCount > before) groupsWithCandidates++;
       }
       if (groupsWithCandidates > 1) this.sortCandidates();
@@ -238,68 +302,80 @@ export class Scanner extends SegmentSink {
     if (this.keptCount > 0) this.emitKept(seg, paths);
   }
 
+  /** Row of SEARCH automaton a at `from`: its start row, or where the previous block left it. */
+  @inline private rowAt(a: i32, from: usize): u32 {
+    // a < searchCount = searchStart.length = laneRows.length
+    return load<u32>((from == 0 ? this.searchStartAt : this.laneRowsAt) + (<usize>a << 2));
+  }
+
   /**
-   * The DFA inner loop, four SEARCH automata at once: per automaton two loads and a mask per byte.
-   * Accepts leave the loop through acceptLane().
+   * The DFA inner loop, four SEARCH automata at once: one load for the byte's four classes, then
+   * per automaton one load and a mask. Accepts leave the loop through accept(). `more`: another
+   * block of the segment follows, so the rows are kept.
    */
-  private runLanes(g: i32, data: usize, from: usize, to: usize, mask: u32): void {
-    const a0 = unchecked(this.searches[g]); // g + 3 < searches.length: onSegment passes only full groups
-    const a1 = unchecked(this.searches[g + 1]);
-    const a2 = unchecked(this.searches[g + 2]);
-    const a3 = unchecked(this.searches[g + 3]);
-    const t0 = changetype<usize>(a0.rows);
-    const t1 = changetype<usize>(a1.rows);
-    const t2 = changetype<usize>(a2.rows);
-    const t3 = changetype<usize>(a3.rows);
-    const c0 = changetype<usize>(a0.classes);
-    const c1 = changetype<usize>(a1.classes);
-    const c2 = changetype<usize>(a2.classes);
-    const c3 = changetype<usize>(a3.classes);
-    // g + 3 < searches.length = laneRows.length
-    let r0 = unchecked(this.laneRows[g]);
-    let r1 = unchecked(this.laneRows[g + 1]);
-    let r2 = unchecked(this.laneRows[g + 2]);
-    let r3 = unchecked(this.laneRows[g + 3]);
+  private runLanes(g: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
+    // g + 3 < laneCount <= searchCount: onSegment passes only full groups.
+    const rowsAt = this.searchRowsAt + (<usize>g << alignof<usize>());
+    const t0 = load<usize>(rowsAt);
+    const t1 = load<usize>(rowsAt, sizeof<usize>());
+    const t2 = load<usize>(rowsAt, 2 * sizeof<usize>());
+    const t3 = load<usize>(rowsAt, 3 * sizeof<usize>());
+    const pc = load<usize>(this.groupClassesAtAt + (<usize>(g / LANES) << alignof<usize>()));
+    let r0 = this.rowAt(g, from);
+    let r1 = this.rowAt(g + 1, from);
+    let r2 = this.rowAt(g + 2, from);
+    let r3 = this.rowAt(g + 3, from);
     for (let i = from; i < to; i++) {
       // Safe without bounds checks: a row offset is next * class_count with next < state_count and
       // a class byte < class_count (both checked by decodeRuleSetDetectors), so row + class <
-      // rows.length; classes has 256 entries and is indexed by a byte.
-      const b = <usize>load<u8>(data + i);
-      const e0 = load<u32>(t0 + ((<usize>(r0 + <u32>load<u8>(c0 + b))) << 2));
-      const e1 = load<u32>(t1 + ((<usize>(r1 + <u32>load<u8>(c1 + b))) << 2));
-      const e2 = load<u32>(t2 + ((<usize>(r2 + <u32>load<u8>(c2 + b))) << 2));
-      const e3 = load<u32>(t3 + ((<usize>(r3 + <u32>load<u8>(c3 + b))) << 2));
+      // rows.length; the packed classes have 256 entries and are indexed by a byte.
+      const k = load<u32>(pc + (<usize>load<u8>(data + i) << 2));
+      const e0 = load<u32>(t0 + ((<usize>(r0 + (k & 0xff))) << 2));
+      const e1 = load<u32>(t1 + ((<usize>(r1 + ((k >> 8) & 0xff))) << 2));
+      const e2 = load<u32>(t2 + ((<usize>(r2 + ((k >> 16) & 0xff))) << 2));
+      const e3 = load<u32>(t3 + ((<usize>(r3 + (k >> 24))) << 2));
       r0 = e0 & ROW_MASK;
       r1 = e1 & ROW_MASK;
       r2 = e2 & ROW_MASK;
       r3 = e3 & ROW_MASK;
       if (((e0 | e1 | e2 | e3) & mask) != 0) {
         const end = <u32>(i + 1);
-        if (e0 & mask) this.accept(a0, r0, end);
-        if (e1 & mask) this.accept(a1, r1, end);
-        if (e2 & mask) this.accept(a2, r2, end);
-        if (e3 & mask) this.accept(a3, r3, end);
+        if (e0 & mask) this.accept(g, r0, end);
+        if (e1 & mask) this.accept(g + 1, r1, end);
+        if (e2 & mask) this.accept(g + 2, r2, end);
+        if (e3 & mask) this.accept(g + 3, r3, end);
       }
     }
-    unchecked((this.laneRows[g] = r0));
-    unchecked((this.laneRows[g + 1] = r1));
-    unchecked((this.laneRows[g + 2] = r2));
-    unchecked((this.laneRows[g + 3] = r3));
+    if (more) {
+      const at = this.laneRowsAt + (<usize>g << 2); // g + 3 < laneRows.length
+      store<u32>(at, r0);
+      store<u32>(at, r1, 4);
+      store<u32>(at, r2, 8);
+      store<u32>(at, r3, 12);
+    }
   }
 
   /** One SEARCH automaton over [from, to): the leftovers after the groups of LANES. */
-  private runOne(a: i32, data: usize, from: usize, to: usize, mask: u32): void {
-    const dfa = unchecked(this.searches[a]); // a < searches.length = laneRows.length
-    const t = changetype<usize>(dfa.rows);
-    const c = changetype<usize>(dfa.classes);
-    let r = unchecked(this.laneRows[a]);
+  private runOne(a: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
+    // a < searchCount = searchRows.length = searchClasses.length = laneRows.length
+    const t = load<usize>(this.searchRowsAt + (<usize>a << alignof<usize>()));
+    const c = load<usize>(this.searchClassesAt + (<usize>a << alignof<usize>()));
+    let r = this.rowAt(a, from);
     for (let i = from; i < to; i++) {
       // Same invariant as runLanes: validated tables keep the index inside rows.
       const e = load<u32>(t + ((<usize>(r + <u32>load<u8>(c + <usize>load<u8>(data + i)))) << 2));
       r = e & ROW_MASK;
-      if (e & mask) this.accept(dfa, r, <u32>(i + 1));
+      if (e & mask) this.accept(a, r, <u32>(i + 1));
     }
-    unchecked((this.laneRows[a] = r));
+    if (more) store<u32>(this.laneRowsAt + (<usize>a << 2), r);
+  }
+
+  /**
+   * Whether require-context detector `det` may have context in the current segment: exactly the
+   * per-segment test (key match or a keyword the gate found near), asked only on its accepts.
+   */
+  @inline private gatedOn(det: u32): bool {
+    return (load<u8>(this.segKeyBits + <usize>det) & KEY_MATCH) != 0 || this.gate.maybe(<i32>det, this.segSlots);
   }
 
   /**
@@ -308,7 +384,8 @@ export class Scanner extends SegmentSink {
    * no context (step 1) — are dropped here, so a long run of token bytes yields one candidate, not
    * one per byte.
    */
-  private accept(dfa: Dfa, row: u32, end: u32): void {
+  private accept(search: i32, row: u32, end: u32): void {
+    const dfa = unchecked(this.searches[search]); // search < searchCount = searches.length
     const state = dfa.stateOf(row);
     const from = dfa.acceptOffsets[state];
     const to = dfa.acceptOffsets[state + 1];
@@ -318,8 +395,8 @@ export class Scanner extends SegmentSink {
       const det = dfa.acceptDetectors[k];
       if (after < 0x100 && this.plans[det].violates(after)) continue;
       if (unchecked(this.gated[det])) {
-        // det < detectors.length (checked at decode) = gated.length = gatedOn.length
-        if (!unchecked(this.gatedOn[det])) continue;
+        // det < detectors.length (checked at decode) = gated.length
+        if (!this.gatedOn(det)) continue;
         if (!this.stepOne(<i32>det, end)) continue;
       }
       if (this.candCount == this.candEnd.length) this.growCandidates();
