@@ -4,47 +4,48 @@
 import { ProtoWriter } from "./writer";
 import { ApiEvent, BodyShape, EventFinding, GatewayCounters } from "../telemetry/event";
 
-function encodeFinding(f: EventFinding): ProtoWriter {
-  const w = new ProtoWriter(128);
+// One writer for every event, reset each time: callbacks never nest, and finish() copies the
+// bytes out, so its buffer (grown to the largest event seen) is reused instead of regrown.
+const EVENT_WRITER = new ProtoWriter(1024);
+
+function encodeFinding(w: ProtoWriter, f: EventFinding): void {
+  const m = w.begin(17);
   w.string(1, f.type);
   w.uint32(2, f.category);
   w.uint32(3, f.severity);
-  const loc = new ProtoWriter(64);
-  loc.uint32(1, f.direction);
-  loc.uint32(2, f.field);
-  loc.string(3, f.name);
-  loc.string(4, f.jsonPath);
-  loc.uint32(5, f.start);
-  loc.uint32(6, f.end);
-  w.message(4, loc);
+  const loc = w.begin(4);
+  w.uint32(1, f.direction);
+  w.uint32(2, f.field);
+  w.string(3, f.name);
+  w.string(4, f.jsonPath);
+  w.uint32(5, f.start);
+  w.uint32(6, f.end);
+  w.end(loc);
   w.uint32(5, f.confidence);
   w.string(6, f.masked);
-  if (f.valueHash != 0) {
-    const h = new ArrayBuffer(8);
-    store<u64>(changetype<usize>(h), f.valueHash);
-    w.bytes(7, h);
-  }
-  return w;
+  if (f.valueHash != 0) w.bytes8(7, f.valueHash);
+  w.end(m, true);
 }
 
-function encodeShape(s: BodyShape): ProtoWriter {
-  const w = new ProtoWriter(64);
+function encodeShape(w: ProtoWriter, field: u32, s: BodyShape): void {
+  const m = w.begin(field);
   w.string(1, s.contentType);
   for (let i = 0; i < s.fields.length; i++) {
-    const f = new ProtoWriter(32);
-    f.string(1, s.fields[i].path);
-    f.uint32(2, s.fields[i].type);
-    f.string(3, s.fields[i].format);
-    w.message(2, f, true);
+    const f = w.begin(2);
+    w.string(1, s.fields[i].path);
+    w.uint32(2, s.fields[i].type);
+    w.string(3, s.fields[i].format);
+    w.end(f, true);
   }
   w.bool(3, s.truncated);
   w.uint32(4, s.fieldsDropped);
   w.string(5, s.notInspectedReason);
-  return w;
+  w.end(m);
 }
 
 export function encodeApiEvent(e: ApiEvent): ArrayBuffer {
-  const w = new ProtoWriter(512);
+  const w = EVENT_WRITER;
+  w.reset();
   w.uint64(1, e.id);
   w.uint64(2, e.timestampMs);
   w.string(3, e.requestId);
@@ -57,31 +58,31 @@ export function encodeApiEvent(e: ApiEvent): ArrayBuffer {
   w.uint64(10, e.responseBytes);
   w.uint32(11, e.latencyUs);
   w.string(12, e.clientIp);
-  const auth = new ProtoWriter(32);
-  auth.uint32(1, e.authScheme);
-  auth.string(2, e.jwtAlg);
-  auth.string(3, e.keyName);
-  w.message(13, auth);
+  const auth = w.begin(13);
+  w.uint32(1, e.authScheme);
+  w.string(2, e.jwtAlg);
+  w.string(3, e.keyName);
+  w.end(auth);
   for (let i = 0; i < e.params.length; i++) {
-    const p = new ProtoWriter(32);
-    p.string(1, e.params[i].name);
-    p.uint32(2, e.params[i].kind);
-    p.uint32(3, e.params[i].type);
-    p.string(4, e.params[i].format);
-    w.message(14, p, true);
+    const p = w.begin(14);
+    w.string(1, e.params[i].name);
+    w.uint32(2, e.params[i].kind);
+    w.uint32(3, e.params[i].type);
+    w.string(4, e.params[i].format);
+    w.end(p, true);
   }
-  w.message(15, encodeShape(e.requestShape));
-  w.message(16, encodeShape(e.responseShape));
-  for (let i = 0; i < e.findings.length; i++) w.message(17, encodeFinding(e.findings[i]), true);
-  const v = new ProtoWriter(64);
-  v.uint32(1, e.verdict.action);
-  v.uint32(2, e.verdict.mode);
-  v.string(3, e.verdict.policyId);
-  v.bool(4, e.verdict.enforced);
-  v.uint32(5, e.verdict.status);
-  v.string(6, e.verdict.reason);
-  v.uint32(7, e.verdict.direction);
-  w.message(18, v);
+  encodeShape(w, 15, e.requestShape);
+  encodeShape(w, 16, e.responseShape);
+  for (let i = 0; i < e.findings.length; i++) encodeFinding(w, e.findings[i]);
+  const v = w.begin(18);
+  w.uint32(1, e.verdict.action);
+  w.uint32(2, e.verdict.mode);
+  w.string(3, e.verdict.policyId);
+  w.bool(4, e.verdict.enforced);
+  w.uint32(5, e.verdict.status);
+  w.string(6, e.verdict.reason);
+  w.uint32(7, e.verdict.direction);
+  w.end(v);
   w.uint64(19, e.rulesVersion);
   w.string(20, e.scheme);
   w.string(21, e.userAgent);

@@ -1,6 +1,7 @@
 // Protobuf wire-format encoder (proto3 rules: scalar fields equal to their default are not
-// written, as protobufjs does for objects that omit them). Nested messages are encoded into their
-// own writer first and then copied in with a length prefix; our messages are small and shallow.
+// written, as protobufjs does for objects that omit them). Nested messages are written in place
+// (begin/end: one length byte is reserved and the body moved only when it passes 127 bytes), and
+// strings are encoded straight into the buffer: an event is one buffer, not one per message.
 
 // @ts-ignore: decorator
 @inline const WIRE_VARINT: u32 = 0;
@@ -13,6 +14,11 @@ export class ProtoWriter {
 
   constructor(initial: i32 = 64) {
     this.buf = new ArrayBuffer(initial > 8 ? initial : 8);
+  }
+
+  /** Empties the writer, keeping its buffer. */
+  reset(): void {
+    this.len = 0;
   }
 
   get length(): i32 {
@@ -76,10 +82,12 @@ export class ProtoWriter {
 
   string(field: u32, v: string): void {
     if (v.length == 0) return;
-    const bytes = String.UTF8.encode(v);
+    const size = String.UTF8.byteLength(v);
     this.tag(field, WIRE_LEN);
-    this.rawVarint(<u64>bytes.byteLength);
-    this.rawBytes(changetype<usize>(bytes), bytes.byteLength);
+    this.rawVarint(<u64>size);
+    this.ensure(size);
+    String.UTF8.encodeUnsafe(changetype<usize>(v), v.length, changetype<usize>(this.buf) + <usize>this.len);
+    this.len += size;
   }
 
   bytes(field: u32, v: ArrayBuffer): void {
@@ -89,12 +97,58 @@ export class ProtoWriter {
     this.rawBytes(changetype<usize>(v), v.byteLength);
   }
 
+  /** 8 bytes (a u64 little-endian) as a bytes field, e.g. Finding.value_hash. */
+  bytes8(field: u32, v: u64): void {
+    this.tag(field, WIRE_LEN);
+    this.ensure(9);
+    const at = changetype<usize>(this.buf) + <usize>this.len;
+    store<u8>(at, 8);
+    store<u64>(at + 1, v);
+    this.len += 9;
+  }
+
   /** A nested message; written even when empty only if `always` (presence matters for some). */
   message(field: u32, inner: ProtoWriter, always: bool = false): void {
     if (inner.len == 0 && !always) return;
     this.tag(field, WIRE_LEN);
     this.rawVarint(<u64>inner.len);
     this.rawBytes(changetype<usize>(inner.buf), inner.len);
+  }
+
+  /** Starts a nested message at `field`; returns the mark to hand to end(). */
+  begin(field: u32): i32 {
+    const start = this.len;
+    this.tag(field, WIRE_LEN);
+    this.ensure(1);
+    this.len++; // the length byte, while the body is under 128 bytes
+    return start;
+  }
+
+  /** Ends the message begun at `start`; an empty one is taken back out unless `always`. */
+  end(start: i32, always: bool = false): void {
+    let base = changetype<usize>(this.buf);
+    let at = <usize>start;
+    while ((load<u8>(base + at) & 0x80) != 0) at++; // past the tag varint
+    at++;
+    const size = this.len - <i32>at - 1;
+    if (size == 0 && !always) {
+      this.len = start;
+      return;
+    }
+    let extra = 0;
+    for (let v = <u32>size >> 7; v != 0; v >>= 7) extra++;
+    if (extra > 0) {
+      this.ensure(extra);
+      base = changetype<usize>(this.buf);
+      memory.copy(base + at + 1 + <usize>extra, base + at + 1, <usize>size);
+      this.len += extra;
+    }
+    let v = <u32>size;
+    while (v >= 0x80) {
+      store<u8>(base + at++, <u8>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    store<u8>(base + at, <u8>v);
   }
 
   finish(): ArrayBuffer {
