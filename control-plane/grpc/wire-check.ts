@@ -38,42 +38,81 @@ function expectedWireType(field: protobuf.Field): number {
   return WIRE_LEN;
 }
 
-/** Reads a varint at `pos`; returns [value, next] or null when it is truncated or longer than 10 bytes. */
-function varint(buf: Uint8Array, pos: number, end: number): [number, number] | null {
+/** What the walk needs of one field, looked up per tag: computed once per type, not per byte. */
+interface FieldRule {
+  name: string;
+  wire: number;
+  /** A repeated scalar may also come packed (length-delimited). */
+  packable: boolean;
+  /** Nested message whose bytes are walked too. */
+  inner: TypeRules | null;
+}
+
+interface TypeRules {
+  name: string;
+  /** Indexed by field number (sparse above the first few hundred: see `rule`). */
+  byNumber: (FieldRule | undefined)[];
+}
+
+const compiled = new Map<protobuf.Type, TypeRules>();
+
+function rulesOf(type: protobuf.Type): TypeRules {
+  let rules = compiled.get(type);
+  if (rules) return rules;
+  rules = { name: type.name, byNumber: [] };
+  // Registered before the fields so a recursive message type refers to itself.
+  compiled.set(type, rules);
+  for (const field of type.fieldsArray) {
+    const wire = expectedWireType(field);
+    rules.byNumber[field.id] = {
+      name: field.name,
+      wire,
+      packable: field.repeated && wire !== WIRE_LEN,
+      inner: field.resolvedType instanceof protobuf.Type ? rulesOf(field.resolvedType) : null,
+    };
+  }
+  return rules;
+}
+
+const rule = (rules: TypeRules, fieldNo: number): FieldRule | undefined =>
+  fieldNo < rules.byNumber.length ? rules.byNumber[fieldNo] : undefined;
+
+/** Position after the varint at `pos`, or -1 when it is truncated or longer than 10 bytes; its value in `varintValue`. */
+let varintValue = 0;
+function varint(buf: Uint8Array, pos: number, end: number): number {
   let value = 0;
   let mul = 1;
   for (let i = 0; i < 10; i++) {
-    if (pos >= end) return null;
+    if (pos >= end) return -1;
     const b = buf[pos++]!;
     value += (b & 0x7f) * mul;
     mul *= 128;
-    if (b < 0x80) return [value, pos];
+    if (b < 0x80) {
+      varintValue = value;
+      return pos;
+    }
   }
-  return null;
+  return -1;
 }
 
-function check(buf: Uint8Array, start: number, end: number, type: protobuf.Type, depth: number): string | null {
+function check(buf: Uint8Array, start: number, end: number, rules: TypeRules, depth: number): string | null {
   if (depth > MAX_DEPTH) return `nesting deeper than ${MAX_DEPTH}`;
   let pos = start;
   while (pos < end) {
     const at = pos;
-    const t = varint(buf, pos, end);
-    if (!t) return `truncated tag at byte ${at}`;
-    pos = t[1];
-    const fieldNo = Math.floor(t[0] / 8);
-    const wire = t[0] % 8;
+    pos = varint(buf, pos, end);
+    if (pos < 0) return `truncated tag at byte ${at}`;
+    const fieldNo = Math.floor(varintValue / 8);
+    const wire = varintValue % 8;
     if (fieldNo === 0) return `field number 0 at byte ${at}`;
-    const field = type.fieldsById[fieldNo];
-    if (field) {
-      const want = expectedWireType(field);
-      const packed = wire === WIRE_LEN && field.repeated && want !== WIRE_LEN;
-      if (wire !== want && !packed) return `${type.name}.${field.name} has wire type ${wire}, expected ${want} (byte ${at})`;
-    }
+    const field = rule(rules, fieldNo);
+    if (field && wire !== field.wire && !(wire === WIRE_LEN && field.packable))
+      return `${rules.name}.${field.name} has wire type ${wire}, expected ${field.wire} (byte ${at})`;
     switch (wire) {
       case WIRE_VARINT: {
-        const v = varint(buf, pos, end);
-        if (!v) return `truncated varint at byte ${pos}`;
-        pos = v[1];
+        const next = varint(buf, pos, end);
+        if (next < 0) return `truncated varint at byte ${pos}`;
+        pos = next;
         break;
       }
       case WIRE_FIXED64:
@@ -83,12 +122,12 @@ function check(buf: Uint8Array, start: number, end: number, type: protobuf.Type,
         pos += 4;
         break;
       case WIRE_LEN: {
-        const l = varint(buf, pos, end);
-        if (!l) return `truncated length at byte ${pos}`;
-        const next = l[1] + l[0];
-        if (next > end) return `length ${l[0]} at byte ${pos} runs past the end of the message`;
-        if (field && field.resolvedType instanceof protobuf.Type) {
-          const inner = check(buf, l[1], next, field.resolvedType, depth + 1);
+        const body = varint(buf, pos, end);
+        if (body < 0) return `truncated length at byte ${pos}`;
+        const next = body + varintValue;
+        if (next > end) return `length ${varintValue} at byte ${pos} runs past the end of the message`;
+        if (field?.inner) {
+          const inner = check(buf, body, next, field.inner, depth + 1);
           if (inner) return inner;
         }
         pos = next;
@@ -104,5 +143,5 @@ function check(buf: Uint8Array, start: number, end: number, type: protobuf.Type,
 
 /** Null when `bytes` is a well-formed encoding of `type`, else why not. */
 export function wireProblem(bytes: Uint8Array, type: protobuf.Type): string | null {
-  return check(bytes, 0, bytes.length, type, 0);
+  return check(bytes, 0, bytes.length, rulesOf(type), 0);
 }

@@ -4,7 +4,8 @@
 // measured in the same run. Goals: ≥ 50 000 ev/s (SQLite), ≥ 30 000 ev/s (PostgreSQL), ≥ 0.5×
 // the baseline. Input: scripts/bench/ingest/bench-events.ts (seeded, identical on every run).
 //   npm run bench -- ingest   (PALISADE_BENCH_EVENTS=200000 changes the volume,
-//   PALISADE_BENCH_DIALECTS=sqlite runs one dialect)
+//   PALISADE_BENCH_DIALECTS=sqlite runs one dialect, PALISADE_BENCH_SIZES=1000 one batch size,
+//   PALISADE_BENCH_PROFILE=<dir> writes a CPU profile of each control-plane child there)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,7 +118,11 @@ async function baseline(dialect: 'sqlite' | 'postgres', batches: ReportBatch[], 
 }
 
 function startServer(config: StoreConfig): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // PALISADE_BENCH_PROFILE=<dir>: a V8 CPU profile of each control-plane child lands in <dir>.
+  const profile = process.env.PALISADE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PALISADE_BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', SERVER, JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`control plane exited (${code})`)));
     createInterface({ input: child.stdout! }).once('line', (l) => resolve({ child, port: (JSON.parse(l) as { port: number }).port }));
@@ -177,7 +182,7 @@ try {
     'dialect   batch   via gRPC ev/s   raw INSERT ev/s   ratio   goal                    | per CPU-second: gRPC   raw INSERT   ratio',
   );
   for (const dialect of dialects) {
-    for (const size of [100, 1000]) {
+    for (const size of (process.env.PALISADE_BENCH_SIZES ?? '100,1000').split(',').map(Number)) {
       const tag = `${dialect[0]}${size}`;
       const base = await baseline(dialect, benchBatches('gw0', Math.ceil(TOTAL / size), size, BASE_MS, 7), tag);
       const got = await throughGrpc(dialect, size, tag);
