@@ -39,16 +39,13 @@ export interface BatchProblem {
   message: string;
 }
 
-/** An event bounded and typed, with its endpoint key, waiting for its endpoint id. */
+/**
+ * An event bounded and typed, with its endpoint key, waiting for its endpoint id: `record` is the
+ * row the store keeps, complete but for `endpointId` and `receivedMs`, which buildUnit fills in.
+ */
 export interface PreparedEvent {
   key: EndpointKey;
-  eventId: string;
-  host: string;
-  method: string;
-  path: string;
-  action: string;
-  rulesVersion: string;
-  detail: string;
+  record: EventRecord;
   observed: ObservedEvent;
 }
 
@@ -82,7 +79,12 @@ function u64(v: unknown): string | null {
   if (v === undefined || v === null || v === '') return '0';
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? String(v) : null;
   if (typeof v === 'string') return /^\d{1,20}$/.test(v) ? v.replace(/^0+(?=\d)/, '') : null;
-  if (isLong(v)) return BigInt.asUintN(64, (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0)).toString();
+  if (isLong(v)) {
+    // Below 2^53 (every id and counter in practice) plain arithmetic is exact and far cheaper.
+    const high = v.high >>> 0;
+    if (high < 0x200000) return String(high * 4294967296 + (v.low >>> 0));
+    return BigInt.asUintN(64, (BigInt(high) << 32n) | BigInt(v.low >>> 0)).toString();
+  }
   return null;
 }
 
@@ -135,16 +137,22 @@ const PARAM_LOCATION: Record<string, FieldLocation> = {
   FIELD_KIND_PATH: 'path',
 };
 
-function list(v: unknown): Record<string, unknown>[] {
-  return Array.isArray(v) ? (v.filter(isObj) as Record<string, unknown>[]) : [];
-}
+const NONE: readonly unknown[] = [];
+/** A repeated field as a list (entries that are not objects are skipped where it is read). */
+const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : NONE);
 
 /** Clamps a gateway timestamp into [now − 7 days, now + 5 min]: a wrong clock must not scatter aggregates. */
 function clampTs(ts: number, now: number): number {
   return ts <= 0 || ts > now + 300_000 || ts < now - 7 * 86_400_000 ? now : ts;
 }
 
-function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Inventory, now: number, limits: BatchLimits): PreparedEvent {
+function prepareEvent(
+  raw: ApiEvent & Record<string, unknown>,
+  gatewayId: string,
+  inventory: Inventory,
+  now: number,
+  limits: BatchLimits,
+): PreparedEvent {
   const S = limits.maxStringLength;
   const host = str(raw.host, 256);
   const method = str(raw.method, 16);
@@ -156,6 +164,7 @@ function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Invent
   const fields: ObservedEvent['fields'] = [];
   let budget = limits.maxFieldsPerEvent;
   for (const p of list(raw.params)) {
+    if (!isObj(p)) continue;
     if (budget-- <= 0) break;
     params.push({
       location: PARAM_LOCATION[enumName('FieldKind', p.in)] ?? 'query',
@@ -164,19 +173,14 @@ function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Invent
       format: knownFormat(str(p.format, 32)),
     });
   }
-  for (const [loc, shape] of [
-    ['request', raw.requestShape],
-    ['response', raw.responseShape],
-  ] as const) {
-    if (!isObj(shape)) continue;
-    for (const f of list(shape.fields)) {
-      if (budget-- <= 0) break;
-      fields.push({ location: loc, name: str(f.path, S), type: enumName('JsonType', f.type), format: knownFormat(str(f.format, 32)) });
-    }
-  }
+  budget = shapeFields(fields, 'request', raw.requestShape, budget, S);
+  shapeFields(fields, 'response', raw.responseShape, budget, S);
   const findings: ObservedEvent['findings'] = [];
   const findingDetail: unknown[] = [];
-  for (const f of list(raw.findings).slice(0, limits.maxFindingsPerEvent)) {
+  const rawFindings = list(raw.findings);
+  for (let i = 0; i < rawFindings.length && findings.length < limits.maxFindingsPerEvent; i++) {
+    const f = rawFindings[i];
+    if (!isObj(f)) continue;
     const loc = isObj(f.location) ? f.location : {};
     const direction = enumName('Direction', loc.direction) || 'DIRECTION_UNSPECIFIED';
     findings.push({
@@ -203,6 +207,11 @@ function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Invent
   // Parameters and body shapes are not repeated per event: they are merged per endpoint
   // (endpoint_fields), which is what every reader uses, and they would triple the row size.
   if (findingDetail.length) detail.findings = findingDetail;
+  let hasDetail = false;
+  for (const _ in detail) {
+    hasDetail = true;
+    break;
+  }
   if (action && action !== 'ACTION_UNSPECIFIED') {
     detail.verdict = {
       action,
@@ -213,72 +222,85 @@ function prepareEvent(raw: ApiEvent & Record<string, unknown>, inventory: Invent
       reason: str(verdict.reason, S),
     };
   }
-  return {
-    key,
+  const observed: ObservedEvent = {
+    timestampMs: clampTs(num(raw.timestampMs), now),
+    status: Math.min(999, num(raw.status)),
+    latencyUs: num(raw.latencyUs),
+    requestBytes: num(raw.requestBytes),
+    responseBytes: num(raw.responseBytes),
+    clientIp: str(raw.clientIp, 64),
+    upstreamIp: str(raw.upstreamIp, 64),
+    authScheme: enumName('AuthScheme', auth.scheme),
+    jwtAlg: jwtAlgName(str(auth.jwtAlg, 32)),
+    blocked: action === 'ACTION_BLOCK' && verdict.enforced === true,
+    params,
+    fields,
+    findings,
+  };
+  const record: EventRecord = {
+    gatewayId,
     eventId: u64(raw.id) ?? '0',
+    timestampMs: observed.timestampMs,
+    receivedMs: 0,
     host,
     method,
     path,
+    endpointId: '',
+    status: observed.status,
+    latencyUs: observed.latencyUs,
+    requestBytes: observed.requestBytes,
+    responseBytes: observed.responseBytes,
+    clientIp: observed.clientIp,
+    upstreamIp: observed.upstreamIp,
+    authScheme: observed.authScheme,
+    findingCount: findings.length,
     action: action === 'ACTION_UNSPECIFIED' ? '' : action,
     rulesVersion: u64(raw.rulesVersion) ?? '0',
-    detail: Object.keys(detail).length ? JSON.stringify(detail) : '',
-    observed: {
-      timestampMs: clampTs(num(raw.timestampMs), now),
-      status: Math.min(999, num(raw.status)),
-      latencyUs: num(raw.latencyUs),
-      requestBytes: num(raw.requestBytes),
-      responseBytes: num(raw.responseBytes),
-      clientIp: str(raw.clientIp, 64),
-      upstreamIp: str(raw.upstreamIp, 64),
-      authScheme: enumName('AuthScheme', auth.scheme),
-      jwtAlg: jwtAlgName(str(auth.jwtAlg, 32)),
-      blocked: action === 'ACTION_BLOCK' && verdict.enforced === true,
-      params,
-      fields,
-      findings,
-    },
+    detail: hasDetail ? JSON.stringify(detail) : '',
   };
+  return { key, record, observed };
+}
+
+/** Appends the fields of a body shape to `out` within `budget`; returns the budget left. */
+function shapeFields(out: ObservedEvent['fields'], location: FieldLocation, shape: unknown, budget: number, maxLength: number): number {
+  if (!isObj(shape)) return budget;
+  for (const f of list(shape.fields)) {
+    if (!isObj(f)) continue;
+    if (budget-- <= 0) break;
+    out.push({ location, name: str(f.path, maxLength), type: enumName('JsonType', f.type), format: knownFormat(str(f.format, 32)) });
+  }
+  return budget;
 }
 
 /** Bounds and templates a validated batch (synchronous: templating learns in request order). */
 export function prepareBatch(batch: ReportBatch, inventory: Inventory, now: number, limits: BatchLimits): PreparedBatch {
   const counters = isObj(batch.counters) ? batch.counters : {};
+  const gatewayId = String(batch.gatewayId);
   return {
-    key: { gatewayId: String(batch.gatewayId), bootId: str(batch.bootId, 128), sequence: u64(batch.sequence) ?? '0' },
-    events: (batch.events ?? []).map((e) => prepareEvent(e as ApiEvent & Record<string, unknown>, inventory, now, limits)),
+    key: { gatewayId, bootId: str(batch.bootId, 128), sequence: u64(batch.sequence) ?? '0' },
+    events: (batch.events ?? []).map((e) => prepareEvent(e as ApiEvent & Record<string, unknown>, gatewayId, inventory, now, limits)),
     droppedSinceBoot: num(counters.eventsDropped),
     requestsSinceBoot: num(counters.requestsSeen),
   };
 }
 
-/** The store's unit for a prepared batch once its endpoint ids are known (ids[i] for events[i]). */
+/**
+ * The store's unit for a prepared batch once its endpoint ids are known (ids[i] for events[i]).
+ * Completes the prepared records in place (no copy per event): a prepared batch makes one unit.
+ */
 export function buildUnit(p: PreparedBatch, ids: readonly string[], inventory: Inventory, receivedMs: number): IngestUnit {
   const agg = aggregateEvents(
     p.events.map((e) => e.observed),
     ids,
     { isInternal: inventory.isInternal, admitField: inventory.admitField },
   );
-  const events: EventRecord[] = p.events.map((e, i) => ({
-    gatewayId: p.key.gatewayId,
-    eventId: e.eventId,
-    timestampMs: e.observed.timestampMs,
-    receivedMs,
-    host: e.host,
-    method: e.method,
-    path: e.path,
-    endpointId: ids[i]!,
-    status: e.observed.status,
-    latencyUs: e.observed.latencyUs,
-    requestBytes: e.observed.requestBytes,
-    responseBytes: e.observed.responseBytes,
-    clientIp: e.observed.clientIp,
-    upstreamIp: e.observed.upstreamIp,
-    authScheme: e.observed.authScheme,
-    findingCount: e.observed.findings.length,
-    action: e.action,
-    rulesVersion: e.rulesVersion,
-    detail: e.detail,
-  }));
+  const events: EventRecord[] = new Array(p.events.length);
+  for (let i = 0; i < events.length; i++) {
+    const r = p.events[i]!.record;
+    r.endpointId = ids[i]!;
+    r.receivedMs = receivedMs;
+    events[i] = r;
+  }
   return {
     key: p.key,
     events,

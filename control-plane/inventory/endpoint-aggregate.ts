@@ -60,52 +60,76 @@ export function minuteOf(ms: number): number {
   return Math.floor(ms / 60_000) * 60_000;
 }
 
+/** Everything one batch adds to one endpoint, keyed without building a string per event. */
+interface EndpointAcc {
+  delta: EndpointDelta;
+  minutes: Map<number, MinuteAggregate>;
+  /** location → name → field and the formats it was seen with. */
+  fields: Map<FieldLocation, Map<string, FieldAcc>>;
+  /** type → direction → finding. */
+  findings: Map<string, Map<string, FindingDelta>>;
+  jwtAlgs: Map<string, number>;
+}
+
+interface FieldAcc {
+  field: EndpointField;
+  formats: Map<string, number> | null;
+}
+
+function newEndpointAcc(id: string, timestampMs: number): EndpointAcc {
+  return {
+    delta: {
+      endpointId: id,
+      firstSeenMs: timestampMs,
+      lastSeenMs: timestampMs,
+      requests: 0,
+      ...zeroStatus(),
+      latency: emptyHistogram(),
+      authMask: 0,
+      internalRequests: 0,
+      externalRequests: 0,
+    },
+    minutes: new Map(),
+    fields: new Map(),
+    findings: new Map(),
+    jwtAlgs: new Map(),
+  };
+}
+
+function newMinute(endpointId: string, minuteMs: number): MinuteAggregate {
+  return {
+    endpointId,
+    minuteMs,
+    requests: 0,
+    ...zeroStatus(),
+    findings: 0,
+    blocked: 0,
+    requestBytes: 0,
+    responseBytes: 0,
+    latencySumUs: 0,
+    latency: emptyHistogram(),
+  };
+}
+
 /** Aggregates `events[i]` under `endpointIds[i]`. */
 export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: readonly string[], ctx: AggregateContext): BatchAggregates {
-  const minutes = new Map<string, MinuteAggregate>();
-  const endpoints = new Map<string, EndpointDelta>();
-  const fields = new Map<string, EndpointField>();
-  const findings = new Map<string, FindingDelta>();
-  const observations = new Map<string, ObservationDelta>();
-  const observe = (
-    endpointId: string,
-    kind: ObservationDelta['kind'],
-    location: ObservationDelta['location'],
-    name: string,
-    value: string,
-  ) => {
-    const k = `${endpointId}\0${kind}\0${location}\0${name}\0${value}`;
-    const o = observations.get(k);
-    if (o) o.count++;
-    else observations.set(k, { endpointId, kind, location, name, value, count: 1 });
-  };
+  const accs = new Map<string, EndpointAcc>();
   let fieldsDropped = 0;
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const id = endpointIds[i]!;
+    const ts = e.timestampMs;
     const cls = statusClass(e.status);
     const bucket = bucketOf(e.latencyUs);
     const internal = e.clientIp !== '' && ctx.isInternal(e.clientIp);
 
-    const minuteMs = minuteOf(e.timestampMs);
-    const mk = `${id}\0${minuteMs}`;
-    let m = minutes.get(mk);
-    if (!m) {
-      m = {
-        endpointId: id,
-        minuteMs,
-        requests: 0,
-        ...zeroStatus(),
-        findings: 0,
-        blocked: 0,
-        requestBytes: 0,
-        responseBytes: 0,
-        latencySumUs: 0,
-        latency: emptyHistogram(),
-      };
-      minutes.set(mk, m);
-    }
+    let acc = accs.get(id);
+    if (!acc) accs.set(id, (acc = newEndpointAcc(id, ts)));
+
+    const minuteMs = minuteOf(ts);
+    let m = acc.minutes.get(minuteMs);
+    if (!m) acc.minutes.set(minuteMs, (m = newMinute(id, minuteMs)));
     m.requests++;
     m[cls]++;
     m.findings += e.findings.length;
@@ -115,66 +139,61 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
     m.latencySumUs += e.latencyUs;
     m.latency[bucket]!++;
 
-    let d = endpoints.get(id);
-    if (!d) {
-      d = {
-        endpointId: id,
-        firstSeenMs: e.timestampMs,
-        lastSeenMs: e.timestampMs,
-        requests: 0,
-        ...zeroStatus(),
-        latency: emptyHistogram(),
-        authMask: 0,
-        internalRequests: 0,
-        externalRequests: 0,
-      };
-      endpoints.set(id, d);
-    }
+    const d = acc.delta;
     d.requests++;
     d[cls]++;
     d.latency[bucket]!++;
-    d.firstSeenMs = Math.min(d.firstSeenMs, e.timestampMs);
-    d.lastSeenMs = Math.max(d.lastSeenMs, e.timestampMs);
+    if (ts < d.firstSeenMs) d.firstSeenMs = ts;
+    if (ts > d.lastSeenMs) d.lastSeenMs = ts;
     d.authMask |= authSchemeBit(e.authScheme);
     if (internal) d.internalRequests++;
     else d.externalRequests++;
-    if (e.jwtAlg) observe(id, 'jwt_alg', '', '', e.jwtAlg);
+    if (e.jwtAlg) acc.jwtAlgs.set(e.jwtAlg, (acc.jwtAlgs.get(e.jwtAlg) ?? 0) + 1);
 
-    for (const list of [e.params, e.fields]) {
+    for (let l = 0; l < 2; l++) {
+      const list = l === 0 ? e.params : e.fields;
       for (const p of list) {
-        const fk = `${id}\0${p.location}\0${p.name}`;
-        let f = fields.get(fk);
+        let byName = acc.fields.get(p.location);
+        if (!byName) acc.fields.set(p.location, (byName = new Map()));
+        let f = byName.get(p.name);
         if (!f) {
+          // Refused fields are asked again on their next event, as the cap may have been lifted.
           if (!ctx.admitField(id, p.location, p.name)) {
             fieldsDropped++;
             continue;
           }
           f = {
-            endpointId: id,
-            location: p.location,
-            name: p.name,
-            typeMask: 0,
-            format: '',
-            count: 0,
-            firstSeenMs: e.timestampMs,
-            lastSeenMs: e.timestampMs,
+            field: {
+              endpointId: id,
+              location: p.location,
+              name: p.name,
+              typeMask: 0,
+              format: '',
+              count: 0,
+              firstSeenMs: ts,
+              lastSeenMs: ts,
+            },
+            formats: null,
           };
-          fields.set(fk, f);
+          byName.set(p.name, f);
         }
-        f.typeMask |= jsonTypeBit(p.type);
+        const field = f.field;
+        field.typeMask |= jsonTypeBit(p.type);
         if (p.format) {
-          f.format = p.format;
-          observe(id, 'format', p.location, p.name, p.format);
+          field.format = p.format;
+          f.formats ??= new Map();
+          f.formats.set(p.format, (f.formats.get(p.format) ?? 0) + 1);
         }
-        f.count++;
-        f.firstSeenMs = Math.min(f.firstSeenMs, e.timestampMs);
-        f.lastSeenMs = Math.max(f.lastSeenMs, e.timestampMs);
+        field.count++;
+        if (ts < field.firstSeenMs) field.firstSeenMs = ts;
+        if (ts > field.lastSeenMs) field.lastSeenMs = ts;
       }
     }
 
     for (const x of e.findings) {
-      const gk = `${id}\0${x.type}\0${x.direction}`;
-      let g = findings.get(gk);
+      let byDirection = acc.findings.get(x.type);
+      if (!byDirection) acc.findings.set(x.type, (byDirection = new Map()));
+      let g = byDirection.get(x.direction);
       if (!g) {
         g = {
           endpointId: id,
@@ -182,24 +201,36 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
           direction: x.direction,
           category: x.category,
           count: 0,
-          firstSeenMs: e.timestampMs,
-          lastSeenMs: e.timestampMs,
+          firstSeenMs: ts,
+          lastSeenMs: ts,
           valueHashes: [],
         };
-        findings.set(gk, g);
+        byDirection.set(x.direction, g);
       }
       g.count++;
-      g.firstSeenMs = Math.min(g.firstSeenMs, e.timestampMs);
-      g.lastSeenMs = Math.max(g.lastSeenMs, e.timestampMs);
+      if (ts < g.firstSeenMs) g.firstSeenMs = ts;
+      if (ts > g.lastSeenMs) g.lastSeenMs = ts;
       if (x.valueHash) g.valueHashes.push(x.valueHash);
     }
   }
-  return {
-    minutes: [...minutes.values()],
-    endpoints: [...endpoints.values()],
-    fields: [...fields.values()],
-    findings: [...findings.values()],
-    observations: [...observations.values()],
-    fieldsDropped,
-  };
+  return flatten(accs, fieldsDropped);
+}
+
+function flatten(accs: Map<string, EndpointAcc>, fieldsDropped: number): BatchAggregates {
+  const out: BatchAggregates = { minutes: [], endpoints: [], fields: [], findings: [], observations: [], fieldsDropped };
+  for (const [endpointId, acc] of accs) {
+    out.endpoints.push(acc.delta);
+    for (const m of acc.minutes.values()) out.minutes.push(m);
+    for (const [value, count] of acc.jwtAlgs) out.observations.push({ endpointId, kind: 'jwt_alg', location: '', name: '', value, count });
+    for (const byName of acc.fields.values()) {
+      for (const f of byName.values()) {
+        out.fields.push(f.field);
+        if (!f.formats) continue;
+        for (const [value, count] of f.formats)
+          out.observations.push({ endpointId, kind: 'format', location: f.field.location, name: f.field.name, value, count });
+      }
+    }
+    for (const byDirection of acc.findings.values()) for (const g of byDirection.values()) out.findings.push(g);
+  }
+  return out;
 }
