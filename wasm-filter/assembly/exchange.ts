@@ -478,10 +478,24 @@ export class Exchange extends HttpContext {
       ef.masked = f.masked;
       ef.valueHash = f.valueHash;
       e.findings.push(ef);
-      root.metrics.finding(f.type);
     }
+    this.countFindingTypes();
     root.metrics.verdict(d.action, d.enforced);
     root.enqueue(encodeApiEvent(e));
+  }
+
+  /** One metric increment per finding type, not per finding: each increment is a hostcall. */
+  private countFindingTypes(): void {
+    const count = this.findings.count;
+    for (let i = 0; i < count; i++) {
+      const type = this.findings.at(i).type;
+      let first = true;
+      for (let j = 0; j < i && first; j++) first = this.findings.at(j).type != type;
+      if (!first) continue;
+      let n: i64 = 1;
+      for (let j = i + 1; j < count; j++) if (this.findings.at(j).type == type) n++;
+      this.root.metrics.finding(type, n);
+    }
   }
 }
 

@@ -52,8 +52,8 @@ export class Metrics {
     incrementMetric(this.verdicts[<i32>action * 2 + (enforced ? 1 : 0)], 1);
   }
 
-  /** `palisade.findings.<type>`, defined the first time a type is seen. */
-  finding(type: string): void {
+  /** `palisade.findings.<type>` += n, defined the first time a type is seen. */
+  finding(type: string, n: i64 = 1): void {
     let id: u32;
     if (this.findingIds.has(type)) id = this.findingIds.get(type);
     else {
@@ -61,7 +61,7 @@ export class Metrics {
       // Detector ids are bounded by the rule set; cap anyway so a hostile set cannot grow this.
       if (this.findingIds.size < 512) this.findingIds.set(type, id);
     }
-    incrementMetric(id, 1);
+    incrementMetric(id, n);
   }
 
   add(id: u32, n: i64): void {
