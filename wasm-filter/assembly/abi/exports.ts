@@ -7,11 +7,12 @@ import { createContext, deleteContext, httpContext, rootContext } from "./contex
 // it is never called.
 export function proxy_abi_version_0_2_1(): void {}
 
-// The host allocates inside the module for every value it returns (notes §3). These are raw,
-// unmanaged heap blocks (heap.alloc never triggers a collection, so this is safe inside the
-// restricted allocator phase); abi/host.ts frees each one after copying it.
+// The host allocates inside the module for every value it returns (notes §3). Each block is a
+// pinned ArrayBuffer, as solo-io/proxy-runtime's malloc makes them: abi/host.ts unpins it and hands
+// the very object on, so a header map or a body is not copied a second time. __new may run a GC
+// step, which makes no hostcall, so it stays within what the allocator phase allows.
 export function proxy_on_memory_allocate(size: usize): usize {
-  return heap.alloc(size);
+  return __pin(__new(size, idof<ArrayBuffer>()));
 }
 
 export function proxy_on_context_create(contextId: u32, parentId: u32): void {

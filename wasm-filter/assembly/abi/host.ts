@@ -1,7 +1,7 @@
 // Typed wrappers over the raw hostcalls (the "hostcalls" layer, like proxy-wasm-rust-sdk's
 // hostcalls.rs): strings and ArrayBuffers in, values and one status code out. Every buffer the
-// host returns was allocated in our heap through proxy_on_memory_allocate (notes §3); we copy it
-// into a managed object and free the raw block here, once, so no other file sees raw memory.
+// host returns was allocated through proxy_on_memory_allocate (notes §3) as a pinned ArrayBuffer;
+// it is unpinned here, once, and handed on as a managed object, so no other file sees raw memory.
 import * as raw from "./imports";
 import { WasmResult, GrpcStatus } from "./types";
 import { HeaderPair, decodePairs, encodePairs } from "./pairs";
@@ -19,10 +19,10 @@ function takeBuffer(): ArrayBuffer | null {
   const ptr = load<usize>(RET_PTR);
   const size = load<u32>(RET_SIZE);
   if (ptr == 0) return size == 0 ? new ArrayBuffer(0) : null;
-  const out = new ArrayBuffer(<i32>size);
-  memory.copy(changetype<usize>(out), ptr, size);
-  heap.free(ptr);
-  return out;
+  __unpin(ptr);
+  const block = changetype<ArrayBuffer>(ptr);
+  // The host fills what it allocated; a shorter report gets an exact copy, never a longer view.
+  return <u32>block.byteLength == size ? block : block.slice(0, <i32>min(size, <u32>block.byteLength));
 }
 
 function clearRet(): void {
@@ -62,7 +62,7 @@ export function getHeaderPairs(mapType: u32): Array<HeaderPair> {
   clearRet();
   lastStatus = raw.proxy_get_header_map_pairs(mapType, RET_PTR, RET_SIZE);
   if (lastStatus != WasmResult.Ok || load<usize>(RET_PTR) == 0) return new Array<HeaderPair>();
-  // One managed copy of the whole map: pairs keep it so their values' bytes can be scanned in place.
+  // The map's buffer stays alive with the pairs, so their values' bytes can be scanned in place.
   const block = takeBuffer()!;
   return decodePairs(changetype<usize>(block), <usize>block.byteLength, block);
 }
@@ -75,8 +75,9 @@ export function getHeader(mapType: u32, name: string): string | null {
   const ptr = load<usize>(RET_PTR);
   const size = load<u32>(RET_SIZE);
   if (ptr == 0) return "";
-  const value = String.UTF8.decodeUnsafe(ptr, size);
-  heap.free(ptr);
+  // Decoded while still pinned: the decode allocates, and an unpinned block could be swept.
+  const value = String.UTF8.decodeUnsafe(ptr, min(<usize>size, <usize>changetype<ArrayBuffer>(ptr).byteLength));
+  __unpin(ptr);
   return value;
 }
 
