@@ -46,14 +46,18 @@ it('the shared detection vectors and the real engine are in the bundle', () => {
       );
 });
 
-for (const rt of RUNTIMES) {
-  describe(`detection vectors through the bundled policy in ${rt.name}`, { skip: rt.skip }, () => {
+// `json`: the built-in RuleSet JSON, every table checked and prepared by the engine; `ready`: the
+// same set in the ready form executions scan with (src/detect/ready.js). Both must find the same.
+const FORMS = ['json', 'ready'] as const;
+
+for (const [rt, form] of RUNTIMES.flatMap((r) => FORMS.map((f) => [r, f] as const))) {
+  describe(`detection vectors through the bundled policy in ${rt.name}, rules as ${form}`, { skip: rt.skip }, () => {
     let runner: PolicyRunner;
     let results: Map<string, { findings: Finding[]; error: string | null; notInspected: string }>;
     before(async () => {
       runner = rt.create();
       const files = [join(jscDir(), 'palisade-lib.js'), join(jscDir(), 'palisade-builtin-rules.js'), MAIN];
-      const r = await runner.run(files, requestState({}, { 'test.vectors': JSON.stringify(vectors) }));
+      const r = await runner.run(files, requestState({}, { 'test.vectors': JSON.stringify(vectors), 'test.form': form }));
       assert.equal(r.error, null);
       const list = JSON.parse(String(r.state.variables['test.results'])) as {
         name: string;

@@ -3,7 +3,8 @@
 // fallback to the embedded rules, failure modes, bad bodies.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DOUBLES, policyFiles } from './lib/bundle-fixture.ts';
+import { DOUBLES, PATHS, policyFiles } from './lib/bundle-fixture.ts';
+import { readyFormOf } from '../tools/bundle.ts';
 import { requestState, type PolicyResult, type PolicyRunner, type PolicyState } from './lib/policy-runner.ts';
 import { CARD, rulesWith, type Json } from './lib/rules.ts';
 import { RUNTIMES } from './lib/runtimes.ts';
@@ -76,6 +77,30 @@ for (const rt of RUNTIMES) {
       assert.equal(v(r, 'palisade.rules.error'), 'bad-tables');
       assert.equal(v(r, 'palisade.error'), undefined, 'no inspection error: the built-ins ran');
       assert.ok(Number(v(r, 'palisade.findings.count')) >= 1);
+    });
+
+    it('cached rules in the ready form JS-AcceptRules writes: used as they are; cut short: the built-ins take over', async () => {
+      const json = rulesWith([{ id: 'log-card', action: 'ACTION_LOG', match: {} }], {}, { detectors: true, version: '31' });
+      const ready = readyFormOf(PATHS, json);
+      assert.ok(ready !== null, 'the bundle carries the detection engine');
+      const whole = requestState(jsonBody({ card_number: CARD }));
+      whole.variables['palisade.rules.json'] = ready;
+      const r = await run(whole);
+      assert.equal(r.error, null);
+      assert.equal(v(r, 'palisade.rules.source'), 'control-plane');
+      assert.equal(v(r, 'palisade.rules.version'), '31');
+      assert.equal(v(r, 'palisade.verdict'), 'LOG');
+      assert.ok(Number(v(r, 'palisade.findings.count')) >= 1);
+      for (const damaged of [ready.slice(0, ready.length - 1), ready.slice(0, 60000), `${ready}0`]) {
+        const cut = requestState(jsonBody({ card_number: CARD }));
+        cut.variables['palisade.rules.json'] = damaged;
+        const d = await run(cut);
+        assert.equal(d.error, null);
+        assert.equal(v(d, 'palisade.rules.source'), 'builtin');
+        assert.equal(v(d, 'palisade.rules.error'), 'ready-damaged');
+        assert.equal(v(d, 'palisade.error'), undefined, 'no inspection error: the built-ins ran');
+        assert.ok(Number(v(d, 'palisade.findings.count')) >= 1);
+      }
     });
 
     it('refuses a rule set with a malformed CIDR as a whole (built-ins instead)', async () => {

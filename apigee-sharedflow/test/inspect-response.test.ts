@@ -153,9 +153,26 @@ for (const rt of RUNTIMES) {
       const r = await run({ palisadeRulesResponse: { status: 200, content: good, headers: [['ETag', '"v12"']] } });
       assert.equal(r.error, null);
       assert.equal(v(r, 'palisade.rules.update'), true);
-      assert.equal(v(r, 'palisade.rules.json'), good);
+      // Cached in the engine's ready form (checked once here), which the inspection then uses.
+      const cached = String(v(r, 'palisade.rules.json'));
+      assert.match(cached, /^PALISADE-READY\/1\n/);
       assert.equal(v(r, 'palisade.rules.etag'), '"v12"');
       assert.equal(v(r, 'palisade.rules.fresh.ttl'), 60);
+      const inspected = await runner.run(policyFiles('palisade-inspect-request.js'), requestState({}, { 'palisade.rules.json': cached }));
+      assert.equal(inspected.error, null);
+      assert.equal(inspected.state.variables['palisade.rules.source'], 'control-plane');
+      assert.equal(inspected.state.variables['palisade.rules.version'], '12');
+      assert.equal(inspected.state.variables['palisade.rules.error'], undefined);
+    });
+
+    it('refuses a 200 whose tables are malformed, keeping the cached set', async () => {
+      const broken = JSON.stringify({ ...(JSON.parse(good) as Json), automata: [{ kind: 'AUTOMATON_KIND_SEARCH', byteClasses: 'AAAA' }] });
+      const r = await run({ 'palisade.rules.json': good, palisadeRulesResponse: { status: 200, content: broken, headers: [] } });
+      assert.equal(r.error, null);
+      assert.equal(v(r, 'palisade.rules.update'), false);
+      assert.equal(v(r, 'palisade.rules.fetch.error'), 'invalid-rules:bad-tables');
+      assert.equal(v(r, 'palisade.rules.json'), good);
+      assert.equal(v(r, 'palisade.rules.fresh.ttl'), 10);
     });
 
     it('keeps the cached set on 304', async () => {

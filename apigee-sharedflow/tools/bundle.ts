@@ -4,6 +4,7 @@
 // output so the build step, the deploy script and the tests share exactly the same bytes.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import vm from 'node:vm';
 import { zip, type ZipEntry } from './zip.ts';
 
 export const BUNDLE_NAME = 'palisade';
@@ -114,24 +115,50 @@ function es5StringLiteral(s: string): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/**
- * The embedded built-in rule set as an ES5 file defining `PalisadeBuiltinRules()`. The JSON is
- * kept as a string in chunks of 16 KiB and parsed only when called: Rhino compiles the file once
- * per deployment, and a class-file constant may not exceed 64 KiB.
- */
-export function builtinRulesJs(json: string | null): string {
-  const text = json ?? JSON.stringify({ version: '0', automata: [], detectors: [], policies: [] });
-  JSON.parse(text); // refuse to embed something that would not parse at run time
+/** A long text as an ES5 expression: string literals of 16 Ki characters joined at run time. */
+function chunkedString(text: string): string {
+  // Rhino compiles the file once per deployment, and a class-file constant may not exceed 64 KiB
+  // (a character may take 3 bytes there).
   const chunks: string[] = [];
   for (let i = 0; i < text.length; i += 16384) chunks.push(es5StringLiteral(text.slice(i, i + 16384)));
+  return `[\n    ${chunks.join(',\n    ')}\n  ].join("")`;
+}
+
+/**
+ * The embedded built-in rule set as an ES5 file defining `PalisadeBuiltinRules()` (the RuleSet,
+ * parsed when called) and, when the detection engine could write it, `PalisadeBuiltinReady()`:
+ * the same set in the engine's ready form (src/detect/ready.js), checked here at build time so
+ * that an execution only reads it.
+ */
+export function builtinRulesJs(json: string | null, ready: string | null = null): string {
+  const text = json ?? JSON.stringify({ version: '0', automata: [], detectors: [], policies: [] });
+  JSON.parse(text); // refuse to embed something that would not parse at run time
   return (
     GENERATED +
     (json === null ? '// No compiled built-in rule set was found at build time: this one is empty.\n' : '') +
     'function PalisadeBuiltinRules() {\n' +
     '  "use strict";\n' +
-    `  return JSON.parse([\n    ${chunks.join(',\n    ')}\n  ].join(""));\n` +
-    '}\n'
+    `  return JSON.parse(${chunkedString(text)});\n` +
+    '}\n' +
+    (ready === null
+      ? ''
+      : '// The same rule set, checked at build time, in the form the engine scans with.\n' +
+        'function PalisadeBuiltinReady() {\n' +
+        '  "use strict";\n' +
+        `  return ${chunkedString(ready)};\n` +
+        '}\n')
   );
+}
+
+/** The ready form of a RuleSet (JSON text), written by the bundle's own ES5 engine; null without one. */
+export function readyFormOf(p: Paths, json: string): string | null {
+  const detect = detectSources(p);
+  if (detect.length === 0) return null;
+  const sandbox = vm.createContext({});
+  vm.runInContext(detect.map((rel) => readFileSync(join(p.srcDir, rel), 'utf8')).join('\n'), sandbox);
+  const engine = (sandbox as { PalisadeDetect?: { ready?: { encode(rs: unknown): string } } }).PalisadeDetect;
+  if (!engine?.ready) return null;
+  return engine.ready.encode(JSON.parse(json));
 }
 
 export interface JscFiles {
@@ -149,7 +176,7 @@ export function jscFiles(p: Paths): JscFiles {
   let builtin: string | null = null;
   if (existsSync(p.builtinRules)) builtin = readFileSync(p.builtinRules, 'utf8');
   else warnings.push(`${p.builtinRules} is missing: the embedded built-in rule set is empty`);
-  files.set(BUILTIN_FILE, builtinRulesJs(builtin));
+  files.set(BUILTIN_FILE, builtinRulesJs(builtin, builtin === null ? null : readyFormOf(p, builtin)));
   for (const [name, rel] of Object.entries(POLICY_MAINS)) files.set(name, GENERATED + source(p, rel));
   return { files, warnings };
 }

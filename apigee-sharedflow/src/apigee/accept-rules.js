@@ -1,7 +1,8 @@
 // JS-AcceptRules: runs after SC-FetchRules when the freshness marker expired. Accepts a 200 whose
-// body is a usable RuleSet (it then goes to the cache through PC-Rules / PC-RulesEtag), keeps the
-// cached set on 304, and on anything else (control plane down, 5xx, corrupt body) keeps serving
-// with what it has and retries after rulesRetrySeconds instead of calling out on every request.
+// body is a usable RuleSet (it then goes to the cache, in the engine's ready form, through PC-Rules
+// / PC-RulesEtag), keeps the cached set on 304, and on anything else (control plane down, 5xx,
+// corrupt body or tables) keeps serving with what it has and retries after rulesRetrySeconds
+// instead of calling out on every request.
 /* global Palisade */
 (function () {
   "use strict";
@@ -15,8 +16,18 @@
     if (status === 200) {
       var body = H.getVar(V.RULES_RESPONSE + ".content");
       var parsed = Palisade.ruleSet.parse(body);
+      var cacheForm = null;
       if (parsed.error === null) {
-        H.setVar(V.RULES_JSON, body);
+        // The tables are checked here, once per rule set, and cached in the form every
+        // inspection then reads at almost no cost (rules-source.js).
+        try {
+          cacheForm = Palisade.rulesSource.cacheForm(parsed.ruleSet, body);
+        } catch (e) {
+          parsed = { ruleSet: null, error: "bad-tables" };
+        }
+      }
+      if (parsed.error === null) {
+        H.setVar(V.RULES_JSON, cacheForm);
         H.setVar(V.RULES_ETAG, H.getVar(V.RULES_RESPONSE + ".header.ETag") || "none");
         H.setVar(V.RULES_UPDATE, true);
         ttl = cfg.rulesRefreshSeconds;

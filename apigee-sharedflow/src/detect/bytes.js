@@ -156,7 +156,17 @@ PalisadeDetect.bytes = (function () {
     return out;
   }
 
+  // Bytes -> a string of the same char codes (0-255), for native RegExp and indexOf; in slices,
+  // so that no call gets more arguments than a JVM method handles comfortably.
+  function charString(b) {
+    if (b.length <= 4096) return String.fromCharCode.apply(null, b);
+    var parts = [];
+    for (var i = 0; i < b.length; i += 4096) parts.push(String.fromCharCode.apply(null, b.slice(i, i + 4096)));
+    return parts.join("");
+  }
+
   return {
+    charString: charString,
     utf8Encode: utf8Encode,
     utf8Decode: utf8Decode,
     base64DecodeBytes: base64DecodeBytes,

@@ -39,17 +39,37 @@ PalisadeDetect.scanMessage = (function () {
       if (v === undefined) v = keyHits[det.index] = C.keyMatches(keyTokens, det.keys);
       return v;
     }
+    var text = null; // d as a string of char codes 0-255, for the automata's start-state skips
     for (var a = 0; a < p.search.length; a++) {
       var A = p.automata[p.search[a]];
-      var cls = A.cls;
+      var cls = A.cls || A.classes();
       var rows = A.rows;
-      var offsets = A.offsets;
-      var state = A.start;
-      for (var i = 0; i < n; i++) {
-        state = (rows[state] || A.row(state))[cls[d[i]]];
-        var lo = offsets[state];
-        var hi = offsets[state + 1];
-        for (var x = lo; x < hi; x++) candidate(p.detectors[A.dets[x]], i + 1);
+      var acc = A.acc;
+      var start = A.start;
+      var skip = A.skip;
+      var state;
+      var startRow = rows[start] || A.row(start);
+      var row = startRow;
+      var i = 0;
+      if (skip !== null) {
+        // In the start state until the first byte that leaves it (tables.js startSkipSource).
+        if (text === null) text = B.charString(d);
+        skip.lastIndex = 0;
+        if (!skip.test(text)) continue;
+        i = skip.lastIndex - 1;
+      }
+      for (; i < n; i++) {
+        state = row[cls[d[i]]];
+        if (state === start && skip !== null) {
+          skip.lastIndex = i + 1;
+          if (!skip.test(text)) break;
+          i = skip.lastIndex - 2; // the loop's i++ lands on the byte that leaves the start state
+          row = startRow;
+          continue;
+        }
+        row = rows[state] || A.row(state);
+        var hits = acc[state];
+        if (hits !== 0) for (var x = 0; x < hits.length; x++) candidate(p.detectors[hits[x]], i + 1);
       }
     }
     for (var id in kept)
@@ -65,12 +85,15 @@ PalisadeDetect.scanMessage = (function () {
       var R = det.reverse;
       var lo = e - det.maxLength;
       if (lo < 0) lo = 0;
+      var rcls = R.cls || R.classes();
       var st = R.start;
+      var rrow = R.rows[st] || R.row(st);
       var start = -1;
       for (var p2 = e - 1; p2 >= lo; p2--) {
-        st = (R.rows[st] || R.row(st))[R.cls[d[p2]]];
+        st = rrow[rcls[d[p2]]];
         if (st === 0) break;
-        if (R.offsets[st + 1] > R.offsets[st] && (p2 === 0 || !inBoundary(det.boundary, d[p2 - 1]))) start = p2;
+        rrow = R.rows[st] || R.row(st);
+        if (R.acc[st] !== 0 && (p2 === 0 || !inBoundary(det.boundary, d[p2 - 1]))) start = p2;
       }
       if (start < 0) return;
       // 3. right boundary.

@@ -163,9 +163,15 @@ PalisadeDetect.tables = (function () {
     return v;
   }
 
+  // What state s accepts: 0 (nothing, the common case, one comparison in the scan loop) or the
+  // detector indexes. Filled together with the row of s, so `rows[s] !== undefined` implies it.
+  function hitsOf(offsets, dets, s) {
+    return offsets[s + 1] > offsets[s] ? dets.slice(offsets[s], offsets[s + 1]) : 0;
+  }
+
   // The row getter of a sparse table: row(s) -> array of k targets, expanded on first use (and
   // the rows it is based on, iteratively: a chain of deltas can be as long as the table).
-  function sparseRows(bytes, index, k, rows) {
+  function sparseRows(bytes, index, k, rows, acc, offsets, dets) {
     function expandOne(s) {
       var pos = [index.at[s]];
       var back = varint(bytes, pos);
@@ -182,6 +188,7 @@ PalisadeDetect.tables = (function () {
           row[c] = varint(bytes, pos);
         }
       }
+      acc[s] = hitsOf(offsets, dets, s);
       rows[s] = row;
       return row;
     }
@@ -199,8 +206,9 @@ PalisadeDetect.tables = (function () {
   }
 
   // The row getter of a dense table (already checked whole).
-  function denseRows(next, k, rows) {
+  function denseRows(next, k, rows, acc, offsets, dets) {
     return function row(s) {
+      acc[s] = hitsOf(offsets, dets, s);
       return (rows[s] = next.slice(s * k, s * k + k));
     };
   }
@@ -240,11 +248,23 @@ PalisadeDetect.tables = (function () {
     for (b = 0; b < n; b++) if (offsets[b + 1] < offsets[b]) fail(what + ".acceptOffsets decreases");
     for (b = 0; b < dets.length; b++) if (dets[b] >= detectorCount) fail(what + ".acceptDetectors out of range");
     if (!sparse.length) for (var e = 0; e < next.length; e++) if (next[e] >= n) fail(what + ".transitions leads to a missing state");
-    // rows[s]: the k targets of state s once expanded; row(s) expands it (the scanner reads
-    // `rows[s] || row(s)`).
+    // rows[s]: the k targets of state s once expanded, acc[s] what s accepts; row(s) expands
+    // both (the scanner reads `rows[s] || row(s)`, then acc[s]).
     var rows = [];
-    var row = sparse.length ? sparseRows(sparse, index, k, rows) : denseRows(next, k, rows);
-    return { kind: kind, cls: cls, k: k, n: n, start: start, rows: rows, row: row, offsets: offsets, dets: dets };
+    var acc = [];
+    var row = sparse.length ? sparseRows(sparse, index, k, rows, acc, offsets, dets) : denseRows(next, k, rows, acc, offsets, dets);
+    return {
+      kind: kind,
+      cls: cls,
+      k: k,
+      n: n,
+      start: start,
+      rows: rows,
+      acc: acc,
+      row: row,
+      // The checked tables as given, for PalisadeDetect.ready (not read while scanning).
+      source: { sparse: sparse.length ? sparse : null, index: index, next: next, offsets: offsets, dets: dets }
+    };
   }
 
   function lowerList(v) {
@@ -273,6 +293,7 @@ PalisadeDetect.tables = (function () {
       validator: d.validator === undefined ? "VALIDATOR_UNSPECIFIED" : d.validator,
       search: search,
       reverse: automata[reverse],
+      reverseIndex: reverse,
       keys: PalisadeDetect.context.ruleTokens(lowerList(c.keys)),
       positive: lowerList(c.positiveKeywords),
       negative: lowerList(c.negativeKeywords),
@@ -289,6 +310,33 @@ PalisadeDetect.tables = (function () {
     };
   }
 
+  // Where a SEARCH automaton can leave its start state: the source of a RegExp (global, over the
+  // decoded bytes as a string of char codes 0-255) matching the bytes that do, or null. While the
+  // automaton sits in its start state it stays there over every other byte, so the scanner jumps
+  // to the next match natively instead of stepping byte by byte (Rhino runs RegExp in Java).
+  // Exact as long as the start state accepts nothing. Only for selective start states: when most
+  // text leaves the start state at once, the jumps would cost more than they save.
+  var SKIP_MAX_LEAVING_BYTES = 48;
+  function hex2(b) {
+    return (b < 16 ? "\\x0" : "\\x") + b.toString(16);
+  }
+  function startSkipSource(A) {
+    var row = A.rows[A.start] || A.row(A.start);
+    if (A.acc[A.start] !== 0) return null;
+    var leaving = [];
+    for (var b = 0; b < 256; b++) if (row[A.cls[b]] !== A.start) leaving.push(b);
+    if (leaving.length > SKIP_MAX_LEAVING_BYTES) return null;
+    var out = "";
+    for (var i = 0; i < leaving.length; i++) {
+      var j = i;
+      while (j + 1 < leaving.length && leaving[j + 1] === leaving[j] + 1) j++;
+      out += hex2(leaving[i]) + (j > i ? "-" + hex2(leaving[j]) : "");
+      i = j;
+    }
+    // No byte leaves the start state: nothing to find, `[]` never matches.
+    return "[" + out + "]";
+  }
+
   // RuleSet -> { automata, search: [automaton index...], detectors, settings }.
   function prepare(rs) {
     if (!rs || typeof rs !== "object") fail("not an object");
@@ -301,7 +349,12 @@ PalisadeDetect.tables = (function () {
     var detectors = [];
     for (i = 0; i < rawDetectors.length; i++) detectors.push(prepareDetector(rawDetectors[i], i, automata));
     var search = [];
-    for (i = 0; i < automata.length; i++) if (automata[i].kind === 1) search.push(i);
+    for (i = 0; i < automata.length; i++) {
+      if (automata[i].kind !== 1) continue;
+      search.push(i);
+      automata[i].skipSource = startSkipSource(automata[i]);
+      automata[i].skip = automata[i].skipSource === null ? null : new RegExp(automata[i].skipSource, "g");
+    }
     var s = rs.settings || {};
     return {
       automata: automata,
@@ -327,5 +380,11 @@ PalisadeDetect.tables = (function () {
     return p;
   }
 
-  return { prepare: prepare, prepared: prepared };
+  // Makes `p` (tables prepared elsewhere: PalisadeDetect.ready) the prepared form of `rs`.
+  function adopt(rs, p) {
+    lastRuleSet = rs;
+    lastPrepared = p;
+  }
+
+  return { prepare: prepare, prepared: prepared, adopt: adopt };
 })();

@@ -90,8 +90,9 @@ export function createNodeRunner(): PolicyRunner {
   };
 }
 
-export function createRhinoRunner(command = 'rhino'): PolicyRunner {
-  const child: ChildProcessWithoutNullStreams = spawn(command, ['-f', MODEL, '-f', DRIVER], { stdio: 'pipe' });
+/** `options`: extra rhino shell options, e.g. `['-opt', '-1']` for the interpreter instead of compiled classes. */
+export function createRhinoRunner(command = 'rhino', options: string[] = []): PolicyRunner {
+  const child: ChildProcessWithoutNullStreams = spawn(command, [...options, '-f', MODEL, '-f', DRIVER], { stdio: 'pipe' });
   const lines = createInterface({ input: child.stdout });
   const waiting: ((line: string) => void)[] = [];
   let stderr = '';

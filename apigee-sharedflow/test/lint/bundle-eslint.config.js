@@ -27,6 +27,7 @@ export default [
         decodeURIComponent: 'readonly',
         PalisadeDetect: 'writable',
         PalisadeBuiltinRules: 'readonly',
+        PalisadeBuiltinReady: 'readonly',
         Palisade: 'writable',
       },
     },

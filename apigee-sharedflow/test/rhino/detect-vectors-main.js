@@ -1,12 +1,17 @@
 // Test main: runs the shared detection vectors (test/vectors/detect/) through the bundled
 // library's inspection path (Palisade.inspect.inspectMessage → the detection engine seam), with
-// the embedded built-in rules, all in one scope so the engine prepares its tables once. Vectors
+// the embedded built-in rules (as JSON or in the ready form, `test.form`), all in one scope so the engine prepares its tables once. Vectors
 // arrive as a JSON array in `test.vectors`; `test.results` gets [{ name, findings, error }].
-/* global Palisade, PalisadeBuiltinRules */
+/* global Palisade, PalisadeDetect, PalisadeBuiltinRules, PalisadeBuiltinReady */
 (function () {
   "use strict";
   var vectors = JSON.parse(String(context.getVariable("test.vectors")));
-  var ruleSet = PalisadeBuiltinRules();
+  // test.form "ready": the built-in set in the engine's ready form (what executions scan with),
+  // else the RuleSet JSON with every table checked and prepared by the engine.
+  var ruleSet =
+    String(context.getVariable("test.form")) === "ready"
+      ? PalisadeDetect.ready.decode(PalisadeBuiltinReady()).ruleSet
+      : PalisadeBuiltinRules();
   var settings = Palisade.ruleSet.settingsOf(ruleSet.settings);
   var ctx = { ruleSet: ruleSet, settings: settings, detectors: Palisade.ruleSet.detectorIndex(ruleSet), deadlineMs: 0 };
   var results = [];
