@@ -21,5 +21,7 @@ const server = await createGrpcServer({
 });
 process.stdout.write(JSON.stringify({ port: server.port }) + '\n');
 process.on('SIGTERM', () => {
+  // PALISADE_DEBUG_METRICS=1: the ingest counters (commits, largest group) on stderr at exit.
+  if (process.env.PALISADE_DEBUG_METRICS) process.stderr.write(JSON.stringify(ingest.metrics.snapshot()) + '\n');
   void server.close().then(() => store.close().then(() => process.exit(0)));
 });
