@@ -26,6 +26,16 @@ export class ContextGate {
   private maxDistance: u32 = 0;
   private words: Array<StaticArray<u8>> = new Array<StaticArray<u8>>();
   private wordMask: Array<u64> = new Array<u64>();
+  // The words again, flat, for matchAt (no managed reference per word: AssemblyScript spills each
+  // one to the shadow stack, which cost more than the comparison). Word k: bytes
+  // flatBytes[flatStart[k], flatStart[k] + flatLen[k]); flatHead[k] = first byte | second << 8
+  // (second 0x100 for a one-byte word: any byte follows).
+  private flatBytes: StaticArray<u8> = new StaticArray<u8>(0);
+  private flatStart: StaticArray<u32> = new StaticArray<u32>(0);
+  private flatLen: StaticArray<u32> = new StaticArray<u32>(0);
+  private flatHead: StaticArray<u32> = new StaticArray<u32>(0);
+  private flatMask: StaticArray<u64> = new StaticArray<u64>(0);
+  private wordCount: i32 = 0;
   /**
    * Two-byte prefix filter over RAW bytes: bit (b1 << 8 | b0) is set for every ASCII case spelling
    * b0 b1 of a keyword's first two bytes (one-byte words set all 256 pairs of b0), so the pass over
@@ -62,6 +72,29 @@ export class ContextGate {
       const kws = plans[d].positiveKeywords;
       for (let k = 0; k < kws.length; k++) this.addWord(kws[k], (<u64>1) << (<u64>slot));
     }
+    this.flatten();
+  }
+
+  private flatten(): void {
+    const count = this.words.length;
+    let total = 0;
+    for (let k = 0; k < count; k++) total += this.words[k].length;
+    this.flatBytes = new StaticArray<u8>(total);
+    this.flatStart = new StaticArray<u32>(count);
+    this.flatLen = new StaticArray<u32>(count);
+    this.flatHead = new StaticArray<u32>(count);
+    this.flatMask = new StaticArray<u64>(count);
+    let at = 0;
+    for (let k = 0; k < count; k++) {
+      const w = this.words[k];
+      memory.copy(changetype<usize>(this.flatBytes) + <usize>at, changetype<usize>(w), <usize>w.length);
+      this.flatStart[k] = <u32>at;
+      this.flatLen[k] = <u32>w.length;
+      this.flatHead[k] = <u32>w[0] | ((w.length > 1 ? <u32>w[1] : 0x100) << 8);
+      this.flatMask[k] = this.wordMask[k];
+      at += w.length;
+    }
+    this.wordCount = count;
   }
 
   private addWord(w: StaticArray<u8>, bit: u64): void {
@@ -172,18 +205,26 @@ export class ContextGate {
     const p = this.field;
     const n = this.fieldLen;
     const lower = changetype<usize>(LOWER);
-    for (let k = 0; k < this.words.length; k++) {
-      const w = this.words[k];
-      const m = <usize>w.length;
+    const bytes = changetype<usize>(this.flatBytes);
+    const b0 = <u32>load<u8>(lower + <usize>load<u8>(p + i));
+    const b1 = i + 1 < n ? <u32>load<u8>(lower + <usize>load<u8>(p + i + 1)) : 0x200;
+    for (let k = 0; k < this.wordCount; k++) {
+      // k < wordCount = length of every flat array.
+      const head = unchecked(this.flatHead[k]);
+      if ((head & 0xff) != b0) continue;
+      const second = head >> 8;
+      if (second != 0x100 && second != b1) continue;
+      const m = <usize>unchecked(this.flatLen[k]);
       if (i + m > n) continue;
+      const w = bytes + <usize>unchecked(this.flatStart[k]);
       let j: usize = 0;
-      while (j < m && load<u8>(lower + <usize>load<u8>(p + i + j)) == unchecked(w[<i32>j])) j++; // j < m = w.length
+      while (j < m && load<u8>(lower + <usize>load<u8>(p + i + j)) == load<u8>(w + j)) j++;
       if (j < m) continue;
       if (this.occCount == this.occStart.length) this.grow();
       const c = this.occCount++;
       unchecked((this.occStart[c] = <u32>i)); // c < capacity: grown above
       unchecked((this.occEnd[c] = <u32>(i + m)));
-      unchecked((this.occMask[c] = this.wordMask[k]));
+      unchecked((this.occMask[c] = unchecked(this.flatMask[k])));
     }
   }
 
