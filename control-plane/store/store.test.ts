@@ -48,6 +48,25 @@ for (const target of targets) {
       assert.equal(await store.batches.has({ gatewayId: 'gw-a', bootId: 'boot-2', sequence: '2' }), false);
     });
 
+    it('stores strings with quotes, backslashes, braces, commas and the word NULL exactly', async () => {
+      const [odd] = (await store.endpoints.ensure([{ ...KEY, pathTemplate: '/odd/{v}' }], T0)) as [string];
+      const u = unit(900, odd, 2, { gw: 'gw-odd' });
+      const awkward = ['a"b\\c', '{x,y}', 'NULL', '', ' sp ', 'é\\"\\\\'];
+      u.events[0]!.path = `/odd/${awkward.join('/')}`;
+      u.events[0]!.detail = JSON.stringify({ userAgent: awkward.join('') });
+      u.events[1]!.path = 'NULL';
+      u.events[1]!.detail = '"';
+      u.events[1]!.action = '';
+      assert.deepEqual(await store.ingest.commit([u]), ['stored']);
+      const got = (await store.events.list({ endpointId: odd, limit: 10 })).items;
+      const byId = new Map(got.map((e) => [e.eventId, e]));
+      assert.equal(byId.get(u.events[0]!.eventId)?.path, u.events[0]!.path);
+      assert.equal(byId.get(u.events[0]!.eventId)?.detail, u.events[0]!.detail);
+      assert.equal(byId.get(u.events[1]!.eventId)?.path, 'NULL');
+      assert.equal(byId.get(u.events[1]!.eventId)?.detail, '"');
+      assert.equal(byId.get(u.events[1]!.eventId)?.action, '');
+    });
+
     it('adds aggregates instead of overwriting them', async () => {
       const [m] = await store.aggregates.series(ep, T0 - MIN, T0 + MIN);
       assert.equal(m?.requests, 5);
