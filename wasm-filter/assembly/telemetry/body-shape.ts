@@ -14,6 +14,11 @@ import { valueType } from "./params";
 
 // @ts-ignore: decorator
 @inline const MAX_DEPTH: i32 = 32;
+/** Most fields one body lists (exchange.ts MAX_SHAPE_FIELDS is the budget of both bodies). */
+// @ts-ignore: decorator
+@inline const MAX_FIELDS: i32 = 64;
+// @ts-ignore: decorator
+@inline const SLOTS: i32 = 128; // a power of two, at least 2 × MAX_FIELDS
 
 // @ts-ignore: decorator
 @inline function mix(h: u64, v: u64): u64 {
@@ -32,17 +37,23 @@ export class ShapeCollector extends JsonVisitor {
   constructor(
     private seg: Segment,
     private shape: BodyShape,
-    /** Most fields `shape` may hold. */
+    /** Most fields `shape` may hold (at most MAX_FIELDS more than it has). */
     private budget: i32,
   ) {
     super();
+    // The slot table holds this collector's fields only; bounding them keeps a free slot.
+    this.budget = min(budget, shape.fields.length + MAX_FIELDS);
   }
   /** Path and path hash of each open container; bit k of `objects`: container k is an object. */
   private paths: Array<string> = [];
   private hashes: Array<u64> = [];
   private objects: u64 = 0;
-  /** Hash of each listed (path, type): values are matched without building their path string. */
-  private keys: Array<u64> = [];
+  /**
+   * Listed (path, type) hashes → field index + 1 (0: free), open addressing: values are matched
+   * without building their path string, in one or two probes. At most MAX_FIELDS entries.
+   */
+  private slotHash: StaticArray<u64> = new StaticArray<u64>(SLOTS);
+  private slotField: StaticArray<i32> = new StaticArray<i32>(SLOTS);
   /** Decoded member name last read (owned by the walker) and its hash. */
   private keyPtr: usize = 0;
   private keyLen: usize = 0;
@@ -50,8 +61,6 @@ export class ShapeCollector extends JsonVisitor {
   /** Decoded string value being listed (owned by the walker). */
   private valuePtr: usize = 0;
   private valueLen: usize = 0;
-  /** Where `listed` starts looking. */
-  private hint: i32 = 0;
   /** Path hash of the last value seen. */
   private lastHash: u64 = 0;
   /** Past MAX_DEPTH: the rest of the body adds nothing. */
@@ -172,33 +181,36 @@ export class ShapeCollector extends JsonVisitor {
     // Only now is the path spelled out.
     const format = type == JSON_STRING ? formatOf(this.valuePtr, this.valueLen) : "";
     const path = unchecked(this.paths[d - 1]) + (obj ? memberPath(this.keyPtr, this.keyLen) : "[]");
-    this.shape.fields.push(new FieldShape(path, type, format));
-    this.keys.push(h);
+    this.list(h, path, type, format);
     return path;
   }
 
-  /** Index of hash h in `keys` or -1; starts after the last match, because the elements of an
-   * array repeat their members in the same order. */
+  /** Index in shape.fields of the field with hash h, or -1. */
   private listed(h: u64): i32 {
-    const keys = this.keys;
-    const n = keys.length;
-    let k = this.hint; // <= n
-    for (let j = 0; j < n; j++, k++) {
-      if (k >= n) k = 0;
-      if (unchecked(keys[k]) == h) {
-        this.hint = k + 1;
-        return k;
-      }
+    // SLOTS is a power of two over twice the most entries, so a free slot always ends the probe.
+    let s = <i32>(h ^ (h >> 32)) & (SLOTS - 1);
+    let f = unchecked(this.slotField[s]);
+    while (f != 0) {
+      if (unchecked(this.slotHash[s]) == h) return f - 1;
+      s = (s + 1) & (SLOTS - 1);
+      f = unchecked(this.slotField[s]);
     }
     return -1;
+  }
+
+  /** Adds a field (under the budget, checked by the caller) and its hash. */
+  private list(h: u64, path: string, type: u32, format: string): void {
+    const fields = this.shape.fields;
+    fields.push(new FieldShape(path, type, format));
+    let s = <i32>(h ^ (h >> 32)) & (SLOTS - 1);
+    while (unchecked(this.slotField[s]) != 0) s = (s + 1) & (SLOTS - 1);
+    unchecked((this.slotHash[s] = h));
+    unchecked((this.slotField[s] = fields.length));
   }
 
   /** Lists a form field; a string's format is read from `seg`, which holds the value. */
   private push(h: u64, path: string, type: u32): void {
     if (this.shape.fields.length >= this.budget) this.shape.fieldsDropped++;
-    else {
-      this.shape.fields.push(new FieldShape(path, type, type == JSON_STRING ? formatOf(this.seg.data, this.seg.n) : ""));
-      this.keys.push(h);
-    }
+    else this.list(h, path, type, type == JSON_STRING ? formatOf(this.seg.data, this.seg.n) : "");
   }
 }
