@@ -8,9 +8,16 @@ const API_KEY_HEADERS: Array<string> = ["x-api-key", "api-key", "apikey", "x-api
 const API_KEY_PARAMS: Array<string> = ["api_key", "apikey", "api-key", "key", "access_token", "token"];
 const SESSION_COOKIES: Array<string> = ["session", "sessionid", "sid", "jsessionid", "phpsessid", "connect.sid", "_session"];
 
+/** `prefix` is lower-case ASCII; compared char by char, without the substring and lower-cased copy. */
 function startsWithIgnoreCase(s: string, prefix: string): bool {
-  if (s.length < prefix.length) return false;
-  return s.substring(0, prefix.length).toLowerCase() == prefix;
+  const n = prefix.length;
+  if (s.length < n) return false;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (<u32>(c - 0x41) < 26) c |= 0x20; // A-Z to a-z
+    if (c != prefix.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function b64urlValue(c: i32): i32 {
@@ -124,9 +131,10 @@ export function clientCertificateDecides(req: RequestInfo): bool {
 export function detectRequestAuth(req: RequestInfo): void {
   req.authScheme = AuthScheme.None;
   let authorization: string | null = null;
-  for (let i = 0; i < req.headers.length; i++) {
-    const h = req.headers[i];
-    if (h.name == "authorization" && authorization === null) authorization = h.value;
+  const headers = req.headers;
+  for (let i = 0, n = headers.length; i < n && authorization === null; i++) {
+    const h = headers[i];
+    if (h.name == "authorization") authorization = h.value;
   }
   if (authorization !== null) {
     const value = authorization.trim();
@@ -148,8 +156,8 @@ export function detectRequestAuth(req: RequestInfo): void {
     req.apiKeyName = "authorization";
     return;
   }
-  for (let i = 0; i < req.headers.length; i++) {
-    const h = req.headers[i];
+  for (let i = 0, n = headers.length; i < n; i++) {
+    const h = headers[i];
     if (API_KEY_HEADERS.includes(h.name) && h.value.length > 0) {
       req.authScheme = AuthScheme.ApiKeyHeader;
       req.apiKey = h.value;
