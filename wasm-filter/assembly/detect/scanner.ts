@@ -16,6 +16,7 @@ import { ANY_GATED_KEY_MATCH, KEY_MATCH, KeyCache, NEGATIVE_KEY_MATCH } from "./
 import { windowHas } from "./key-tokens";
 import { maskPreview } from "./mask";
 import { resolveOverlaps } from "./overlaps";
+import { SearchPrefilter, segmentFeatures } from "./search-prefilter";
 import { ScanLimits } from "./scan-limits";
 import { ByteBuf, FixedPath, PathSource, Segment, SegmentSink } from "./segment";
 import { siphash24 } from "./siphash";
@@ -100,6 +101,7 @@ export class Scanner extends SegmentSink {
 
   // Context: key tests cached by key; require-context detectors gated per segment.
   private keyCache!: KeyCache;
+  private prefilter!: SearchPrefilter;
   private segKeyBits: usize = 0;
   private gate!: ContextGate;
   private gated: StaticArray<bool>;
@@ -128,10 +130,15 @@ export class Scanner extends SegmentSink {
       }
     }
     const dfas = new Array<Dfa>(rules.automata.length);
+    const searchIndex = new StaticArray<i32>(rules.automata.length);
     for (let i = 0; i < rules.automata.length; i++) {
       const a = rules.automata[i];
       dfas[i] = new Dfa(a, this.gated);
-      if (a.kind == AUTOMATON_SEARCH) this.searches.push(dfas[i]);
+      searchIndex[i] = -1;
+      if (a.kind == AUTOMATON_SEARCH) {
+        searchIndex[i] = this.searches.length;
+        this.searches.push(dfas[i]);
+      }
     }
     this.laneRows = new StaticArray<u32>(this.searches.length);
     this.layOutSearches();
@@ -139,6 +146,9 @@ export class Scanner extends SegmentSink {
       const d = rules.detectors[i];
       this.plans.push(new DetectorPlan(d, dfas[d.reverseAutomaton]));
     }
+    const searchOf = new StaticArray<i32>(nd);
+    for (let i = 0; i < nd; i++) searchOf[i] = searchIndex[rules.detectors[i].searchAutomaton];
+    this.prefilter = new SearchPrefilter(this.plans, searchOf, this.searches.length);
     this.keyCache = new KeyCache(this.plans);
     this.gate = new ContextGate(this.plans);
     this.anyUnslotted = this.gate.anyUnslotted;
@@ -283,6 +293,9 @@ export class Scanner extends SegmentSink {
     this.keptCount = 0;
     this.segmentNo++;
     const data = seg.data;
+    // The SEARCH automata that may find something in this segment (bit a: automaton a).
+    const need = this.prefilter.enabled ? this.prefilter.needed(segmentFeatures(data, n), (mask & ACCEPT_GATED) != 0) : U32.MAX_VALUE;
+    if (need == 0) return;
     const searchCount = this.searchCount;
     const lanes = this.laneCount;
     for (let from: usize = 0; from < n; from += BLOCK) {
@@ -292,8 +305,15 @@ export class Scanner extends SegmentSink {
       let groupsWithCandidates = 0;
       for (let g = 0; g < searchCount; g += g < lanes ? LANES : 1) {
         const before = this.candCount;
-        if (g < lanes) this.runLanes(g, data, from, to, mask, more);
-        else this.runOne(g, data, from, to, mask, more); // the few left over: no idle padding lanes
+        if (g < lanes) {
+          const lanesNeeded = (need >> (<u32>g)) & ((1 << LANES) - 1);
+          if (lanesNeeded == 0) continue;
+          // One automaton of the group needed: run it alone (the others' rows are never read).
+          if (popcnt(lanesNeeded) == 1) this.runOne(g + <i32>ctz(lanesNeeded), data, from, to, mask, more);
+          else this.runLanes(g, data, from, to, mask, more);
+        } else if (((need >> (<u32>g)) & 1) != 0) {
+          this.runOne(g, data, from, to, mask, more); // the few left over: no idle padding lanes
+        }
         if (this.candCount > before) groupsWithCandidates++;
       }
       if (groupsWithCandidates > 1) this.sortCandidates();
