@@ -3,15 +3,24 @@
 // measured on the control plane's clock. Baseline, same run: a bare gRPC server that writes the
 // same RuleSet bytes to the same number of streams and waits for the same acks (no publish path,
 // no store). Also the control plane's RSS with 1,000 watchers.
-// Two payloads: a policies-only RuleSet (small) and one carrying the compiled built-in detectors.
-// Usage: npm run bench -- rules   (WATCHERS=1000 ROUNDS=5 to change the defaults)
+// Three cases: a policies-only RuleSet (small); the built-in detectors with gateways that hold the
+// tables (a policy publish: the tables stay behind, RuleSet.detectors_omitted); the built-in
+// detectors sent complete to every stream (what a publish that changes the detectors costs, and
+// what every publish cost before the tables stayed behind).
+// Usage: npm run bench -- rules   (WATCHERS=1000 ROUNDS=5 to change the defaults; 10,000 watchers:
+// WATCHERS=10000 CLIENT_PROCESSES=4, CASES=1,2 to leave out the 78 KB x 10,000 case)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadPalisadeGrpc } from '../../../proto/load.ts';
 import { startControlPlane, type ControlPlane } from '../../../control-plane/app.ts';
-import { EMPTY_DETECTION_ENGINE, type DetectionEngine } from '../../../control-plane/rules/compile-rule-set.ts';
+import {
+  compileRuleSet,
+  EMPTY_DETECTION_ENGINE,
+  withoutDetectorTables,
+  type DetectionEngine,
+} from '../../../control-plane/rules/compile-rule-set.ts';
 import { createDetectionEngine } from '../../../control-plane/rules/detection-engine.ts';
 import { enablePreserializedRuleSets } from '../../../control-plane/rules/watch-rules.ts';
 import { SYSTEM_ACTOR } from '../../../control-plane/audit/audit-log.ts';
@@ -24,7 +33,7 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
 
 /** Publish → every ack, ROUNDS times, on a real control plane. */
-async function measureControlPlane(engine: DetectionEngine, label: string, dir: string) {
+async function measureControlPlane(engine: DetectionEngine, label: string, dir: string, holdTables: boolean) {
   const cp: ControlPlane = await startControlPlane(
     { dataDir: join(dir, label), grpc: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, log: { level: 'warn' } },
     { detectionEngine: engine },
@@ -33,13 +42,19 @@ async function measureControlPlane(engine: DetectionEngine, label: string, dir: 
   for (let i = 0; i < WATCHERS; i++) gateways.push({ id: `gw-${i}`, token: await cp.createToken(`gw-${i}`, 'gateway', `gw-${i}`) });
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
-  const children = await startClients(cp.grpcAddress, gateways, dir);
+  // Gateways start holding the built-in tables (version 0), as palisade.wasm does.
+  const children = await startClients(
+    cp.grpcAddress,
+    gateways,
+    dir,
+    holdTables ? { TABLES: cp.rules.current().compiled.detectorsDigest } : {},
+  );
   await waitFor(() => cp.hub.size === WATCHERS, 'all watchers registered');
   global.gc?.();
   const rssWatching = process.memoryUsage().rss;
 
   const latencies: number[] = [];
-  let bytes = 0;
+  let cpuUs = 0;
   for (let round = 1; round <= ROUNDS; round++) {
     const acked = new Set<string>();
     let t0 = 0;
@@ -50,26 +65,41 @@ async function measureControlPlane(engine: DetectionEngine, label: string, dir: 
       latencies.push(performance.now() - t0);
     };
     cp.hub.on('ack', onAck);
+    const cpu0 = process.cpuUsage();
     t0 = performance.now();
     const v = await cp.rules.publish(SYSTEM_ACTOR, {
       source: { policies: [{ id: 'rl', action: 'ACTION_RATE_LIMIT', rateLimit: { rate: round, key: 'RATE_LIMIT_KEY_CLIENT_IP' } }] },
       comment: `round ${round}`,
     });
     target = v.version;
-    bytes = cp.rules.current().compiled.bytes.length;
     await waitFor(() => acked.size === WATCHERS, `acks of round ${round}`);
+    const cpu = process.cpuUsage(cpu0);
+    cpuUs += cpu.user + cpu.system;
     cp.hub.off('ack', onAck);
   }
+  const current = cp.rules.current();
+  // What each stream was sent: lean when every push of the run went out without the tables.
+  const sent = { ...cp.hub.sent };
+  const bytes = sent.complete === 0 && current.lean ? current.lean.length : current.compiled.bytes.length;
   await stopClients(children);
   await cp.close();
-  return { latencies: latencies.sort((a, b) => a - b), bytes, rssBefore, rssWatching, ruleBytes: bytes };
+  return {
+    latencies: latencies.sort((a, b) => a - b),
+    cpuMsPerPublish: cpuUs / 1000 / ROUNDS,
+    bytes,
+    rssBefore,
+    rssWatching,
+    sent,
+    fullBytes: current.compiled.bytes.length,
+  };
 }
 
 /** The same bytes to the same number of streams through a bare grpc-js server: the floor. */
-async function measureBaseline(bytes: Buffer, dir: string) {
+async function measureBaseline(bytes: Buffer, dir: string, clientEnv: Record<string, string>) {
   enablePreserializedRuleSets();
   const calls = new Set<grpc.ServerDuplexStream<{ appliedVersion?: string }, unknown>>();
   const acks: number[] = [];
+  let cpuUs = 0;
   let t0 = 0;
   let ackedThisRound = 0;
   const server = new grpc.Server({ 'grpc.max_send_message_length': -1 });
@@ -91,17 +121,20 @@ async function measureBaseline(bytes: Buffer, dir: string) {
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
   );
   const gateways = Array.from({ length: WATCHERS }, (_, i) => ({ id: `gw-${i}`, token: 'unused' }));
-  const children = await startClients(`127.0.0.1:${port}`, gateways, dir);
+  const children = await startClients(`127.0.0.1:${port}`, gateways, dir, clientEnv);
   await waitFor(() => calls.size === WATCHERS, 'baseline watchers');
   for (let round = 1; round <= ROUNDS; round++) {
     ackedThisRound = 0;
+    const cpu0 = process.cpuUsage();
     t0 = performance.now();
     for (const c of calls) c.write(bytes as never);
     await waitFor(() => ackedThisRound === WATCHERS, `baseline acks of round ${round}`);
+    const cpu = process.cpuUsage(cpu0);
+    cpuUs += cpu.user + cpu.system;
   }
   await stopClients(children);
   server.forceShutdown();
-  return acks.sort((a, b) => a - b);
+  return { latencies: acks.sort((a, b) => a - b), cpuMsPerPublish: cpuUs / 1000 / ROUNDS };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-rules-'));
@@ -109,25 +142,37 @@ try {
   console.log(
     `rule propagation: ${WATCHERS} WatchRules streams in ${CHILDREN} client processes, ${ROUNDS} publishes; 2-core machine shared with other work`,
   );
-  const engines: [string, () => DetectionEngine][] = [
-    ['policies only', () => EMPTY_DETECTION_ENGINE],
-    ['with built-in detectors', createDetectionEngine],
+  const cases: [string, () => DetectionEngine, boolean][] = [
+    ['policies only', () => EMPTY_DETECTION_ENGINE, false],
+    ['with built-in detectors, gateways holding the tables (a policy publish)', createDetectionEngine, true],
+    ['with built-in detectors sent complete (a publish that changes the detectors)', createDetectionEngine, false],
   ];
-  for (const [label, engine] of engines) {
-    const r = await measureControlPlane(engine(), label.replace(/\W+/g, '-'), dir);
-    const { compileRuleSet } = await import('../../../control-plane/rules/compile-rule-set.ts');
-    const sample = compileRuleSet({}, { version: 1, publishedAtMs: 1, comment: '' }, engine()).bytes;
-    const base = await measureBaseline(sample, dir);
+  // CASES=1,2 runs only those cases (1-based), e.g. to measure 10,000 watchers without the slow one.
+  const only = process.env.CASES?.split(',').map(Number);
+  for (const [i, [label, engine, holdTables]] of cases.entries()) {
+    if (only && !only.includes(i + 1)) continue;
+    const r = await measureControlPlane(engine(), label.replace(/\W+/g, '-'), dir, holdTables);
+    // The baseline writes the same bytes each stream got: the RuleSet, or its lean form.
+    const complete = compileRuleSet({}, { version: 1, publishedAtMs: 1, comment: '' }, engine());
+    const sample = holdTables ? withoutDetectorTables(complete)! : complete.bytes;
+    const base = await measureBaseline(sample, dir, holdTables ? { TABLES: complete.detectorsDigest } : {});
     const p50 = pct(r.latencies, 50);
     const p99 = pct(r.latencies, 99);
-    const b50 = pct(base, 50);
-    const b99 = pct(base, 99);
-    console.log(`\n${label}: RuleSet ${r.ruleBytes} bytes`);
+    const b50 = pct(base.latencies, 50);
+    const b99 = pct(base.latencies, 99);
+    console.log(
+      `\n${label}: ${r.bytes} bytes per stream (complete RuleSet ${r.fullBytes}; pushes: ${r.sent.complete} complete, ${r.sent.lean} without tables)`,
+    );
     console.log(
       `  publish → ack   p50 ${p50.toFixed(1)} ms   p99 ${p99.toFixed(1)} ms   (goal p99 < 250 ms: ${p99 < 250 ? 'met' : 'NOT met'})`,
     );
     console.log(`  baseline (bare gRPC broadcast of the same bytes)   p50 ${b50.toFixed(1)} ms   p99 ${b99.toFixed(1)} ms`);
     console.log(`  ratio p50 ${(p50 / b50).toFixed(2)}x   p99 ${(p99 / b99).toFixed(2)}x`);
+    // CPU of the server process from publish to the last ack: holds better than wall time when
+    // the machine is shared.
+    console.log(
+      `  server CPU per publish (1 process, to the last ack): ${r.cpuMsPerPublish.toFixed(0)} ms   baseline ${base.cpuMsPerPublish.toFixed(0)} ms   ratio ${(r.cpuMsPerPublish / base.cpuMsPerPublish).toFixed(2)}x`,
+    );
     console.log(
       `  control-plane RSS: ${mb(r.rssBefore)} before streams, ${mb(r.rssWatching)} with ${WATCHERS} watchers (+${mb(r.rssWatching - r.rssBefore)})`,
     );
