@@ -174,6 +174,12 @@ export class ContextGate {
     return slots;
   }
 
+  /** Whether the field holds any gated keyword (possible() is then 0 everywhere). */
+  @inline anyKeyword(): bool {
+    if (!this.ready) this.find();
+    return this.occCount != 0;
+  }
+
   /** Whether gated detector `det` may have context in the segment whose `possible` slots are given. */
   @inline maybe(det: i32, slots: u64): bool {
     const slot = unchecked(this.slotOf[det]); // det < detectors.length = slotOf.length

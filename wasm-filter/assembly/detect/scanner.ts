@@ -81,6 +81,20 @@ export class Scanner extends SegmentSink {
   private laneRowsAt: usize = 0;
   private groupClassesAt: StaticArray<usize> = new StaticArray<usize>(0);
   private groupClassesAtAt: usize = 0;
+  // For accept(), per SEARCH automaton: class count, addresses of accept offsets and detectors;
+  // per detector: address of its boundary bitmap (0: none), whether it requires context.
+  private searchClassCount: StaticArray<u32> = new StaticArray<u32>(0);
+  private searchAcceptOffsets: StaticArray<usize> = new StaticArray<usize>(0);
+  private searchAcceptDetectors: StaticArray<usize> = new StaticArray<usize>(0);
+  private detectorBoundary: StaticArray<usize> = new StaticArray<usize>(0);
+  private searchClassCountAt: usize = 0;
+  private searchAcceptOffsetsAt: usize = 0;
+  private searchAcceptDetectorsAt: usize = 0;
+  private detectorBoundaryAt: usize = 0;
+  private gatedAt: usize = 0;
+  /** The current segment's bytes (this.cur.data, this.cur.n) for accept(). */
+  private curData: usize = 0;
+  private curN: usize = 0;
   private searchCount: i32 = 0;
   /** searchCount rounded down to a multiple of LANES. */
   private laneCount: i32 = 0;
@@ -141,7 +155,6 @@ export class Scanner extends SegmentSink {
       }
     }
     this.laneRows = new StaticArray<u32>(this.searches.length);
-    this.layOutSearches();
     for (let i = 0; i < nd; i++) {
       const d = rules.detectors[i];
       this.plans.push(new DetectorPlan(d, dfas[d.reverseAutomaton]));
@@ -149,6 +162,7 @@ export class Scanner extends SegmentSink {
     const searchOf = new StaticArray<i32>(nd);
     for (let i = 0; i < nd; i++) searchOf[i] = searchIndex[rules.detectors[i].searchAutomaton];
     this.prefilter = new SearchPrefilter(this.plans, searchOf, this.searches.length);
+    this.layOutSearches();
     this.keyCache = new KeyCache(this.plans);
     this.gate = new ContextGate(this.plans);
     this.anyUnslotted = this.gate.anyUnslotted;
@@ -163,12 +177,26 @@ export class Scanner extends SegmentSink {
     this.searchRows = new StaticArray<usize>(count);
     this.searchClasses = new StaticArray<usize>(count);
     this.searchStart = new StaticArray<u32>(count);
+    this.searchClassCount = new StaticArray<u32>(count);
+    this.searchAcceptOffsets = new StaticArray<usize>(count);
+    this.searchAcceptDetectors = new StaticArray<usize>(count);
     for (let a = 0; a < count; a++) {
       const dfa = this.searches[a];
       this.searchRows[a] = changetype<usize>(dfa.rows);
       this.searchClasses[a] = changetype<usize>(dfa.classes);
       this.searchStart[a] = dfa.startRow;
+      this.searchClassCount[a] = dfa.classCount;
+      this.searchAcceptOffsets[a] = changetype<usize>(dfa.acceptOffsets);
+      this.searchAcceptDetectors[a] = changetype<usize>(dfa.acceptDetectors);
     }
+    const nd = this.plans.length;
+    this.detectorBoundary = new StaticArray<usize>(nd);
+    for (let d = 0; d < nd; d++) this.detectorBoundary[d] = this.plans[d].boundary;
+    this.searchClassCountAt = changetype<usize>(this.searchClassCount);
+    this.searchAcceptOffsetsAt = changetype<usize>(this.searchAcceptOffsets);
+    this.searchAcceptDetectorsAt = changetype<usize>(this.searchAcceptDetectors);
+    this.detectorBoundaryAt = changetype<usize>(this.detectorBoundary);
+    this.gatedAt = changetype<usize>(this.gated);
     const groups = this.laneCount / LANES;
     this.groupClassesAt = new StaticArray<usize>(max(1, groups));
     for (let g = 0; g < groups; g++) {
@@ -279,6 +307,8 @@ export class Scanner extends SegmentSink {
     const n = seg.n;
     if (n == 0) return;
     if (this.cur !== seg) this.cur = seg; // the walkers hand over the same Segment: no write barrier per segment
+    this.curData = seg.data;
+    this.curN = n;
     const keyBits = this.keyCache.lookup(seg.keyPtr, seg.keyLen);
     this.segKeyBits = keyBits;
     // Whether any require-context detector may have context anywhere in this segment (step 1,
@@ -286,7 +316,7 @@ export class Scanner extends SegmentSink {
     let mask = ACCEPT_PLAIN;
     let slots: u64 = 0;
     if (this.anyGated) {
-      slots = this.gate.possible(seg.rawStart(0), seg.rawStart(n - 1));
+      if (this.gate.anyKeyword()) slots = this.gate.possible(seg.rawStart(0), seg.rawStart(n - 1));
       if (slots != 0 || this.anyUnslotted || (load<u8>(keyBits + this.detectorCount) & ANY_GATED_KEY_MATCH) != 0) mask |= ACCEPT_GATED;
     }
     this.segSlots = slots;
@@ -405,17 +435,24 @@ export class Scanner extends SegmentSink {
    * one per byte.
    */
   private accept(search: i32, row: u32, end: u32): void {
-    const dfa = unchecked(this.searches[search]); // search < searchCount = searches.length
-    const state = dfa.stateOf(row);
-    const from = dfa.acceptOffsets[state];
-    const to = dfa.acceptOffsets[state + 1];
-    const seg = this.cur;
-    const after = <usize>end < seg.n ? <u32>load<u8>(seg.data + <usize>end) : 0x100;
+    // Raw reads, all inside their arrays: search < searchCount (the per-automaton arrays' length);
+    // row is a row offset of that automaton, so state < state_count and acceptOffsets has
+    // state_count + 1 entries; accept offsets and detector ids were checked at decode
+    // (det < detectors.length = detectorBoundary.length = gated.length).
+    const at = <usize>search << alignof<usize>();
+    const state = row / load<u32>(this.searchClassCountAt + (<usize>search << 2));
+    const offsets = load<usize>(this.searchAcceptOffsetsAt + at) + (<usize>state << 2);
+    const dets = load<usize>(this.searchAcceptDetectorsAt + at);
+    const from = load<u32>(offsets);
+    const to = load<u32>(offsets, 4);
+    const after = <usize>end < this.curN ? <u32>load<u8>(this.curData + <usize>end) : 0x100;
     for (let k = from; k < to; k++) {
-      const det = dfa.acceptDetectors[k];
-      if (after < 0x100 && this.plans[det].violates(after)) continue;
-      if (unchecked(this.gated[det])) {
-        // det < detectors.length (checked at decode) = gated.length
+      const det = load<u32>(dets + (<usize>k << 2));
+      if (after < 0x100) {
+        const boundary = load<usize>(this.detectorBoundaryAt + (<usize>det << alignof<usize>()));
+        if (boundary != 0 && (load<u8>(boundary + (after >> 3)) & (1 << (after & 7))) != 0) continue;
+      }
+      if (load<u8>(this.gatedAt + <usize>det) != 0) {
         if (!this.gatedOn(det)) continue;
         if (!this.stepOne(<i32>det, end)) continue;
       }
