@@ -6,6 +6,7 @@ import { HttpContext } from "./abi/context";
 import {
   getBufferBytes,
   getHeader,
+  readBufferBytes,
   getHeaderPairs,
   getPropertyAt,
   log,
@@ -265,15 +266,15 @@ export class Exchange extends HttpContext {
   private scanBody(bufferType: u32, size: u32, contentType: string, shape: BodyShape): bool {
     const n = size < this.maxBody ? size : this.maxBody;
     if (n == 0) return true;
-    const body = getBufferBytes(bufferType, 0, n);
+    const body = readBufferBytes(bufferType, 0, n); // lent until the next body read
     if (body === null) {
       this.root.counters.inspectionErrors++;
       this.root.metrics.add(this.root.metrics.inspectionErrors, 1);
       return false;
     }
     const syntax = bodySyntax(contentType);
-    const ptr = changetype<usize>(body);
-    const len = <usize>body.byteLength;
+    const ptr = body.ptr;
+    const len = body.length;
     const scanner = this.rules.scanner;
     // One field budget per event: the response gets what the request left.
     const shapes = new ShapeCollector(scanner.seg, shape, MAX_SHAPE_FIELDS - this.event.requestShape.fields.length + shape.fields.length);

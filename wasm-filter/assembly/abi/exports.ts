@@ -2,6 +2,7 @@
 // must match cpp-host's exactly or the VM fails with "Bad function signature" (notes §2.1).
 import { Action } from "./types";
 import { createContext, deleteContext, httpContext, rootContext } from "./context";
+import { scratchBlock, scratchWanted } from "./scratch";
 
 // cpp-host finds the ABI version by a *function* export named proxy_abi_version_0_2_1 (notes §2.1);
 // it is never called.
@@ -12,6 +13,7 @@ export function proxy_abi_version_0_2_1(): void {}
 // the very object on, so a header map or a body is not copied a second time. __new may run a GC
 // step, which makes no hostcall, so it stays within what the allocator phase allows.
 export function proxy_on_memory_allocate(size: usize): usize {
+  if (scratchWanted) return scratchBlock(size);
   return __pin(__new(size, idof<ArrayBuffer>()));
 }
 

@@ -5,6 +5,7 @@
 import * as raw from "./imports";
 import { WasmResult, GrpcStatus } from "./types";
 import { HeaderPair, decodePairs, encodePairs } from "./pairs";
+import { isScratch, wantScratch } from "./scratch";
 
 // Out-parameters of hostcalls. Callbacks never nest (the host is single-threaded per VM and the
 // allocator does not touch these), so one static scratch area is enough.
@@ -52,6 +53,43 @@ export function getBufferBytes(bufferType: u32, start: u32, length: u32): ArrayB
   lastStatus = raw.proxy_get_buffer_bytes(bufferType, start, length, RET_PTR, RET_SIZE);
   if (lastStatus != WasmResult.Ok) return null;
   return takeBuffer();
+}
+
+/** Bytes lent by readBufferBytes: valid until the next readBufferBytes (abi/scratch.ts). */
+export class LentBytes {
+  ptr: usize = 0;
+  length: usize = 0;
+}
+const LENT = new LentBytes();
+let lentOwner: ArrayBuffer | null = null;
+
+/**
+ * getBufferBytes into the reused scratch block instead of a new buffer: for bodies, which are only
+ * read during the callback. Null when the host refuses (lastStatus says why).
+ */
+export function readBufferBytes(bufferType: u32, start: u32, length: u32): LentBytes | null {
+  clearRet();
+  wantScratch(true);
+  lastStatus = raw.proxy_get_buffer_bytes(bufferType, start, length, RET_PTR, RET_SIZE);
+  wantScratch(false); // the host may have returned without allocating
+  if (lastStatus != WasmResult.Ok) return null;
+  const ptr = load<usize>(RET_PTR);
+  const size = load<u32>(RET_SIZE);
+  if (ptr == 0) {
+    if (size != 0) return null;
+    LENT.ptr = 0;
+    LENT.length = 0;
+    return LENT;
+  }
+  // A second allocation in one hostcall gets an ordinary block: keep it alive while it is lent.
+  lentOwner = null;
+  if (!isScratch(ptr)) {
+    __unpin(ptr);
+    lentOwner = changetype<ArrayBuffer>(ptr);
+  }
+  LENT.ptr = ptr;
+  LENT.length = min(<usize>size, <usize>changetype<ArrayBuffer>(ptr).byteLength);
+  return LENT;
 }
 
 export function setBufferBytes(bufferType: u32, start: u32, length: u32, data: ArrayBuffer): u32 {
