@@ -20,6 +20,10 @@ export const FILTER_VERSION = "0.1.0";
 // @ts-ignore: decorator
 @inline const TICK_MS: u32 = 100;
 const RULES_VERSION_ZERO = "rules: version 0 is reserved for the built-in rules";
+// Telemetry waiting for the control plane, in bytes, besides queue_size events (event-queue.ts);
+// the same bound as the unacknowledged batches (control/control-plane.ts).
+// @ts-ignore: decorator
+@inline const MAX_QUEUE_BYTES: i64 = 1 << 20;
 // A batch with no events (a heartbeat with counters) at least this often.
 // @ts-ignore: decorator
 @inline const HEARTBEAT_MS: u64 = 10_000;
@@ -68,7 +72,7 @@ export class PalisadeRoot extends RootContext {
     this.bootId = hex(seed);
     this.rng = load<u64>(changetype<usize>(seed)) | 1;
     this.metrics.define();
-    this.queue = new EventQueue(<i32>config.queueSize);
+    this.queue = new EventQueue(<i32>config.queueSize, MAX_QUEUE_BYTES);
     const builtinBytes = builtinRuleSetBytes();
     if (builtinBytes === null) {
       log(LogLevel.Critical, "palisade: built-in rules refused: the embedded packing is corrupt");

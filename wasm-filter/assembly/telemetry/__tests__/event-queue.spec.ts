@@ -25,6 +25,22 @@ describe("EventQueue", () => {
     expect(q.length).toBe(0);
   });
 
+  it("is bounded in bytes too: the oldest events go until the new one fits", () => {
+    const q = new EventQueue(100, 3);
+    for (let i: u8 = 0; i < 3; i++) q.push(ev(i));
+    expect(q.bytes).toBe(3);
+    q.push(ev(3));
+    expect(q.length).toBe(3);
+    expect(q.dropped).toBe(1);
+    const big = new ArrayBuffer(10);
+    q.push(big);
+    expect(q.length).toBe(1); // the newest is kept even when larger than the bound
+    expect(q.dropped).toBe(4);
+    expect(q.bytes).toBe(10);
+    expect(q.take(5)[0].byteLength).toBe(10);
+    expect(q.bytes).toBe(0);
+  });
+
   it("is bounded: when full the oldest event is dropped and counted", () => {
     const q = new EventQueue(3);
     for (let i: u8 = 0; i < 7; i++) q.push(ev(i));
