@@ -78,8 +78,8 @@ PalisadeDetect.scanMessage = (function () {
     function candidate(det, e) {
       // 1. require context: pre-filter over the widest window step 5 could use.
       if (det.requireContext && !keyHit(det)) {
-        var wideFrom = s.rs[e - det.maxLength > 0 ? e - det.maxLength : 0] - det.distance;
-        if (det.distance === 0 || !C.keywordIn(raw, wideFrom < 0 ? 0 : wideFrom, s.rs[e - 1], det.positive)) return;
+        var wideFrom = S.rawStart(s, e - det.maxLength > 0 ? e - det.maxLength : 0) - det.distance;
+        if (det.distance === 0 || !C.keywordIn(raw, wideFrom < 0 ? 0 : wideFrom, S.rawStart(s, e - 1), det.positive)) return;
       }
       // 2. start: the smallest accepting p within max_length whose left boundary holds.
       var R = det.reverse;
@@ -101,7 +101,7 @@ PalisadeDetect.scanMessage = (function () {
       // 4. validator on the decoded bytes.
       if (!V.validate(det.validator, d, start, e)) return;
       // 5. context with the real start, confidence.
-      var rawStart = s.rs[start];
+      var rawStart = S.rawStart(s, start);
       var ctx = contextOf(det, raw, rawStart, keyTokens);
       if (det.requireContext && !ctx.hit) return;
       var confidence = det.base + (ctx.hit ? det.boost : 0) - (ctx.negative ? det.penalty : 0);
@@ -121,8 +121,8 @@ PalisadeDetect.scanMessage = (function () {
         dStart: start,
         dEnd: e,
         start: rawStart,
-        end: s.re[e - 1],
-        path: s.path,
+        end: S.rawEnd(s, e - 1),
+        path: S.pathOf(s),
         confidence: confidence,
         masked: M.preview(det.mask, d, start, e)
       });

@@ -1,14 +1,30 @@
 /* global PalisadeDetect */
 // Cuts a field into segments (docs/detectors.md §2-3): decoded bytes `d`, the raw span of each
-// decoded byte (`rs`, `re`), the key the value sits under and its path. Walkers never throw:
-// truncated or malformed input ends a walk early or degrades to text.
+// decoded byte (`rs`, `re`; or, for a segment that is a plain copy of raw bytes, `base`: byte i
+// came from raw[base + i]), the key the value sits under and its path (rawStart / rawEnd / pathOf
+// read them). Walkers never throw: truncated or malformed input ends a walk early or degrades to
+// text. Plain segments are cut with native slice and indexOf: Rhino's interpreter pays for every
+// JavaScript operation, and most JSON strings have no escape.
 PalisadeDetect.segments = (function () {
   "use strict";
   var B = PalisadeDetect.bytes;
   var MAX_DEPTH = 64;
 
   function seg(key, path) {
-    return { d: [], rs: [], re: [], key: key, path: path };
+    return { d: [], rs: [], re: [], base: -1, key: key, path: path };
+  }
+
+  // raw[from, to) as it is.
+  function plain(raw, from, to, key, path) {
+    return { d: raw.slice(from, to), rs: null, re: null, base: from, key: key, path: path };
+  }
+
+  // Raw offset where decoded byte i starts, and where decoded byte i ends.
+  function rawStart(s, i) {
+    return s.base >= 0 ? s.base + i : s.rs[i];
+  }
+  function rawEnd(s, i) {
+    return s.base >= 0 ? s.base + i + 1 : s.re[i];
   }
 
   function put(s, b, from, to) {
@@ -46,9 +62,7 @@ PalisadeDetect.segments = (function () {
   }
 
   function identity(raw, from, to, key, path) {
-    var s = seg(key, path);
-    for (var i = from; i < to; i++) put(s, raw[i], i, i + 1);
-    return s;
+    return plain(raw, from, to, key, path);
   }
 
   // ---- form / query ------------------------------------------------------------------------
@@ -109,6 +123,19 @@ PalisadeDetect.segments = (function () {
     return p;
   }
 
+  // What the path of a value depends on, kept cheaply (a frame's key bytes are never changed in
+  // place): the path itself is spelled out only for a value with a finding (pathOf).
+  function pathSnapshot(stack) {
+    var out = [];
+    for (var i = 0; i < stack.length; i++) out.push({ obj: stack[i].obj, cur: stack[i].cur, index: stack[i].index });
+    return out;
+  }
+
+  function pathOf(s) {
+    if (s.path === undefined) s.path = jsonPath(s.frames);
+    return s.path;
+  }
+
   function jsonKey(stack) {
     for (var i = stack.length - 1; i >= 0; i--) if (stack[i].obj) return stack[i].cur;
     return [];
@@ -165,11 +192,22 @@ PalisadeDetect.segments = (function () {
     return n;
   }
 
-  function isDelimiter(c) {
-    return isWs(c) || c === 123 || c === 125 || c === 91 || c === 93 || c === 44 || c === 58 || c === 34;
+  // The JSON string whose opening quote is at `at`, when it has no escape and is closed: a plain
+  // segment (found natively in `text`, raw as a string of char codes). Else null.
+  function plainJsonString(raw, text, at, n, key, frames) {
+    var q = text.indexOf('"', at + 1);
+    if (q < 0 || q >= n) return null;
+    var bs = text.indexOf("\\", at + 1);
+    if (bs >= 0 && bs < q) return null;
+    var s = plain(raw, at + 1, q, key, undefined);
+    s.frames = frames;
+    return s;
   }
 
+  var JSON_DELIMITER = /[\t\n\r {}[\],:"]/g;
+
   function walkJson(raw, n, emit) {
+    var text = B.charString(raw);
     var stack = [];
     var i = 0;
     while (i < n) {
@@ -196,20 +234,26 @@ PalisadeDetect.segments = (function () {
         if (top && top.obj) top.expectKey = false;
         i++;
       } else if (c === 34) {
-        if (top && top.obj && top.expectKey) {
-          var k = seg(null, null);
-          i = jsonString(raw, i, n, k);
-          top.cur = k.d;
-          top.expectKey = false;
-        } else {
-          var v = seg(jsonKey(stack), jsonPath(stack));
+        var isKey = top && top.obj && top.expectKey;
+        var fast = plainJsonString(raw, text, i, n, isKey ? null : jsonKey(stack), isKey ? null : pathSnapshot(stack));
+        var v = fast;
+        if (fast === null) {
+          v = isKey ? seg(null, null) : seg(jsonKey(stack), jsonPath(stack));
           i = jsonString(raw, i, n, v);
-          if (v.d.length) emit(v);
-        }
+        } else i += fast.d.length + 2;
+        if (isKey) {
+          top.cur = v.d;
+          top.expectKey = false;
+        } else if (v.d.length) emit(v);
       } else {
-        var j = i;
-        while (j < n && !isDelimiter(raw[j])) j++;
-        if (c === 45 || (c >= 48 && c <= 57)) emit(identity(raw, i, j, jsonKey(stack), jsonPath(stack)));
+        JSON_DELIMITER.lastIndex = i;
+        var m = JSON_DELIMITER.exec(text);
+        var j = m === null || m.index > n ? n : m.index;
+        if (c === 45 || (c >= 48 && c <= 57)) {
+          var num = plain(raw, i, j, jsonKey(stack), undefined);
+          num.frames = pathSnapshot(stack);
+          emit(num);
+        }
         i = j;
       }
     }
@@ -496,5 +540,13 @@ PalisadeDetect.segments = (function () {
     if (raw.length) emit(identity(raw, 0, raw.length, nameBytes, null));
   }
 
-  return { walkBody: walkBody, walkForm: walkForm, walkHeader: walkHeader, bodyMode: bodyMode };
+  return {
+    walkBody: walkBody,
+    walkForm: walkForm,
+    walkHeader: walkHeader,
+    bodyMode: bodyMode,
+    rawStart: rawStart,
+    rawEnd: rawEnd,
+    pathOf: pathOf
+  };
 })();
