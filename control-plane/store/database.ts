@@ -3,6 +3,7 @@
 // store whose schema is current; a failed migration is a startup error naming the file.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { discoverMigrations, migratePostgres, migrateSqlite } from './migrations.ts';
@@ -38,6 +39,34 @@ export type StoreConfig = SqliteStoreConfig | PostgresStoreConfig;
 
 export const SQLITE_FILE = 'palisade.db';
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+/** WAL pages after which the writer checkpoints by itself (the background thread normally has). */
+const WRITER_CHECKPOINT_PAGES = 16_384;
+const CHECKPOINT_INTERVAL_MS = 100;
+
+interface Checkpointer {
+  worker: Worker;
+  exited: Promise<void>;
+}
+
+function startCheckpointer(file: string): Checkpointer {
+  const worker = new Worker(new URL('./sqlite-checkpointer.mjs', import.meta.url), {
+    workerData: { file, intervalMs: CHECKPOINT_INTERVAL_MS },
+  });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // A failed checkpointer only means the writer checkpoints by itself again.
+  worker.on('error', () => undefined);
+  worker.unref();
+  return { worker, exited };
+}
+
+async function stopCheckpointer(c: Checkpointer | undefined): Promise<void> {
+  if (!c) return;
+  c.worker.postMessage('close');
+  // It closes its connection and exits; one that does not answer in time is terminated.
+  const timer = setTimeout(() => void c.worker.terminate(), 2_000);
+  await c.exited;
+  clearTimeout(timer);
+}
 
 export async function openStore(config: StoreConfig): Promise<Store> {
   const retention = { ...DEFAULT_RETENTION, ...(config.retention ?? {}) };
@@ -49,9 +78,10 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   throw new StoreError('STORE_CONFIG_INVALID', `kind must be "sqlite" or "postgres"`);
 }
 
-function openSqlite(config: SqliteStoreConfig, retention: RetentionSettings): Store {
+async function openSqlite(config: SqliteStoreConfig, retention: RetentionSettings): Promise<Store> {
   if (!config.dataDir) throw new StoreError('STORE_CONFIG_INVALID', 'dataDir is required for the sqlite store');
   let db: Database.Database;
+  let checkpointer: Checkpointer | undefined;
   try {
     let file = ':memory:';
     if (config.dataDir !== ':memory:') {
@@ -65,6 +95,12 @@ function openSqlite(config: SqliteStoreConfig, retention: RetentionSettings): St
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    if (file !== ':memory:') {
+      // Checkpoints run on a background thread (sqlite-checkpointer.mjs); the writer checkpoints
+      // by itself only if that one falls far behind (64 MiB of WAL instead of SQLite's 4 MiB).
+      db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+      checkpointer = startCheckpointer(file);
+    }
   } catch (err) {
     throw new StoreError('STORE_OPEN_FAILED', `cannot open SQLite store in ${config.dataDir}: ${(err as Error).message}`, { cause: err });
   }
@@ -72,6 +108,7 @@ function openSqlite(config: SqliteStoreConfig, retention: RetentionSettings): St
   try {
     migrations = migrateSqlite(db, discoverMigrations('sqlite', config.migrationRoots));
   } catch (err) {
+    await stopCheckpointer(checkpointer);
     db.close();
     throw err;
   }
@@ -87,6 +124,7 @@ function openSqlite(config: SqliteStoreConfig, retention: RetentionSettings): St
     ingest: new SqliteIngestRepository(client),
     close: async () => {
       await client.exclusive(() => undefined);
+      await stopCheckpointer(checkpointer);
       db.close();
     },
   });
