@@ -195,10 +195,11 @@ export class Exchange extends HttpContext {
   onResponseHeaders(count: u32, endOfStream: bool): u32 {
     if (this.localReplied) return Action.Continue; // our own local reply passing through
     this.requestFindingCount = this.findings.count;
-    // Read once, when a response arrives: the upstream connection exists by then (absent when the
-    // response is someone else's local reply, e.g. the router's 503).
+    // Read once, when a response arrives: Envoy knows the upstream host by then. Absent when no
+    // host was chosen (another filter's local reply, no route); after a failed connect Envoy still
+    // names the host it tried, the dev gateway (which never connected) names none.
     const upstream = getPropertyAt(UPSTREAM_ADDRESS);
-    if (upstream !== null) this.event.upstreamIp = upstreamIpOf(String.UTF8.decode(upstream));
+    if (upstream !== null) this.event.upstreamIp = upstreamIpOf(upstream);
     // Three lookups instead of the whole map: the host serializes every pair for getHeaderPairs.
     const status = getHeader(MapType.HttpResponseHeaders, ":status");
     if (status !== null) this.event.status = <u32>I32.parseInt(status);

@@ -215,13 +215,13 @@ export class HttpStream extends EventEmitter implements ContextHost {
     const set = this.properties.get(path);
     if (set) return set;
     const h = this.req.headers;
-    const rawPath = h?.get(':path');
     switch (path) {
       case 'request.path':
-        return rawPath;
+        return h?.get(':path');
       case 'request.url_path':
-        return rawPath?.split('?')[0];
+        return h?.get(':path')?.split('?')[0];
       case 'request.query': {
+        const rawPath = h?.get(':path');
         const i = rawPath?.indexOf('?') ?? -1;
         return i >= 0 ? rawPath!.slice(i + 1) : '';
       }
