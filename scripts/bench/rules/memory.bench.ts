@@ -1,7 +1,9 @@
 // Memory: the control plane's RSS with 100,000 endpoints in its inventory and 1,000 open
 // WatchRules streams (real gRPC clients in other processes). Baseline, same run: the RSS of the
 // same control plane started on an empty data dir with no streams. Each control plane runs in a
-// process of its own (memory-control-plane.ts), so the two figures do not share a heap.
+// process of its own (memory-control-plane.ts), so the two figures do not share a heap. What a
+// stream costs is also measured on a bare grpc-js server holding the same streams
+// (bare-watch-server.ts): the floor for the per-stream figure.
 // Input: 1,000 hosts × 100 endpoint templates (20 resources × 5 shapes), the same on every run.
 //   npm run bench -- memory   (ENDPOINTS=100000 WATCHERS=1000 to change the defaults)
 import { fork, type ChildProcess } from 'node:child_process';
@@ -16,6 +18,7 @@ import { startClients, stopClients } from './watch-fleet.ts';
 const ENDPOINTS = Number(process.env.ENDPOINTS ?? 100_000);
 const WATCHERS = Number(process.env.WATCHERS ?? 1000);
 const CONTROL_PLANE = fileURLToPath(new URL('./memory-control-plane.ts', import.meta.url));
+const BARE_SERVER = fileURLToPath(new URL('./bare-watch-server.ts', import.meta.url));
 const RESOURCES = [
   'orders',
   'users',
@@ -72,8 +75,8 @@ interface Child {
   stop(): Promise<void>;
 }
 
-async function controlPlane(dataDir: string, watchers: number): Promise<Child> {
-  const proc = fork(CONTROL_PLANE, [dataDir, String(watchers)], {
+async function controlPlane(dataDir: string, watchers: number, script = CONTROL_PLANE): Promise<Child> {
+  const proc = fork(script, [dataDir, String(watchers)], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -116,6 +119,14 @@ async function controlPlane(dataDir: string, watchers: number): Promise<Child> {
   };
 }
 
+async function allRegistered(server: Child): Promise<void> {
+  const t = performance.now();
+  for (let open = 0; open < WATCHERS; open = await server.watchers()) {
+    if (performance.now() - t > 600_000) throw new Error(`timed out: ${open} of ${WATCHERS} watchers registered`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 /** Every child this run started, killed on the way out whatever happened. */
 const spawned: ChildProcess[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-memory-'));
@@ -139,14 +150,21 @@ try {
   const clients = await startClients(full.ready.address, gateways, dir);
   spawned.push(...clients);
   const t1 = performance.now();
-  for (let open = 0; open < WATCHERS; open = await full.watchers()) {
-    if (performance.now() - t1 > 600_000) throw new Error(`timed out: ${open} of ${WATCHERS} watchers registered`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  await allRegistered(full);
   console.log(`  ${WATCHERS} watchers registered in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
   const watching = await full.measure();
   await stopClients(clients);
   await full.stop();
+
+  const bare = await controlPlane(dir, WATCHERS, BARE_SERVER);
+  const bareIdle = await bare.measure();
+  const bareClients = await startClients(bare.ready.address, gateways, dir);
+  spawned.push(...bareClients);
+  await allRegistered(bare);
+  const bareWatching = await bare.measure();
+  await stopClients(bareClients);
+  await bare.stop();
+  const barePerStream = (bareWatching.rss - bareIdle.rss) / Math.max(1, bareWatching.watchers);
 
   const perEndpoint = (loaded.rss - baseline.rss) / Math.max(1, full.ready.endpoints);
   const perWatcher = (watching.rss - loaded.rss) / Math.max(1, watching.watchers);
@@ -156,6 +174,9 @@ try {
   );
   console.log(
     `  with the endpoints only: ${mib(loaded.rss)} MiB (~${perEndpoint.toFixed(0)} B per endpoint); streams add ~${(perWatcher / 1024).toFixed(1)} KiB each`,
+  );
+  console.log(
+    `  bare grpc-js server with the same ${bareWatching.watchers} streams: ${mib(bareIdle.rss)} → ${mib(bareWatching.rss)} MiB, ~${(barePerStream / 1024).toFixed(1)} KiB per stream   ratio ${(perWatcher / barePerStream).toFixed(2)}x`,
   );
 } finally {
   for (const p of spawned) if (p.exitCode === null && p.signalCode === null) p.kill();
