@@ -103,13 +103,28 @@ export class Exchange extends HttpContext {
     let authority = "";
     for (let i = 0; i < headers.length; i++) {
       const h = headers[i];
-      if (h.name == ":method") req.method = h.value.toUpperCase();
-      else if (h.name == ":path") path = h.value;
-      else if (h.name == ":authority" || (h.name == "host" && authority.length == 0)) authority = h.value;
-      else if (h.name == ":scheme") this.scheme = h.value;
-      else if (h.name == "x-request-id") this.requestId = h.value;
-      else if (h.name == "user-agent") this.userAgent = h.value.length > MAX_USER_AGENT ? h.value.substring(0, MAX_USER_AGENT) : h.value;
-      else if (h.name == "content-type") this.requestContentType = h.value;
+      const name = h.name;
+      // By length first: string compares are calls, and most headers match none of these.
+      switch (name.length) {
+        case 4:
+          if (name == "host" && authority.length == 0) authority = h.value;
+          break;
+        case 5:
+          if (name == ":path") path = h.value;
+          break;
+        case 7:
+          if (name == ":method") req.method = h.value.toUpperCase();
+          else if (name == ":scheme") this.scheme = h.value;
+          break;
+        case 10:
+          if (name == ":authority") authority = h.value;
+          else if (name == "user-agent") this.userAgent = h.value.length > MAX_USER_AGENT ? h.value.substring(0, MAX_USER_AGENT) : h.value;
+          break;
+        case 12:
+          if (name == "x-request-id") this.requestId = h.value;
+          else if (name == "content-type") this.requestContentType = h.value;
+          break;
+      }
     }
     const q = path.indexOf("?");
     req.path = q >= 0 ? path.substring(0, q) : path;

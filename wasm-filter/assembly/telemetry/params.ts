@@ -12,7 +12,7 @@ const FIELD_HEADER: u32 = 3;
 const FIELD_COOKIE: u32 = 5;
 
 // Headers every client sends: listing them per endpoint is noise for the inventory.
-const COMMON_HEADERS: Array<string> = [
+const COMMON_HEADER_LIST: Array<string> = [
   "accept",
   "accept-encoding",
   "accept-language",
@@ -29,6 +29,14 @@ const COMMON_HEADERS: Array<string> = [
   "x-envoy-internal",
   "authorization",
 ];
+/** Bit n set: some common header name has n chars; other lengths skip the 15 string compares. */
+let commonLengths: u64 = 0;
+for (let i = 0; i < COMMON_HEADER_LIST.length; i++) commonLengths |= (<u64>1) << <u64>min(COMMON_HEADER_LIST[i].length, 63);
+
+function isCommonHeader(name: string): bool {
+  const n = name.length;
+  return n < 64 && ((commonLengths >> <u64>n) & 1) != 0 && COMMON_HEADER_LIST.includes(name);
+}
 
 /** JSON type a textual value looks like. */
 export function valueType(v: string): u32 {
@@ -82,7 +90,7 @@ export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
       }
       continue;
     }
-    if (h.name.startsWith(":") || COMMON_HEADERS.includes(h.name)) continue;
+    if ((h.name.length > 0 && h.name.charCodeAt(0) == 0x3a) || isCommonHeader(h.name)) continue; // 0x3a ":" pseudo-headers
     out.push(param(h.name, FIELD_HEADER, h.value, false));
   }
 }
