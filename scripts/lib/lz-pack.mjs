@@ -37,32 +37,43 @@ export function lzPack(src) {
     pushVarint(out, to - from);
     for (let k = from; k < to; k++) out.push(src[k]);
   };
+  /** Longest earlier match at i: [length, distance]. */
+  const longest = (i) => {
+    let bestLen = 0;
+    let bestDist = 0;
+    if (i + MIN_MATCH > src.length) return [0, 0];
+    const max = src.length - i;
+    for (let c = head[hash(i)], chain = MAX_CHAIN; c >= 0 && chain > 0; c = prev[c], chain--) {
+      let l = 0;
+      while (l < max && src[c + l] === src[i + l]) l++;
+      if (l > bestLen) {
+        bestLen = l;
+        bestDist = i - c;
+        if (l === max) break;
+      }
+    }
+    return [bestLen, bestDist];
+  };
   let pending = 0; // first byte not yet written
   let i = 0;
   while (i < src.length) {
-    let bestLen = 0;
-    let bestDist = 0;
-    if (i + MIN_MATCH <= src.length) {
-      const max = src.length - i;
-      for (let c = head[hash(i)], chain = MAX_CHAIN; c >= 0 && chain > 0; c = prev[c], chain--) {
-        let l = 0;
-        while (l < max && src[c + l] === src[i + l]) l++;
-        if (l > bestLen) {
-          bestLen = l;
-          bestDist = i - c;
-          if (l === max) break;
-        }
-      }
-    }
-    if (bestLen < MIN_MATCH) {
+    const [len, dist] = longest(i);
+    if (len < MIN_MATCH) {
       insert(i++);
       continue;
     }
+    // Lazy matching: a longer match one byte later is worth a literal now.
+    insert(i);
+    const [nextLen] = longest(i + 1);
+    if (nextLen > len + 1) {
+      i++;
+      continue;
+    }
     literals(pending, i);
-    pushVarint(out, bestLen - MIN_MATCH);
-    pushVarint(out, bestDist);
-    for (let k = 0; k < bestLen; k++) insert(i + k);
-    i += bestLen;
+    pushVarint(out, len - MIN_MATCH);
+    pushVarint(out, dist);
+    for (let k = 1; k < len; k++) insert(i + k);
+    i += len;
     pending = i;
   }
   literals(pending, src.length);
