@@ -46,7 +46,7 @@ export interface Evaluation {
   extra: string[];
 }
 
-/** `docs`: generated documents; the host of each comes from its first server URL. */
+/** `docs`: generated documents; a path's hosts come from its own `servers` when it has them, else the document's. */
 export function evaluate(truth: readonly TruthEndpoint[], docs: readonly Record<string, unknown>[]): Evaluation {
   const pE = new Set<string>();
   const pP = new Set<string>();
@@ -54,8 +54,10 @@ export function evaluate(truth: readonly TruthEndpoint[], docs: readonly Record<
   const pF = new Set<string>();
   for (const doc of docs) {
     const servers = (doc.servers as { url: string }[] | undefined) ?? [];
-    const hosts = servers.map((s) => new URL(s.url).hostname);
+    const docHosts = servers.map((s) => new URL(s.url).hostname);
     for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Record<string, unknown>>)) {
+      const own = item.servers as { url: string }[] | undefined;
+      const hosts = own ? own.map((s) => new URL(s.url).hostname) : docHosts;
       for (const m of METHODS) {
         const op = item[m] as Record<string, unknown> | undefined;
         if (!op) continue;

@@ -135,6 +135,14 @@ export function generateOpenApi(endpoints: readonly InventoryEndpoint[], options
     if (!METHODS.has(m)) continue; // OpenAPI has no slot for e.g. CONNECT or WebDAV methods.
     (paths[e.path] ??= {})[m] = buildOperation(e, opts, schemes, used);
   }
+  // A document over several hosts says which of them serve each path (Path Item `servers`, OAS
+  // 3.1 §4.8.9) unless all do: one merged document must not claim every path on every host.
+  if (hosts.length > 1) {
+    const servedBy = new Map<string, Set<string>>();
+    for (const e of endpoints) if (METHODS.has(e.method.toLowerCase()) && paths[e.path]) getOrAdd(servedBy, e.path).add(e.host);
+    for (const [path, served] of servedBy)
+      if (served.size < hosts.length) paths[path]!.servers = [...served].sort().map((h) => ({ url: `${scheme}://${h}` }));
+  }
   const doc: OpenApiDocument = {
     openapi: '3.1.0',
     info: {
@@ -163,4 +171,10 @@ export function generateOpenApiPerHost(
   const out = new Map<string, OpenApiDocument>();
   for (const [host, list] of [...byHost.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) out.set(host, generateOpenApi(list, options));
   return out;
+}
+
+function getOrAdd(m: Map<string, Set<string>>, key: string): Set<string> {
+  let v = m.get(key);
+  if (!v) m.set(key, (v = new Set()));
+  return v;
 }
