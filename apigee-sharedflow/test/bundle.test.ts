@@ -158,6 +158,9 @@ describe('deployment options', () => {
   it('sets the gateway id, time limit and budget, and Edge cache syntax', () => {
     const c = customizeXml(js, { gatewayId: 'edge-eu-1', timeLimitMs: 400 });
     assert.match(c, /timeLimit="400"/);
+    // JS-AcceptRules does the rule-set work once per refresh and keeps its own limit.
+    const accept = files.get('policies/JS-AcceptRules.xml') ?? '';
+    assert.match(customizeXml(accept, { timeLimitMs: 150 }), /^<Javascript name="JS-AcceptRules" timeLimit="1000"/m);
     assert.match(c, /"timeBudgetMs">300</);
     assert.match(c, /"gatewayId">edge-eu-1</);
     const pc = files.get('policies/PC-RulesFresh.xml') ?? '';

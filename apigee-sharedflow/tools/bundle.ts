@@ -156,9 +156,9 @@ export function readyFormOf(p: Paths, json: string): string | null {
   if (detect.length === 0) return null;
   const sandbox = vm.createContext({});
   vm.runInContext(detect.map((rel) => readFileSync(join(p.srcDir, rel), 'utf8')).join('\n'), sandbox);
-  const engine = (sandbox as { PalisadeDetect?: { ready?: { encode(rs: unknown): string } } }).PalisadeDetect;
+  const engine = (sandbox as { PalisadeDetect?: { ready?: { encode(rs: unknown, printable: boolean): string } } }).PalisadeDetect;
   if (!engine?.ready) return null;
-  return engine.ready.encode(JSON.parse(json));
+  return engine.ready.encode(JSON.parse(json), true);
 }
 
 export interface JscFiles {
@@ -221,7 +221,9 @@ export function customizeXml(xml: string, o: BundleOptions): string {
     }
   }
   if (o.rulesRefreshSeconds) out = setProperty(out, 'rulesRefreshSeconds', String(o.rulesRefreshSeconds));
-  if (o.timeLimitMs) {
+  // JS-AcceptRules keeps its own timeLimit: it does the rule-set work of every inspection, once
+  // per refresh (policies/JS-AcceptRules.xml).
+  if (o.timeLimitMs && !/^<Javascript name="JS-AcceptRules"/m.test(out)) {
     out = out.replace(/(<Javascript [^>]*timeLimit=")\d+(")/, `$1${o.timeLimitMs}$2`);
     out = setProperty(out, 'timeBudgetMs', String(Math.max(1, Math.floor(o.timeLimitMs * 0.75))));
   }

@@ -16,9 +16,10 @@ PalisadeDetect.ready = (function () {
   var MAGIC = "PALISADE-READY/1\n";
   var END = "\nEND/";
   // Every value is stored as a character `value + OFF`: no control characters, so the text needs
-  // no escapes in a JavaScript string literal or a cache entry. Small values (bytes) take one
-  // character, wide ones (positions, detector indexes) two of 14 bits each: at most 0x401f,
-  // far below the surrogates.
+  // no escapes in a JavaScript string literal. Small values (bytes) take one character, wide ones
+  // (positions, detector indexes) two of 14 bits each: at most 0x401f, far below the surrogates.
+  // The transition streams, the bulk, are written as they are when the text is only cached
+  // (JS-AcceptRules: one native call) and printable for the build (streamOff in the header).
   var OFF = 32;
   var WIDE_LIMIT = 268435456; // 2^28
 
@@ -28,34 +29,44 @@ PalisadeDetect.ready = (function () {
 
   // ---- writing ---------------------------------------------------------------------------------
 
+  // Char codes -> string, natively, in slices (no call gets more arguments than a JVM method
+  // handles comfortably).
+  function codesToString(codes) {
+    var parts = [];
+    for (var i = 0; i < codes.length; i += 4096) parts.push(String.fromCharCode.apply(null, codes.slice(i, i + 4096)));
+    return parts.join("");
+  }
+
+  // The body: sections appended whole, so a value costs no function call (JS-AcceptRules writes
+  // a rule set in Rhino within its timeLimit).
   function writer() {
-    var codes = [];
     var parts = [];
     var length = 0;
-    function flush() {
-      parts.push(String.fromCharCode.apply(null, codes));
-      codes = [];
-    }
-    function put(c) {
-      codes.push(c);
-      length++;
-      if (codes.length === 8192) flush();
+    function add(text) {
+      parts.push(text);
+      length += text.length;
     }
     return {
-      small: function (v) {
-        if (v < 0 || v > 255) fail("value " + v + " does not fit a byte");
-        put(v + OFF);
+      // Values 0-255 (checked by tables.prepare), plus `off`.
+      bytes: function (list, off) {
+        if (off === 0) return add(codesToString(list));
+        var codes = [];
+        for (var i = 0; i < list.length; i++) codes.push(list[i] + off);
+        add(codesToString(codes));
       },
-      wide: function (v) {
-        if (v < 0 || v >= WIDE_LIMIT) fail("value " + v + " is too large");
-        put(Math.floor(v / 16384) + OFF);
-        put((v % 16384) + OFF);
+      wides: function (list) {
+        var codes = [];
+        for (var i = 0; i < list.length; i++) {
+          var v = list[i];
+          if (v >= WIDE_LIMIT) fail("value " + v + " is too large");
+          codes.push(Math.floor(v / 16384) + OFF, (v % 16384) + OFF);
+        }
+        add(codesToString(codes));
       },
       length: function () {
         return length;
       },
       text: function () {
-        flush();
         return parts.join("");
       }
     };
@@ -84,30 +95,33 @@ PalisadeDetect.ready = (function () {
     return { bytes: bytes, at: at };
   }
 
-  function writeAutomaton(w, A) {
+  // streamOff: 0 (the stream's bytes as they are: one native call, for JS-AcceptRules) or OFF
+  // (printable, for the build, which embeds the text in a JavaScript string literal).
+  function writeAutomaton(w, A, streamOff) {
     var h = { kind: A.kind, k: A.k, n: A.n, start: A.start, skip: A.skipSource === undefined ? null : A.skipSource };
-    var i;
-    h.cls = w.length();
-    for (i = 0; i < 256; i++) w.small(A.cls[i]);
     var stream = streamOf(A);
+    h.cls = w.length();
+    w.bytes(A.cls, OFF);
     h.at = w.length();
-    for (i = 0; i < A.n; i++) w.wide(stream.at[i]);
+    w.wides(stream.at);
     h.stream = w.length();
-    for (i = 0; i < stream.bytes.length; i++) w.small(stream.bytes[i]);
+    h.streamOff = streamOff;
+    w.bytes(stream.bytes, streamOff);
     h.offsets = w.length();
-    for (i = 0; i < A.source.offsets.length; i++) w.wide(A.source.offsets[i]);
+    w.wides(A.source.offsets);
     h.dets = w.length();
-    for (i = 0; i < A.source.dets.length; i++) w.wide(A.source.dets[i]);
+    w.wides(A.source.dets);
     return h;
   }
 
   // RuleSet (canonical proto JSON object) -> ready text. Throws when the rule set's tables are
   // malformed (the same refusals as tables.prepare).
-  function encode(rs) {
+  // `printable`: no control characters in the text (costs a little more to write).
+  function encode(rs, printable) {
     var p = T.prepare(rs);
     var w = writer();
     var automata = [];
-    for (var a = 0; a < p.automata.length; a++) automata.push(writeAutomaton(w, p.automata[a]));
+    for (var a = 0; a < p.automata.length; a++) automata.push(writeAutomaton(w, p.automata[a], printable ? OFF : 0));
     var detectors = [];
     for (var d = 0; d < p.detectors.length; d++) {
       var copy = {};
@@ -156,14 +170,14 @@ PalisadeDetect.ready = (function () {
     return out;
   }
 
-  // One varint of the stream at pos[0] (advanced).
-  function varintAt(text, pos) {
-    var b = text.charCodeAt(pos[0]++) - OFF;
+  // One varint of the stream at pos[0] (advanced), stored with `off` added to each byte.
+  function varintAt(text, pos, off) {
+    var b = text.charCodeAt(pos[0]++) - off;
     if (b < 128) return b;
     var v = b & 127;
     var scale = 128;
     do {
-      b = text.charCodeAt(pos[0]++) - OFF;
+      b = text.charCodeAt(pos[0]++) - off;
       v += (b & 127) * scale;
       scale *= 128;
     } while (b >= 128);
@@ -176,13 +190,13 @@ PalisadeDetect.ready = (function () {
     var c;
     if (back === 0) {
       row = [];
-      for (c = 0; c < A.k; c++) row.push(varintAt(text, pos));
+      for (c = 0; c < A.k; c++) row.push(varintAt(text, pos, A.streamOff));
     } else {
       row = A.rows[s - back].slice();
-      var count = varintAt(text, pos);
+      var count = varintAt(text, pos, A.streamOff);
       for (var i = 0; i < count; i++) {
-        c = varintAt(text, pos);
-        row[c] = varintAt(text, pos);
+        c = varintAt(text, pos, A.streamOff);
+        row[c] = varintAt(text, pos, A.streamOff);
       }
     }
     A.acc[s] = readyHits(A, s);
@@ -196,7 +210,7 @@ PalisadeDetect.ready = (function () {
     var t = s;
     for (;;) {
       var pos = [A.streamAt + wideAt(A.text, A.atAt + 2 * t)];
-      var back = varintAt(A.text, pos);
+      var back = varintAt(A.text, pos, A.streamOff);
       chain.push(t, back, pos[0]);
       if (back === 0 || A.rows[t - back] !== undefined) break;
       t -= back;
@@ -221,6 +235,7 @@ PalisadeDetect.ready = (function () {
       clsAt: base + h.cls,
       atAt: base + h.at,
       streamAt: base + h.stream,
+      streamOff: h.streamOff,
       offsetsAt: base + h.offsets,
       detsAt: base + h.dets
     };
