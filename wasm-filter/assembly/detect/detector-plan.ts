@@ -4,6 +4,7 @@
 import { DetectorData } from "../codec/rules-detectors";
 import { Dfa } from "./automaton";
 import { normalizedRuleKey } from "./key-tokens";
+import { KeywordSet } from "./keyword-set";
 
 /** docs/detectors.md §4: max_length 0 means 256. */
 @inline const DEFAULT_MAX_LENGTH: u32 = 256;
@@ -38,6 +39,9 @@ export class DetectorPlan {
   negativeKeys: Array<StaticArray<u8>>;
   positiveKeywords: Array<StaticArray<u8>>;
   negativeKeywords: Array<StaticArray<u8>>;
+  /** The keyword lists, searched in one pass per window. */
+  positiveSet: KeywordSet;
+  negativeSet: KeywordSet;
 
   constructor(d: DetectorData, reverse: Dfa) {
     this.data = d;
@@ -46,8 +50,12 @@ export class DetectorPlan {
     this.boundary = d.boundary.length == 32 ? changetype<usize>(d.boundary) : 0;
     this.keys = keyList(d.context.keys);
     this.negativeKeys = keyList(d.context.negativeKeywords);
-    this.positiveKeywords = bytesList(d.context.positiveKeywords);
-    this.negativeKeywords = bytesList(d.context.negativeKeywords);
+    const positive = bytesList(d.context.positiveKeywords);
+    const negative = bytesList(d.context.negativeKeywords);
+    this.positiveKeywords = positive;
+    this.negativeKeywords = negative;
+    this.positiveSet = new KeywordSet(positive);
+    this.negativeSet = new KeywordSet(negative);
   }
 
   /** Whether byte b violates the boundary (bit b of the bitmap). */

@@ -2,7 +2,7 @@
 // value sits under) and the keyword window (lower-cased raw bytes just before a match).
 import { ByteBuf } from "./segment";
 
-@inline function isAlnum(c: u32): bool {
+@inline export function isAlnum(c: u32): bool {
   return c - 48 < 10 || (c | 0x20) - 97 < 26;
 }
 

@@ -13,7 +13,7 @@ import { FormWalker } from "./form-walker";
 import { JsonVisitor } from "./json-visitor";
 import { JsonWalker } from "./json-walker";
 import { ANY_GATED_KEY_MATCH, KEY_MATCH, KeyCache, NEGATIVE_KEY_MATCH } from "./key-cache";
-import { windowHas } from "./key-tokens";
+import { KeywordSet } from "./keyword-set";
 import { maskPreview } from "./mask";
 import { resolveOverlaps } from "./overlaps";
 import { SearchPrefilter, segmentFeatures } from "./search-prefilter";
@@ -475,7 +475,7 @@ export class Scanner extends SegmentSink {
     if (distance == 0) return false;
     const earliest = end > plan.maxLength ? end - plan.maxLength : 0;
     const wideFrom = this.cur.rawStart(earliest);
-    return this.keywordIn(plan.positiveKeywords, wideFrom > distance ? wideFrom - distance : 0, this.cur.rawStart(end - 1));
+    return this.keywordIn(plan.positiveSet, wideFrom > distance ? wideFrom - distance : 0, this.cur.rawStart(end - 1));
   }
 
   /** Stable insertion sort of the candidates by end (groups were appended in automaton order). */
@@ -495,14 +495,13 @@ export class Scanner extends SegmentSink {
   }
 
   /** Any of `words` within the raw window [rawStart - distance, rawStart) of the field. */
-  private keywordBefore(words: Array<StaticArray<u8>>, rawStart: u32, distance: u32): bool {
+  private keywordBefore(words: KeywordSet, rawStart: u32, distance: u32): bool {
     return this.keywordIn(words, rawStart > distance ? rawStart - distance : 0, rawStart);
   }
 
   /** Any of `words` at a word start within the raw field bytes [from, to). */
-  private keywordIn(words: Array<StaticArray<u8>>, from: u32, to: u32): bool {
-    for (let i = 0; i < words.length; i++) if (windowHas(this.field, from, to, words[i])) return true;
-    return false;
+  private keywordIn(words: KeywordSet, from: u32, to: u32): bool {
+    return words.anyIn(this.field, from, to);
   }
 
   /** §4 steps 1-6 for candidate (det, e). */
@@ -536,9 +535,9 @@ export class Scanner extends SegmentSink {
     // 5. Context and confidence with the real start.
     const rawS = seg.rawStart(start);
     const bits = load<u8>(this.segKeyBits + <usize>det);
-    const positive = (bits & KEY_MATCH) != 0 || this.keywordBefore(plan.positiveKeywords, rawS, ctx.distance);
+    const positive = (bits & KEY_MATCH) != 0 || this.keywordBefore(plan.positiveSet, rawS, ctx.distance);
     if (ctx.requireContext && !positive) return;
-    const negative = (bits & NEGATIVE_KEY_MATCH) != 0 || this.keywordBefore(plan.negativeKeywords, rawS, ctx.distance);
+    const negative = (bits & NEGATIVE_KEY_MATCH) != 0 || this.keywordBefore(plan.negativeSet, rawS, ctx.distance);
     let c = <i32>d.baseConfidence + (positive ? <i32>ctx.boost : 0) - (negative ? <i32>ctx.penalty : 0);
     c = max(0, min(100, c));
     if (<u32>c < max(d.minConfidence, this.minConfidence)) return;

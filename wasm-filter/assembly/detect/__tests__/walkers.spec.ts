@@ -4,6 +4,7 @@ import { bodyMode, bodySyntax, SYNTAX_CSV, SYNTAX_FORM, SYNTAX_JSON, SYNTAX_TEXT
 import { FormWalker } from "../form-walker";
 import { JsonWalker } from "../json-walker";
 import { normalizeKey, windowHas } from "../key-tokens";
+import { KeywordSet } from "../keyword-set";
 import { ByteBuf, PathSource, Segment, SegmentSink } from "../segment";
 import { XmlWalker } from "../xml-walker";
 
@@ -179,6 +180,56 @@ describe("keyword window", () => {
     expect(keywordAt("my TEL", 0, "tel")).toBe(true);
     expect(keywordAt("Patel", 3, "el")).toBe(false);
     expect(keywordAt("a_secret", 0, "_secret")).toBe(true);
+  });
+});
+
+function wordBytes(words: Array<string>): Array<StaticArray<u8>> {
+  const out = new Array<StaticArray<u8>>();
+  for (let i = 0; i < words.length; i++) {
+    const k = utf8(words[i]);
+    const w = new StaticArray<u8>(k.byteLength);
+    memory.copy(changetype<usize>(w), changetype<usize>(k), <usize>k.byteLength);
+    out.push(w);
+  }
+  return out;
+}
+
+/** KeywordSet.anyIn over every window [from, to) of text must equal windowHas of some word. */
+function setAgrees(text: string, words: Array<string>): bool {
+  const b = utf8(text);
+  const p = changetype<usize>(b);
+  const n = <usize>b.byteLength;
+  const list = wordBytes(words);
+  const set = new KeywordSet(list);
+  for (let from: usize = 0; from <= n; from++) {
+    for (let to = from; to <= n; to++) {
+      let any = false;
+      for (let k = 0; k < list.length; k++) any = any || windowHas(p, from, to, list[k]);
+      if (set.anyIn(p, from, to) != any) return false;
+    }
+  }
+  return true;
+}
+
+describe("keyword set", () => {
+  it("answers what windowHas answers for some word, in every window", () => {
+    const words = ["tel", "phone", "_secret", "ss#", "t"];
+    expect(setAgrees("Jo Patel tel: 1 PHONE a_secret ss#9 xt", words)).toBe(true);
+    expect(setAgrees("telephone Tel.TEL", ["tel", "telephone", "lep"])).toBe(true);
+    expect(setAgrees("no keyword here", ["card", "visa"])).toBe(true);
+  });
+
+  it("finds a word only at a word start and inside the window", () => {
+    const b = utf8("Jo Patel, tel 5");
+    const set = new KeywordSet(wordBytes(["tel"]));
+    expect(set.anyIn(changetype<usize>(b), 0, 8)).toBe(false); // `tel` of `Patel`
+    expect(set.anyIn(changetype<usize>(b), 0, 13)).toBe(true);
+    expect(set.anyIn(changetype<usize>(b), 0, 12)).toBe(false); // cut by the window end
+  });
+
+  it("an empty word is found in every window", () => {
+    const b = utf8("abc");
+    expect(new KeywordSet(wordBytes(["zz", ""])).anyIn(changetype<usize>(b), 1, 1)).toBe(true);
   });
 });
 
