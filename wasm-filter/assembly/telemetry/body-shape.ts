@@ -45,8 +45,9 @@ export class ShapeCollector extends JsonVisitor {
     this.budget = min(budget, shape.fields.length + MAX_FIELDS);
   }
   /** Path and path hash of each open container; bit k of `objects`: container k is an object. */
-  private paths: Array<string> = [];
-  private hashes: Array<u64> = [];
+  private depth: i32 = 0;
+  private paths: StaticArray<string | null> = new StaticArray<string | null>(MAX_DEPTH);
+  private hashes: StaticArray<u64> = new StaticArray<u64>(MAX_DEPTH);
   private objects: u64 = 0;
   /**
    * Listed (path, type) hashes → field index + 1 (0: free), open addressing: values are matched
@@ -81,23 +82,28 @@ export class ShapeCollector extends JsonVisitor {
   open(isObject: bool): void {
     this.seen = true;
     if (this.stopped) return;
-    const path = this.child(isObject ? JSON_OBJECT : JSON_ARRAY);
-    const d = this.paths.length;
+    const d = this.depth;
+    let path = "$";
+    if (d == 0) this.lastHash = 0;
+    else {
+      const k = this.record(isObject ? JSON_OBJECT : JSON_ARRAY);
+      path = k >= 0 ? this.shape.fields[k].path : ""; // "": dropped, and so are its members
+    }
     if (d == MAX_DEPTH) {
       this.stopped = true;
       return;
     }
     if (isObject) this.objects |= (<u64>1) << <u64>d;
     else this.objects &= ~((<u64>1) << <u64>d);
-    this.paths.push(path);
-    this.hashes.push(this.lastHash);
+    unchecked((this.paths[d] = path)); // d < MAX_DEPTH, checked above
+    unchecked((this.hashes[d] = this.lastHash));
+    this.depth = d + 1;
   }
 
   close(): void {
     this.seen = true;
-    if (this.stopped || this.paths.length == 0) return;
-    this.paths.pop();
-    this.hashes.pop();
+    if (this.stopped || this.depth == 0) return;
+    this.depth--;
   }
 
   key(ptr: usize, n: usize): void {
@@ -114,7 +120,7 @@ export class ShapeCollector extends JsonVisitor {
     if (this.stopped) return;
     this.valuePtr = ptr;
     this.valueLen = n;
-    this.child(JSON_STRING);
+    if (this.depth > 0) this.record(JSON_STRING);
   }
 
   word(ptr: usize, n: usize): void {
@@ -132,7 +138,7 @@ export class ShapeCollector extends JsonVisitor {
         }
       }
     }
-    this.child(type);
+    if (this.depth > 0) this.record(type);
   }
 
   /** `$.<name>` fields of an urlencoded form body [p, p+n). */
@@ -155,34 +161,28 @@ export class ShapeCollector extends JsonVisitor {
     }
   }
 
-  /** Is the innermost open container an object? */
-  private inObject(): bool {
-    const d = this.paths.length;
-    return d > 0 && ((this.objects >> (d - 1)) & 1) != 0;
-  }
-
-  /** Records a value at the current position (not the top-level value); returns its path. */
-  private child(type: u32): string {
-    const d = this.paths.length;
-    if (d == 0) {
-      this.lastHash = 0;
-      return "$";
-    }
-    const obj = this.inObject();
+  /**
+   * Lists the value of `type` at the current position (inside a container) unless it already is;
+   * returns its field index, or -1 when the budget dropped it.
+   */
+  private record(type: u32): i32 {
+    const d = this.depth; // > 0
+    const obj = ((this.objects >> <u64>(d - 1)) & 1) != 0;
     const ph = mix(unchecked(this.hashes[d - 1]), obj ? this.keyHash : 91);
     this.lastHash = ph;
     const h = mix(ph, type);
     const k = this.listed(h);
-    if (k >= 0) return this.shape.fields[k].path;
-    if (this.shape.fields.length >= this.budget) {
+    if (k >= 0) return k;
+    const fields = this.shape.fields;
+    if (fields.length >= this.budget) {
       this.shape.fieldsDropped++;
-      return "";
+      return -1;
     }
     // Only now is the path spelled out.
     const format = type == JSON_STRING ? formatOf(this.valuePtr, this.valueLen) : "";
-    const path = unchecked(this.paths[d - 1]) + (obj ? memberPath(this.keyPtr, this.keyLen) : "[]");
-    this.list(h, path, type, format);
-    return path;
+    const parent = changetype<string>(unchecked(this.paths[d - 1])); // set when level d - 1 opened
+    this.list(h, parent + (obj ? memberPath(this.keyPtr, this.keyLen) : "[]"), type, format);
+    return fields.length - 1;
   }
 
   /** Index in shape.fields of the field with hash h, or -1. */
