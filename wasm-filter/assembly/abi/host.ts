@@ -3,8 +3,8 @@
 // host returns was allocated through proxy_on_memory_allocate (notes §3) as a pinned ArrayBuffer;
 // it is unpinned here, once, and handed on as a managed object, so no other file sees raw memory.
 import * as raw from "./imports";
-import { WasmResult, GrpcStatus } from "./types";
-import { HeaderPair, decodePairs, encodePairs } from "./pairs";
+import { GrpcStatus, MapType, WasmResult } from "./types";
+import { HeaderPair, PairStrings, decodePairs, encodePairs } from "./pairs";
 import { isScratch, wantScratch } from "./scratch";
 
 // Out-parameters of hostcalls. Callbacks never nest (the host is single-threaded per VM and the
@@ -12,6 +12,9 @@ import { isScratch, wantScratch } from "./scratch";
 const RET_PTR: usize = memory.data(8);
 const RET_SIZE: usize = memory.data(8);
 const RET_EXTRA: usize = memory.data(8);
+
+/** Request header strings of the last request, reused when the next one repeats them. */
+const REQUEST_HEADER_STRINGS = new PairStrings();
 
 /** Status of the last wrapper call that returned a value rather than a status. */
 export let lastStatus: u32 = WasmResult.Ok;
@@ -102,7 +105,8 @@ export function getHeaderPairs(mapType: u32): Array<HeaderPair> {
   if (lastStatus != WasmResult.Ok || load<usize>(RET_PTR) == 0) return new Array<HeaderPair>();
   // The map's buffer stays alive with the pairs, so their values' bytes can be scanned in place.
   const block = takeBuffer()!;
-  return decodePairs(changetype<usize>(block), <usize>block.byteLength, block);
+  const strings = mapType == MapType.HttpRequestHeaders ? REQUEST_HEADER_STRINGS : null;
+  return decodePairs(changetype<usize>(block), <usize>block.byteLength, block, strings);
 }
 
 export function getHeader(mapType: u32, name: string): string | null {

@@ -26,11 +26,53 @@ export class HeaderPair {
 // @ts-ignore: decorator
 @inline const MAX_PAIRS_COUNT: u32 = 1024;
 
+// PairStrings keeps at most this many positions, of strings at most this long.
+// @ts-ignore: decorator
+@inline const CACHED_PAIRS: i32 = 64;
+// @ts-ignore: decorator
+@inline const CACHED_CHARS: usize = 256;
+
+/**
+ * The names and values of the last map decoded, by position. Requests through one listener carry
+ * mostly the same headers in the same order (`:method` GET, `accept`, a user agent...): a string
+ * equal to the one at its position last time is reused instead of allocated again.
+ */
+export class PairStrings {
+  names: Array<string> = [];
+  values: Array<string> = [];
+}
+
+/** Is the ASCII string s exactly the bytes [ptr, ptr + len)? (False for any non-ASCII byte.) */
+function sameAscii(s: string, ptr: usize, len: usize): bool {
+  if (<usize>s.length != len) return false;
+  const chars = changetype<usize>(s);
+  for (let i: usize = 0; i < len; i++) {
+    const b = <u32>load<u8>(ptr + i);
+    if (b >= 0x80 || b != <u32>load<u16>(chars + (i << 1))) return false;
+  }
+  return true;
+}
+
+function decodeAt(list: Array<string> | null, i: i32, ptr: usize, len: usize): string {
+  if (list === null || i >= CACHED_PAIRS || len > CACHED_CHARS) return String.UTF8.decodeUnsafe(ptr, len);
+  if (i < list.length) {
+    const last = unchecked(list[i]);
+    if (sameAscii(last, ptr, len)) return last;
+    const fresh = String.UTF8.decodeUnsafe(ptr, len);
+    unchecked((list[i] = fresh));
+    return fresh;
+  }
+  const fresh = String.UTF8.decodeUnsafe(ptr, len);
+  if (i == list.length) list.push(fresh);
+  return fresh;
+}
+
 /**
  * Decodes `size` bytes at `ptr`. Malformed input (short, missing NULs, trailing bytes, counts
- * past the bounds) yields an empty list, as cpp-host's toPairs does — never a trap.
+ * past the bounds) yields an empty list, as cpp-host's toPairs does — never a trap. `strings`,
+ * when given, lends strings equal to the last map's at the same position (and is updated).
  */
-export function decodePairs(ptr: usize, size: usize, owner: ArrayBuffer | null = null): Array<HeaderPair> {
+export function decodePairs(ptr: usize, size: usize, owner: ArrayBuffer | null = null, strings: PairStrings | null = null): Array<HeaderPair> {
   const out = new Array<HeaderPair>();
   if (size < 4 || size > MAX_PAIRS_BYTES) return out;
   const n = load<u32>(ptr);
@@ -44,8 +86,8 @@ export function decodePairs(ptr: usize, size: usize, owner: ArrayBuffer | null =
     // One unsigned compare per bound: lengths come from the host and may be anything.
     if (keyLen > size || valueLen > size || pos + keyLen + valueLen + 2 > size) return new Array<HeaderPair>();
     if (load<u8>(ptr + pos + keyLen) != 0 || load<u8>(ptr + pos + keyLen + 1 + valueLen) != 0) return new Array<HeaderPair>();
-    const name = String.UTF8.decodeUnsafe(ptr + pos, keyLen);
-    const value = String.UTF8.decodeUnsafe(ptr + pos + keyLen + 1, valueLen);
+    const name = decodeAt(strings !== null ? strings.names : null, <i32>i, ptr + pos, keyLen);
+    const value = decodeAt(strings !== null ? strings.values : null, <i32>i, ptr + pos + keyLen + 1, valueLen);
     const pair = new HeaderPair(name, value);
     if (owner !== null && isAscii(ptr + pos + keyLen + 1, valueLen)) {
       pair.raw = owner;

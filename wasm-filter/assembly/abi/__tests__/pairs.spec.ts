@@ -1,4 +1,4 @@
-import { decodePairs, encodePairs, HeaderPair } from "../pairs";
+import { decodePairs, encodePairs, HeaderPair, PairStrings } from "../pairs";
 
 function serialized(): ArrayBuffer {
   const pairs = new Array<HeaderPair>();
@@ -26,5 +26,22 @@ describe("decodePairs", () => {
     const block = serialized();
     const pairs = decodePairs(changetype<usize>(block), <usize>block.byteLength);
     expect(pairs[0].raw).toBeNull();
+  });
+  it("reuses last map's strings at the same position only when the bytes are equal", () => {
+    const strings = new PairStrings();
+    const a = serialized();
+    const first = decodePairs(changetype<usize>(a), <usize>a.byteLength, a, strings);
+    const other = new Array<HeaderPair>();
+    other.push(new HeaderPair("accept", "text/html"));
+    other.push(new HeaderPair("x-name", "Zoë"));
+    const b = encodePairs(other);
+    const second = decodePairs(changetype<usize>(b), <usize>b.byteLength, b, strings);
+    expect(changetype<usize>(second[0].name)).toBe(changetype<usize>(first[0].name)); // reused
+    expect(second[0].value).toBe("text/html"); // different bytes: decoded afresh
+    expect(second[1].value).toBe("Zoë"); // non-ASCII is never matched char by byte
+    const c = serialized();
+    const third = decodePairs(changetype<usize>(c), <usize>c.byteLength, c, strings);
+    expect(third[0].value).toBe("application/json");
+    expect(changetype<usize>(third[1].name)).toBe(changetype<usize>(first[1].name));
   });
 });
