@@ -36,6 +36,8 @@ export class ContextGate {
   private flatHead: StaticArray<u32> = new StaticArray<u32>(0);
   private flatMask: StaticArray<u64> = new StaticArray<u64>(0);
   private wordCount: i32 = 0;
+  /** The flat words are ordered by first byte: those starting with b are [firstFrom[b], firstFrom[b + 1]). */
+  private firstFrom: StaticArray<i32> = new StaticArray<i32>(257);
   /**
    * Two-byte prefix filter over RAW bytes: bit (b1 << 8 | b0) is set for every ASCII case spelling
    * b0 b1 of a keyword's first two bytes (one-byte words set all 256 pairs of b0), so the pass over
@@ -84,14 +86,23 @@ export class ContextGate {
     this.flatLen = new StaticArray<u32>(count);
     this.flatHead = new StaticArray<u32>(count);
     this.flatMask = new StaticArray<u64>(count);
+    // Counting sort by first byte (stable): matchAt then looks only at words that can match.
+    const perByte = new StaticArray<i32>(256);
+    for (let k = 0; k < count; k++) perByte[this.words[k][0]]++;
+    for (let b = 0; b < 256; b++) this.firstFrom[b + 1] = this.firstFrom[b] + perByte[b];
+    const order = new StaticArray<i32>(count);
+    const next = new StaticArray<i32>(256);
+    for (let b = 0; b < 256; b++) next[b] = this.firstFrom[b];
+    for (let k = 0; k < count; k++) order[next[this.words[k][0]]++] = k;
     let at = 0;
-    for (let k = 0; k < count; k++) {
+    for (let o = 0; o < count; o++) {
+      const k = order[o];
       const w = this.words[k];
       memory.copy(changetype<usize>(this.flatBytes) + <usize>at, changetype<usize>(w), <usize>w.length);
-      this.flatStart[k] = <u32>at;
-      this.flatLen[k] = <u32>w.length;
-      this.flatHead[k] = <u32>w[0] | ((w.length > 1 ? <u32>w[1] : 0x100) << 8);
-      this.flatMask[k] = this.wordMask[k];
+      this.flatStart[o] = <u32>at;
+      this.flatLen[o] = <u32>w.length;
+      this.flatHead[o] = <u32>w[0] | ((w.length > 1 ? <u32>w[1] : 0x100) << 8);
+      this.flatMask[o] = this.wordMask[k];
       at += w.length;
     }
     this.wordCount = count;
@@ -214,7 +225,8 @@ export class ContextGate {
     const bytes = changetype<usize>(this.flatBytes);
     const b0 = <u32>load<u8>(lower + <usize>load<u8>(p + i));
     const b1 = i + 1 < n ? <u32>load<u8>(lower + <usize>load<u8>(p + i + 1)) : 0x200;
-    for (let k = 0; k < this.wordCount; k++) {
+    const end = unchecked(this.firstFrom[b0 + 1]); // b0 < 256
+    for (let k = unchecked(this.firstFrom[b0]); k < end; k++) {
       // k < wordCount = length of every flat array.
       const head = unchecked(this.flatHead[k]);
       if ((head & 0xff) != b0) continue;
