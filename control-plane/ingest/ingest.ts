@@ -1,7 +1,8 @@
 // Ingest: turns a ReportBatch (proto-loader camelCase object, or the same shape parsed from the
 // JSON form by /v1/reports) into one IngestUnit and hands it to the store. Batches that arrive
-// while a commit is running wait and go together in the next transaction (group commit), so the
-// cost of a commit is shared; a batch's promise resolves only after its transaction committed.
+// while a commit is running, or within a few ms of the first waiting one, go together in the next
+// transaction (group commit), so the cost of a commit is shared; a batch's promise resolves only
+// after its transaction committed.
 import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Store } from '../store/types.ts';
