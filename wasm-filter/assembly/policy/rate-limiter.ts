@@ -18,10 +18,20 @@ export class SharedDataRateLimiter extends RateLimiter {
   /** Times the CAS loop gave up and let a request through. */
   contentionFailOpen: u64 = 0;
 
+  /** The shared-data key of the last take(), kept while requests repeat the policy and key. */
+  private lastPolicyId: string = "";
+  private lastKey: string = "";
+  private lastKeyBytes: ArrayBuffer = new ArrayBuffer(0);
+
   take(policy: Policy, key: string): RateOutcome {
     const rl = policy.rateLimit;
     if (rl === null) return new RateOutcome(true, 0);
-    const k = String.UTF8.encode("palisade:rl:" + policy.id + ":" + (key.length > MAX_KEY_CHARS ? key.substring(0, MAX_KEY_CHARS) : key));
+    if (key != this.lastKey || policy.id != this.lastPolicyId || this.lastKeyBytes.byteLength == 0) {
+      this.lastKeyBytes = String.UTF8.encode("palisade:rl:" + policy.id + ":" + (key.length > MAX_KEY_CHARS ? key.substring(0, MAX_KEY_CHARS) : key));
+      this.lastPolicyId = policy.id;
+      this.lastKey = key;
+    }
+    const k = this.lastKeyBytes;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const current = getSharedDataAt(k);
       let prev: BucketState | null = null;

@@ -22,6 +22,9 @@ export class RateLimiter {
   }
 }
 
+/** The `logged` of decisions without LOG matches, shared: only decide() fills a list, its own. */
+const NO_LOGGED = new Array<string>();
+
 export class Decision {
   action: u32 = PolicyAction.Unspecified;
   mode: u32 = PolicyMode.Unspecified;
@@ -36,7 +39,7 @@ export class Decision {
   /** Bucket key of a RATE_LIMIT decision (for the fleet-wide descriptor header). */
   rateKey: string = "";
   /** Ids of matching LOG policies. */
-  logged: Array<string> = [];
+  logged: Array<string> = NO_LOGGED;
 }
 
 /** Bucket key of `policy` for this request; "" when the key is absent (no bucket applies). */
@@ -82,6 +85,7 @@ export function decide(
   charged: Array<string>,
 ): Decision {
   const out = new Decision();
+  let logged: Array<string> | null = null;
   let would: Decision | null = null;
   let firstLog: Policy | null = null;
   const policies = rules.policies;
@@ -96,7 +100,8 @@ export function decide(
     // A response cannot be rate-limited after the fact: record it like a LOG.
     if (action == PolicyAction.RateLimit && direction == Direction.Response) action = PolicyAction.Log;
     if (action == PolicyAction.Log || action == PolicyAction.Unspecified) {
-      out.logged.push(p.id);
+      if (logged === null) logged = new Array<string>();
+      logged.push(p.id);
       if (firstLog === null) firstLog = p;
       continue;
     }
@@ -130,13 +135,13 @@ export function decide(
       }
     }
     if (mode == PolicyMode.Enforce) {
-      d.logged = out.logged;
+      if (logged !== null) d.logged = logged;
       return d;
     }
     if (would === null) would = d;
   }
   if (would !== null) {
-    would.logged = out.logged;
+    if (logged !== null) would.logged = logged;
     return would;
   }
   const log = firstLog;
@@ -148,5 +153,6 @@ export function decide(
     out.direction = direction;
     out.reason = findingReason(log, findings);
   }
+  if (logged !== null) out.logged = logged;
   return out;
 }
