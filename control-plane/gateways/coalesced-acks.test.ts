@@ -28,6 +28,22 @@ describe('coalesced rules acks', () => {
     assert.equal(settled.length, 51);
   });
 
+  it('starts writes at least the minimum gap apart, so acks trickling in share one', async () => {
+    const writes: number[] = [];
+    const ack = createCoalescedAcks(async (acks) => {
+      writes.push(acks.length);
+    }, 50);
+    await ack('gw-0', 1);
+    // Trickling in one per event-loop turn, well within the 50 ms gap after the first write.
+    const later: Promise<void>[] = [];
+    for (let i = 1; i <= 5; i++) {
+      later.push(ack(`gw-${i}`, 1));
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(later);
+    assert.deepEqual(writes, [1, 5]);
+  });
+
   it('rejects the acks of a failed write and keeps writing later ones', async () => {
     let fail = true;
     const written: string[] = [];

@@ -268,10 +268,13 @@ function createGatewayRepository(sql: SqlClient): GatewayRepository {
       // One row per gateway (the last ack wins, as sequential writes would): PostgreSQL refuses an
       // upsert that touches the same row twice.
       const rows = [...new Map(acks.map((a) => [a.gatewayId, a.version])).entries()];
-      const CHUNK = 500;
       await sql.transaction(async (tx) => {
-        for (let i = 0; i < rows.length; i += CHUNK) {
-          const chunk = rows.slice(i, i + CHUNK);
+        // Chunks of 256, 128, … 1 rows: a handful of distinct statements, so they stay prepared
+        // in the statement cache instead of one new statement per batch size.
+        for (let i = 0; i < rows.length;) {
+          let size = 256;
+          while (size > rows.length - i) size >>= 1;
+          const chunk = rows.slice(i, (i += size));
           await tx.run(
             `INSERT INTO gateways (id, first_seen_ms, last_heartbeat_ms, rules_version_acked) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}
              ON CONFLICT (id) DO UPDATE SET rules_version_acked = excluded.rules_version_acked,
