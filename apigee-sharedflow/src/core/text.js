@@ -42,7 +42,12 @@ Palisade.text = (function () {
     return d >= 0xdc00 && d <= 0xdfff;
   }
 
+  // Anything but printable ASCII and the usual whitespace: those texts take the exact loop.
+  var NOT_PLAIN_ASCII = /[^\t\n\r -~]/;
+
   function utf8Length(s) {
+    // ASCII text (most bodies): one byte per unit, found natively instead of a loop per unit.
+    if (!NOT_PLAIN_ASCII.test(s)) return s.length;
     var n = 0;
     for (var i = 0; i < s.length; i++) {
       n += unitBytes(s, i);

@@ -26,14 +26,24 @@ PalisadeDetect.scanMessage = (function () {
     return { hit: hit, negative: negative };
   }
 
+  // What depends only on a segment's key, shared by the segments under the same key (the members
+  // of array elements repeat theirs): { tokens, hits: { detector index: key matches } }.
+  function keyInfo(keys, key) {
+    var name = key === null || key === undefined || key.length === 0 ? "" : B.charString(key);
+    var info = keys["k" + name];
+    if (info === undefined) info = keys["k" + name] = { tokens: C.tokens(key), hits: {} };
+    return info;
+  }
+
   // Runs every SEARCH automaton over one segment and appends the segment's kept findings.
-  function scanSegment(p, raw, s, minConfidence, out) {
+  function scanSegment(p, raw, s, minConfidence, out, keys) {
     var d = s.d;
     var n = d.length;
-    var keyTokens = C.tokens(s.key);
+    var info = keyInfo(keys, s.key);
+    var keyTokens = info.tokens;
     var kept = {};
-    var keyHits = {};
-    // The key test depends on the segment only: computed once per detector.
+    var keyHits = info.hits;
+    // The key test depends on the key only: computed once per detector.
     function keyHit(det) {
       var v = keyHits[det.index];
       if (v === undefined) v = keyHits[det.index] = C.keyMatches(keyTokens, det.keys);
@@ -156,10 +166,10 @@ PalisadeDetect.scanMessage = (function () {
     return keep;
   }
 
-  function scanField(p, field, raw, walk, minConfidence, out) {
+  function scanField(p, field, raw, walk, minConfidence, out, keys) {
     var found = [];
     walk(function (s) {
-      scanSegment(p, raw, s, minConfidence, found);
+      scanSegment(p, raw, s, minConfidence, found, keys);
     });
     var kept = resolve(found);
     for (var i = 0; i < kept.length; i++) {
@@ -207,6 +217,7 @@ PalisadeDetect.scanMessage = (function () {
     var maxFindings = positive(lim.maxFindings) || p.settings.maxFindings || DEFAULT_MAX_FINDINGS;
     var minConfidence = Math.max(positive(lim.minConfidence), p.settings.minConfidence);
     var out = [];
+    var keys = {}; // keyInfo memo, for the whole message
     var headers = msg.headers || {};
     for (var name in headers) {
       if (!Object.prototype.hasOwnProperty.call(headers, name)) continue;
@@ -225,7 +236,8 @@ PalisadeDetect.scanMessage = (function () {
           };
         })(hraw, nameBytes),
         minConfidence,
-        out
+        out,
+        keys
       );
     }
     var qraw = toBytes(msg.query);
@@ -237,7 +249,8 @@ PalisadeDetect.scanMessage = (function () {
         S.walkForm(qraw, qraw.length, emit);
       },
       minConfidence,
-      out
+      out,
+      keys
     );
     var braw = msg.bodyBytes !== undefined && msg.bodyBytes !== null ? toBytes(msg.bodyBytes) : toBytes(msg.body);
     if (braw.length > maxBody) braw = braw.slice(0, maxBody);
@@ -249,7 +262,8 @@ PalisadeDetect.scanMessage = (function () {
         S.walkBody(braw, braw.length, msg.contentType, emit);
       },
       minConfidence,
-      out
+      out,
+      keys
     );
     return out.length > maxFindings ? out.slice(0, maxFindings) : out;
   };

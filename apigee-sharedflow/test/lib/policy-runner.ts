@@ -45,6 +45,10 @@ export interface PolicyResult {
   state: PolicyState;
   error: string | null;
   elapsedMs: number;
+  /** CPU time the run took (Rhino: the running thread's; Node: the process's). */
+  cpuMs: number;
+  /** Rhino: CPU time spent compiling scripts this run used for the first time (not in elapsedMs / cpuMs). */
+  compileMs?: number;
 }
 
 export interface PolicyRunner {
@@ -77,6 +81,7 @@ export function createNodeRunner(): PolicyRunner {
         if (model[name] !== undefined) sandbox[name] = model[name];
       }
       let error: string | null = null;
+      const cpuStarted = process.cpuUsage();
       const started = process.hrtime.bigint();
       try {
         for (const f of files) script(f).runInContext(sandbox);
@@ -84,7 +89,9 @@ export function createNodeRunner(): PolicyRunner {
         error = e instanceof Error ? e.message : String(e);
       }
       const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-      return { state: JSON.parse(JSON.stringify(state)) as PolicyState, error, elapsedMs };
+      const cpu = process.cpuUsage(cpuStarted);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      return { state: JSON.parse(JSON.stringify(state)) as PolicyState, error, elapsedMs, cpuMs };
     },
     async close() {},
   };
@@ -101,7 +108,7 @@ export function createRhinoRunner(command = 'rhino', options: string[] = []): Po
   lines.on('line', (line) => waiting.shift()?.(line));
   child.on('exit', (code) => {
     exited = `rhino exited ${code}: ${stderr.slice(-2000)}`;
-    for (const w of waiting.splice(0)) w(JSON.stringify({ error: exited, state: null, elapsedMs: 0 }));
+    for (const w of waiting.splice(0)) w(JSON.stringify({ error: exited, state: null, elapsedMs: 0, cpuMs: 0 }));
   });
   let nextId = 0;
   return {
@@ -113,7 +120,7 @@ export function createRhinoRunner(command = 'rhino', options: string[] = []): Po
         waiting.push((line) => {
           const r = JSON.parse(line) as PolicyResult & { id: number | null };
           if (r.state === null) reject(new Error(r.error ?? 'rhino driver failed'));
-          else resolve({ state: r.state, error: r.error, elapsedMs: r.elapsedMs });
+          else resolve({ state: r.state, error: r.error, elapsedMs: r.elapsedMs, cpuMs: r.cpuMs, compileMs: r.compileMs });
         });
         child.stdin.write(`${JSON.stringify({ id, files, state })}\n`);
       });

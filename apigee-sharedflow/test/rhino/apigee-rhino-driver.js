@@ -1,7 +1,7 @@
 // Rhino side of the test runner (apigee-sharedflow/test/lib/policy-runner.ts). Reads one job per
 // line on stdin — { id, files: [paths], state } — runs the files in a fresh scope made with
 // initSafeStandardObjects (no java/Packages, as Apigee's class shutter), with the Apigee object
-// model installed, and prints one result line: { id, state, error, elapsedMs }. Scripts are
+// model installed, and prints one result line: { id, state, error, elapsedMs, cpuMs, compileMs }. Scripts are
 // compiled once and reused, as Apigee compiles a policy's resources once per deployment.
 // Needs apigee-object-model.js loaded first (rhino -f apigee-object-model.js -f this file).
 /* global java, Packages, ApigeeObjectModel */
@@ -17,6 +17,7 @@
     java.lang.Class.forName("org.mozilla.javascript.Scriptable")
   ]);
   var compiled = {};
+  var threads = java.lang.management.ManagementFactory.getThreadMXBean();
   var input = new java.io.BufferedReader(new java.io.InputStreamReader(java.lang.System["in"], "UTF-8"));
   var output = new java.io.PrintStream(java.lang.System.out, true, "UTF-8");
 
@@ -43,16 +44,29 @@
       if (model[names[i]] !== undefined) ScriptableObject.putProperty(scope, names[i], model[names[i]]);
     }
     var error = null;
+    // Scripts not compiled yet are compiled first, timed on their own (compileMs): Apigee compiles
+    // a policy's resources when the revision is deployed.
+    var compileStarted = threads.getCurrentThreadCpuTime();
+    var scripts = [];
+    try {
+      for (var c = 0; c < job.files.length; c++) scripts.push(script(job.files[c]));
+    } catch (e) {
+      error = "compile: " + String(e && e.message ? e.message : e);
+    }
+    var compileMs = (threads.getCurrentThreadCpuTime() - compileStarted) / 1e6;
+    var cpuStarted = threads.getCurrentThreadCpuTime();
     var started = java.lang.System.nanoTime();
     try {
-      for (var f = 0; f < job.files.length; f++) execMethod.invoke(script(job.files[f]), [cx, scope]);
+      for (var f = 0; f < scripts.length && error === null; f++) execMethod.invoke(scripts[f], [cx, scope]);
     } catch (e) {
       // Errors thrown by the policy arrive wrapped in InvocationTargetException.
       var cause = e && e.javaException && e.javaException.getCause ? e.javaException.getCause() : null;
       error = cause ? String(cause.getMessage()) : String(e && e.message ? e.message : e);
     }
     var elapsedMs = (java.lang.System.nanoTime() - started) / 1e6;
-    return { id: job.id, state: state, error: error, elapsedMs: elapsedMs };
+    // CPU time of this thread: what the run cost, whatever else the machine was doing.
+    var cpuMs = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e6;
+    return { id: job.id, state: state, error: error, elapsedMs: elapsedMs, cpuMs: cpuMs, compileMs: compileMs };
   }
 
   var line;
