@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { messageType, wireProblem } from './wire-check.ts';
+import { uint64AsNumberReader } from './uint64-reader.ts';
 
 const ReportBatch = messageType('ReportBatch');
 
@@ -33,4 +34,29 @@ describe('wireProblem(ReportBatch)', () => {
   for (const [name, bytes, want] of bad) {
     it(`refuses ${name}`, () => assert.match(wireProblem(Buffer.from(bytes), ReportBatch) ?? 'accepted', want));
   }
+});
+
+describe('uint64AsNumberReader', () => {
+  const ApiEvent = messageType('ApiEvent');
+  const decode = (fields: Record<string, unknown>) =>
+    ApiEvent.decode(uint64AsNumberReader(ApiEvent.encode(ApiEvent.fromObject(fields)).finish())) as unknown as Record<string, unknown>;
+
+  it('decodes small uint64 fields as numbers, other fields as before', () => {
+    const e = decode({ id: 42, timestampMs: 1767225600123, latencyUs: 0, path: '/a', status: 200 });
+    assert.equal(e.id, 42);
+    assert.equal(e.timestampMs, 1767225600123);
+    assert.equal(e.path, '/a');
+    assert.equal(e.status, 200);
+  });
+
+  it('keeps values past 49 bits exact (a Long), up to 2^64 − 1', () => {
+    for (const v of ['562949953421312', '9007199254740993', '18446744073709551615']) {
+      const e = decode({ id: v });
+      assert.equal(String(e.id), v);
+    }
+  });
+
+  it('still refuses a truncated varint', () => {
+    assert.throws(() => ApiEvent.decode(uint64AsNumberReader(Buffer.from([0x08, 0xff, 0xff]))));
+  });
 });
