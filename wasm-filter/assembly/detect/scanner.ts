@@ -270,11 +270,28 @@ export class Scanner extends SegmentSink {
     this.fieldName = name;
     this.out = out;
     this.fieldStart = out.count;
+    this.fieldDone = false;
+    this.maxFindings = limits.maxFindings;
     this.minConfidence = limits.minConfidence;
     this.gate.beginField(ptr, min(len, <usize>limits.maxFieldBytes));
     return true;
   }
   private fieldStart: i32 = 0;
+  /** The field's output is settled (settle()): the rest of its segments cannot change it. */
+  private fieldDone: bool = false;
+  private maxFindings: u32 = 0;
+
+  /**
+   * Called when the field's findings exceed maxFindings. Walkers hand over segments in wire order
+   * with disjoint raw spans, so a later finding can overlap (§7) no finding found so far and sorts
+   * after all of them: once more than maxFindings survive §7, the event's findings are those
+   * (truncated, §9) whatever the rest of the field holds, and its remaining segments are skipped.
+   * Resolving overlaps now and again at endField gives what one resolution at the end would.
+   */
+  private settle(): void {
+    resolveOverlaps(this.out, this.fieldStart);
+    if (<u32>this.out.count > this.maxFindings) this.fieldDone = true;
+  }
 
   private endField(limits: ScanLimits): void {
     resolveOverlaps(this.out, this.fieldStart);
@@ -305,7 +322,7 @@ export class Scanner extends SegmentSink {
   /** §4: every SEARCH automaton over the segment, then the candidates in (end, automaton, accept) order. */
   onSegment(seg: Segment, paths: PathSource): void {
     const n = seg.n;
-    if (n == 0) return;
+    if (n == 0 || this.fieldDone) return;
     if (this.cur !== seg) this.cur = seg; // the walkers hand over the same Segment: no write barrier per segment
     this.curData = seg.data;
     this.curN = n;
@@ -349,7 +366,10 @@ export class Scanner extends SegmentSink {
       if (groupsWithCandidates > 1) this.sortCandidates();
       for (let c = 0; c < this.candCount; c++) this.candidate(seg, <i32>unchecked(this.candDet[c]), unchecked(this.candEnd[c]));
     }
-    if (this.keptCount > 0) this.emitKept(seg, paths);
+    if (this.keptCount > 0) {
+      this.emitKept(seg, paths);
+      if (<u32>this.out.count > this.maxFindings) this.settle();
+    }
   }
 
   /** Row of SEARCH automaton a at `from`: its start row, or where the previous block left it. */
