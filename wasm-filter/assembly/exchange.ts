@@ -210,11 +210,6 @@ export class Exchange extends HttpContext {
   onResponseHeaders(count: u32, endOfStream: bool): u32 {
     if (this.localReplied) return Action.Continue; // our own local reply passing through
     this.requestFindingCount = this.findings.count;
-    // Read once, when a response arrives: Envoy knows the upstream host by then. Absent when no
-    // host was chosen (another filter's local reply, no route); after a failed connect Envoy still
-    // names the host it tried, the dev gateway (which never connected) names none.
-    const upstream = getPropertyAt(UPSTREAM_ADDRESS);
-    if (upstream !== null) this.event.upstreamIp = upstreamIpOf(upstream);
     // Three lookups instead of the whole map: the host serializes every pair for getHeaderPairs.
     const status = getHeader(MapType.HttpResponseHeaders, ":status");
     if (status !== null) this.event.status = <u32>I32.parseInt(status);
@@ -468,6 +463,12 @@ export class Exchange extends HttpContext {
     e.method = req.method;
     e.path = this.reportedPath; // segments with a finding masked (telemetry/path-privacy.ts)
     e.clientIp = req.clientIpText;
+    // The destination, read once when the exchange is over (on_log: the response has already left,
+    // so this costs the client nothing). Absent when no upstream host was chosen (a local reply
+    // before routing, no route); after a failed connect Envoy still names the host it tried, the
+    // dev gateway (which never connected) names none.
+    const upstream = getPropertyAt(UPSTREAM_ADDRESS);
+    if (upstream !== null) e.upstreamIp = upstreamIpOf(upstream);
     e.authScheme = req.authScheme;
     e.jwtAlg = req.jwtAlg;
     e.keyName = req.apiKeyName;
