@@ -25,9 +25,9 @@ export interface IngestOptions {
   limits?: Partial<BatchLimits>;
   /** Most events written in one transaction (default 20 000); more wait for the next commit. */
   maxEventsPerCommit?: number;
-  /** A commit waits for this many events to gather (default 10 000) … */
+  /** A commit waits for this many events to gather (default 5 000) … */
   commitTargetEvents?: number;
-  /** … or for this long after the first one (default 10 ms), whichever comes first. */
+  /** … or for this long after the first one (default 5 ms), whichever comes first. */
   commitLingerMs?: number;
   /** Clock, for tests. */
   now?: () => number;
@@ -57,8 +57,8 @@ export function createIngest(options: IngestOptions): Ingest {
   const { store, inventory } = options;
   const limits: BatchLimits = { ...DEFAULT_BATCH_LIMITS, ...(options.limits ?? {}) };
   const maxEventsPerCommit = options.maxEventsPerCommit ?? 20_000;
-  const commitTargetEvents = Math.min(options.commitTargetEvents ?? 10_000, maxEventsPerCommit);
-  const commitLingerMs = options.commitLingerMs ?? 10;
+  const commitTargetEvents = Math.min(options.commitTargetEvents ?? 5_000, maxEventsPerCommit);
+  const commitLingerMs = options.commitLingerMs ?? 5;
   const now = options.now ?? Date.now;
   const metrics = createIngestMetrics();
   let queue: Waiting[] = [];
