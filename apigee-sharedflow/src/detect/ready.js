@@ -137,6 +137,7 @@ PalisadeDetect.ready = (function () {
       ruleSet: ruleSet,
       detectors: detectors,
       search: p.search,
+      prefilter: PalisadeDetect.prefilter.derive(p),
       settings: p.settings,
       automata: automata,
       bodyLength: body.length
@@ -268,7 +269,14 @@ PalisadeDetect.ready = (function () {
     for (var a = 0; a < header.automata.length; a++) automata.push(readyAutomaton(text, base, header.automata[a]));
     var detectors = header.detectors;
     for (var d = 0; d < detectors.length; d++) detectors[d].reverse = automata[detectors[d].reverseIndex];
-    T.adopt(header.ruleSet, { automata: automata, search: header.search, detectors: detectors, settings: header.settings });
+    var prefilter = header.prefilter ? PalisadeDetect.prefilter.compile(header.prefilter) : null;
+    T.adopt(header.ruleSet, {
+      automata: automata,
+      search: header.search,
+      prefilter: prefilter,
+      detectors: detectors,
+      settings: header.settings
+    });
     return { ruleSet: header.ruleSet, error: null };
   }
 

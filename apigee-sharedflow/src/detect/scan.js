@@ -9,6 +9,7 @@ PalisadeDetect.scanMessage = (function () {
   var M = PalisadeDetect.mask;
   var S = PalisadeDetect.segments;
   var T = PalisadeDetect.tables;
+  var P = PalisadeDetect.prefilter;
 
   var DEFAULT_MAX_BODY = 1048576;
   var DEFAULT_MAX_FINDINGS = 100;
@@ -49,8 +50,12 @@ PalisadeDetect.scanMessage = (function () {
       if (v === undefined) v = keyHits[det.index] = C.keyMatches(keyTokens, det.keys);
       return v;
     }
-    var text = null; // d as a string of char codes 0-255, for the automata's start-state skips
+    // d as a string of char codes 0-255, for the prefilter's tests and the start-state skips.
+    var pf = p.prefilter || null; // only in the ready form (ready.js): absent, every automaton runs
+    var text = pf === null || n === 0 ? null : B.charString(d);
+    var has = []; // the segment's feature tests, for P.mayFind
     for (var a = 0; a < p.search.length; a++) {
+      if (pf !== null && (n === 0 || !P.mayFind(pf, a, text, has))) continue;
       var A = p.automata[p.search[a]];
       var cls = A.cls || A.classes();
       var rows = A.rows;

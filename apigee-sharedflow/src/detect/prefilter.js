@@ -1,0 +1,155 @@
+/* global PalisadeDetect */
+// Which SEARCH automata a segment needs at all (docs/detectors.md §4, a shortcut that changes no
+// finding; the ES5 twin of wasm-filter/assembly/detect/search-prefilter.ts). Every byte has one
+// feature (digit, upper, lower, `@`, `.`, ...). For each detector, the features every one of its
+// matches must contain are read off its REVERSE automaton: feature f is required when no
+// accepting state can be reached without a byte of f. A finding's bytes are a string its reverse
+// automaton accepts, inside the segment, so a detector whose required features are not all in a
+// segment has no finding there, and a SEARCH automaton none of whose detectors can have one need
+// not run. derive() does the graph work once, when the ready form is written (JS-AcceptRules, the
+// build); an execution only tests a segment for the few features that matter, with native RegExp
+// tests (Rhino runs them in Java; a JavaScript loop over the bytes would cost what it saves).
+PalisadeDetect.prefilter = (function () {
+  "use strict";
+  var OWN = "@.:/-_=+()#,$%&*\\<>!?[]'\";"; // punctuation patterns key on: a feature each
+  var FEATURE_COUNT = 6 + OWN.length; // 32
+
+  // The feature index of byte b (0-255).
+  function featureOf(b) {
+    if (b >= 48 && b <= 57) return 0;
+    if (b >= 65 && b <= 90) return 1;
+    if (b >= 97 && b <= 122) return 2;
+    if (b === 32 || b === 9 || b === 13 || b === 10) return 3;
+    if (b >= 0x80) return 4;
+    var at = OWN.indexOf(String.fromCharCode(b));
+    return at >= 0 ? 6 + at : 5; // 5: control bytes and the punctuation without a feature of its own
+  }
+
+  function hex2(b) {
+    return (b < 16 ? "\\x0" : "\\x") + b.toString(16);
+  }
+
+  // The RegExp source of a character class holding exactly the bytes of feature f.
+  function featureSource(f) {
+    var out = "";
+    for (var b = 0; b < 256; b++) {
+      if (featureOf(b) !== f) continue;
+      var e = b;
+      while (e + 1 < 256 && featureOf(e + 1) === f) e++;
+      out += hex2(b) + (e > b ? "-" + hex2(e) : "");
+      b = e;
+    }
+    return "[" + out + "]";
+  }
+
+  // Per class of automaton A: bit f set when the class holds a byte that is not of feature f (a
+  // path can cross that class and avoid f).
+  function classAvoids(A) {
+    var avoid = [];
+    for (var c = 0; c < A.k; c++) avoid.push(0);
+    for (var b = 0; b < 256; b++) avoid[A.cls[b]] |= ~(1 << featureOf(b));
+    return avoid;
+  }
+
+  // The features every string accepted by reverse automaton R (at least one byte, never through
+  // the dead state 0, which ends a reverse scan) contains, as a list of feature indexes.
+  // avoid[s] bit f: some path from the start to s avoids f; the fixed point grows each state's
+  // mask at most FEATURE_COUNT times.
+  function requiredFeatures(R) {
+    var classAvoid = classAvoids(R);
+    var avoid = [];
+    var queued = [];
+    for (var s = 0; s < R.n; s++) {
+      avoid.push(0);
+      queued.push(false);
+    }
+    var work = [R.start];
+    queued[R.start] = true;
+    while (work.length) {
+      var from = work.pop();
+      queued[from] = false;
+      var mask = from === R.start ? -1 : avoid[from];
+      var row = R.rows[from] || R.row(from);
+      for (var c = 0; c < R.k; c++) {
+        var t = row[c];
+        if (t === 0) continue;
+        var grown = avoid[t] | (mask & classAvoid[c]);
+        if (grown === avoid[t]) continue;
+        avoid[t] = grown;
+        if (!queued[t]) {
+          queued[t] = true;
+          work.push(t);
+        }
+      }
+    }
+    var avoidable = 0;
+    for (var a = 1; a < R.n; a++) if (R.acc[a] !== 0 && R.acc[a] !== undefined) avoidable |= avoid[a];
+    var required = [];
+    for (var f = 0; f < FEATURE_COUNT; f++) if ((avoidable & (1 << f)) === 0) required.push(f);
+    return required;
+  }
+
+  function sameList(x, y) {
+    if (x.length !== y.length) return false;
+    for (var i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  }
+
+  // Prepared tables (tables.prepare) -> the prefilter in plain JSON:
+  // { tests: [feature index -> RegExp source, or null when no detector requires it],
+  //   need: [per SEARCH automaton (position in p.search): [feature index lists]] }:
+  // automaton a may find something in a segment holding every feature of one of its lists.
+  function derive(p) {
+    var required = [];
+    for (var d = 0; d < p.detectors.length; d++) {
+      var R = p.detectors[d].reverse;
+      for (var s = 0; s < R.n; s++) if (R.rows[s] === undefined) R.row(s); // fills R.acc too
+      required.push(requiredFeatures(R));
+    }
+    var used = [];
+    var need = [];
+    for (var a = 0; a < p.search.length; a++) {
+      var dets = p.automata[p.search[a]].source.dets; // the detectors this automaton reports
+      var lists = [];
+      for (var x = 0; x < dets.length; x++) {
+        var list = required[dets[x]];
+        var dup = false;
+        for (var y = 0; y < lists.length && !dup; y++) dup = sameList(lists[y], list);
+        if (dup) continue;
+        lists.push(list);
+        for (var z = 0; z < list.length; z++) used[list[z]] = true;
+      }
+      need.push(lists);
+    }
+    var tests = [];
+    for (var f = 0; f < FEATURE_COUNT; f++) tests.push(used[f] === true ? featureSource(f) : null);
+    return { tests: tests, need: need };
+  }
+
+  // derive()'s JSON -> what the scanner reads: the feature tests as RegExp objects.
+  function compile(json) {
+    var tests = [];
+    for (var f = 0; f < json.tests.length; f++) tests.push(json.tests[f] === null ? null : new RegExp(json.tests[f]));
+    return { tests: tests, need: json.need };
+  }
+
+  // Whether SEARCH automaton a (position in p.search) may find something in the segment whose
+  // bytes are `text` (char codes 0-255). `has`: the segment's feature tests so far (filled here).
+  function mayFind(pf, a, text, has) {
+    var lists = pf.need[a];
+    for (var i = 0; i < lists.length; i++) {
+      var list = lists[i];
+      var all = true;
+      for (var j = 0; j < list.length && all; j++) {
+        var f = list[j];
+        var v = has[f];
+        if (v === undefined) v = has[f] = pf.tests[f].test(text);
+        all = v;
+      }
+      if (all) return true;
+    }
+    return false;
+  }
+
+  return { derive: derive, compile: compile, mayFind: mayFind };
+})();
