@@ -16,7 +16,7 @@ import { ANY_GATED_KEY_MATCH, KEY_MATCH, KeyCache, NEGATIVE_KEY_MATCH } from "./
 import { KeywordSet } from "./keyword-set";
 import { maskPreview } from "./mask";
 import { resolveOverlaps } from "./overlaps";
-import { SearchPrefilter, segmentFeatures } from "./search-prefilter";
+import { GATED_POSSIBLE, KEYWORD_GATED_POSSIBLE, SearchPrefilter, segmentFeatures } from "./search-prefilter";
 import { ScanLimits } from "./scan-limits";
 import { ByteBuf, FixedPath, PathSource, Segment, SegmentSink } from "./segment";
 import { siphash24 } from "./siphash";
@@ -161,10 +161,12 @@ export class Scanner extends SegmentSink {
     }
     const searchOf = new StaticArray<i32>(nd);
     for (let i = 0; i < nd; i++) searchOf[i] = searchIndex[rules.detectors[i].searchAutomaton];
-    this.prefilter = new SearchPrefilter(this.plans, searchOf, this.searches.length);
+    this.gate = new ContextGate(this.plans);
+    const keyworded = new StaticArray<bool>(nd);
+    for (let i = 0; i < nd; i++) keyworded[i] = this.gate.slotOf[i] >= 0;
+    this.prefilter = new SearchPrefilter(this.plans, searchOf, this.searches.length, keyworded);
     this.layOutSearches();
     this.keyCache = new KeyCache(this.plans);
-    this.gate = new ContextGate(this.plans);
     this.anyUnslotted = this.gate.anyUnslotted;
     this.detectorCount = <usize>nd;
   }
@@ -328,20 +330,26 @@ export class Scanner extends SegmentSink {
     this.curN = n;
     const keyBits = this.keyCache.lookup(seg.keyPtr, seg.keyLen);
     this.segKeyBits = keyBits;
+    const data = seg.data;
+    // Which detectors may have a finding here at all, by the segment's byte features and length.
+    const prefilter = this.prefilter;
+    prefilter.lookup(segmentFeatures(data, n), n);
+    const possible = prefilter.flags;
     // Whether any require-context detector may have context anywhere in this segment (step 1,
-    // coarse): a matching key, or a keyword near. Which one is asked per candidate (gatedOn).
+    // coarse): a matching key, or a keyword near. Which one is asked per candidate (gatedOn). The
+    // gate is asked only when a detector it has slots for may have a finding in the segment;
+    // otherwise no such detector accepts here and the slots are never read.
     let mask = ACCEPT_PLAIN;
     let slots: u64 = 0;
-    if (this.anyGated) {
-      if (this.gate.anyKeyword()) slots = this.gate.possible(seg.rawStart(0), seg.rawStart(n - 1));
+    if (this.anyGated && (possible & GATED_POSSIBLE) != 0) {
+      if ((possible & KEYWORD_GATED_POSSIBLE) != 0 && this.gate.anyKeyword()) slots = this.gate.possible(seg.rawStart(0), seg.rawStart(n - 1));
       if (slots != 0 || this.anyUnslotted || (load<u8>(keyBits + this.detectorCount) & ANY_GATED_KEY_MATCH) != 0) mask |= ACCEPT_GATED;
     }
     this.segSlots = slots;
     this.keptCount = 0;
     this.segmentNo++;
-    const data = seg.data;
     // The SEARCH automata that may find something in this segment (bit a: automaton a).
-    const need = this.prefilter.enabled ? this.prefilter.needed(segmentFeatures(data, n), (mask & ACCEPT_GATED) != 0) : U32.MAX_VALUE;
+    const need = (mask & ACCEPT_GATED) != 0 ? prefilter.all : prefilter.plain;
     if (need == 0) return;
     const searchCount = this.searchCount;
     const lanes = this.laneCount;

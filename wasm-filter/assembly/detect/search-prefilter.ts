@@ -1,11 +1,15 @@
 // Which SEARCH automata a segment needs at all (docs/detectors.md §4, a shortcut that changes no
 // finding). Every byte has a feature bit (digit, upper, lower, `@`, `.`, ...). For each detector
-// the features every one of its matches must contain are read off its REVERSE automaton when the
-// RuleSet is loaded: feature f is required when no accepting state can be reached without a byte
-// of f. A finding's bytes are a string its reverse automaton accepts, inside the segment, so a
-// detector whose required features are not all present in a segment has no finding there, and a
+// the features every one of its matches must contain, and the fewest bytes a match can have, are
+// read off its REVERSE automaton when the RuleSet is loaded: feature f is required when no
+// accepting state can be reached without a byte of f. A finding's bytes are a string its reverse
+// automaton accepts, inside the segment, so a detector whose required features are not all present
+// in a segment, or whose shortest match is longer than the segment, has no finding there, and a
 // SEARCH automaton none of whose detectors can have one is not run. JSON values are short and
-// typed (a status word has no digit, a price no `@`): most segments need only a few automata.
+// typed (a status word has no digit, a price no `@` and fewer digits than a phone number): most
+// segments need only a few automata. The same test tells whether any require-context detector
+// that keywords can give context to may have a finding in the segment: when none can, the
+// scanner does not ask the context gate about it.
 import { ACCEPT_GATED, ACCEPT_PLAIN, Dfa, ROW_MASK } from "./automaton";
 import { DetectorPlan } from "./detector-plan";
 
@@ -28,8 +32,14 @@ const FEATURES = new StaticArray<u32>(256);
   }
 })();
 @inline const FEATURE_COUNT: i32 = 32;
-/** Memo of needed() by (features, gated): segments of one body repeat a few shapes. */
-@inline const MEMO: i32 = 64;
+/** Memo of lookup() by (features, length): segments of one body repeat a few shapes. */
+@inline const MEMO: i32 = 256;
+/** Lengths are compared up to this (a longer segment counts as this long; minimum lengths are capped to it). */
+@inline const LENGTH_CAP: u32 = 255;
+/** lookup() flag: some require-context detector may have a finding in the segment. */
+@inline export const GATED_POSSIBLE: u32 = 1;
+/** lookup() flag: some require-context detector with context keywords (a gate slot) may have one. */
+@inline export const KEYWORD_GATED_POSSIBLE: u32 = 2;
 
 /** The OR of the feature bits of bytes [data, data + n). */
 export function segmentFeatures(data: usize, n: usize): u32 {
@@ -82,59 +92,123 @@ function requiredFeatures(rev: Dfa): u32 {
   return required;
 }
 
+/** Fewest bytes of a string accepted by `rev` (anchored, at least one byte), capped to LENGTH_CAP. */
+function minimumLength(rev: Dfa): u32 {
+  const classes = rev.classCount;
+  const states = rev.rows.length / <i32>classes;
+  const depth = new StaticArray<u32>(states); // 0: not reached yet; else 1 + bytes to reach it
+  const queue = new StaticArray<u32>(states);
+  let head = 0;
+  let tail = 0;
+  const start = rev.startRow / classes;
+  depth[start] = 1;
+  queue[tail++] = start;
+  while (head < tail) {
+    const s = queue[head++];
+    const d = depth[s]; // bytes read so far + 1
+    if (d > LENGTH_CAP) break;
+    for (let c: u32 = 0; c < classes; c++) {
+      const e = rev.rows[<i32>(s * classes + c)];
+      if ((e & (ACCEPT_PLAIN | ACCEPT_GATED)) != 0) return d; // the d-th byte completes a match
+      const next = (e & ROW_MASK) / classes;
+      if (next == 0 || depth[next] != 0) continue; // state 0 is dead (§1)
+      depth[next] = d + 1;
+      queue[tail++] = next;
+    }
+  }
+  return LENGTH_CAP; // no match within the cap: claim only the cap
+}
+
 export class SearchPrefilter {
   /** False when there are more SEARCH automata than bits: every automaton always runs. */
   enabled: bool;
-  // Per SEARCH automaton a: entries [reqFrom[a], reqFrom[a + 1]) of (required features, gated).
+  // Per SEARCH automaton a: entries [reqFrom[a], reqFrom[a + 1]) of (required features, minimum
+  // length, kind: 0 ordinary, GATED_POSSIBLE, or GATED_POSSIBLE | KEYWORD_GATED_POSSIBLE).
   private reqFrom: StaticArray<i32>;
   private reqMask: Array<u32> = new Array<u32>();
-  private reqGated: Array<bool> = new Array<bool>();
+  private reqLength: Array<u32> = new Array<u32>();
+  private reqKind: Array<u32> = new Array<u32>();
   private memoKey: StaticArray<u64> = new StaticArray<u64>(MEMO);
-  private memoValue: StaticArray<u32> = new StaticArray<u32>(MEMO);
+  /** Per memo slot: automata needed by ordinary detectors, by all detectors, and the flags. */
+  private memoPlain: StaticArray<u32> = new StaticArray<u32>(MEMO);
+  private memoAll: StaticArray<u32> = new StaticArray<u32>(MEMO);
+  private memoFlags: StaticArray<u32> = new StaticArray<u32>(MEMO);
   private searchCount: i32;
+  /** lookup()'s answer: SEARCH automata (bit a: automaton a) that ordinary detectors need ... */
+  plain: u32 = 0;
+  /** ... that some detector, require-context ones included, needs ... */
+  all: u32 = 0;
+  /** ... and GATED_POSSIBLE / KEYWORD_GATED_POSSIBLE. */
+  flags: u32 = 0;
 
-  /** searchOf[d]: SEARCH index (position among the SEARCH automata) of detector d's search automaton. */
-  constructor(plans: Array<DetectorPlan>, searchOf: StaticArray<i32>, searchCount: i32) {
+  /**
+   * searchOf[d]: SEARCH index (position among the SEARCH automata) of detector d's search
+   * automaton; keyworded[d]: detector d requires context and keywords can give it (a gate slot).
+   */
+  constructor(plans: Array<DetectorPlan>, searchOf: StaticArray<i32>, searchCount: i32, keyworded: StaticArray<bool>) {
     this.searchCount = searchCount;
     this.enabled = searchCount <= 32;
     this.reqFrom = new StaticArray<i32>(searchCount + 1);
-    for (let i = 0; i < MEMO; i++) this.memoKey[i] = U64.MAX_VALUE; // no (features, gated) key has all bits set
+    for (let i = 0; i < MEMO; i++) this.memoKey[i] = U64.MAX_VALUE; // no (features, length) key has all bits set
     const required = new StaticArray<u32>(plans.length);
-    if (this.enabled) for (let d = 0; d < plans.length; d++) required[d] = requiredFeatures(plans[d].reverse);
+    const length = new StaticArray<u32>(plans.length);
+    for (let d = 0; d < plans.length; d++) {
+      required[d] = this.enabled ? requiredFeatures(plans[d].reverse) : 0;
+      length[d] = this.enabled ? minimumLength(plans[d].reverse) : 1;
+    }
     for (let a = 0; a < searchCount; a++) {
       this.reqFrom[a] = this.reqMask.length;
       for (let d = 0; d < plans.length; d++) {
         if (searchOf[d] != a) continue;
-        const gated = plans[d].data.context.requireContext;
+        const kind = plans[d].data.context.requireContext ? (keyworded[d] ? GATED_POSSIBLE | KEYWORD_GATED_POSSIBLE : GATED_POSSIBLE) : 0;
         let dup = false;
-        for (let k = this.reqFrom[a]; k < this.reqMask.length; k++) dup = dup || (this.reqMask[k] == required[d] && this.reqGated[k] == gated);
+        for (let k = this.reqFrom[a]; k < this.reqMask.length; k++) dup = dup || (this.reqMask[k] == required[d] && this.reqLength[k] == length[d] && this.reqKind[k] == kind);
         if (dup) continue;
         this.reqMask.push(required[d]);
-        this.reqGated.push(gated);
+        this.reqLength.push(length[d]);
+        this.reqKind.push(kind);
       }
     }
     this.reqFrom[searchCount] = this.reqMask.length;
   }
 
   /**
-   * Bit a set: SEARCH automaton a may yield a finding in a segment with these features; `gated`:
-   * require-context detectors may have context there (else their accepts are masked anyway).
+   * Sets plain, all and flags for a segment of n bytes with these features (when not enabled:
+   * every automaton, both flags).
    */
-  needed(features: u32, gated: bool): u32 {
-    const key = (<u64>features << 1) | (gated ? 1 : 0);
-    const slot = <i32>((features ^ (features >> 7) ^ (features >> 17) ^ (gated ? 0x2a : 0)) & <u32>(MEMO - 1));
-    if (unchecked(this.memoKey[slot]) == key) return unchecked(this.memoValue[slot]); // slot < MEMO
-    let bits: u32 = 0;
+  lookup(features: u32, n: usize): void {
+    if (!this.enabled) {
+      this.plain = U32.MAX_VALUE;
+      this.all = U32.MAX_VALUE;
+      this.flags = GATED_POSSIBLE | KEYWORD_GATED_POSSIBLE;
+      return;
+    }
+    const len = n < <usize>LENGTH_CAP ? <u32>n : LENGTH_CAP;
+    const key = (<u64>features << 8) | <u64>len;
+    const slot = <i32>((features ^ (features >> 7) ^ (features >> 17) ^ (len * 0x9e)) & <u32>(MEMO - 1));
+    if (unchecked(this.memoKey[slot]) != key) this.fill(slot, key, features, len); // slot < MEMO
+    this.plain = unchecked(this.memoPlain[slot]);
+    this.all = unchecked(this.memoAll[slot]);
+    this.flags = unchecked(this.memoFlags[slot]);
+  }
+
+  private fill(slot: i32, key: u64, features: u32, len: u32): void {
+    let plain: u32 = 0;
+    let all: u32 = 0;
+    let flags: u32 = 0;
     for (let a = 0; a < this.searchCount; a++) {
       for (let k = this.reqFrom[a]; k < this.reqFrom[a + 1]; k++) {
-        if ((gated || !this.reqGated[k]) && (this.reqMask[k] & ~features) == 0) {
-          bits |= (<u32>1) << (<u32>a);
-          break;
-        }
+        if ((this.reqMask[k] & ~features) != 0 || this.reqLength[k] > len) continue;
+        const kind = this.reqKind[k];
+        const bit = (<u32>1) << (<u32>a);
+        all |= bit;
+        if (kind == 0) plain |= bit;
+        flags |= kind;
       }
     }
-    unchecked((this.memoKey[slot] = key));
-    unchecked((this.memoValue[slot] = bits));
-    return bits;
+    unchecked((this.memoKey[slot] = key)); // slot < MEMO
+    unchecked((this.memoPlain[slot] = plain));
+    unchecked((this.memoAll[slot] = all));
+    unchecked((this.memoFlags[slot] = flags));
   }
 }
