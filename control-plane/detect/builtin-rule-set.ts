@@ -1,13 +1,12 @@
 // The built-in RuleSet (version 0): the compiled built-in detectors, no policies, default
 // settings. The build step embeds it in the filter (protobuf bytes) and in the Apigee bundle
 // (canonical proto JSON); both gateways decode it with the same code they use for pushed rules.
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { PROTO_FILES, PROTO_ROOT } from '../../proto/load.ts';
 import { BUILTIN_DETECTORS } from './builtin-detectors.ts';
 import { compileDetectors } from './compile-detectors.ts';
-import { detectorsDigest as tablesDigest } from '../rules/compile-rule-set.ts';
+import { detectorsDigest as tablesDigest, ruleSetDigest } from '../rules/compile-rule-set.ts';
 import type { CompiledDetectors } from './compile-detectors.ts';
 
 /** Settings of the built-in set; the same values the rules compiler applies when a source leaves
@@ -48,10 +47,9 @@ export function buildBuiltinRuleSet(
 ): BuiltinRuleSet {
   const type = ruleSetType();
   const body = { automata: compiled.automata, detectors: compiled.detectors, policies: [], settings: BUILTIN_SETTINGS };
-  // Digest over fields 3-6 only (rules.proto: RuleSet.digest).
-  const digest = createHash('sha256')
-    .update(type.encode(type.fromObject(body)).finish())
-    .digest('hex');
+  // Fields 3-6 only (rules.proto: RuleSet.digest), computed exactly as the rules compiler does
+  // (defaults pruned before encoding), so the control plane's set with the same content has the same digest.
+  const digest = ruleSetDigest(body as Parameters<typeof ruleSetDigest>[0]);
   // Fields 3-4 only (RuleSet.detectors_digest), computed exactly as the rules compiler does: a
   // gateway states it, so a control plane version with the same tables can be pushed without them.
   const detectorsDigest = tablesDigest(compiled);

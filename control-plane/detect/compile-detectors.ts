@@ -26,8 +26,8 @@ export interface CompileOptions {
   /** Mark the compiled detectors as custom (user-defined). */
   custom?: boolean;
   /** Write transition tables in the compact `sparse_transitions` form (rules.proto) instead of
-   * dense entries. The embedded built-in set uses it; pushed sets stay dense by default so
-   * gateways built before the field existed keep accepting them. */
+   * dense entries. The embedded built-in set and the control plane's detection engine use it for
+   * every set they compile; dense stays the default for tools and tests that read entries directly. */
   sparseTables?: boolean;
 }
 

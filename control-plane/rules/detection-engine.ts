@@ -19,6 +19,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ARTEFACT_JSON = join(ROOT, 'apigee-sharedflow', 'build', 'builtin-rules.json');
 const ARTEFACT_STAMPED = join(ROOT, 'wasm-filter', 'assembly', 'generated', 'builtin-rules.ts');
 
+// Every gateway reads the compact sparse_transitions form (the filter's rules-detectors codec, the
+// Apigee policy's detect/tables.js; both already load the built-in set in it), so every compiled
+// set uses it: a publish that changes the detectors moves ~78 KB per stream, not ~200 KB dense.
+const COMPACT = { sparseTables: true } as const;
+
 interface Compiled {
   automata: Automaton[];
   detectors: Detector[];
@@ -107,7 +112,12 @@ export function createDetectionEngine(): DetectionEngine {
     const key = [...new Set(disabled)].sort().join(',');
     let c = builtins.get(key);
     if (!c) {
-      c = (key === '' ? fromArtefact() : null) ?? (compileDetectors(BUILTIN_DETECTORS.filter((d) => !disabled.includes(d.id))) as Compiled);
+      c =
+        (key === '' ? fromArtefact() : null) ??
+        (compileDetectors(
+          BUILTIN_DETECTORS.filter((d) => !disabled.includes(d.id)),
+          COMPACT,
+        ) as Compiled);
       if (builtins.size > 8) builtins.clear();
       builtins.set(key, c);
     }
@@ -122,7 +132,7 @@ export function createDetectionEngine(): DetectionEngine {
       const base = builtinsWithout(disabled);
       if (custom.length === 0) return base;
       try {
-        return appendCompiled(base, compileDetectors(custom.map(toDetectorInput), { custom: true }) as Compiled);
+        return appendCompiled(base, compileDetectors(custom.map(toDetectorInput), { ...COMPACT, custom: true }) as Compiled);
       } catch (e) {
         if (e instanceof DetectorSourceError)
           throw new DetectorCompileError(e.index, e.errors.map((x) => `${x.path.slice(2)}: ${x.reason}`).join('; '));
