@@ -33,7 +33,7 @@ import { AuthScheme, FindingFact, RequestInfo } from "./policy/request-info";
 import { Decision, decide } from "./policy/verdict";
 import { ActiveRules } from "./rules/active-rules";
 import { ShapeCollector } from "./telemetry/body-shape";
-import { ApiEvent, BodyShape, EventFinding } from "./telemetry/event";
+import { ApiEvent, BodyShape } from "./telemetry/event";
 import { contentTypeInspectable, inferParams } from "./telemetry/params";
 import { scanPath } from "./telemetry/path-privacy";
 import { upstreamIpOf } from "./telemetry/upstream-address";
@@ -59,7 +59,8 @@ export class Exchange extends HttpContext {
   scheme: string = "";
   requestId: string = "";
   userAgent: string = "";
-  findings: Findings = new Findings();
+  /** The root's recycled list (taken in the constructor, given back in onDelete). */
+  findings: Findings;
   limits: ScanLimits = new ScanLimits();
   requestFindingCount: i32 = 0;
   charged: Array<string> = [];
@@ -83,6 +84,7 @@ export class Exchange extends HttpContext {
     this.root = root;
     // Rules are captured per exchange: a swap mid-exchange applies to the next request only.
     this.rules = root.active!;
+    this.findings = root.takeFindings();
   }
 
   private get monitorOnly(): bool {
@@ -258,6 +260,11 @@ export class Exchange extends HttpContext {
   onDone(): bool {
     this.report();
     return true;
+  }
+
+  onDelete(): void {
+    // The event was encoded in report(); nothing reads the findings after this.
+    this.root.returnFindings(this.findings);
   }
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -484,23 +491,8 @@ export class Exchange extends HttpContext {
     e.verdict.status = d.enforced ? d.status : 0;
     e.verdict.reason = d.reason;
     e.verdict.direction = d.direction;
-    for (let i = 0; i < this.findings.count; i++) {
-      const f = this.findings.at(i);
-      const ef = new EventFinding();
-      ef.type = f.type;
-      ef.category = <u32>f.category;
-      ef.severity = <u32>f.severity;
-      ef.direction = i < this.requestFindingCount ? Direction.Request : Direction.Response;
-      ef.field = <u32>f.field;
-      ef.name = f.name;
-      ef.jsonPath = f.jsonPath;
-      ef.start = f.start;
-      ef.end = f.end;
-      ef.confidence = f.confidence;
-      ef.masked = f.masked;
-      ef.valueHash = f.valueHash;
-      e.findings.push(ef);
-    }
+    e.scanned = this.findings;
+    e.scannedRequestCount = this.requestFindingCount;
     this.countFindingTypes();
     root.metrics.verdict(d.action, d.enforced);
     root.enqueue(encodeApiEvent(e));

@@ -14,6 +14,7 @@ import { EventQueue } from "./telemetry/event-queue";
 import { GatewayCounters } from "./telemetry/event";
 import { Metrics } from "./telemetry/metrics";
 import { Exchange } from "./exchange";
+import { Findings } from "./detect/findings";
 
 export const FILTER_VERSION = "0.1.0";
 // The tick drives flushing and reconnects; 100 ms keeps reconnect latency low at negligible cost.
@@ -27,6 +28,9 @@ const RULES_VERSION_ZERO = "rules: version 0 is reserved for the built-in rules"
 // A batch with no events (a heartbeat with counters) at least this often.
 // @ts-ignore: decorator
 @inline const HEARTBEAT_MS: u64 = 10_000;
+// Spare finding lists kept for reuse: more than the exchanges one worker usually has in flight.
+// @ts-ignore: decorator
+@inline const MAX_SPARE_FINDINGS: i32 = 64;
 
 function hex(buf: ArrayBuffer): string {
   let s = "";
@@ -53,6 +57,11 @@ export class PalisadeRoot extends RootContext {
   sequence: u64 = 1;
   lastFlushMs: u64 = 0;
   private rng: u64 = 0x9e3779b97f4a7c15;
+  /**
+   * Finding lists of finished exchanges: a new exchange takes one, so its Finding objects are
+   * refilled instead of allocated anew (each exchange would otherwise allocate up to max_findings).
+   */
+  private spareFindings: Array<Findings> = new Array<Findings>();
   configured: bool = false;
 
   onConfigure(configSize: u32): bool {
@@ -99,6 +108,19 @@ export class PalisadeRoot extends RootContext {
   newHttpContext(id: u32): HttpContext | null {
     if (!this.configured) return null;
     return new Exchange(id, this);
+  }
+
+  /** An empty finding list for a new exchange, recycled when one is spare. */
+  takeFindings(): Findings {
+    if (this.spareFindings.length == 0) return new Findings();
+    const f = this.spareFindings.pop();
+    f.clear();
+    return f;
+  }
+
+  /** Takes back the list of a deleted exchange (nothing reads it any more); keeps a bounded few. */
+  returnFindings(f: Findings): void {
+    if (this.spareFindings.length < MAX_SPARE_FINDINGS) this.spareFindings.push(f);
   }
 
   /** xorshift64: sampling and backoff jitter need no cryptographic quality. */

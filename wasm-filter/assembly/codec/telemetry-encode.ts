@@ -3,27 +3,52 @@
 // follow telemetry.proto / gateway.proto; golden vectors in test/vectors/codec/ pin the bytes.
 import { ProtoWriter } from "./writer";
 import { ApiEvent, BodyShape, EventFinding, GatewayCounters } from "../telemetry/event";
+import { Finding } from "../detect/findings";
+import { Direction } from "../policy/model";
 
 // One writer for every event, reset each time: callbacks never nest, and finish() copies the
 // bytes out, so its buffer (grown to the largest event seen) is reused instead of regrown.
 const EVENT_WRITER = new ProtoWriter(1024);
 
 function encodeFinding(w: ProtoWriter, f: EventFinding): void {
+  encodeFindingFields(w, f.type, f.category, f.severity, f.direction, f.field, f.name, f.jsonPath, f.start, f.end, f.confidence, f.masked, f.valueHash);
+}
+
+/** A scanner Finding as the same ApiEvent.findings entry EventFinding would give, without the copy. */
+function encodeScanned(w: ProtoWriter, f: Finding, direction: u32): void {
+  encodeFindingFields(w, f.type, <u32>f.category, <u32>f.severity, direction, <u32>f.field, f.name, f.jsonPath, f.start, f.end, f.confidence, f.masked, f.valueHash);
+}
+
+function encodeFindingFields(
+  w: ProtoWriter,
+  type: string,
+  category: u32,
+  severity: u32,
+  direction: u32,
+  field: u32,
+  name: string,
+  jsonPath: string,
+  start: u32,
+  end: u32,
+  confidence: u32,
+  masked: string,
+  valueHash: u64,
+): void {
   const m = w.begin(17);
-  w.string(1, f.type);
-  w.uint32(2, f.category);
-  w.uint32(3, f.severity);
+  w.string(1, type);
+  w.uint32(2, category);
+  w.uint32(3, severity);
   const loc = w.begin(4);
-  w.uint32(1, f.direction);
-  w.uint32(2, f.field);
-  w.string(3, f.name);
-  w.string(4, f.jsonPath);
-  w.uint32(5, f.start);
-  w.uint32(6, f.end);
+  w.uint32(1, direction);
+  w.uint32(2, field);
+  w.string(3, name);
+  w.string(4, jsonPath);
+  w.uint32(5, start);
+  w.uint32(6, end);
   w.end(loc);
-  w.uint32(5, f.confidence);
-  w.string(6, f.masked);
-  if (f.valueHash != 0) w.bytes8(7, f.valueHash);
+  w.uint32(5, confidence);
+  w.string(6, masked);
+  if (valueHash != 0) w.bytes8(7, valueHash);
   w.end(m, true);
 }
 
@@ -74,6 +99,10 @@ export function encodeApiEvent(e: ApiEvent): ArrayBuffer {
   encodeShape(w, 15, e.requestShape);
   encodeShape(w, 16, e.responseShape);
   for (let i = 0; i < e.findings.length; i++) encodeFinding(w, e.findings[i]);
+  const scanned = e.scanned;
+  if (scanned !== null) {
+    for (let i = 0; i < scanned.count; i++) encodeScanned(w, scanned.at(i), i < e.scannedRequestCount ? Direction.Request : Direction.Response);
+  }
   const v = w.begin(18);
   w.uint32(1, e.verdict.action);
   w.uint32(2, e.verdict.mode);

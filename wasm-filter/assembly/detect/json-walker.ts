@@ -27,20 +27,27 @@ export class JsonWalker extends PathSource {
   private names: ByteBuf = new ByteBuf();
   private depth: i32 = 0;
   private keySeg: Segment = new Segment();
+  /** UTF-16 code units of the path being spelled (path()). */
+  private pathUnits: ByteBuf = new ByteBuf();
   private noPath: bool = false;
 
   hasPath(): bool {
     return !this.noPath;
   }
 
-  /** `$` then `.name`, `['name']` or `[i]` per container from the bottom. */
+  /**
+   * `$` then `.name`, `['name']` or `[i]` per container from the bottom. Spelled as UTF-16 into
+   * pathUnits and made a string once: a finding's path costs one allocation, not one per piece.
+   */
   path(): string {
-    let p = "$";
+    const out = this.pathUnits;
+    out.len = 0;
+    pushUnit(out, 36); // $
     for (let k = 0; k < this.depth; k++) {
-      if (unchecked(this.isObject[k])) p += memberPath(this.names.ptr + this.nameStart[k], this.nameLen[k]);
-      else p += "[" + this.index[k].toString() + "]";
+      if (unchecked(this.isObject[k])) appendMember(out, this.names.ptr + unchecked(this.nameStart[k]), unchecked(this.nameLen[k]));
+      else appendIndex(out, unchecked(this.index[k]));
     }
-    return p;
+    return String.UTF16.decodeUnsafe(out.ptr, out.len);
   }
 
   /**
@@ -187,14 +194,59 @@ function skipPlainStringBytes(field: usize, from: usize, len: usize): usize {
   return (c | 0x20) - 97 < 26 || c == 95 || c == 36;
 }
 
-/** `.name` for identifier-like names, else `['name']` with `'` and `\` escaped. */
-export function memberPath(ptr: usize, len: usize): string {
+/** Whether the name is an identifier (ASCII letters, `_`, `$`, then also digits): written `.name`. */
+function isIdentName(ptr: usize, len: usize): bool {
   let ident = len > 0 && isIdentStart(<u32>load<u8>(ptr));
   for (let i: usize = 1; ident && i < len; i++) {
     const c = <u32>load<u8>(ptr + i);
     ident = isIdentStart(c) || c - 48 < 10;
   }
+  return ident;
+}
+
+/** `.name` for identifier-like names, else `['name']` with `'` and `\` escaped. */
+export function memberPath(ptr: usize, len: usize): string {
   const name = String.UTF8.decodeUnsafe(ptr, len);
-  if (ident) return "." + name;
+  if (isIdentName(ptr, len)) return "." + name;
   return "['" + name.replaceAll("\\", "\\\\").replaceAll("'", "\\'") + "']";
+}
+
+@inline function pushUnit(out: ByteBuf, u: u32): void {
+  if (out.len + 2 > out.cap) out.ensure(out.len + 2);
+  store<u16>(out.ptr + out.len, <u16>u);
+  out.len += 2;
+}
+
+/** memberPath(ptr, len) as UTF-16 units: an identifier is ASCII, so its bytes are its units. */
+function appendMember(out: ByteBuf, ptr: usize, len: usize): void {
+  if (!isIdentName(ptr, len)) {
+    const s = memberPath(ptr, len); // rare: escaping and non-ASCII decoding as memberPath does them
+    out.append(changetype<usize>(s), <usize>s.length << 1);
+    return;
+  }
+  if (out.len + ((len + 1) << 1) > out.cap) out.ensure(out.len + ((len + 1) << 1));
+  const at = out.ptr + out.len;
+  store<u16>(at, 46); // .
+  for (let i: usize = 0; i < len; i++) store<u16>(at + ((i + 1) << 1), <u16>load<u8>(ptr + i));
+  out.len += (len + 1) << 1;
+}
+
+/** `[i]` as UTF-16 units (i.toString() without the string). */
+function appendIndex(out: ByteBuf, i: i32): void {
+  pushUnit(out, 91); // [
+  if (i < 0) {
+    const s = i.toString(); // never in practice: an index counts commas of one body
+    out.append(changetype<usize>(s), <usize>s.length << 1);
+  } else {
+    let digits = 1;
+    for (let v = i; v >= 10; v /= 10) digits++;
+    if (out.len + (<usize>digits << 1) > out.cap) out.ensure(out.len + (<usize>digits << 1));
+    let v = i;
+    for (let d = digits - 1; d >= 0; d--) {
+      store<u16>(out.ptr + out.len + (<usize>d << 1), <u16>(48 + v % 10));
+      v /= 10;
+    }
+    out.len += <usize>digits << 1;
+  }
+  pushUnit(out, 93); // ]
 }

@@ -1,5 +1,6 @@
 // One exchange as reported to the control plane (palisade.v1.ApiEvent, telemetry.proto). Plain
 // data filled by the filter and encoded once by codec/telemetry-encode.ts when it is queued.
+import { Findings } from "../detect/findings";
 
 /** palisade.v1.JsonType numbers. */
 export const JSON_NULL: u32 = 1;
@@ -83,6 +84,12 @@ export class ApiEvent {
   requestShape: BodyShape = new BodyShape();
   responseShape: BodyShape = new BodyShape();
   findings: Array<EventFinding> = [];
+  /**
+   * The scanner's findings, encoded after `findings` as the same entries (the filter's case: no
+   * copy into EventFinding objects); the first scannedRequestCount are the request's.
+   */
+  scanned: Findings | null = null;
+  scannedRequestCount: i32 = 0;
   verdict: EventVerdict = new EventVerdict();
   rulesVersion: u64 = 0;
   scheme: string = "";
