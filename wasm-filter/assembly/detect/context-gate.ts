@@ -2,7 +2,9 @@
 // are loose on purpose (`password` accepts after any 3 bytes) and only context makes a candidate,
 // so the scanner asks once per segment whether such a detector can possibly have context there:
 // a matching key, or one of its positive keywords within `distance` before the segment's bytes.
-// Keyword occurrences are found once per field by one pass with a two-byte prefix filter.
+// Keyword occurrences are found with a two-byte prefix filter, only in the windows the scanner asks
+// about (a segment and the distance before it), each field byte at most once while the windows
+// move forward as the walkers' segments do.
 // The gate only ever says "maybe" too often, never too rarely: candidates it lets through still
 // get the exact per-candidate test.
 import { DetectorPlan } from "./detector-plan";
@@ -51,7 +53,13 @@ export class ContextGate {
   /** possible()'s last answer: the first occurrence with start >= cursorFrom. */
   private cursor: i32 = 0;
   private cursorFrom: u32 = 0;
-  private ready: bool = false;
+  /**
+   * Occurrences are known for every start in [coveredFrom, scannedTo), and the list is sorted by
+   * start; `whole`: for every start in the field.
+   */
+  private coveredFrom: u32 = 0;
+  private scannedTo: u32 = 0;
+  private whole: bool = false;
   private field: usize = 0;
   private fieldLen: usize = 0;
 
@@ -136,11 +144,41 @@ export class ContextGate {
     }
   }
 
-  /** Starts a new field; occurrences are searched lazily, on the first question. */
+  /** Starts a new field; occurrences are searched lazily, in the windows asked about. */
   beginField(field: usize, len: usize): void {
     this.field = field;
     this.fieldLen = len;
-    this.ready = false;
+    this.occCount = 0;
+    this.cursor = 0;
+    this.cursorFrom = 0;
+    this.coveredFrom = 0;
+    this.scannedTo = 0;
+    this.whole = this.words.length == 0; // no keyword: nothing to find anywhere
+  }
+
+  /**
+   * Makes the occurrence list complete for starts in [from, last]. Windows moving forward extend
+   * the covered range (a gap before `from` is left unsearched); a window reaching back before the
+   * covered range (never seen from the walkers) has the whole field searched once.
+   */
+  private cover(from: u32, last: u32): void {
+    if (this.whole) return;
+    if (from < this.coveredFrom) {
+      this.occCount = 0;
+      this.cursor = 0;
+      this.cursorFrom = 0;
+      this.whole = true;
+      this.scan(0, <u32>this.fieldLen);
+      return;
+    }
+    if (from > this.scannedTo) {
+      this.coveredFrom = from;
+      this.scannedTo = from;
+    }
+    const to = min(last + 1, <u32>this.fieldLen);
+    if (to <= this.scannedTo) return;
+    this.scan(this.scannedTo, to);
+    this.scannedTo = to;
   }
 
   /**
@@ -149,9 +187,9 @@ export class ContextGate {
    * `last`. One binary search for all gated detectors of a segment.
    */
   possible(first: u32, last: u32): u64 {
-    if (!this.ready) this.find();
-    if (this.occCount == 0) return 0; // no keyword in the field: the common case
     const from = first > this.maxDistance ? first - this.maxDistance : 0;
+    this.cover(from, last);
+    if (this.occCount == 0) return 0; // no keyword so far: the common case
     // Occurrences are sorted by start; find the first with start >= from. Walkers hand segments
     // over in field order, so `from` mostly grows: step on from the last answer (amortized O(1)
     // per segment); binary search when it went back.
@@ -185,37 +223,30 @@ export class ContextGate {
     return slots;
   }
 
-  /** Whether the field holds any gated keyword (possible() is then 0 everywhere). */
-  @inline anyKeyword(): bool {
-    if (!this.ready) this.find();
-    return this.occCount != 0;
-  }
-
   /** Whether gated detector `det` may have context in the segment whose `possible` slots are given. */
   @inline maybe(det: i32, slots: u64): bool {
     const slot = unchecked(this.slotOf[det]); // det < detectors.length = slotOf.length
     return slot < 0 ? slot == -2 : ((slots >> (<u64>slot)) & 1) != 0;
   }
 
-  /** One pass over the field: every occurrence of a gated keyword (ASCII case-insensitive). */
-  private find(): void {
-    this.ready = true;
-    this.occCount = 0;
-    this.cursor = 0;
-    this.cursorFrom = 0;
+  /** Every occurrence of a gated keyword (ASCII case-insensitive) starting in [from, to), in order. */
+  private scan(from: u32, to: u32): void {
     const p = this.field;
     const n = this.fieldLen;
-    if (this.words.length == 0 || n == 0) return;
     const pairs = changetype<usize>(this.pairs);
-    // Every byte but the last: the u16 at i is (byte i+1 << 8 | byte i), inside the field.
-    for (let i: usize = 0; i + 1 < n; i++) {
+    // Every byte but the field's last: the u16 at i is (byte i+1 << 8 | byte i), inside the field.
+    const pairEnd = min(<usize>to, n - 1);
+    let i = <usize>from;
+    for (; i < pairEnd; i++) {
       const pair = <u32>load<u16>(p + i);
       // pair < 65536: the byte index pair >> 3 < 8192 = pairs.length.
       if ((load<u8>(pairs + <usize>(pair >> 3)) & (1 << (pair & 7))) != 0) this.matchAt(i);
     }
-    // The last byte pairs with 0 (past the field), as a one-byte word would.
-    const last = <u32>load<u8>(p + n - 1);
-    if ((load<u8>(pairs + <usize>(last >> 3)) & (1 << (last & 7))) != 0) this.matchAt(n - 1);
+    if (i < <usize>to) {
+      // The field's last byte pairs with 0 (past the field), as a one-byte word would.
+      const last = <u32>load<u8>(p + i);
+      if ((load<u8>(pairs + <usize>(last >> 3)) & (1 << (last & 7))) != 0) this.matchAt(i);
+    }
   }
 
   private matchAt(i: usize): void {
