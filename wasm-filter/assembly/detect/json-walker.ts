@@ -12,17 +12,26 @@ import { ByteBuf, PathSource, Segment, SegmentSink } from "./segment";
   return c == 32 || c == 9 || c == 13 || c == 10;
 }
 
-/** Bytes that end a bare word: space, tab, CR, LF, `{ } [ ] , : "`. */
-@inline function endsBareWord(c: u32): bool {
-  return isSpace(c) || c == 123 || c == 125 || c == 91 || c == 93 || c == 44 || c == 58 || c == 34;
-}
+/** 1 for the bytes that end a bare word: space, tab, CR, LF, `{ } [ ] , : "` (one load per byte). */
+const BARE_WORD_END = new StaticArray<u8>(256);
+(function initBareWordEnd(): void {
+  const ends = " \t\r\n{}[],:\"";
+  for (let i = 0; i < ends.length; i++) BARE_WORD_END[ends.charCodeAt(i)] = 1;
+})();
 
 export class JsonWalker extends PathSource {
   private isObject: StaticArray<bool> = new StaticArray<bool>(MAX_DEPTH);
   private expectKey: StaticArray<bool> = new StaticArray<bool>(MAX_DEPTH);
   private index: StaticArray<i32> = new StaticArray<i32>(MAX_DEPTH);
-  /** Current member name of object level k: names[nameStart[k], nameStart[k] + nameLen[k]). */
+  /**
+   * Current member name of object level k, nameLen[k] bytes: a name without escapes is its own
+   * wire bytes, read in place at nameAt[k] (nameCopied[k] false: nothing to copy per key); a
+   * decoded one is names[nameAt[k], +nameLen[k]) (an offset: the buffer may move as it grows).
+   * names[nameStart[k], ...) is where level k's decoded name goes.
+   */
   private nameStart: StaticArray<usize> = new StaticArray<usize>(MAX_DEPTH + 1);
+  private nameAt: StaticArray<usize> = new StaticArray<usize>(MAX_DEPTH);
+  private nameCopied: StaticArray<bool> = new StaticArray<bool>(MAX_DEPTH);
   private nameLen: StaticArray<usize> = new StaticArray<usize>(MAX_DEPTH);
   private names: ByteBuf = new ByteBuf();
   private depth: i32 = 0;
@@ -44,7 +53,7 @@ export class JsonWalker extends PathSource {
     out.len = 0;
     pushUnit(out, 36); // $
     for (let k = 0; k < this.depth; k++) {
-      if (unchecked(this.isObject[k])) appendMember(out, this.names.ptr + unchecked(this.nameStart[k]), unchecked(this.nameLen[k]));
+      if (unchecked(this.isObject[k])) appendMember(out, this.nameAddress(k), unchecked(this.nameLen[k]));
       else appendIndex(out, unchecked(this.index[k]));
     }
     return String.UTF16.decodeUnsafe(out.ptr, out.len);
@@ -78,13 +87,15 @@ export class JsonWalker extends PathSource {
         unchecked((this.expectKey[d] = c == 123));
         unchecked((this.index[d] = 0));
         unchecked((this.nameLen[d] = 0));
+        unchecked((this.nameAt[d] = 0));
+        unchecked((this.nameCopied[d] = false));
         unchecked((this.nameStart[d + 1] = this.nameStart[d])); // nameStart has MAX_DEPTH + 1 entries
         i++;
       } else if (c == 125 || c == 93) {
         if (this.depth > 0) {
           if (visitor !== null) visitor.close();
           this.depth--;
-          this.names.len = unchecked(this.nameStart[this.depth]) + unchecked(this.nameLen[this.depth]);
+          this.names.len = unchecked(this.nameStart[this.depth + 1]); // the end of this level's decoded name
         }
         i++;
       } else if (c == 44) {
@@ -115,7 +126,7 @@ export class JsonWalker extends PathSource {
           this.setMemberName(d, field, from, to, escaped);
           unchecked((this.expectKey[d] = false));
           // The decoded name as setMemberName stored it (keySeg is used only for escaped names).
-          if (visitor !== null) visitor.key(this.names.ptr + unchecked(this.nameStart[d]), unchecked(this.nameLen[d]));
+          if (visitor !== null) visitor.key(this.nameAddress(d), unchecked(this.nameLen[d]));
         } else {
           // Without a backslash the string is its own decoding: no second pass looking for one.
           if (escaped) decodeJsonString(seg, field, from, to);
@@ -127,7 +138,8 @@ export class JsonWalker extends PathSource {
         i = to + 1;
       } else {
         let j = i + 1;
-        while (j < len && !endsBareWord(<u32>load<u8>(field + j))) j++;
+        const ends = changetype<usize>(BARE_WORD_END);
+        while (j < len && load<u8>(ends + <usize>load<u8>(field + j)) == 0) j++; // a byte indexes 256 entries
         if (visitor !== null) visitor.word(field + i, j - i);
         if (c == 45 || c - 48 < 10) {
           seg.setIdentity(field, i, j - i);
@@ -139,20 +151,30 @@ export class JsonWalker extends PathSource {
     }
   }
 
-  /** Stores the decoded member name of object level d (it replaces the previous one). */
+  /** Stores the member name of object level d (it replaces the previous one); decoded only when escaped. */
   private setMemberName(d: i32, field: usize, from: usize, to: usize, escaped: bool): void {
-    let ptr = field + from;
-    let n = to - from;
-    if (escaped) {
-      decodeJsonString(this.keySeg, field, from, to);
-      ptr = this.keySeg.data;
-      n = this.keySeg.n;
-    }
-    const start = unchecked(this.nameStart[d]);
+    const start = unchecked(this.nameStart[d]); // d < MAX_DEPTH; nameStart has MAX_DEPTH + 1 entries
     this.names.len = start;
-    this.names.append(ptr, n);
+    if (!escaped) {
+      unchecked((this.nameAt[d] = field + from));
+      unchecked((this.nameCopied[d] = false));
+      unchecked((this.nameLen[d] = to - from));
+      unchecked((this.nameStart[d + 1] = start));
+      return;
+    }
+    decodeJsonString(this.keySeg, field, from, to);
+    const n = this.keySeg.n;
+    this.names.append(this.keySeg.data, n);
+    unchecked((this.nameAt[d] = start));
+    unchecked((this.nameCopied[d] = true));
     unchecked((this.nameLen[d] = n));
     unchecked((this.nameStart[d + 1] = start + n));
+  }
+
+  /** Address of object level k's member name (k < depth). */
+  @inline private nameAddress(k: i32): usize {
+    const at = unchecked(this.nameAt[k]);
+    return unchecked(this.nameCopied[k]) ? this.names.ptr + at : at;
   }
 
   /** Key of a value: the member name of the nearest object, looking down through arrays. */
@@ -160,7 +182,7 @@ export class JsonWalker extends PathSource {
     seg.keyLen = 0;
     for (let k = this.depth - 1; k >= 0; k--) {
       if (unchecked(this.isObject[k])) {
-        seg.keyPtr = this.names.ptr + unchecked(this.nameStart[k]);
+        seg.keyPtr = this.nameAddress(k);
         seg.keyLen = unchecked(this.nameLen[k]);
         return;
       }
