@@ -89,56 +89,114 @@ PalisadeDetect.prefilter = (function () {
     return required;
   }
 
+  // The length of the shortest string R accepts (at least one byte, never through the dead
+  // state 0): a segment shorter than that holds no match. Breadth-first over R's states.
+  function shortestMatch(R) {
+    var depth = [];
+    for (var s = 0; s < R.n; s++) depth.push(-1);
+    depth[R.start] = 0;
+    var queue = [R.start];
+    for (var q = 0; q < queue.length; q++) {
+      var from = queue[q];
+      var row = R.rows[from] || R.row(from);
+      for (var c = 0; c < R.k; c++) {
+        var t = row[c];
+        if (t === 0) continue;
+        if (R.acc[t] !== 0 && R.acc[t] !== undefined) return depth[from] + 1;
+        if (depth[t] >= 0) continue;
+        depth[t] = depth[from] + 1;
+        queue.push(t);
+      }
+    }
+    return Infinity;
+  }
+
   function sameList(x, y) {
     if (x.length !== y.length) return false;
     for (var i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
     return true;
   }
 
+  // A require-context detector's positive keywords as the source of a case-insensitive RegExp
+  // (any of them, anywhere), or null when it has none: the scanner's gate (scan.js) asks whether
+  // a segment's raw window holds one at all; the exact keyword test stays with the candidates.
+  function keywordsSource(det) {
+    var alts = [];
+    for (var i = 0; i < det.positive.length; i++) {
+      var w = det.positive[i];
+      var esc = "";
+      for (var j = 0; j < w.length; j++) {
+        var c = w.charCodeAt(j);
+        esc += (c >= 48 && c <= 57) || (c >= 97 && c <= 122) ? w.charAt(j) : "\\u" + (c + 0x10000).toString(16).substring(1);
+      }
+      if (esc.length) alts.push(esc);
+    }
+    return alts.length ? alts.join("|") : null;
+  }
+
   // Prepared tables (tables.prepare) -> the prefilter in plain JSON:
   // { tests: [feature index -> RegExp source, or null when no detector requires it],
-  //   need: [per SEARCH automaton (position in p.search): [feature index lists]] }:
-  // automaton a may find something in a segment holding every feature of one of its lists.
+  //   need: [per SEARCH automaton (position in p.search): [{ f: feature indexes, g: detector,
+  //           m: shortest match }]],
+  //   words: { detector index: keywordsSource } }:
+  // automaton a may find something in a segment of at least m bytes holding every feature f of
+  // one of its entries, when the entry's g is -1 or require-context detector g may have context
+  // there.
   function derive(p) {
     var required = [];
+    var shortest = [];
     for (var d = 0; d < p.detectors.length; d++) {
       var R = p.detectors[d].reverse;
       for (var s = 0; s < R.n; s++) if (R.rows[s] === undefined) R.row(s); // fills R.acc too
       required.push(requiredFeatures(R));
+      shortest.push(shortestMatch(R));
     }
     var used = [];
     var need = [];
+    var words = {};
     for (var a = 0; a < p.search.length; a++) {
       var dets = p.automata[p.search[a]].source.dets; // the detectors this automaton reports
-      var lists = [];
+      var entries = [];
       for (var x = 0; x < dets.length; x++) {
-        var list = required[dets[x]];
+        var det = p.detectors[dets[x]];
+        var list = required[det.index];
+        var g = det.requireContext ? det.index : -1;
+        var m = shortest[det.index];
+        if (m === Infinity) continue; // the detector matches nothing
         var dup = false;
-        for (var y = 0; y < lists.length && !dup; y++) dup = sameList(lists[y], list);
+        for (var y = 0; y < entries.length && !dup; y++) dup = entries[y].g === g && entries[y].m === m && sameList(entries[y].f, list);
         if (dup) continue;
-        lists.push(list);
+        entries.push({ f: list, g: g, m: m });
         for (var z = 0; z < list.length; z++) used[list[z]] = true;
+        if (g >= 0) words[g] = keywordsSource(det);
       }
-      need.push(lists);
+      need.push(entries);
     }
     var tests = [];
     for (var f = 0; f < FEATURE_COUNT; f++) tests.push(used[f] === true ? featureSource(f) : null);
-    return { tests: tests, need: need };
+    return { tests: tests, need: need, words: words };
   }
 
-  // derive()'s JSON -> what the scanner reads: the feature tests as RegExp objects.
+  // derive()'s JSON -> what the scanner reads: the feature tests and keyword searches as RegExp
+  // objects.
   function compile(json) {
     var tests = [];
     for (var f = 0; f < json.tests.length; f++) tests.push(json.tests[f] === null ? null : new RegExp(json.tests[f]));
-    return { tests: tests, need: json.need };
+    var words = {};
+    for (var d in json.words) {
+      if (Object.prototype.hasOwnProperty.call(json.words, d)) words[d] = json.words[d] === null ? null : new RegExp(json.words[d], "i");
+    }
+    return { tests: tests, need: json.need, words: words };
   }
 
   // Whether SEARCH automaton a (position in p.search) may find something in the segment whose
-  // bytes are `text` (char codes 0-255). `has`: the segment's feature tests so far (filled here).
-  function mayFind(pf, a, text, has) {
-    var lists = pf.need[a];
-    for (var i = 0; i < lists.length; i++) {
-      var list = lists[i];
+  // bytes are `text` (char codes 0-255, at least one). `has`: the segment's feature tests so far (filled here);
+  // gate(detector index): whether that require-context detector may have context in the segment.
+  function mayFind(pf, a, text, has, gate) {
+    var entries = pf.need[a];
+    for (var i = 0; i < entries.length; i++) {
+      if (text.length < entries[i].m) continue;
+      var list = entries[i].f;
       var all = true;
       for (var j = 0; j < list.length && all; j++) {
         var f = list[j];
@@ -146,7 +204,7 @@ PalisadeDetect.prefilter = (function () {
         if (v === undefined) v = has[f] = pf.tests[f].test(text);
         all = v;
       }
-      if (all) return true;
+      if (all && (entries[i].g < 0 || gate(entries[i].g))) return true;
     }
     return false;
   }

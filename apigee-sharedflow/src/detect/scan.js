@@ -36,8 +36,9 @@ PalisadeDetect.scanMessage = (function () {
     return info;
   }
 
-  // Runs every SEARCH automaton over one segment and appends the segment's kept findings.
-  function scanSegment(p, raw, s, minConfidence, out, keys) {
+  // Runs the SEARCH automata over one segment and appends the segment's kept findings.
+  // field: { text: raw as a string, made on first use }.
+  function scanSegment(p, raw, field, s, minConfidence, out, keys) {
     var d = s.d;
     var n = d.length;
     var info = keyInfo(keys, s.key);
@@ -54,8 +55,20 @@ PalisadeDetect.scanMessage = (function () {
     var pf = p.prefilter || null; // only in the ready form (ready.js): absent, every automaton runs
     var text = pf === null || n === 0 ? null : B.charString(d);
     var has = []; // the segment's feature tests, for P.mayFind
+    // Whether require-context detector `index` may have context in this segment: its key, or
+    // one of its keywords inside the widest raw window candidate() could search (a native
+    // case-insensitive RegExp test: a superset of C.keywordIn's matches).
+    function gate(index) {
+      var det = p.detectors[index];
+      if (keyHit(det)) return true;
+      var words = pf.words[index];
+      if (det.distance === 0 || words === null || words === undefined) return false;
+      if (field.text === null) field.text = B.charString(raw);
+      var from = S.rawStart(s, 0) - det.distance;
+      return words.test(field.text.substring(from < 0 ? 0 : from, S.rawStart(s, n - 1)));
+    }
     for (var a = 0; a < p.search.length; a++) {
-      if (pf !== null && (n === 0 || !P.mayFind(pf, a, text, has))) continue;
+      if (pf !== null && (n === 0 || !P.mayFind(pf, a, text, has, gate))) continue;
       var A = p.automata[p.search[a]];
       var cls = A.cls || A.classes();
       var rows = A.rows;
@@ -173,8 +186,9 @@ PalisadeDetect.scanMessage = (function () {
 
   function scanField(p, field, raw, walk, minConfidence, out, keys) {
     var found = [];
+    var fieldText = { text: null };
     walk(function (s) {
-      scanSegment(p, raw, s, minConfidence, found, keys);
+      scanSegment(p, raw, fieldText, s, minConfidence, found, keys);
     });
     var kept = resolve(found);
     for (var i = 0; i < kept.length; i++) {
