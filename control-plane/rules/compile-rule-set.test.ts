@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { compileRuleSet, DEFAULT_SETTINGS } from './compile-rule-set.ts';
 import { decodeMessage, encodeMessage } from './proto-json.ts';
+import { createDetectionEngine } from './detection-engine.ts';
 import type { RuleSet__Output } from '../../proto/gen/palisade/v1/RuleSet.ts';
 
 const source = {
@@ -50,4 +51,21 @@ test('the bytes decode to the same RuleSet and the digest covers fields 3-6 only
     { version: 3, publishedAtMs: 1000, comment: 'first' },
   );
   assert.notEqual(changed.digest, a.digest);
+});
+
+test('with detector tables: bytes and digests equal encoding the whole message, on every publish', () => {
+  const engine = createDetectionEngine();
+  for (const [version, comment] of [
+    [4, 'first'],
+    [5, 'second, tables reused'],
+  ] as const) {
+    const c = compileRuleSet(source, { version, publishedAtMs: 1000 + version, comment }, engine);
+    assert.ok(c.ruleSet.automata!.length > 0);
+    assert.deepEqual(c.bytes, encodeMessage('RuleSet', c.ruleSet));
+    const { automata, detectors, policies, settings } = c.ruleSet;
+    const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+    assert.equal(c.digest, sha(encodeMessage('RuleSet', { automata, detectors, policies, settings })));
+    assert.equal(c.detectorsDigest, sha(encodeMessage('RuleSet', { automata, detectors })));
+    assert.equal(decodeMessage<RuleSet__Output>('RuleSet', c.bytes).comment, comment);
+  }
 });

@@ -9,7 +9,8 @@
 // what every publish cost before the tables stayed behind).
 // Usage: npm run bench -- rules   (WATCHERS=1000 ROUNDS=5 to change the defaults; 10,000 watchers:
 // WATCHERS=10000 CLIENT_PROCESSES=4, CASES=1,2 to leave out the 78 KB x 10,000 case)
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -27,7 +28,18 @@ import { SYSTEM_ACTOR } from '../../../control-plane/audit/audit-log.ts';
 import { CHILDREN, startClients, stopClients, waitFor } from './watch-fleet.ts';
 
 const WATCHERS = Number(process.env.WATCHERS ?? 1000);
+// PROFILE=<dir>: a V8 CPU profile of this process (the control plane) over each case's publish →
+// ack rounds only, written as <dir>/<case>.cpuprofile (open in Chrome DevTools).
+const PROFILE = process.env.PROFILE;
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
+
+/** The kernel's count of connections dropped because a listen queue was full (machine-wide). */
+function listenOverflows(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const at = lines.findIndex((l) => l.startsWith('TcpExt:'));
+  const names = lines[at]!.split(/\s+/);
+  return Number(lines[at + 1]!.split(/\s+/)[names.indexOf('ListenOverflows')]);
+}
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
@@ -43,6 +55,8 @@ async function measureControlPlane(engine: DetectionEngine, label: string, dir: 
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   // Gateways start holding the built-in tables (version 0), as palisade.wasm does.
+  const connect0 = performance.now();
+  const overflows0 = listenOverflows();
   const children = await startClients(
     cp.grpcAddress,
     gateways,
@@ -50,11 +64,18 @@ async function measureControlPlane(engine: DetectionEngine, label: string, dir: 
     holdTables ? { TABLES: cp.rules.current().compiled.detectorsDigest } : {},
   );
   await waitFor(() => cp.hub.size === WATCHERS, 'all watchers registered');
+  const connect = { ms: performance.now() - connect0, overflows: listenOverflows() - overflows0 };
   global.gc?.();
   const rssWatching = process.memoryUsage().rss;
 
   const latencies: number[] = [];
   let cpuUs = 0;
+  const profiler = PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   for (let round = 1; round <= ROUNDS; round++) {
     const acked = new Set<string>();
     let t0 = 0;
@@ -77,6 +98,11 @@ async function measureControlPlane(engine: DetectionEngine, label: string, dir: 
     cpuUs += cpu.user + cpu.system;
     cp.hub.off('ack', onAck);
   }
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(join(PROFILE!, `${label}.cpuprofile`), JSON.stringify(profile));
+    profiler.disconnect();
+  }
   const current = cp.rules.current();
   // What each stream was sent: lean when every push of the run went out without the tables.
   const sent = { ...cp.hub.sent };
@@ -91,6 +117,7 @@ async function measureControlPlane(engine: DetectionEngine, label: string, dir: 
     rssWatching,
     sent,
     fullBytes: current.compiled.bytes.length,
+    connect,
   };
 }
 
@@ -172,6 +199,9 @@ try {
     // the machine is shared.
     console.log(
       `  server CPU per publish (1 process, to the last ack): ${r.cpuMsPerPublish.toFixed(0)} ms   baseline ${base.cpuMsPerPublish.toFixed(0)} ms   ratio ${(r.cpuMsPerPublish / base.cpuMsPerPublish).toFixed(2)}x`,
+    );
+    console.log(
+      `  connect: ${WATCHERS} streams registered ${(r.connect.ms / 1000).toFixed(1)} s after the clients started; listen-queue overflows meanwhile ${r.connect.overflows} (kernel-wide)`,
     );
     console.log(
       `  control-plane RSS: ${mb(r.rssBefore)} before streams, ${mb(r.rssWatching)} with ${WATCHERS} watchers (+${mb(r.rssWatching - r.rssBefore)})`,
