@@ -17,6 +17,7 @@ import type { Ingest } from '../ingest/ingest.ts';
 import { createGrpcMetrics, type GrpcMetrics } from './grpc-metrics.ts';
 import { uint64AsNumberReader } from './uint64-reader.ts';
 import { messageType, wireProblem } from './wire-check.ts';
+import { listenGrpc } from './listen-backlog.ts';
 
 export type WatchRulesCall = grpc.ServerDuplexStream<WatchRulesRequest__Output, RuleSet>;
 
@@ -253,13 +254,12 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
         options.tls.requireClientCert ?? false,
       )
     : grpc.ServerCredentials.createInsecure();
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(options.address ?? '0.0.0.0:0', credentials, (err, p) => (err ? reject(err) : resolve(p))),
-  );
+  const listener = await listenGrpc(server, options.address ?? '0.0.0.0:0', credentials);
   return {
-    port,
+    port: listener.port,
     metrics,
     close(graceMs = 2_000) {
+      listener.close();
       return new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.forceShutdown();
