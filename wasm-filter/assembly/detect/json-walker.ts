@@ -233,6 +233,11 @@ export function memberPath(ptr: usize, len: usize): string {
   return "['" + name.replaceAll("\\", "\\\\").replaceAll("'", "\\'") + "']";
 }
 
+/** The UTF-16 code units of s. */
+export function appendUnits(out: ByteBuf, s: string): void {
+  out.append(changetype<usize>(s), <usize>s.length << 1);
+}
+
 @inline function pushUnit(out: ByteBuf, u: u32): void {
   if (out.len + 2 > out.cap) out.ensure(out.len + 2);
   store<u16>(out.ptr + out.len, <u16>u);
@@ -240,10 +245,9 @@ export function memberPath(ptr: usize, len: usize): string {
 }
 
 /** memberPath(ptr, len) as UTF-16 units: an identifier is ASCII, so its bytes are its units. */
-function appendMember(out: ByteBuf, ptr: usize, len: usize): void {
+export function appendMember(out: ByteBuf, ptr: usize, len: usize): void {
   if (!isIdentName(ptr, len)) {
-    const s = memberPath(ptr, len); // rare: escaping and non-ASCII decoding as memberPath does them
-    out.append(changetype<usize>(s), <usize>s.length << 1);
+    appendUnits(out, memberPath(ptr, len)); // rare: escaping and non-ASCII decoding as memberPath does them
     return;
   }
   if (out.len + ((len + 1) << 1) > out.cap) out.ensure(out.len + ((len + 1) << 1));
@@ -257,8 +261,7 @@ function appendMember(out: ByteBuf, ptr: usize, len: usize): void {
 function appendIndex(out: ByteBuf, i: i32): void {
   pushUnit(out, 91); // [
   if (i < 0) {
-    const s = i.toString(); // never in practice: an index counts commas of one body
-    out.append(changetype<usize>(s), <usize>s.length << 1);
+    appendUnits(out, i.toString()); // never in practice: an index counts commas of one body
   } else {
     let digits = 1;
     for (let v = i; v >= 10; v /= 10) digits++;

@@ -6,8 +6,8 @@
 // types and formats only.
 import { decodeForm } from "../detect/decode";
 import { JsonVisitor } from "../detect/json-visitor";
-import { JsonWalker, memberPath } from "../detect/json-walker";
-import { PathSource, Segment, SegmentSink } from "../detect/segment";
+import { appendMember, appendUnits, JsonWalker, memberPath } from "../detect/json-walker";
+import { ByteBuf, PathSource, Segment, SegmentSink } from "../detect/segment";
 import { BodyShape, FieldShape, JSON_ARRAY, JSON_BOOLEAN, JSON_INTEGER, JSON_NULL, JSON_NUMBER, JSON_OBJECT, JSON_STRING } from "./event";
 import { formatOf } from "./format";
 import { valueType } from "./params";
@@ -32,6 +32,18 @@ class IgnoreSegments extends SegmentSink {
 let standaloneWalker: JsonWalker | null = null;
 let ignoreSegments: IgnoreSegments | null = null;
 
+// The tables of the collector at work, shared: one body is collected at a time (callbacks never
+// nest) and a new collector would otherwise allocate and zero them for every body. A slot is in
+// use only when its stamp is the current collector's, so nothing needs clearing between bodies.
+const openPaths = new StaticArray<string | null>(MAX_DEPTH);
+const openHashes = new StaticArray<u64>(MAX_DEPTH);
+const slotHash = new StaticArray<u64>(SLOTS);
+const slotField = new StaticArray<i32>(SLOTS);
+const slotStamp = new StaticArray<u32>(SLOTS);
+let stamp: u32 = 0;
+/** UTF-16 code units of a field path being spelled (one string allocation per listed field). */
+const pathUnits = new ByteBuf();
+
 /** Collects into one BodyShape; made per body, `seg` is scratch space lent by the caller. */
 export class ShapeCollector extends JsonVisitor {
   constructor(
@@ -43,18 +55,23 @@ export class ShapeCollector extends JsonVisitor {
     super();
     // The slot table holds this collector's fields only; bounding them keeps a free slot.
     this.budget = min(budget, shape.fields.length + MAX_FIELDS);
+    stamp++;
+    if (stamp == 0) {
+      // Wrapped after 2^32 bodies: stamps of long ago could pass for current ones.
+      memory.fill(changetype<usize>(slotStamp), 0, <usize>SLOTS << 2);
+      stamp = 1;
+    }
+    this.stamp = stamp;
   }
-  /** Path and path hash of each open container; bit k of `objects`: container k is an object. */
+  /** This collector's slot stamp. */
+  private stamp: u32 = 0;
+  // Path and path hash of each open container are in openPaths / openHashes (module level);
+  // bit k of `objects`: container k is an object.
   private depth: i32 = 0;
-  private paths: StaticArray<string | null> = new StaticArray<string | null>(MAX_DEPTH);
-  private hashes: StaticArray<u64> = new StaticArray<u64>(MAX_DEPTH);
   private objects: u64 = 0;
-  /**
-   * Listed (path, type) hashes → field index + 1 (0: free), open addressing: values are matched
-   * without building their path string, in one or two probes. At most MAX_FIELDS entries.
-   */
-  private slotHash: StaticArray<u64> = new StaticArray<u64>(SLOTS);
-  private slotField: StaticArray<i32> = new StaticArray<i32>(SLOTS);
+  // Listed (path, type) hashes → field index are in slotHash / slotField where slotStamp is
+  // this.stamp (else free), open addressing: values are matched without building their path
+  // string, in one or two probes. At most MAX_FIELDS entries.
   /** Decoded member name last read (owned by the walker) and its hash. */
   private keyPtr: usize = 0;
   private keyLen: usize = 0;
@@ -95,8 +112,8 @@ export class ShapeCollector extends JsonVisitor {
     }
     if (isObject) this.objects |= (<u64>1) << <u64>d;
     else this.objects &= ~((<u64>1) << <u64>d);
-    unchecked((this.paths[d] = path)); // d < MAX_DEPTH, checked above
-    unchecked((this.hashes[d] = this.lastHash));
+    unchecked((openPaths[d] = path)); // d < MAX_DEPTH, checked above
+    unchecked((openHashes[d] = this.lastHash));
     this.depth = d + 1;
   }
 
@@ -168,7 +185,7 @@ export class ShapeCollector extends JsonVisitor {
   private record(type: u32): i32 {
     const d = this.depth; // > 0
     const obj = ((this.objects >> <u64>(d - 1)) & 1) != 0;
-    const ph = mix(unchecked(this.hashes[d - 1]), obj ? this.keyHash : 91);
+    const ph = mix(unchecked(openHashes[d - 1]), obj ? this.keyHash : 91);
     this.lastHash = ph;
     const h = mix(ph, type);
     const k = this.listed(h);
@@ -180,20 +197,24 @@ export class ShapeCollector extends JsonVisitor {
     }
     // Only now is the path spelled out.
     const format = type == JSON_STRING ? formatOf(this.valuePtr, this.valueLen) : "";
-    const parent = changetype<string>(unchecked(this.paths[d - 1])); // set when level d - 1 opened
-    this.list(h, parent + (obj ? memberPath(this.keyPtr, this.keyLen) : "[]"), type, format);
+    const parent = changetype<string>(unchecked(openPaths[d - 1])); // set when level d - 1 opened
+    // parent + (obj ? memberPath(key) : "[]"), spelled into pathUnits and made a string once.
+    pathUnits.len = 0;
+    pathUnits.append(changetype<usize>(parent), <usize>parent.length << 1);
+    if (obj) appendMember(pathUnits, this.keyPtr, this.keyLen);
+    else appendUnits(pathUnits, "[]");
+    this.list(h, String.UTF16.decodeUnsafe(pathUnits.ptr, pathUnits.len), type, format);
     return fields.length - 1;
   }
 
   /** Index in shape.fields of the field with hash h, or -1. */
   private listed(h: u64): i32 {
     // SLOTS is a power of two over twice the most entries, so a free slot always ends the probe.
+    const mine = this.stamp;
     let s = <i32>(h ^ (h >> 32)) & (SLOTS - 1);
-    let f = unchecked(this.slotField[s]);
-    while (f != 0) {
-      if (unchecked(this.slotHash[s]) == h) return f - 1;
+    while (unchecked(slotStamp[s]) == mine) {
+      if (unchecked(slotHash[s]) == h) return unchecked(slotField[s]);
       s = (s + 1) & (SLOTS - 1);
-      f = unchecked(this.slotField[s]);
     }
     return -1;
   }
@@ -202,10 +223,12 @@ export class ShapeCollector extends JsonVisitor {
   private list(h: u64, path: string, type: u32, format: string): void {
     const fields = this.shape.fields;
     fields.push(new FieldShape(path, type, format));
+    const mine = this.stamp;
     let s = <i32>(h ^ (h >> 32)) & (SLOTS - 1);
-    while (unchecked(this.slotField[s]) != 0) s = (s + 1) & (SLOTS - 1);
-    unchecked((this.slotHash[s] = h));
-    unchecked((this.slotField[s] = fields.length));
+    while (unchecked(slotStamp[s]) == mine) s = (s + 1) & (SLOTS - 1);
+    unchecked((slotHash[s] = h));
+    unchecked((slotField[s] = fields.length - 1));
+    unchecked((slotStamp[s] = mine));
   }
 
   /** Lists a form field; a string's format is read from `seg`, which holds the value. */
