@@ -81,9 +81,29 @@ export class ProtoWriter {
   }
 
   string(field: u32, v: string): void {
-    if (v.length == 0) return;
-    const size = String.UTF8.byteLength(v);
+    const n = v.length;
+    if (n == 0) return;
     this.tag(field, WIRE_LEN);
+    // Nearly every string of an event is short ASCII (ids, paths, types, masks): one pass writing
+    // a byte per code unit, with a one-byte length. Any other unit: the UTF-8 encoder below
+    // writes over it from the same place.
+    if (n < 0x80) {
+      this.ensure(1 + n);
+      const at = changetype<usize>(this.buf) + <usize>this.len;
+      const src = changetype<usize>(v);
+      let i = 0;
+      for (; i < n; i++) {
+        const c = load<u16>(src + (<usize>i << 1));
+        if (c >= 0x80) break;
+        store<u8>(at + 1 + <usize>i, <u8>c);
+      }
+      if (i == n) {
+        store<u8>(at, <u8>n);
+        this.len += 1 + n;
+        return;
+      }
+    }
+    const size = String.UTF8.byteLength(v);
     this.rawVarint(<u64>size);
     this.ensure(size);
     String.UTF8.encodeUnsafe(changetype<usize>(v), v.length, changetype<usize>(this.buf) + <usize>this.len);
