@@ -10,6 +10,7 @@ import { discoverMigrations, migratePostgres, migrateSqlite } from './migrations
 import { PgClient, SqliteClient, type SqlClient } from './sql-client.ts';
 import { StoreError } from './store-error.ts';
 import { createRepositories } from './repositories.ts';
+import { OffThreadSqliteIngestRepository } from './sqlite-ingest-offthread.ts';
 import { SqliteIngestRepository } from './sqlite-ingest.ts';
 import { PostgresIngestRepository } from './postgres-ingest.ts';
 import { DEFAULT_RETENTION, type AppliedMigration, type RetentionSettings, type Store } from './types.ts';
@@ -21,6 +22,8 @@ export interface SqliteStoreConfig {
   retention?: Partial<RetentionSettings>;
   /** Folders whose `<module>/migrations/<dialect>/` hold migrations; default control-plane/. */
   migrationRoots?: string[];
+  /** Ingest commits on a worker thread with its own connection (default true; file stores only). */
+  ingestThread?: boolean;
 }
 
 export interface PostgresStoreConfig {
@@ -42,6 +45,12 @@ const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 /** WAL pages after which the writer checkpoints by itself (the background thread normally has). */
 const WRITER_CHECKPOINT_PAGES = 16_384;
 const CHECKPOINT_INTERVAL_MS = 100;
+/** Per-connection settings, on the main connection and on the ingest thread's. */
+const CONNECTION_PRAGMAS = ['synchronous = NORMAL', 'busy_timeout = 5000', 'foreign_keys = ON'];
+// Checkpoints run on a background thread (sqlite-checkpointer.mjs); a writer checkpoints by itself
+// only if that one falls far behind (64 MiB of WAL instead of SQLite's 4 MiB).
+const WRITER_CHECKPOINT_PRAGMA = `wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`;
+const INGEST_THREAD_PRAGMAS = [...CONNECTION_PRAGMAS, WRITER_CHECKPOINT_PRAGMA];
 
 interface Checkpointer {
   worker: Worker;
@@ -82,8 +91,8 @@ async function openSqlite(config: SqliteStoreConfig, retention: RetentionSetting
   if (!config.dataDir) throw new StoreError('STORE_CONFIG_INVALID', 'dataDir is required for the sqlite store');
   let db: Database.Database;
   let checkpointer: Checkpointer | undefined;
+  let file = ':memory:';
   try {
-    let file = ':memory:';
     if (config.dataDir !== ':memory:') {
       mkdirSync(config.dataDir, { recursive: true });
       file = join(config.dataDir, SQLITE_FILE);
@@ -92,13 +101,9 @@ async function openSqlite(config: SqliteStoreConfig, retention: RetentionSetting
     // WAL: readers never block the writer; NORMAL sync is durable across process crashes (the
     // WAL is fsynced at checkpoints; a power loss may lose the last transactions, documented).
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
+    for (const p of CONNECTION_PRAGMAS) db.pragma(p);
     if (file !== ':memory:') {
-      // Checkpoints run on a background thread (sqlite-checkpointer.mjs); the writer checkpoints
-      // by itself only if that one falls far behind (64 MiB of WAL instead of SQLite's 4 MiB).
-      db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+      db.pragma(WRITER_CHECKPOINT_PRAGMA);
       checkpointer = startCheckpointer(file);
     }
   } catch (err) {
@@ -113,6 +118,12 @@ async function openSqlite(config: SqliteStoreConfig, retention: RetentionSetting
     throw err;
   }
   const client = new SqliteClient(db);
+  // A file store writes ingest groups on a thread of their own (sqlite-ingest-offthread.ts); an
+  // in-memory database cannot be shared with another connection, so it writes in this thread.
+  const offThread = file !== ':memory:' && config.ingestThread !== false;
+  const ingest = offThread
+    ? new OffThreadSqliteIngestRepository(client, { file, pragmas: INGEST_THREAD_PRAGMAS })
+    : new SqliteIngestRepository(client);
   return assemble({
     dialect: 'sqlite',
     sqlite: db,
@@ -121,9 +132,10 @@ async function openSqlite(config: SqliteStoreConfig, retention: RetentionSetting
     sql: client,
     retention,
     migrations,
-    ingest: new SqliteIngestRepository(client),
+    ingest,
     close: async () => {
       await client.exclusive(() => undefined);
+      if (ingest instanceof OffThreadSqliteIngestRepository) await ingest.close();
       await stopCheckpointer(checkpointer);
       db.close();
     },

@@ -1,0 +1,43 @@
+// Body of the SQLite ingest writer thread (started by sqlite-ingest-worker.mjs): its own connection
+// to the store's file, the same SqliteIngestRepository transaction as in-thread ingest, one group of
+// batches per message. The main thread keeps receiving and decoding while this one writes.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import type { SqliteClient } from './sql-client.ts';
+import { SqliteIngestRepository } from './sqlite-ingest.ts';
+import type { IngestUnit } from './types.ts';
+
+export interface IngestThreadData {
+  file: string;
+  /** Per-connection pragmas, the same as the main connection's (synchronous, busy_timeout, …). */
+  pragmas: string[];
+}
+
+export type IngestThreadRequest = { id: number; units: IngestUnit[] } | 'close';
+export type IngestThreadReply =
+  { id: number; outcomes: import('./types.ts').IngestOutcome[] } | { id: number; error: { message: string; code?: string } } | 'closed';
+
+const { file, pragmas } = workerData as IngestThreadData;
+const db = new Database(file);
+for (const p of pragmas) db.pragma(p);
+// Only `db` and `exclusive` are used by the repository; one message runs at a time here, so
+// exclusive sections cannot interleave on this connection.
+const client = { db, exclusive: <T>(fn: () => T) => Promise.resolve().then(fn) } as unknown as SqliteClient;
+const repository = new SqliteIngestRepository(client);
+const port = parentPort!;
+
+port.on('message', (message: IngestThreadRequest) => {
+  if (message === 'close') {
+    db.close();
+    port.postMessage('closed' satisfies IngestThreadReply);
+    port.close();
+    return;
+  }
+  repository.commit(message.units).then(
+    (outcomes) => port.postMessage({ id: message.id, outcomes } satisfies IngestThreadReply),
+    (err: unknown) => {
+      const e = err as { message?: string; code?: string };
+      port.postMessage({ id: message.id, error: { message: String(e?.message ?? err), code: e?.code } } satisfies IngestThreadReply);
+    },
+  );
+});
