@@ -160,7 +160,7 @@ describe('deployment options', () => {
     assert.match(c, /timeLimit="400"/);
     // JS-AcceptRules does the rule-set work once per refresh and keeps its own limit.
     const accept = files.get('policies/JS-AcceptRules.xml') ?? '';
-    assert.match(customizeXml(accept, { timeLimitMs: 150 }), /^<Javascript name="JS-AcceptRules" timeLimit="1000"/m);
+    assert.match(customizeXml(accept, { timeLimitMs: 150 }), /^<Javascript name="JS-AcceptRules" timeLimit="2000"/m);
     assert.match(c, /"timeBudgetMs">300</);
     assert.match(c, /"gatewayId">edge-eu-1</);
     const pc = files.get('policies/PC-RulesFresh.xml') ?? '';
