@@ -203,8 +203,10 @@ const GOALS = { sqlite: 50_000, postgres: 30_000 };
 try {
   const wanted = (process.env.PALISADE_BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
   const dialects: ('sqlite' | 'postgres')[] = wanted.includes('sqlite') ? ['sqlite'] : [];
-  if (wanted.includes('postgres') && (await pgAvailable())) dialects.push('postgres');
-  else console.log(`PostgreSQL not reachable at ${TEST_PG_URL}: PostgreSQL figures skipped`);
+  if (wanted.includes('postgres')) {
+    if (await pgAvailable()) dialects.push('postgres');
+    else console.log(`PostgreSQL not reachable at ${TEST_PG_URL}: PostgreSQL figures skipped`);
+  }
   console.log(`ingest: ${fmt(TOTAL)} events per case, ${STREAMS} gateway streams, control plane in a child process`);
   console.log(
     'dialect   batch   via gRPC ev/s   raw INSERT ev/s   ratio   goal                    | per CPU-second: gRPC   raw INSERT   ratio',
