@@ -2,25 +2,12 @@
 // `node --cpu-prof` (with a module built with names: asc --target release --debug) shows where
 // the scan loop spends its time. Usage: node --import tsx scripts/bench/detect/profile-scan.ts
 // [wasm path] [clean|sensitive] [bytes] [seconds]
-import { readFileSync } from 'node:fs';
 import { builtinRuleSetObject, encodeRuleSetObject } from '../../../wasm-filter/tools/scan-rules.ts';
 import { DEFAULT_WASM, WasmScanner } from '../../../wasm-filter/tools/wasm-scanner.ts';
+import { jsonBody } from './bench-bodies.ts';
 
 const [wasmPath = DEFAULT_WASM, kind = 'clean', sizeArg = String(1 << 20), secondsArg = '5'] = process.argv.slice(2);
-const records = JSON.parse(readFileSync(new URL('./inputs/records.json', import.meta.url), 'utf8')) as Record<string, unknown[]>;
-const size = Number(sizeArg);
-const list = records[kind]!;
-const parts: string[] = [];
-let bytes = 2;
-for (let i = 0; ; i++) {
-  const r = JSON.stringify(list[i % list.length]);
-  const add = Buffer.byteLength(r) + (parts.length ? 1 : 0);
-  if (parts.length > 0 && bytes + add > size) break;
-  parts.push(r);
-  bytes += add;
-}
-const text = `[${parts.join(',')}]`;
-const body = Buffer.from(text + ' '.repeat(Math.max(0, size - Buffer.byteLength(text))));
+const body = Buffer.from(jsonBody(kind as 'clean' | 'sensitive', Number(sizeArg)));
 const wasm = await WasmScanner.load(wasmPath);
 wasm.loadRules(encodeRuleSetObject(builtinRuleSetObject()));
 const ct = 'application/json';

@@ -11,12 +11,12 @@
 // bodies of each size. `npm run bench -- detect`; BENCH_DETECT_MS (default 300) per round,
 // BENCH_DETECT_ROUNDS (default 5, median reported), BENCH_DETECT_RHINO=0 skips Rhino. Figures per
 // second of wall time and per second of process CPU time (the latter holds under load).
-import { readFileSync } from 'node:fs';
 import { BUILTIN_DETECTORS } from '../../../control-plane/detect/builtin-detectors.ts';
 import { builtinRuleSetJson, loadEs5Engine } from '../../../test/unit/detect/lib/es5-engine.ts';
 import { scanInRhino } from '../../../test/unit/detect/lib/rhino.ts';
 import { builtinRuleSetObject, encodeRuleSetObject } from '../../../wasm-filter/tools/scan-rules.ts';
 import { WasmScanner } from '../../../wasm-filter/tools/wasm-scanner.ts';
+import { jsonBody } from './bench-bodies.ts';
 
 const ROUND_MS = Number(process.env.BENCH_DETECT_MS ?? 300);
 const ROUNDS = Number(process.env.BENCH_DETECT_ROUNDS ?? 5);
@@ -27,27 +27,6 @@ const SIZES: [string, number][] = [
   ['16 KiB', 16 * 1024],
   ['1 MiB', 1024 * 1024],
 ];
-
-const records = JSON.parse(readFileSync(new URL('./inputs/records.json', import.meta.url), 'utf8')) as Record<
-  'clean' | 'sensitive',
-  unknown[]
->;
-
-/** A JSON array of the records, in file order and cycling, padded with spaces to exactly `size` bytes. */
-export function jsonBody(kind: 'clean' | 'sensitive', size: number): string {
-  const list = records[kind];
-  const parts: string[] = [];
-  let bytes = 2;
-  for (let i = 0; ; i++) {
-    const r = JSON.stringify(list[i % list.length]);
-    const add = Buffer.byteLength(r) + (parts.length ? 1 : 0);
-    if (parts.length > 0 && bytes + add > size) break;
-    parts.push(r);
-    bytes += add;
-  }
-  const body = `[${parts.join(',')}]`;
-  return body + ' '.repeat(Math.max(0, size - Buffer.byteLength(body)));
-}
 
 /**
  * Median MB/s (10^6 bytes) of ROUNDS rounds, each running `scan` for at least ROUND_MS, per second

@@ -2,6 +2,7 @@
 // plane: no auth, store or push hub), the baseline for what each stream costs in RSS.
 import * as grpc from '@grpc/grpc-js';
 import { loadPalisadeGrpc } from '../../../proto/load.ts';
+import { settledRss } from './settled-rss.ts';
 
 const calls = new Set<unknown>();
 const server = new grpc.Server();
@@ -16,14 +17,6 @@ server.addService(loadPalisadeGrpc().palisade.v1.GatewayService.service, {
 const port = await new Promise<number>((res, rej) =>
   server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
 );
-
-async function settledRss(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    global.gc?.();
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return process.memoryUsage().rss;
-}
 
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'count') process.send!({ type: 'counted', watchers: calls.size });

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startControlPlane } from '../../../control-plane/app.ts';
 import { EMPTY_DETECTION_ENGINE } from '../../../control-plane/rules/compile-rule-set.ts';
+import { settledRss } from './settled-rss.ts';
 
 const [dataDir, watchersArg] = process.argv.slice(2) as [string, string];
 const cp = await startControlPlane(
@@ -16,15 +17,6 @@ for (let i = 0; i < Number(watchersArg); i++)
   gateways.push({ id: `gw-${i}`, token: await cp.createToken(`gw-${i}`, 'gateway', `gw-${i}`) });
 const tokensFile = join(dataDir, 'bench-tokens.json');
 writeFileSync(tokensFile, JSON.stringify(gateways));
-
-async function settledRss(): Promise<number> {
-  // Several collections with pauses: freed pages are returned to the OS lazily.
-  for (let i = 0; i < 3; i++) {
-    global.gc?.();
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return process.memoryUsage().rss;
-}
 
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'count') process.send!({ type: 'counted', watchers: cp.hub.size });
