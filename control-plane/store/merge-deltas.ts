@@ -30,7 +30,7 @@ function byKey<T>(map: Map<string, T>): T[] {
   return [...map.keys()].sort().map((k) => map.get(k)!);
 }
 
-export function mergeDeltas(units: readonly IngestUnit[]): MergedDeltas {
+export function mergeDeltas(units: readonly Omit<IngestUnit, 'events'>[]): MergedDeltas {
   const minutes = new Map<string, MinuteAggregate>();
   const endpoints = new Map<string, EndpointDelta>();
   const fields = new Map<string, EndpointField>();

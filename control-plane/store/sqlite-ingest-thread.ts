@@ -4,8 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { SqliteClient } from './sql-client.ts';
-import { SqliteIngestRepository } from './sqlite-ingest.ts';
-import type { IngestUnit } from './types.ts';
+import { SqliteIngestRepository, type FlatIngestUnit } from './sqlite-ingest.ts';
 
 export interface IngestThreadData {
   file: string;
@@ -13,7 +12,7 @@ export interface IngestThreadData {
   pragmas: string[];
 }
 
-export type IngestThreadRequest = { id: number; units: IngestUnit[] } | 'close';
+export type IngestThreadRequest = { id: number; units: FlatIngestUnit[] } | 'close';
 export type IngestThreadReply =
   { id: number; outcomes: import('./types.ts').IngestOutcome[] } | { id: number; error: { message: string; code?: string } } | 'closed';
 
@@ -33,7 +32,7 @@ port.on('message', (message: IngestThreadRequest) => {
     port.close();
     return;
   }
-  repository.commit(message.units).then(
+  repository.commitFlat(message.units).then(
     (outcomes) => port.postMessage({ id: message.id, outcomes } satisfies IngestThreadReply),
     (err: unknown) => {
       const e = err as { message?: string; code?: string };
