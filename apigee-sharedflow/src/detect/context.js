@@ -74,8 +74,16 @@ PalisadeDetect.context = (function () {
 
   // True when one keyword (lower-case ASCII) occurs in raw[from, to), compared case-insensitively,
   // starting a word: the byte before it (looked up in the whole field) is not a letter or digit,
-  // so `tel` is not found in `Patel` nor `order` in `reorder`.
+  // so `tel` is not found in `Patel` nor `order` in `reorder`. raw: an array of bytes, or an
+  // ASCII string (its char codes are its bytes) of which the window and the byte before it are
+  // copied to bytes first.
   function keywordIn(raw, from, to, words) {
+    if (typeof raw === "string") {
+      var shift = from > 0 ? from - 1 : 0;
+      raw = stringBytes(raw.substring(shift, to > shift ? to : shift));
+      from -= shift;
+      to -= shift;
+    }
     for (var w = 0; w < words.length; w++) {
       var word = words[w];
       var len = word.length;

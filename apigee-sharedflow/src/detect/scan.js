@@ -30,16 +30,26 @@ PalisadeDetect.scanMessage = (function () {
   // What depends only on a segment's key, shared by the segments under the same key (the members
   // of array elements repeat theirs): { tokens, hits: { detector index: key matches } }.
   function keyInfo(keys, key) {
-    var name = key === null || key === undefined || key.length === 0 ? "" : B.charString(key);
+    var name = key === null || key === undefined || key.length === 0 ? "" : typeof key === "string" ? key : B.charString(key);
     var info = keys["k" + name];
-    if (info === undefined) info = keys["k" + name] = { tokens: C.tokens(key), hits: {} };
+    if (info === undefined) info = keys["k" + name] = { tokens: C.tokens(typeof key === "string" ? codes(key) : key), hits: {} };
     return info;
   }
 
+  // An ASCII string's char codes (its bytes).
+  function codes(text) {
+    var out = [];
+    for (var i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+    return out;
+  }
+
   // Runs the SEARCH automata over one segment and appends the segment's kept findings.
-  // field: { text: raw as a string, made on first use }.
+  // field: { text: raw as a string, made on first use }. A segment cut from an ASCII body kept
+  // as a string (scanMessage) has d as a string too: the automata read its char codes, and it
+  // becomes bytes only when one of them reports a candidate.
   function scanSegment(p, raw, field, s, minConfidence, out, keys) {
     var d = s.d;
+    var asText = typeof d === "string";
     var n = d.length;
     var info = keyInfo(keys, s.key);
     var keyTokens = info.tokens;
@@ -53,7 +63,7 @@ PalisadeDetect.scanMessage = (function () {
     }
     // d as a string of char codes 0-255, for the prefilter's tests and the start-state skips.
     var pf = p.prefilter || null; // only in the ready form (ready.js): absent, every automaton runs
-    var text = pf === null || n === 0 ? null : B.charString(d);
+    var text = asText ? d : pf === null || n === 0 ? null : B.charString(d);
     var has = []; // the segment's feature tests, for P.mayFind
     // Whether require-context detector `index` may have context in this segment: its key, or
     // one of its keywords inside the widest raw window candidate() could search (a native
@@ -63,7 +73,7 @@ PalisadeDetect.scanMessage = (function () {
       if (keyHit(det)) return true;
       var words = pf.words[index];
       if (det.distance === 0 || words === null || words === undefined) return false;
-      if (field.text === null) field.text = B.charString(raw);
+      if (field.text === null) field.text = typeof raw === "string" ? raw : B.charString(raw);
       var from = S.rawStart(s, 0) - det.distance;
       return words.test(field.text.substring(from < 0 ? 0 : from, S.rawStart(s, n - 1)));
     }
@@ -87,7 +97,7 @@ PalisadeDetect.scanMessage = (function () {
         i = skip.lastIndex - 1;
       }
       for (; i < n; i++) {
-        state = row[cls[d[i]]];
+        state = row[cls[asText ? text.charCodeAt(i) : d[i]]];
         if (state === start && skip !== null) {
           skip.lastIndex = i + 1;
           if (!skip.test(text)) break;
@@ -104,6 +114,10 @@ PalisadeDetect.scanMessage = (function () {
       if (Object.prototype.hasOwnProperty.call(kept, id)) for (var q = 0; q < kept[id].length; q++) out.push(kept[id][q]);
 
     function candidate(det, e) {
+      if (asText) {
+        d = codes(d);
+        asText = false;
+      }
       // 1. require context: pre-filter over the widest window step 5 could use.
       if (det.requireContext && !keyHit(det)) {
         var wideFrom = S.rawStart(s, e - det.maxLength > 0 ? e - det.maxLength : 0) - det.distance;
@@ -219,6 +233,16 @@ PalisadeDetect.scanMessage = (function () {
     return B.utf8Encode(String(v));
   }
 
+  var NON_ASCII = /[\u0080-\uffff]/;
+
+  // The body's raw bytes; an ASCII JSON body stays the string it is (its char codes are its UTF-8
+  // bytes, offsets identical): the walker and the prefilter read it natively and only segments an
+  // automaton runs over become bytes, so the encoding pass over the whole body disappears.
+  function bodyRaw(body, contentType) {
+    if (typeof body !== "string" || NON_ASCII.test(body) || S.bodyMode(body, body.length, contentType) !== "json") return toBytes(body);
+    return body;
+  }
+
   function positive(v) {
     var n = typeof v === "string" ? parseInt(v, 10) : v;
     return typeof n === "number" && n > 0 ? n : 0;
@@ -271,7 +295,7 @@ PalisadeDetect.scanMessage = (function () {
       out,
       keys
     );
-    var braw = msg.bodyBytes !== undefined && msg.bodyBytes !== null ? toBytes(msg.bodyBytes) : toBytes(msg.body);
+    var braw = msg.bodyBytes !== undefined && msg.bodyBytes !== null ? toBytes(msg.bodyBytes) : bodyRaw(msg.body, msg.contentType);
     if (braw.length > maxBody) braw = braw.slice(0, maxBody);
     scanField(
       p,

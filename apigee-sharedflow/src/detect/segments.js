@@ -50,6 +50,12 @@ PalisadeDetect.segments = (function () {
     }
   }
 
+  // Byte i of raw: an array of bytes, or an ASCII string (a JSON body scanned as it came, see
+  // scan.js) whose char codes are its bytes.
+  function byteAt(raw, i) {
+    return typeof raw === "string" ? raw.charCodeAt(i) : raw[i];
+  }
+
   function hexVal(c) {
     if (c >= 48 && c <= 57) return c - 48;
     if (c >= 65 && c <= 70) return c - 55;
@@ -112,7 +118,7 @@ PalisadeDetect.segments = (function () {
 
   function pathPart(frame) {
     if (!frame.obj) return "[" + frame.index + "]";
-    var name = B.utf8Decode(frame.cur);
+    var name = typeof frame.cur === "string" ? frame.cur : B.utf8Decode(frame.cur);
     if (IDENT.test(name)) return "." + name;
     return "['" + name.replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "']";
   }
@@ -149,7 +155,7 @@ PalisadeDetect.segments = (function () {
     if (at + 4 > n) return -1;
     var v = 0;
     for (var i = at; i < at + 4; i++) {
-      var h = hexVal(raw[i]);
+      var h = hexVal(byteAt(raw, i));
       if (h < 0) return -1;
       v = v * 16 + h;
     }
@@ -159,14 +165,14 @@ PalisadeDetect.segments = (function () {
   function jsonString(raw, at, n, s) {
     var i = at + 1;
     while (i < n) {
-      var c = raw[i];
+      var c = byteAt(raw, i);
       if (c === 34) return i + 1;
       if (c !== 92 || i + 1 >= n) {
         put(s, c, i, i + 1);
         i++;
         continue;
       }
-      var e = raw[i + 1];
+      var e = byteAt(raw, i + 1);
       if (Object.prototype.hasOwnProperty.call(SIMPLE, e)) {
         put(s, SIMPLE[e], i, i + 2);
         i += 2;
@@ -178,7 +184,7 @@ PalisadeDetect.segments = (function () {
         i++;
         continue;
       }
-      if (cp >= 0xd800 && cp <= 0xdbff && i + 12 <= n && raw[i + 6] === 92 && raw[i + 7] === 117) {
+      if (cp >= 0xd800 && cp <= 0xdbff && i + 12 <= n && byteAt(raw, i + 6) === 92 && byteAt(raw, i + 7) === 117) {
         var lo = hex4(raw, i + 8, n);
         if (lo >= 0xdc00 && lo <= 0xdfff) {
           putCodePoint(s, 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00), i, i + 12);
@@ -207,11 +213,12 @@ PalisadeDetect.segments = (function () {
   var JSON_DELIMITER = /[\t\n\r {}[\],:"]/g;
 
   function walkJson(raw, n, emit) {
-    var text = B.charString(raw);
+    var ascii = typeof raw === "string";
+    var text = ascii ? raw : B.charString(raw);
     var stack = [];
     var i = 0;
     while (i < n) {
-      var c = raw[i];
+      var c = ascii ? raw.charCodeAt(i) : raw[i];
       var top = stack.length ? stack[stack.length - 1] : null;
       if (isWs(c)) i++;
       else if (c === 123 || c === 91) {
@@ -512,7 +519,7 @@ PalisadeDetect.segments = (function () {
   }
 
   function firstNonWs(raw, n) {
-    for (var i = 0; i < n; i++) if (!isWs(raw[i])) return raw[i];
+    for (var i = 0; i < n; i++) if (!isWs(byteAt(raw, i))) return byteAt(raw, i);
     return -1;
   }
 
