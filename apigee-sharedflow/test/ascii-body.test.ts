@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { builtinRuleSetJson, loadEs5Engine, ROOT } from '../../test/unit/detect/lib/es5-engine.ts';
+import { seededRng as rng } from './lib/seeded-rng.ts';
 
 interface Input {
   body?: string;
@@ -34,16 +35,6 @@ const pieces = [
   'social',
   ' 536-22-5492',
 ].filter((p) => p.length > 0 && /^[\x00-\x7f]*$/.test(p));
-
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 
 function randomBody(next: (n: number) => number): string {
   const text = (max: number) => Array.from({ length: 1 + next(max) }, () => pieces[next(pieces.length)]).join('');

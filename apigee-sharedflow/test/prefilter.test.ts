@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { builtinRuleSetJson, loadEs5Engine, ROOT } from '../../test/unit/detect/lib/es5-engine.ts';
+import { seededRng as rng } from './lib/seeded-rng.ts';
 
 interface Input {
   headers?: Record<string, string>;
@@ -43,16 +44,6 @@ const pieces = [
 const wholes = [
   ...new Set(inputs.flatMap((i) => [i.body ?? '', i.query ?? '', ...Object.values(i.headers ?? {})]).filter((s) => s.length > 0)),
 ];
-
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 
 function randomMessage(next: (n: number) => number) {
   const piece = () => (next(8) === 0 ? wholes[next(wholes.length)] : pieces[next(pieces.length)]);
