@@ -47,13 +47,14 @@ const outputs = [
   { out: 'wasm-filter/build/palisade.wasm', from: ['wasm-filter/assembly', 'control-plane/detect', 'proto'] },
   { out: 'control-plane/dashboard/dist/index.html', from: ['control-plane/dashboard/src'] },
   { out: 'proto/gen', from: ['proto/palisade'] },
+  { out: 'control-plane/geo/build/asn.mmdb', from: ['control-plane/geo'] },
 ];
 const stale = outputs.filter(({ out, from }) => mtime(join(root, out)) < Math.max(...from.map((d) => newest(join(root, d)))));
 const wantsHelp = args.includes('--help') || args.includes('-h');
 if (stale.length > 0 && !args.includes('--no-build') && !wantsHelp) {
   runOrExit(
     process.execPath,
-    ['scripts/build.mjs', 'proto', 'builtin-rules', '40-wasm', 'dashboard'],
+    ['scripts/build.mjs', 'proto', 'builtin-rules', 'asn-mmdb', '40-wasm', 'dashboard'],
     `building ${stale.map((s) => s.out).join(', ')}`,
   );
 }

@@ -79,7 +79,11 @@ export const CONFIG_SCHEMA: JsonSchema = {
         debounceMs: { type: 'integer', minimum: 0, maximum: 600_000, description: 'Quiet time after traffic before re-evaluating.' },
         maxDelayMs: { type: 'integer', minimum: 0, maximum: 3_600_000, description: 'Longest re-evaluation waits under steady traffic.' },
         dormantAfterMs: { type: 'integer', minimum: 60_000, description: 'An endpoint silent this long after being active is a zombie.' },
-        geo: { type: 'boolean', description: 'Look up client geography (bundled GeoLite2 city database) for risk and the API.' },
+        geo: {
+          type: 'boolean',
+          description:
+            'Look up client and destination geography (bundled GeoLite2 city database, ASN database converted at build time) for risk and the API.',
+        },
         allowHttpAlerts: { type: 'boolean', description: 'Admit plain-http alert URLs (a local relay, tests); https otherwise.' },
       },
     },

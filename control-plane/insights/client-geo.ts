@@ -17,12 +17,11 @@ export type ClientGeoOf = (ip: string) => ClientGeo | undefined;
 
 const none: ClientGeoOf = () => undefined;
 
-/** The lookup views use; waits for the ASN ranges (loaded in the background on first use). */
+/** The lookup views use. */
 export async function clientGeoLookup(deps: { store: Store; extra?: Record<string, unknown> | undefined }): Promise<ClientGeoOf> {
   const given = deps.extra?.geo;
   const geo = given instanceof GeoLookup ? given : (await postureServiceFor(deps.store, deps.extra)).geo();
   if (!geo) return none;
-  await geo.ready();
   return (ip) => {
     const g = geo.lookup(ip);
     if (!g) return undefined;

@@ -3,7 +3,6 @@
 // before the store closes. app.ts calls `startPosture` and wires `changed` into ingestion.
 import type { Logger } from 'pino';
 import type { ControlPlaneConfig } from '../config/load-config.ts';
-import { loadBundledAsnRanges } from '../geo/asn-ranges.ts';
 import { GeoLookup } from '../geo/geo-lookup.ts';
 import { networkMatcher } from '../inventory/networks.ts';
 import type { Store } from '../store/types.ts';
@@ -28,9 +27,18 @@ export async function startPosture(args: {
   const internal = config.internalNetworks.length ? networkMatcher(config.internalNetworks) : undefined;
   const service = await PostureService.create(args.store, {
     ...(p.dormantAfterMs ? { dormantAfterMs: p.dormantAfterMs } : {}),
-    // Opened on first use: the bundled databases are ~45 MB (city) and ~30 MB (ASN ranges, loaded in
-    // the background) and many control planes never need them.
-    ...(p.geo ? { geo: () => new GeoLookup({ asnRanges: loadBundledAsnRanges(), ...(internal ? { isInternal: internal } : {}) }) } : {}),
+    // Opened on first use: the bundled databases are ~45 MB (city) and ~10 MB (ASN, converted at
+    // build time) and many control planes never need them.
+    ...(p.geo
+      ? {
+          geo: () =>
+            new GeoLookup({
+              onAsnUnavailable: (message) =>
+                logger.warn({ reason: message }, 'ASN database unavailable: ASN and organisation lookups are off'),
+              ...(internal ? { isInternal: internal } : {}),
+            }),
+        }
+      : {}),
     allowHttpAlerts: p.allowHttpAlerts,
     ...args.overrides,
   });

@@ -42,7 +42,6 @@ export default function geoRoutes(app: FastifyInstance, deps: HttpDeps): void {
     async (request) => {
       const geo = (await postureOf(deps)).geo();
       if (!geo) throw new PalisadeError(PostureErrors.PostureNotFound, 'client geography is off (config posture.geo)');
-      await geo.ready();
       return { items: (request.query as { ip: string[] }).ip.map((ip) => geo.lookup(ip)) };
     },
   );
