@@ -84,6 +84,11 @@ export const CONFIG_SCHEMA: JsonSchema = {
           description:
             'Look up client and destination geography (bundled GeoLite2 city database, ASN database converted at build time) for risk and the API.',
         },
+        asnDatabase: {
+          type: 'string',
+          minLength: 1,
+          description: 'A MaxMind-format ASN database (GeoLite2-ASN layout) to read instead of the bundled one.',
+        },
         allowHttpAlerts: { type: 'boolean', description: 'Admit plain-http alert URLs (a local relay, tests); https otherwise.' },
       },
     },

@@ -38,6 +38,8 @@ export interface ControlPlaneConfig {
     readonly maxDelayMs: number;
     readonly dormantAfterMs?: number;
     readonly geo: boolean;
+    /** ASN database path; absent = the bundled one (control-plane/geo/asn-database.ts). */
+    readonly asnDatabase?: string;
     readonly allowHttpAlerts: boolean;
   };
   readonly auth: {
@@ -116,6 +118,7 @@ export function resolveConfig(input: ControlPlaneConfigInput): ControlPlaneConfi
       maxDelayMs: (c.posture?.maxDelayMs as number) ?? 15_000,
       ...(c.posture?.dormantAfterMs ? { dormantAfterMs: c.posture.dormantAfterMs as number } : {}),
       geo: (c.posture?.geo as boolean) ?? true,
+      ...(c.posture?.asnDatabase ? { asnDatabase: c.posture.asnDatabase as string } : {}),
       allowHttpAlerts: (c.posture?.allowHttpAlerts as boolean) ?? false,
     },
     auth: { cacheTtlMs: (c.auth?.cacheTtlMs as number) ?? 5000, bootstrapTokens: tokens },

@@ -33,6 +33,7 @@ export async function startPosture(args: {
       ? {
           geo: () =>
             new GeoLookup({
+              ...(p.asnDatabase ? { asnDbPaths: [p.asnDatabase] } : {}),
               onAsnUnavailable: (message) =>
                 logger.warn({ reason: message }, 'ASN database unavailable: ASN and organisation lookups are off'),
               ...(internal ? { isInternal: internal } : {}),
