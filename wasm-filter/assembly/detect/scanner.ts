@@ -23,7 +23,11 @@ import { siphash24 } from "./siphash";
 import { validate } from "./validate";
 import { XmlWalker } from "./xml-walker";
 
-/** SEARCH automata are run LANES at a time in one loop: independent state chains overlap in the CPU. */
+/**
+ * The SEARCH automata a segment needs are run up to LANES at a time in one loop, whichever they
+ * are: each lane's next row depends on its previous one (a load-latency chain), so independent
+ * lanes overlap in the CPU and four cost about what one does.
+ */
 @inline const LANES: i32 = 4;
 /**
  * A segment is matched BLOCK bytes at a time: every SEARCH automaton runs over the block (its
@@ -70,17 +74,10 @@ export class Scanner extends SegmentSink {
   private searchRows: StaticArray<usize> = new StaticArray<usize>(0);
   private searchClasses: StaticArray<usize> = new StaticArray<usize>(0);
   private searchStart: StaticArray<u32> = new StaticArray<u32>(0);
-  /**
-   * Per full group of LANES automata: 256 u32, the class of byte b in each lane (lane k in bits
-   * 8k..8k+7; a class byte is < 256), so one load gives a byte's four classes.
-   */
-  private groupClasses: Array<StaticArray<u32>> = new Array<StaticArray<u32>>();
   private searchRowsAt: usize = 0;
   private searchClassesAt: usize = 0;
   private searchStartAt: usize = 0;
   private laneRowsAt: usize = 0;
-  private groupClassesAt: StaticArray<usize> = new StaticArray<usize>(0);
-  private groupClassesAtAt: usize = 0;
   // For accept(), per SEARCH automaton: class count, addresses of accept offsets and detectors;
   // per detector: address of its boundary bitmap (0: none), whether it requires context.
   private searchClassCount: StaticArray<u32> = new StaticArray<u32>(0);
@@ -96,8 +93,8 @@ export class Scanner extends SegmentSink {
   private curData: usize = 0;
   private curN: usize = 0;
   private searchCount: i32 = 0;
-  /** searchCount rounded down to a multiple of LANES. */
-  private laneCount: i32 = 0;
+  /** The SEARCH automata the current segment needs, in ascending order. */
+  private needList: StaticArray<i32> = new StaticArray<i32>(0);
 
   // Findings kept in one segment (decoded offsets) before they become Findings (§4 step 6).
   private keptDet: StaticArray<u32> = new StaticArray<u32>(256);
@@ -154,7 +151,7 @@ export class Scanner extends SegmentSink {
         this.searches.push(dfas[i]);
       }
     }
-    this.laneRows = new StaticArray<u32>(this.searches.length);
+    this.laneRows = new StaticArray<u32>(this.searches.length + 1);
     for (let i = 0; i < nd; i++) {
       const d = rules.detectors[i];
       this.plans.push(new DetectorPlan(d, dfas[d.reverseAutomaton]));
@@ -171,14 +168,17 @@ export class Scanner extends SegmentSink {
     this.detectorCount = <usize>nd;
   }
 
-  /** Fills the raw-address tables of the inner loops from `searches`. */
+  /**
+   * Fills the raw-address tables of the inner loops from `searches`, plus one idle automaton at
+   * index searchCount that pads a lane run: a single dead state that never accepts.
+   */
   private layOutSearches(): void {
     const count = this.searches.length;
     this.searchCount = count;
-    this.laneCount = count - (count % LANES);
-    this.searchRows = new StaticArray<usize>(count);
-    this.searchClasses = new StaticArray<usize>(count);
-    this.searchStart = new StaticArray<u32>(count);
+    this.needList = new StaticArray<i32>(count);
+    this.searchRows = new StaticArray<usize>(count + 1);
+    this.searchClasses = new StaticArray<usize>(count + 1);
+    this.searchStart = new StaticArray<u32>(count + 1);
     this.searchClassCount = new StaticArray<u32>(count);
     this.searchAcceptOffsets = new StaticArray<usize>(count);
     this.searchAcceptDetectors = new StaticArray<usize>(count);
@@ -191,6 +191,8 @@ export class Scanner extends SegmentSink {
       this.searchAcceptOffsets[a] = changetype<usize>(dfa.acceptOffsets);
       this.searchAcceptDetectors[a] = changetype<usize>(dfa.acceptDetectors);
     }
+    this.searchRows[count] = changetype<usize>(IDLE_ROWS);
+    this.searchClasses[count] = changetype<usize>(IDLE_CLASSES);
     const nd = this.plans.length;
     this.detectorBoundary = new StaticArray<usize>(nd);
     for (let d = 0; d < nd; d++) this.detectorBoundary[d] = this.plans[d].boundary;
@@ -199,23 +201,10 @@ export class Scanner extends SegmentSink {
     this.searchAcceptDetectorsAt = changetype<usize>(this.searchAcceptDetectors);
     this.detectorBoundaryAt = changetype<usize>(this.detectorBoundary);
     this.gatedAt = changetype<usize>(this.gated);
-    const groups = this.laneCount / LANES;
-    this.groupClassesAt = new StaticArray<usize>(max(1, groups));
-    for (let g = 0; g < groups; g++) {
-      const packed = new StaticArray<u32>(256);
-      for (let b = 0; b < 256; b++) {
-        let k: u32 = 0;
-        for (let l = 0; l < LANES; l++) k |= (<u32>this.searches[g * LANES + l].classes[b]) << (<u32>l * 8);
-        packed[b] = k;
-      }
-      this.groupClasses.push(packed);
-      this.groupClassesAt[g] = changetype<usize>(packed);
-    }
     this.searchRowsAt = changetype<usize>(this.searchRows);
     this.searchClassesAt = changetype<usize>(this.searchClasses);
     this.searchStartAt = changetype<usize>(this.searchStart);
     this.laneRowsAt = changetype<usize>(this.laneRows);
-    this.groupClassesAtAt = changetype<usize>(this.groupClassesAt);
   }
 
   /** A header value; `name` lower case. */
@@ -328,13 +317,15 @@ export class Scanner extends SegmentSink {
     if (this.cur !== seg) this.cur = seg; // the walkers hand over the same Segment: no write barrier per segment
     this.curData = seg.data;
     this.curN = n;
-    const keyBits = this.keyCache.lookup(seg.keyPtr, seg.keyLen);
-    this.segKeyBits = keyBits;
     const data = seg.data;
     // Which detectors may have a finding here at all, by the segment's byte features and length.
+    // None (a short word, a small number): the key and the gate are not even asked.
     const prefilter = this.prefilter;
     prefilter.lookup(segmentFeatures(data, n), n);
+    if (prefilter.all == 0) return;
     const possible = prefilter.flags;
+    const keyBits = this.keyCache.lookup(seg.keyPtr, seg.keyLen);
+    this.segKeyBits = keyBits;
     // Whether any require-context detector may have context anywhere in this segment (step 1,
     // coarse): a matching key, or a keyword near. Which one is asked per candidate (gatedOn). The
     // gate is asked only when a detector it has slots for may have a finding in the segment;
@@ -351,23 +342,30 @@ export class Scanner extends SegmentSink {
     // The SEARCH automata that may find something in this segment (bit a: automaton a).
     const need = (mask & ACCEPT_GATED) != 0 ? prefilter.all : prefilter.plain;
     if (need == 0) return;
-    const searchCount = this.searchCount;
-    const lanes = this.laneCount;
+    // The needed automata in ascending order (all of them when the prefilter is off), run LANES
+    // at a time (the last run padded with the idle automaton): candidates of one run come in
+    // (end, automaton) order.
+    const list = this.needList;
+    let m = 0;
+    if (this.prefilter.enabled) {
+      for (let rest = need; rest != 0; rest &= rest - 1) unchecked((list[m++] = <i32>ctz(rest))); // a bit per automaton: m <= searchCount
+    } else {
+      for (; m < this.searchCount; m++) unchecked((list[m] = m));
+    }
+    const idle = this.searchCount;
     for (let from: usize = 0; from < n; from += BLOCK) {
       const to = min(n, from + BLOCK);
       const more = to < n;
       this.candCount = 0;
       let groupsWithCandidates = 0;
-      for (let g = 0; g < searchCount; g += g < lanes ? LANES : 1) {
+      for (let k = 0; k < m; k += LANES) {
         const before = this.candCount;
-        if (g < lanes) {
-          const lanesNeeded = (need >> (<u32>g)) & ((1 << LANES) - 1);
-          if (lanesNeeded == 0) continue;
-          // One automaton of the group needed: run it alone (the others' rows are never read).
-          if (popcnt(lanesNeeded) == 1) this.runOne(g + <i32>ctz(lanesNeeded), data, from, to, mask, more);
-          else this.runLanes(g, data, from, to, mask, more);
-        } else if (((need >> (<u32>g)) & 1) != 0) {
-          this.runOne(g, data, from, to, mask, more); // the few left over: no idle padding lanes
+        // k < m <= searchCount = needList.length
+        if (k + 1 == m) this.runOne(unchecked(list[k]), data, from, to, mask, more);
+        else {
+          const a2 = k + 2 < m ? unchecked(list[k + 2]) : idle;
+          const a3 = k + 3 < m ? unchecked(list[k + 3]) : idle;
+          this.runLanes(unchecked(list[k]), unchecked(list[k + 1]), a2, a3, data, from, to, mask, more);
         }
         if (this.candCount > before) groupsWithCandidates++;
       }
@@ -387,53 +385,59 @@ export class Scanner extends SegmentSink {
   }
 
   /**
-   * The DFA inner loop, four SEARCH automata at once: one load for the byte's four classes, then
-   * per automaton one load and a mask. Accepts leave the loop through accept(). `more`: another
-   * block of the segment follows, so the rows are kept.
+   * The DFA inner loop, four SEARCH automata at once (any four; `idle` pads): per byte and
+   * automaton a class load and a row load. Accepts leave the loop through accept(). `more`:
+   * another block of the segment follows, so the rows are kept.
    */
-  private runLanes(g: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
-    // g + 3 < laneCount <= searchCount: onSegment passes only full groups.
-    const rowsAt = this.searchRowsAt + (<usize>g << alignof<usize>());
-    const t0 = load<usize>(rowsAt);
-    const t1 = load<usize>(rowsAt, sizeof<usize>());
-    const t2 = load<usize>(rowsAt, 2 * sizeof<usize>());
-    const t3 = load<usize>(rowsAt, 3 * sizeof<usize>());
-    const pc = load<usize>(this.groupClassesAtAt + (<usize>(g / LANES) << alignof<usize>()));
-    let r0 = this.rowAt(g, from);
-    let r1 = this.rowAt(g + 1, from);
-    let r2 = this.rowAt(g + 2, from);
-    let r3 = this.rowAt(g + 3, from);
+  private runLanes(a0: i32, a1: i32, a2: i32, a3: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
+    // a0..a3 <= searchCount: the raw tables have searchCount + 1 entries (the idle automaton last).
+    const rowsAt = this.searchRowsAt;
+    const classesAt = this.searchClassesAt;
+    const t0 = load<usize>(rowsAt + (<usize>a0 << alignof<usize>()));
+    const t1 = load<usize>(rowsAt + (<usize>a1 << alignof<usize>()));
+    const t2 = load<usize>(rowsAt + (<usize>a2 << alignof<usize>()));
+    const t3 = load<usize>(rowsAt + (<usize>a3 << alignof<usize>()));
+    const c0 = load<usize>(classesAt + (<usize>a0 << alignof<usize>()));
+    const c1 = load<usize>(classesAt + (<usize>a1 << alignof<usize>()));
+    const c2 = load<usize>(classesAt + (<usize>a2 << alignof<usize>()));
+    const c3 = load<usize>(classesAt + (<usize>a3 << alignof<usize>()));
+    let r0 = this.rowAt(a0, from);
+    let r1 = this.rowAt(a1, from);
+    let r2 = this.rowAt(a2, from);
+    let r3 = this.rowAt(a3, from);
     for (let i = from; i < to; i++) {
       // Safe without bounds checks: a row offset is next * class_count with next < state_count and
       // a class byte < class_count (both checked by decodeRuleSetDetectors), so row + class <
-      // rows.length; the packed classes have 256 entries and are indexed by a byte.
-      const k = load<u32>(pc + (<usize>load<u8>(data + i) << 2));
-      const e0 = load<u32>(t0 + ((<usize>(r0 + (k & 0xff))) << 2));
-      const e1 = load<u32>(t1 + ((<usize>(r1 + ((k >> 8) & 0xff))) << 2));
-      const e2 = load<u32>(t2 + ((<usize>(r2 + ((k >> 16) & 0xff))) << 2));
-      const e3 = load<u32>(t3 + ((<usize>(r3 + (k >> 24))) << 2));
+      // rows.length; class tables have 256 entries and are indexed by a byte. The idle automaton
+      // has one class and one row 0.
+      const b = <usize>load<u8>(data + i);
+      const e0 = load<u32>(t0 + ((<usize>(r0 + <u32>load<u8>(c0 + b))) << 2));
+      const e1 = load<u32>(t1 + ((<usize>(r1 + <u32>load<u8>(c1 + b))) << 2));
+      const e2 = load<u32>(t2 + ((<usize>(r2 + <u32>load<u8>(c2 + b))) << 2));
+      const e3 = load<u32>(t3 + ((<usize>(r3 + <u32>load<u8>(c3 + b))) << 2));
       r0 = e0 & ROW_MASK;
       r1 = e1 & ROW_MASK;
       r2 = e2 & ROW_MASK;
       r3 = e3 & ROW_MASK;
       if (((e0 | e1 | e2 | e3) & mask) != 0) {
         const end = <u32>(i + 1);
-        if (e0 & mask) this.accept(g, r0, end);
-        if (e1 & mask) this.accept(g + 1, r1, end);
-        if (e2 & mask) this.accept(g + 2, r2, end);
-        if (e3 & mask) this.accept(g + 3, r3, end);
+        // The idle automaton never accepts: a lane that accepts is a real one.
+        if (e0 & mask) this.accept(a0, r0, end);
+        if (e1 & mask) this.accept(a1, r1, end);
+        if (e2 & mask) this.accept(a2, r2, end);
+        if (e3 & mask) this.accept(a3, r3, end);
       }
     }
     if (more) {
-      const at = this.laneRowsAt + (<usize>g << 2); // g + 3 < laneRows.length
-      store<u32>(at, r0);
-      store<u32>(at, r1, 4);
-      store<u32>(at, r2, 8);
-      store<u32>(at, r3, 12);
+      const at = this.laneRowsAt; // a0..a3 < laneRows.length = searchCount + 1
+      store<u32>(at + (<usize>a0 << 2), r0);
+      store<u32>(at + (<usize>a1 << 2), r1);
+      store<u32>(at + (<usize>a2 << 2), r2);
+      store<u32>(at + (<usize>a3 << 2), r3);
     }
   }
 
-  /** One SEARCH automaton over [from, to): the leftovers after the groups of LANES. */
+  /** One SEARCH automaton over [from, to): a segment, or the last of a run, that needs only it. */
   private runOne(a: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
     // a < searchCount = searchRows.length = searchClasses.length = laneRows.length
     const t = load<usize>(this.searchRowsAt + (<usize>a << alignof<usize>()));
@@ -624,6 +628,10 @@ export class Scanner extends SegmentSink {
     }
   }
 }
+
+/** The idle automaton of a lane run: every byte in class 0, one dead state whose entry is row 0. */
+const IDLE_ROWS = new StaticArray<u32>(1);
+const IDLE_CLASSES = new StaticArray<u8>(256);
 
 /** A copy of `a` with capacity `cap` (>= a.length). */
 function grown<T>(a: StaticArray<T>, cap: i32): StaticArray<T> {
