@@ -145,6 +145,53 @@ test('wasm and ES5 agree with custom detectors (keys, keywords, require-context,
   wasm.loadRules(builtinBytes);
 });
 
+test('require-context keywords are found at every byte offset and parity (the gate reads every other pair)', () => {
+  // The context gate samples two-byte pairs at even offsets when every keyword has >= 3 bytes
+  // (context-gate.ts): a keyword at an odd or even offset, at the field's start or right before its
+  // end, must still give context. us_ssn (undashed) and us_passport need their keyword.
+  wasm.loadRules(builtinBytes);
+  for (let pad = 0; pad < 6; pad++) {
+    const lead = '.'.repeat(pad);
+    for (const [word, value, type] of [
+      ['ssn', '536225492', 'us_ssn'],
+      ['SSN', '536225492', 'us_ssn'],
+      ['passport', 'C03005988', 'us_passport'],
+    ] as const) {
+      const text = assertAgree({ body: `${lead}${word} ${value}`, contentType: 'text/plain' });
+      assert.ok(
+        text.some((l) => l.startsWith(`${type} body [${pad + word.length + 1},`)),
+        `${word} after ${pad} bytes: ${text.join('; ')}`,
+      );
+      const json = assertAgree({ body: `{"${lead}":"${word}","v":"${value}"}`, contentType: 'application/json' });
+      assert.ok(
+        json.some((l) => l.startsWith(`${type} body`)),
+        `${word} in a JSON value after ${pad} bytes: ${json.join('; ')}`,
+      );
+      assert.deepEqual(
+        assertAgree({ body: `${lead}${word.slice(0, 2)} ${value}`, contentType: 'text/plain' }).filter((l) => l.startsWith(type)),
+        [],
+      );
+    }
+  }
+  // A two-byte keyword: the gate reads every pair.
+  const short: DetectorSourceInput = {
+    id: 'badge_no',
+    pattern: 'B[0-9]{7}',
+    context: { positiveKeywords: ['id'], distance: 8, requireContext: true },
+  };
+  const ruleSet = withCustomDetectors(builtin, [short]);
+  wasm.loadRules(encodeRuleSetObject(ruleSet));
+  const json = canonicalRuleSetJson(ruleSet);
+  for (let pad = 0; pad < 4; pad++) {
+    const lines = assertAgree({ body: `${'.'.repeat(pad)}id B1234567 and B7654321`, contentType: 'text/plain' }, json);
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith('badge_no')).map((l) => l.split(' path')[0]),
+      [`badge_no body [${pad + 3},${pad + 11})`],
+    );
+  }
+  wasm.loadRules(builtinBytes);
+});
+
 /** A small deterministic byte generator (xorshift) for binary bodies. */
 function noise(n: number, seed: number): number[] {
   const out: number[] = [];

@@ -41,11 +41,15 @@ export class ContextGate {
   /** The flat words are ordered by first byte: those starting with b are [firstFrom[b], firstFrom[b + 1]). */
   private firstFrom: StaticArray<i32> = new StaticArray<i32>(257);
   /**
-   * Two-byte prefix filter over RAW bytes: bit (b1 << 8 | b0) is set for every ASCII case spelling
-   * b0 b1 of a keyword's first two bytes (one-byte words set all 256 pairs of b0), so the pass over
-   * the field reads one little-endian u16 per byte and tests one bit, no case folding.
+   * Two-byte filter over RAW bytes: bit (b1 << 8 | b0) is set for every ASCII case spelling b0 b1
+   * of a keyword's first two bytes (one-byte words set all 256 pairs of b0), so the pass over the
+   * field reads one little-endian u16 per byte and tests one bit, no case folding. When every
+   * keyword has at least 3 bytes (`stride` 2), its second and third bytes are set too and only
+   * even positions are read: a keyword starting at q holds the pair at q or at q + 1, whichever
+   * is even, so half the loads find every occurrence.
    */
   private pairs: StaticArray<u8> = new StaticArray<u8>(8192);
+  private stride: u32 = 1;
   private occStart: StaticArray<u32> = new StaticArray<u32>(INITIAL_OCCURRENCES);
   private occEnd: StaticArray<u32> = new StaticArray<u32>(INITIAL_OCCURRENCES);
   private occMask: StaticArray<u64> = new StaticArray<u64>(INITIAL_OCCURRENCES);
@@ -83,6 +87,22 @@ export class ContextGate {
       for (let k = 0; k < kws.length; k++) this.addWord(kws[k], (<u64>1) << (<u64>slot));
     }
     this.flatten();
+    this.setAllPairs();
+  }
+
+  private setAllPairs(): void {
+    let shortest = I32.MAX_VALUE;
+    for (let k = 0; k < this.words.length; k++) shortest = min(shortest, this.words[k].length);
+    this.stride = shortest >= 3 ? 2 : 1;
+    for (let k = 0; k < this.words.length; k++) {
+      const w = this.words[k];
+      if (w.length == 1) {
+        for (let b1 = 0; b1 < 256; b1++) this.setPairs(<i32>w[0], b1);
+        continue;
+      }
+      this.setPairs(<i32>w[0], <i32>w[1]);
+      if (this.stride == 2) this.setPairs(<i32>w[1], <i32>w[2]);
+    }
   }
 
   private flatten(): void {
@@ -126,10 +146,6 @@ export class ContextGate {
     }
     this.words.push(w);
     this.wordMask.push(bit);
-    const b0 = <i32>w[0];
-    if (w.length == 1) {
-      for (let b1 = 0; b1 < 256; b1++) this.setPairs(b0, b1);
-    } else this.setPairs(b0, <i32>w[1]);
   }
 
   /** Sets the raw pairs whose lower-cased bytes are (l0, l1): every case spelling of the two. */
@@ -234,6 +250,20 @@ export class ContextGate {
     const p = this.field;
     const n = this.fieldLen;
     const pairs = changetype<usize>(this.pairs);
+    if (this.stride == 2) {
+      // Even positions q in [from, to]: a hit tests the starts q - 1 and q that lie in [from, to).
+      // Every keyword has >= 3 bytes, so none starts after n - 3: q stops at n - 2.
+      if (n < 3) return;
+      const last = min(<usize>to, n - 2);
+      for (let q = <usize>((from + 1) & ~1); q <= last; q += 2) {
+        const pair = <u32>load<u16>(p + q); // q + 1 < n
+        if ((load<u8>(pairs + <usize>(pair >> 3)) & (1 << (pair & 7))) != 0) {
+          if (q > <usize>from) this.matchAt(q - 1);
+          if (q < <usize>to) this.matchAt(q);
+        }
+      }
+      return;
+    }
     // Every byte but the field's last: the u16 at i is (byte i+1 << 8 | byte i), inside the field.
     const pairEnd = min(<usize>to, n - 1);
     let i = <usize>from;
