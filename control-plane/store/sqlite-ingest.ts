@@ -20,8 +20,6 @@ import {
 } from './upserts.ts';
 
 const ENDPOINT_ADD = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_requests', 'external_requests'];
-/** Rows per multi-row INSERT: 19 columns × 50 rows stays far below SQLite's parameter limit. */
-const EVENTS_PER_INSERT = 50;
 const marks = (n: number) => `(${new Array(n).fill('?').join(', ')})`;
 
 /** Appends one event's column values to `out` (no intermediate array: this runs per event). */
@@ -78,11 +76,10 @@ export class SqliteIngestRepository implements IngestRepository {
     const insertBatch = db.prepare(
       'INSERT INTO ingested_batches (gateway_id, boot_id, sequence, received_ms, event_count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
-    const eventsRow = marks(EVENT_COLS.length);
-    const insertEventsMany = db.prepare(
-      `INSERT INTO events (${EVENT_COLS.join(', ')}) VALUES ${new Array(EVENTS_PER_INSERT).fill(eventsRow).join(', ')}`,
-    );
-    const insertEvent = db.prepare(`INSERT INTO events (${EVENT_COLS.join(', ')}) VALUES ${eventsRow}`);
+    // One row per statement run: SQLite runs a multi-row VALUES list as a co-routine that costs
+    // more per row than re-running a one-row statement (measured: about twice the CPU per event
+    // with 50 rows per INSERT).
+    const insertEvent = db.prepare(`INSERT INTO events (${EVENT_COLS.join(', ')}) VALUES ${marks(EVENT_COLS.length)}`);
     const upsertMinute = db.prepare(
       `INSERT INTO endpoint_minutes (${MINUTE_COLS.join(', ')}) VALUES ${marks(MINUTE_COLS.length)} ${minutesOnConflict()}`,
     );
@@ -113,19 +110,10 @@ export class SqliteIngestRepository implements IngestRepository {
       }
       if (stored.length === 0) return outcomes;
       const width = EVENT_COLS.length;
-      const full = EVENTS_PER_INSERT * width;
-      const buf: unknown[] = [];
       for (const u of stored) {
         const values = u.eventValues;
-        for (let i = 0; i < values.length; i++) {
-          buf.push(values[i]);
-          if (buf.length === full) {
-            insertEventsMany.run(buf);
-            buf.length = 0;
-          }
-        }
+        for (let at = 0; at < values.length; at += width) insertEvent.run(values.slice(at, at + width));
       }
-      for (let at = 0; at < buf.length; at += width) insertEvent.run(buf.slice(at, at + width));
 
       const merged = mergeDeltas(stored);
       for (const m of merged.minutes) {
