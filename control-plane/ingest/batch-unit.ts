@@ -4,7 +4,13 @@
 import type { ApiEvent } from '../../proto/gen/palisade/v1/ApiEvent.ts';
 import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
 import type { Inventory } from '../inventory/inventory.ts';
-import { aggregateEvents, type ObservedEvent } from '../inventory/endpoint-aggregate.ts';
+import {
+  ADMIT_ALL,
+  aggregateEvents,
+  relabelAggregates,
+  type BatchAggregates,
+  type ObservedEvent,
+} from '../inventory/endpoint-aggregate.ts';
 import { enumName } from '../store/enum-bits.ts';
 import { jwtAlgName, knownFormat } from './observation-vocabulary.ts';
 import type { BatchKey, EndpointKey, EventRecord, FieldLocation, IngestUnit } from '../store/types.ts';
@@ -39,19 +45,29 @@ export interface BatchProblem {
   message: string;
 }
 
-/**
- * An event bounded and typed, with its endpoint key, waiting for its endpoint id: `record` is the
- * row the store keeps, complete but for `endpointId` and `receivedMs`, which buildUnit fills in.
- */
-export interface PreparedEvent {
+/** An event bounded and typed, with its endpoint key and what it adds to the aggregates. */
+interface PreparedEvent {
   key: EndpointKey;
   record: EventRecord;
   observed: ObservedEvent;
 }
 
+/**
+ * A batch bounded, templated and aggregated as soon as it is read, waiting for its endpoint ids
+ * (known only at its commit, after any re-templating). It keeps no per-event objects but the
+ * stored rows: a batch waits for its commit long enough for its objects to outlive young-generation
+ * collections, and copying them there was most of the garbage collector's work under load.
+ */
 export interface PreparedBatch {
   key: BatchKey;
-  events: PreparedEvent[];
+  /** The distinct endpoint keys of the batch, in first-seen order. */
+  endpointKeys: EndpointKey[];
+  /** The rows the store keeps, complete but for `endpointId` and `receivedMs` (buildUnit fills them in). */
+  records: EventRecord[];
+  /** records[i]'s endpoint is endpointKeys[keyIndex[i]]. */
+  keyIndex: Uint32Array;
+  /** Aggregates labelled by key index (as a string) instead of endpoint id. */
+  aggregates: BatchAggregates;
   droppedSinceBoot: number;
   requestsSinceBoot: number;
 }
@@ -272,34 +288,58 @@ function shapeFields(out: ObservedEvent['fields'], location: FieldLocation, shap
   return budget;
 }
 
-/** Bounds and templates a validated batch (synchronous: templating learns in request order). */
+/**
+ * Bounds, templates and aggregates a validated batch (synchronous: templating learns in request
+ * order).
+ */
 export function prepareBatch(batch: ReportBatch, inventory: Inventory, now: number, limits: BatchLimits): PreparedBatch {
   const counters = isObj(batch.counters) ? batch.counters : {};
   const gatewayId = String(batch.gatewayId);
+  const raw = batch.events ?? [];
+  const endpointKeys: EndpointKey[] = [];
+  const labelOf = new Map<string, number>();
+  const records: EventRecord[] = new Array(raw.length);
+  const observed: ObservedEvent[] = new Array(raw.length);
+  const labels: string[] = new Array(raw.length);
+  const keyIndex = new Uint32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const e = prepareEvent(raw[i] as ApiEvent & Record<string, unknown>, gatewayId, inventory, now, limits);
+    const k = `${e.key.host}\0${e.key.method}\0${e.key.pathTemplate}`;
+    let label = labelOf.get(k);
+    if (label === undefined) {
+      label = endpointKeys.length;
+      labelOf.set(k, label);
+      endpointKeys.push(e.key);
+    }
+    keyIndex[i] = label;
+    labels[i] = String(label);
+    records[i] = e.record;
+    observed[i] = e.observed;
+  }
   return {
     key: { gatewayId, bootId: str(batch.bootId, 128), sequence: u64(batch.sequence) ?? '0' },
-    events: (batch.events ?? []).map((e) => prepareEvent(e as ApiEvent & Record<string, unknown>, gatewayId, inventory, now, limits)),
+    endpointKeys,
+    records,
+    keyIndex,
+    // Fields are bounded per endpoint once its id is known (buildUnit).
+    aggregates: aggregateEvents(observed, labels, { isInternal: inventory.isInternal, admitField: ADMIT_ALL }),
     droppedSinceBoot: num(counters.eventsDropped),
     requestsSinceBoot: num(counters.requestsSeen),
   };
 }
 
 /**
- * The store's unit for a prepared batch once its endpoint ids are known (ids[i] for events[i]).
- * Completes the prepared records in place (no copy per event): a prepared batch makes one unit.
+ * The store's unit for a prepared batch once its endpoint ids are known (ids[k] for
+ * endpointKeys[k]). Completes the prepared records and aggregates in place (no copy per event): a
+ * prepared batch makes one unit.
  */
 export function buildUnit(p: PreparedBatch, ids: readonly string[], inventory: Inventory, receivedMs: number): IngestUnit {
-  const agg = aggregateEvents(
-    p.events.map((e) => e.observed),
-    ids,
-    { isInternal: inventory.isInternal, admitField: inventory.admitField },
-  );
-  const events: EventRecord[] = new Array(p.events.length);
+  const agg = relabelAggregates(p.aggregates, (label) => ids[Number(label)]!, inventory.admitField);
+  const events = p.records;
   for (let i = 0; i < events.length; i++) {
-    const r = p.events[i]!.record;
-    r.endpointId = ids[i]!;
+    const r = events[i]!;
+    r.endpointId = ids[p.keyIndex[i]!]!;
     r.receivedMs = receivedMs;
-    events[i] = r;
   }
   return {
     key: p.key,

@@ -85,8 +85,8 @@ export function createIngest(options: IngestOptions): Ingest {
       await gatherGroup();
       let take = 0;
       let events = 0;
-      while (take < queue.length && (take === 0 || events + queue[take]!.batch.events.length <= maxEventsPerCommit)) {
-        events += queue[take]!.batch.events.length;
+      while (take < queue.length && (take === 0 || events + queue[take]!.batch.records.length <= maxEventsPerCommit)) {
+        events += queue[take]!.batch.records.length;
         take++;
       }
       const group = queue.slice(0, take);
@@ -97,11 +97,11 @@ export function createIngest(options: IngestOptions): Ingest {
       try {
         // Endpoint ids are resolved here, just before the commit, after any re-templating the
         // templater found while these batches were prepared has been applied to the store.
-        const ids = await inventory.endpointIds(group.flatMap((w) => w.batch.events.map((e) => e.key)));
+        const ids = await inventory.endpointIds(group.flatMap((w) => w.batch.endpointKeys));
         const receivedMs = now();
         let at = 0;
         const units = group.map((w) => {
-          const n = w.batch.events.length;
+          const n = w.batch.endpointKeys.length;
           const unit = buildUnit(w.batch, ids.slice(at, at + n), inventory, receivedMs);
           at += n;
           return unit;
@@ -111,8 +111,8 @@ export function createIngest(options: IngestOptions): Ingest {
         group.forEach((w, i) => {
           if (outcomes[i] === 'stored') {
             metrics.inc('ingest_batches_stored_total');
-            metrics.inc('ingest_events_stored_total', w.batch.events.length);
-            w.resolve({ status: 'ACK_STATUS_OK', accepted: w.batch.events.length, message: '' });
+            metrics.inc('ingest_events_stored_total', w.batch.records.length);
+            w.resolve({ status: 'ACK_STATUS_OK', accepted: w.batch.records.length, message: '' });
           } else {
             metrics.inc('ingest_batches_duplicate_total');
             w.resolve({ status: 'ACK_STATUS_DUPLICATE', accepted: 0, message: '' });
@@ -149,7 +149,7 @@ export function createIngest(options: IngestOptions): Ingest {
       const prepared = prepareBatch(batch, inventory, now(), limits);
       return new Promise<IngestResult>((resolve, reject) => {
         queue.push({ batch: prepared, resolve, reject });
-        queuedEvents += prepared.events.length;
+        queuedEvents += prepared.records.length;
         schedule();
       });
     },

@@ -38,6 +38,9 @@ export interface AggregateContext {
   admitField: (endpointId: string, location: FieldLocation, name: string) => boolean;
 }
 
+/** Admits every field: for aggregating under provisional labels, bounded later by `relabelAggregates`. */
+export const ADMIT_ALL = (): boolean => true;
+
 export interface BatchAggregates {
   minutes: MinuteAggregate[];
   endpoints: EndpointDelta[];
@@ -233,4 +236,34 @@ function flatten(accs: Map<string, EndpointAcc>, fieldsDropped: number): BatchAg
     for (const byDirection of acc.findings.values()) for (const g of byDirection.values()) out.findings.push(g);
   }
   return out;
+}
+
+/**
+ * Puts the real endpoint ids on aggregates built under provisional labels (`idOf(label)`), in
+ * place, and applies the per-endpoint field bound then: a batch is aggregated as soon as it is
+ * read, while endpoint ids are only known at its commit (after any re-templating). A field the
+ * bound refuses is dropped with its format counts; it is asked again in the next batch.
+ */
+export function relabelAggregates(
+  agg: BatchAggregates,
+  idOf: (label: string) => string,
+  admitField: AggregateContext['admitField'],
+): BatchAggregates {
+  for (const m of agg.minutes) m.endpointId = idOf(m.endpointId);
+  for (const e of agg.endpoints) e.endpointId = idOf(e.endpointId);
+  for (const f of agg.findings) f.endpointId = idOf(f.endpointId);
+  let refused: Set<string> | null = null;
+  const fields: EndpointField[] = [];
+  for (const f of agg.fields) {
+    f.endpointId = idOf(f.endpointId);
+    if (admitField(f.endpointId, f.location, f.name)) fields.push(f);
+    else (refused ??= new Set()).add(`${f.endpointId}\0${f.location}\0${f.name}`);
+  }
+  const observations: ObservationDelta[] = [];
+  for (const o of agg.observations) {
+    o.endpointId = idOf(o.endpointId);
+    if (o.kind === 'format' && refused?.has(`${o.endpointId}\0${o.location}\0${o.name}`)) continue;
+    observations.push(o);
+  }
+  return { ...agg, fields, observations, fieldsDropped: agg.fieldsDropped + (refused?.size ?? 0) };
 }

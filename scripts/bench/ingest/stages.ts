@@ -43,12 +43,12 @@ for (let i = 0; i < encoded.length; i += GROUP) {
   t0 = lap('decode', t0);
   const prepared = decoded.map((b) => prepareBatch(b, inventory, BASE_MS, DEFAULT_BATCH_LIMITS));
   t0 = lap('prepare', t0);
-  const ids = await inventory.endpointIds(prepared.flatMap((p) => p.events.map((e) => e.key)));
+  const ids = await inventory.endpointIds(prepared.flatMap((p) => p.endpointKeys));
   t0 = lap('ids', t0);
   let at = 0;
   const units = prepared.map((p) => {
-    const u = buildUnit(p, ids.slice(at, at + p.events.length), inventory, BASE_MS);
-    at += p.events.length;
+    const u = buildUnit(p, ids.slice(at, at + p.endpointKeys.length), inventory, BASE_MS);
+    at += p.endpointKeys.length;
     return u;
   });
   t0 = lap('build', t0);
