@@ -11,6 +11,9 @@ export const BUNDLE_NAME = 'palisade';
 /** The control-plane base URL written in the committed XML; replaced per deployment. */
 export const DEFAULT_CONTROL_PLANE_URL = 'https://palisade-control-plane.example.com';
 
+/** Library files that come before the detection engine: the execution's start time. */
+export const FIRST_SOURCES = ['apigee/started.js'];
+
 /** Library files, in load order (each may use those before it). */
 export const CORE_SOURCES = [
   'core/text.js',
@@ -172,7 +175,7 @@ export function jscFiles(p: Paths): JscFiles {
   const files = new Map<string, string>();
   const detect = detectSources(p);
   if (detect.length === 0) warnings.push('src/detect/ has no ES5 scanner yet: the bundle inspects nothing (fails open)');
-  files.set(LIB_FILE, GENERATED + [...detect, ...CORE_SOURCES].map((rel) => source(p, rel)).join(''));
+  files.set(LIB_FILE, GENERATED + [...FIRST_SOURCES, ...detect, ...CORE_SOURCES].map((rel) => source(p, rel)).join(''));
   let builtin: string | null = null;
   if (existsSync(p.builtinRules)) builtin = readFileSync(p.builtinRules, 'utf8');
   else warnings.push(`${p.builtinRules} is missing: the embedded built-in rule set is empty`);

@@ -7,7 +7,8 @@
   "use strict";
   var V = Palisade.vars;
   var H = Palisade.host;
-  var started = new Date().getTime();
+  // The budget counts from the library's first statement (started.js), as Apigee's timeLimit does.
+  var started = Palisade.startedAtMs || new Date().getTime();
   // First, before anything that can take time: if Apigee stops this script at its timeLimit,
   // the response hook must still see that the request pass ran, or it would run the request
   // steps again on the response (sharedflows/default.xml tells the passes apart by this).

@@ -6,7 +6,8 @@
   "use strict";
   var V = Palisade.vars;
   var H = Palisade.host;
-  var started = new Date().getTime();
+  // The budget counts from the library's first statement (started.js), as Apigee's timeLimit does.
+  var started = Palisade.startedAtMs || new Date().getTime();
   var cfg = Palisade.config.parse(H.properties());
   var event = null;
   var verdict = null;
