@@ -63,9 +63,6 @@ Palisade.inspect = (function () {
     if (shape.notInspectedReason === "" && body.length > 0) {
       scanBody = Palisade.text.truncateUtf8(body, settings.maxBodyBytes);
       shape.truncated = scanBody.length < body.length;
-      var s = Palisade.shape.bodyShape(mediaType, scanBody, shape.truncated, settings.maxShapeFields);
-      shape.fields = s.fields;
-      shape.fieldsDropped = s.fieldsDropped;
     }
     var flatHeaders = {};
     for (var h in msg.headers) {
@@ -82,10 +79,20 @@ Palisade.inspect = (function () {
     };
     var limits = {
       maxBodyBytes: settings.maxBodyBytes,
-      maxFindings: settings.maxFindingsPerEvent
+      maxFindings: settings.maxFindingsPerEvent,
+      // The engine looks at the clock as it goes (src/detect/deadline.js).
+      deadlineMs: ctx.deadlineMs || 0,
+      now: ctx.now
     };
     var scanned = scanWithinBudget(ctx, message, limits);
     if (scanned.error === TIME_BUDGET_EXCEEDED && shape.notInspectedReason === "") shape.notInspectedReason = "time-budget";
+    if (shape.notInspectedReason === "" && scanBody.length > 0) {
+      // After the scan, with what is left of the budget: the findings protect, the shape only
+      // describes the API (a shape cut short says so in fieldsDropped).
+      var s = Palisade.shape.bodyShape(mediaType, scanBody, shape.truncated, settings.maxShapeFields, overBudgetOf(ctx));
+      shape.fields = s.fields;
+      shape.fieldsDropped = s.fieldsDropped;
+    }
     // path: what the event may report (segments with a finding masked, path-privacy.js).
     return { findings: scanned.findings, shape: shape, bodyBytes: bodyBytes, error: scanned.error, path: scanned.path };
   }
@@ -108,19 +115,25 @@ Palisade.inspect = (function () {
     };
   }
 
-  // Apigee stops a JavaScript policy at its timeLimit (ScriptExecutionFailed: a 500, or with
-  // continueOnError a silent skip that sets no verdict and reports nothing). So the scan runs in
-  // two steps, headers and query first (the first engine call also prepares the rule set's tables,
-  // the costly part), then the body, and neither starts once ctx.deadlineMs has passed: the policy
-  // then still decides with what it has, applies the failure mode and reports the exchange.
-  // The engine scans each field on its own, so two calls find what one call would.
-  function scanWithinBudget(ctx, message, limits) {
+  // () -> whether ctx.deadlineMs has passed (never, without one).
+  function overBudgetOf(ctx) {
     var clock = ctx.now || currentTimeMs;
     var deadline = ctx.deadlineMs || 0;
-    var minConfidence = ctx.settings.minConfidence;
-    function overBudget() {
+    return function () {
       return deadline > 0 && clock() >= deadline;
-    }
+    };
+  }
+
+  // Apigee stops a JavaScript policy at its timeLimit (ScriptExecutionFailed: a 500, or with
+  // continueOnError a silent skip that sets no verdict and reports nothing). So the scan runs in
+  // two steps, headers and query first, then the body; neither starts once ctx.deadlineMs has
+  // passed, and the engine gives up inside a step when the deadline passes during it (it throws
+  // TIME_BUDGET_EXCEEDED, src/detect/deadline.js): the policy then still decides with the
+  // findings of the steps that ended, applies the failure mode and reports the exchange.
+  // The engine scans each field on its own, so two calls find what one call would.
+  function scanWithinBudget(ctx, message, limits) {
+    var minConfidence = ctx.settings.minConfidence;
+    var overBudget = overBudgetOf(ctx);
     var findings = [];
     // A request path is reported only once inspected; until then no segment of it is.
     var path = message.kind === "request" ? Palisade.pathPrivacy.unscanned(message.path) : message.path;

@@ -39,17 +39,27 @@ Palisade.shape = (function () {
     return "JSON_TYPE_STRING";
   }
 
+  // Values walked between two looks at the clock (a look costs an object and a native call).
+  var BUDGET_EVERY = 16;
+
+  function never() {
+    return false;
+  }
+
   function safeKey(k) {
     return /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(k) ? "." + k : "['" + k.replace(/'/g, "\\'") + "']";
   }
 
   // Walks a parsed JSON value breadth-first; arrays contribute `[]` (elements share one path).
-  function jsonFields(root, maxFields) {
+  // Stops when overBudget() says so (asked every BUDGET_EVERY values): what was not walked counts
+  // as one dropped field, so the event does not pass a partial shape off as whole.
+  function jsonFields(root, maxFields, overBudget) {
     var fields = [];
     var seen = {};
     var dropped = 0;
     var queue = [{ path: "$", value: root }];
     for (var q = 0; q < queue.length; q++) {
+      if (q % BUDGET_EVERY === BUDGET_EVERY - 1 && overBudget()) return { fields: fields, dropped: dropped + 1 };
       var item = queue[q];
       var v = item.value;
       var children = [];
@@ -83,11 +93,12 @@ Palisade.shape = (function () {
     return { fields: fields, dropped: dropped };
   }
 
-  function formFields(body, maxFields) {
+  function formFields(body, maxFields, overBudget) {
     var fields = [];
     var dropped = 0;
     var pairs = body.split("&");
     for (var i = 0; i < pairs.length; i++) {
+      if (i % BUDGET_EVERY === BUDGET_EVERY - 1 && overBudget()) return { fields: fields, dropped: dropped + 1 };
       if (pairs[i].length === 0) continue;
       var eq = pairs[i].indexOf("=");
       var name = decode(eq < 0 ? pairs[i] : pairs[i].substring(0, eq));
@@ -111,17 +122,19 @@ Palisade.shape = (function () {
   }
 
   // BodyShape for an inspected body. `mediaType` is lower case without parameters.
-  function bodyShape(mediaType, body, truncated, maxFields) {
+  // overBudget: () -> boolean, whether the inspection's time budget is spent (optional).
+  function bodyShape(mediaType, body, truncated, maxFields, overBudget) {
+    var spent = overBudget || never;
     var shape = { contentType: mediaType, fields: [], truncated: truncated, fieldsDropped: 0, notInspectedReason: "" };
     var result = null;
     if (/json/.test(mediaType)) {
       try {
-        result = jsonFields(JSON.parse(body), maxFields);
+        result = jsonFields(JSON.parse(body), maxFields, spent);
       } catch (e) {
         result = null; // Not JSON after all, or cut by the inspection limit: no shape, still scanned.
       }
     } else if (mediaType === "application/x-www-form-urlencoded") {
-      result = formFields(body, maxFields);
+      result = formFields(body, maxFields, spent);
     }
     if (result) {
       shape.fields = result.fields;

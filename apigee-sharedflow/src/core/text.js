@@ -59,6 +59,9 @@ Palisade.text = (function () {
   // The longest prefix of s whose UTF-8 encoding fits in maxBytes, never splitting a pair.
   function truncateUtf8(s, maxBytes) {
     if (s.length * 3 <= maxBytes) return s;
+    // ASCII text: the prefix is found natively; a loop per unit over a large body would cost
+    // seconds in a cold interpreted Rhino before the inspection's time budget is first looked at.
+    if (!NOT_PLAIN_ASCII.test(s)) return s.length <= maxBytes ? s : s.substring(0, maxBytes);
     var n = 0;
     for (var i = 0; i < s.length; i++) {
       var b = unitBytes(s, i);

@@ -10,9 +10,12 @@ PalisadeDetect.scanMessage = (function () {
   var S = PalisadeDetect.segments;
   var T = PalisadeDetect.tables;
   var P = PalisadeDetect.prefilter;
+  var D = PalisadeDetect.deadline;
 
   var DEFAULT_MAX_BODY = 1048576;
   var DEFAULT_MAX_FINDINGS = 100;
+  // What a segment costs besides its bytes (the walk, the key, the prefilter), in bytes of budget.
+  var SEGMENT_WORK = 32;
 
   function inBoundary(bitmap, b) {
     return bitmap !== null && (bitmap[b >> 3] & (1 << (b & 7))) !== 0;
@@ -44,13 +47,15 @@ PalisadeDetect.scanMessage = (function () {
   }
 
   // Runs the SEARCH automata over one segment and appends the segment's kept findings.
+  // budget: the caller's deadline (deadline.js) or null; every automaton pass is charged to it.
   // field: { text: raw as a string, made on first use }. A segment cut from an ASCII body kept
   // as a string (scanMessage) has d as a string too: the automata read its char codes, and it
   // becomes bytes only when one of them reports a candidate.
-  function scanSegment(p, raw, field, s, minConfidence, out, keys) {
+  function scanSegment(p, raw, field, s, minConfidence, out, keys, budget) {
     var d = s.d;
     var asText = typeof d === "string";
     var n = d.length;
+    D.charge(budget, n + SEGMENT_WORK);
     var info = keyInfo(keys, s.key);
     var keyTokens = info.tokens;
     var kept = {};
@@ -77,6 +82,19 @@ PalisadeDetect.scanMessage = (function () {
       var from = S.rawStart(s, 0) - det.distance;
       return words.test(field.text.substring(from < 0 ? 0 : from, S.rawStart(s, n - 1)));
     }
+    // Detector index -> true when none of its candidates in this segment can have the context it
+    // requires: without its key, no keyword can be near (distance 0, or the gate found none in
+    // the segment's widest window), so candidate() would refuse each one at its first step. A
+    // pattern like a password's accepts at almost every byte of a long value: deciding once per
+    // segment spares a call per byte (the bulk of a 4 KiB JSON body's scan).
+    var contextless = {};
+    function noContextPossible(index) {
+      var det = p.detectors[index];
+      var gated = pf !== null && pf.words[index] !== undefined; // the prefilter knows its keywords
+      var none = det.requireContext && !keyHit(det) && (det.distance === 0 || (gated && !gate(index)));
+      contextless[index] = none;
+      return none;
+    }
     for (var a = 0; a < p.search.length; a++) {
       if (pf !== null && (n === 0 || !P.mayFind(pf, a, text, has, gate))) continue;
       var A = p.automata[p.search[a]];
@@ -96,18 +114,34 @@ PalisadeDetect.scanMessage = (function () {
         if (!skip.test(text)) continue;
         i = skip.lastIndex - 1;
       }
-      for (; i < n; i++) {
-        state = row[cls[asText ? text.charCodeAt(i) : d[i]]];
-        if (state === start && skip !== null) {
-          skip.lastIndex = i + 1;
-          if (!skip.test(text)) break;
-          i = skip.lastIndex - 2; // the loop's i++ lands on the byte that leaves the start state
-          row = startRow;
-          continue;
+      // In slices of at most D.STEP bytes, each charged to the budget before it runs: a long
+      // segment (one JSON string can hold the whole inspected body) cannot outrun the deadline.
+      while (i < n) {
+        var sliceEnd = budget === null || n - i <= D.STEP ? n : i + D.STEP;
+        D.charge(budget, sliceEnd - i);
+        for (; i < sliceEnd; i++) {
+          state = row[cls[asText ? text.charCodeAt(i) : d[i]]];
+          if (state === start && skip !== null) {
+            skip.lastIndex = i + 1;
+            if (!skip.test(text)) {
+              i = n; // never leaves the start state again: this automaton is done with the segment
+              break;
+            }
+            i = skip.lastIndex - 2; // the loop's i++ lands on the byte that leaves the start state
+            row = startRow;
+            continue;
+          }
+          row = rows[state] || A.row(state);
+          var hits = acc[state];
+          if (hits !== 0) {
+            for (var x = 0; x < hits.length; x++) {
+              var hx = hits[x];
+              var dead = contextless[hx];
+              if (dead === undefined) dead = noContextPossible(hx);
+              if (!dead) candidate(p.detectors[hx], i + 1);
+            }
+          }
         }
-        row = rows[state] || A.row(state);
-        var hits = acc[state];
-        if (hits !== 0) for (var x = 0; x < hits.length; x++) candidate(p.detectors[hits[x]], i + 1);
       }
     }
     for (var id in kept)
@@ -198,11 +232,11 @@ PalisadeDetect.scanMessage = (function () {
     return keep;
   }
 
-  function scanField(p, field, raw, walk, minConfidence, out, keys) {
+  function scanField(p, field, raw, walk, minConfidence, out, keys, budget) {
     var found = [];
     var fieldText = { text: null };
     walk(function (s) {
-      scanSegment(p, raw, fieldText, s, minConfidence, found, keys);
+      scanSegment(p, raw, fieldText, s, minConfidence, found, keys, budget);
     });
     var kept = resolve(found);
     for (var i = 0; i < kept.length; i++) {
@@ -251,7 +285,8 @@ PalisadeDetect.scanMessage = (function () {
   // scanMessage(ruleSet, message, limits) -> findings.
   // message: { headers: {name: value|[values]}, query: "raw query", body: "text" | bodyBytes: [..],
   //            contentType }. limits: { maxBodyBytes, maxFindings, minConfidence } (optional;
-  // zero or absent falls back to the RuleSet settings, then to the documented defaults).
+  // zero or absent falls back to the RuleSet settings, then to the documented defaults), and
+  // { deadlineMs, now } (deadline.js): past the deadline the scan throws D.EXCEEDED.
   return function scanMessage(ruleSet, message, limits) {
     var p = T.prepared(ruleSet);
     var lim = limits || {};
@@ -261,6 +296,7 @@ PalisadeDetect.scanMessage = (function () {
     var minConfidence = Math.max(positive(lim.minConfidence), p.settings.minConfidence);
     var out = [];
     var keys = {}; // keyInfo memo, for the whole message
+    var budget = D.of(lim);
     var headers = msg.headers || {};
     for (var name in headers) {
       if (!Object.prototype.hasOwnProperty.call(headers, name)) continue;
@@ -280,7 +316,8 @@ PalisadeDetect.scanMessage = (function () {
         })(hraw, nameBytes),
         minConfidence,
         out,
-        keys
+        keys,
+        budget
       );
     }
     var qraw = toBytes(msg.query);
@@ -293,7 +330,8 @@ PalisadeDetect.scanMessage = (function () {
       },
       minConfidence,
       out,
-      keys
+      keys,
+      budget
     );
     var braw = msg.bodyBytes !== undefined && msg.bodyBytes !== null ? toBytes(msg.bodyBytes) : bodyRaw(msg.body, msg.contentType);
     if (braw.length > maxBody) braw = braw.slice(0, maxBody);
@@ -306,7 +344,8 @@ PalisadeDetect.scanMessage = (function () {
       },
       minConfidence,
       out,
-      keys
+      keys,
+      budget
     );
     return out.length > maxFindings ? out.slice(0, maxFindings) : out;
   };

@@ -1,0 +1,39 @@
+/* global PalisadeDetect */
+// The scan's time budget. Apigee stops a JavaScript policy at its timeLimit (a 500, or with
+// continueOnError a silent skip that sets no verdict), and no size limit bounds the time a scan
+// takes: the first executions in a message processor's JVM run the same scan 10-15 times slower
+// than warm ones (scripts/bench/apigee/inspect.bench.ts). So the scan itself looks at the clock,
+// after every STEP bytes of work, and gives up past the caller's deadline by throwing EXCEEDED;
+// the policy then decides with what it has and applies its failure mode (src/core/inspect.js).
+PalisadeDetect.deadline = (function () {
+  "use strict";
+  var EXCEEDED = "time-budget-exceeded";
+  // Bytes of scanning between two looks at the clock: a look costs an object and a native call,
+  // STEP bytes cost ~1 ms warm and ~15 ms in a cold interpreted Rhino, far below the margin
+  // between the policy's budget (75 %) and its timeLimit.
+  var STEP = 1024;
+
+  function currentTimeMs() {
+    return new Date().getTime();
+  }
+
+  // limits: { deadlineMs (ms since the epoch; 0 or absent: no deadline), now (a clock, for
+  // tests) } -> a budget to charge, or null.
+  function of(limits) {
+    var at = limits && typeof limits.deadlineMs === "number" && limits.deadlineMs > 0 ? limits.deadlineMs : 0;
+    if (at === 0) return null;
+    return { at: at, clock: typeof limits.now === "function" ? limits.now : currentTimeMs, spent: 0 };
+  }
+
+  // Counts `work` bytes against the budget; once STEP of them have been spent since the last
+  // look, looks at the clock and throws EXCEEDED when the deadline has passed.
+  function charge(budget, work) {
+    if (budget === null) return;
+    budget.spent += work;
+    if (budget.spent < STEP) return;
+    budget.spent = 0;
+    if (budget.clock() >= budget.at) throw new Error(EXCEEDED);
+  }
+
+  return { EXCEEDED: EXCEEDED, STEP: STEP, of: of, charge: charge };
+})();
