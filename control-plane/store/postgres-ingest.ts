@@ -72,6 +72,12 @@ function columns(rows: readonly (readonly unknown[])[], width: number): string[]
 
 const unnest = (types: readonly string[]) => `unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
 
+/** Inserts event rows given as `eventColumns(rows)`: one statement and one parameter per column, whatever the row count. */
+export const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLS.join(', ')}) SELECT * FROM ${unnest(EVENT_TYPES)}`;
+
+/** The parameters of INSERT_EVENTS for rows of EVENT_COLS values. */
+export const eventColumns = (rows: readonly (readonly unknown[])[]): string[] => columns(rows, EVENT_COLS.length);
+
 function isRetryable(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   return code === '40P01' || code === '40001';
@@ -151,10 +157,7 @@ export class PostgresIngestRepository implements IngestRepository {
   private async write(conn: pg.PoolClient, stored: IngestUnit[]): Promise<void> {
     const eventRows = stored.flatMap((u) => u.events.map(eventValues));
     if (eventRows.length) {
-      await conn.query(
-        `INSERT INTO events (${EVENT_COLS.join(', ')}) SELECT * FROM ${unnest(EVENT_TYPES)}`,
-        columns(eventRows, EVENT_COLS.length),
-      );
+      await conn.query(INSERT_EVENTS, eventColumns(eventRows));
     }
     const merged = mergeDeltas(stored);
     if (merged.minutes.length) {
