@@ -164,6 +164,28 @@ describe('body shapes from the Envoy filter', () => {
     assert.deepEqual(sorted(e.responseShape!.fields), sorted(JSON.parse(JSON.stringify(apigee.fields)) as Field[]));
   });
 
+  test('fields kept from earlier exchanges never lend one body their format, type or parent', async () => {
+    // telemetry/field-intern.ts reuses a FieldShape across exchanges: each body must still be
+    // described as if it were the first (same member under other parents, other formats, odd keys).
+    const bodies = [
+      { a: { x: 'ana@example.com' }, "it's": [{ x: 1 }] },
+      { a: { x: 'hello' }, "it's": [{ x: 'ana@example.com' }] },
+      { b: { x: '2026-12-04' }, a: [{ x: 'hello' }] },
+      { a: { x: 'ana@example.com' }, "it's": [{ x: 1.5 }] },
+    ];
+    bodies.forEach((b, i) =>
+      exchange(plugin, { path: `/kept/${i}`, response: { headers: [['content-type', 'application/json']], body: JSON.stringify(b) } }),
+    );
+    const apigee = apigeeShape();
+    for (const [i, b] of bodies.entries()) {
+      const e = await event(`/kept/${i}`);
+      const expected = apigee.bodyShape('application/json', JSON.stringify(b), false, 64);
+      assert.deepEqual(sorted(e.responseShape!.fields), sorted(JSON.parse(JSON.stringify(expected.fields)) as Field[]), `body ${i}`);
+    }
+    const last = await event('/kept/3');
+    assert.ok(sorted(last.responseShape!.fields).includes("$['it\\'s'][].x JSON_TYPE_NUMBER"), 'an escaped member is spelled in full');
+  });
+
   test('malformed and truncated JSON never traps; the fields seen are kept', async () => {
     const bodies = [
       '{"a": {"b": [1, 2',
