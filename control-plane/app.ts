@@ -1,6 +1,7 @@
 // The composition root: config → store (migrations) → audit, tokens, rules, push hub → inventory,
 // ingest, gateways → gRPC server and HTTP server. `startControlPlane(config)` is what the CLI, the
 // demo and every end-to-end test run; `close()` stops everything it started, in reverse order.
+import { loadReleaseSet } from './rules/value-releases.ts';
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { resolveConfig, type ControlPlaneConfig, type ControlPlaneConfigInput, type Role } from './config/load-config.ts';
@@ -104,7 +105,21 @@ export async function startControlPlane(
       closers.push(() => listener.close());
     }
 
-    const inventory = createInventory({ store, ...(config.internalNetworks.length ? { internalNetworks: config.internalNetworks } : {}) });
+    // Value releases (docs/posture.md, "Enums from runtime"): recomputed from the store on a timer
+    // and served with the rules in force; ingest keeps a reported value only for a released hash.
+    const enums = config.posture.enums;
+    const refreshReleases = async () => rules.setReleases(await loadReleaseSet(store.sql, enums));
+    await refreshReleases();
+    const releaseTimer = setInterval(() => {
+      refreshReleases().catch((err) => logger.warn({ err }, 'value release refresh failed'));
+    }, enums.refreshMs);
+    releaseTimer.unref();
+    closers.push(async () => clearInterval(releaseTimer));
+    const inventory = createInventory({
+      store,
+      isReleased: (endpointId, hash) => rules.releases.released.get(endpointId)?.has(hash) ?? false,
+      ...(config.internalNetworks.length ? { internalNetworks: config.internalNetworks } : {}),
+    });
     await inventory.load();
     // Posture re-evaluates (debounced) after every batch that stored events, and periodically.
     const posture = await startPosture({

@@ -90,6 +90,24 @@ export const CONFIG_SCHEMA: JsonSchema = {
           description: 'A MaxMind-format ASN database (GeoLite2-ASN layout) to read instead of the bundled one.',
         },
         allowHttpAlerts: { type: 'boolean', description: 'Admit plain-http alert URLs (a local relay, tests); https otherwise.' },
+        enumMinClients: {
+          type: 'integer',
+          minimum: 2,
+          maximum: 16,
+          description: 'Distinct clients a token-like value needs before gateways may report it (k-anonymity; docs/posture.md).',
+        },
+        enumMinObservations: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1_000_000,
+          description: 'Observations of a field before any of its values is released.',
+        },
+        enumRefreshMs: {
+          type: 'integer',
+          minimum: 100,
+          maximum: 3_600_000,
+          description: 'Recompute the value release list (served with the rules) this often.',
+        },
       },
     },
     log: {

@@ -1,6 +1,7 @@
 // Configuration is read once at start — file (JSON or YAML), then PALISADE_* environment
 // variables, then explicit overrides (CLI flags, tests) — validated against CONFIG_SCHEMA, given
 // defaults and frozen. A bad value stops the start with a message naming the field and the rule.
+import { DEFAULT_RELEASE_POLICY } from '../inventory/value-sketch.ts';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
@@ -41,6 +42,8 @@ export interface ControlPlaneConfig {
     /** ASN database path; absent = the bundled one (control-plane/geo/asn-database.ts). */
     readonly asnDatabase?: string;
     readonly allowHttpAlerts: boolean;
+    /** Enums from runtime (docs/posture.md): k-anonymity threshold, observations, refresh period. */
+    readonly enums: { readonly minClients: number; readonly minObservations: number; readonly refreshMs: number };
   };
   readonly auth: {
     readonly cacheTtlMs: number;
@@ -120,6 +123,11 @@ export function resolveConfig(input: ControlPlaneConfigInput): ControlPlaneConfi
       geo: (c.posture?.geo as boolean) ?? true,
       ...(c.posture?.asnDatabase ? { asnDatabase: c.posture.asnDatabase as string } : {}),
       allowHttpAlerts: (c.posture?.allowHttpAlerts as boolean) ?? false,
+      enums: {
+        minClients: (c.posture?.enumMinClients as number) ?? DEFAULT_RELEASE_POLICY.minClients,
+        minObservations: (c.posture?.enumMinObservations as number) ?? DEFAULT_RELEASE_POLICY.minObservations,
+        refreshMs: (c.posture?.enumRefreshMs as number) ?? 30_000,
+      },
     },
     auth: { cacheTtlMs: (c.auth?.cacheTtlMs as number) ?? 5000, bootstrapTokens: tokens },
   };

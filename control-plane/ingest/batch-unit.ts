@@ -13,6 +13,8 @@ import {
 } from '../inventory/endpoint-aggregate.ts';
 import { enumName } from '../store/enum-bits.ts';
 import { jwtAlgName, knownFormat } from './observation-vocabulary.ts';
+import { isTokenLike, SKETCHED_LOCATIONS } from '../inventory/value-sketch.ts';
+import type { ObservedField } from '../inventory/endpoint-aggregate.ts';
 import type { BatchKey, EndpointKey, EventRecord, FieldLocation, IngestUnit } from '../store/types.ts';
 
 export interface BatchLimits {
@@ -182,12 +184,10 @@ function prepareEvent(
   for (const p of list(raw.params)) {
     if (!isObj(p)) continue;
     if (budget-- <= 0) break;
-    params.push({
-      location: PARAM_LOCATION[enumName('FieldKind', p.in)] ?? 'query',
-      name: str(p.name, S),
-      type: enumName('JsonType', p.type),
-      format: knownFormat(str(p.format, 32)),
-    });
+    const location = PARAM_LOCATION[enumName('FieldKind', p.in)] ?? 'query';
+    params.push(
+      withValue({ location, name: str(p.name, S), type: enumName('JsonType', p.type), format: knownFormat(str(p.format, 32)) }, p),
+    );
   }
   budget = shapeFields(fields, 'request', raw.requestShape, budget, S);
   shapeFields(fields, 'response', raw.responseShape, budget, S);
@@ -277,13 +277,29 @@ function prepareEvent(
   return { key, record, observed };
 }
 
+/**
+ * Adds FieldShape / Parameter value_hash (exactly 8 bytes, as hex) and value (token-like only) to a
+ * field of a sketched location. Whether the value may be kept (its hash released) is decided with
+ * the endpoint id (endpoint-aggregate.ts); a value without a valid hash is dropped here.
+ */
+function withValue(field: ObservedField, raw: Record<string, unknown>): ObservedField {
+  if (!SKETCHED_LOCATIONS.has(field.location)) return field;
+  const hash = hashHex(raw.valueHash);
+  if (hash.length !== 16) return field;
+  field.valueHash = hash;
+  if (typeof raw.value === 'string' && isTokenLike(raw.value)) field.value = raw.value;
+  return field;
+}
+
 /** Appends the fields of a body shape to `out` within `budget`; returns the budget left. */
 function shapeFields(out: ObservedEvent['fields'], location: FieldLocation, shape: unknown, budget: number, maxLength: number): number {
   if (!isObj(shape)) return budget;
   for (const f of list(shape.fields)) {
     if (!isObj(f)) continue;
     if (budget-- <= 0) break;
-    out.push({ location, name: str(f.path, maxLength), type: enumName('JsonType', f.type), format: knownFormat(str(f.format, 32)) });
+    out.push(
+      withValue({ location, name: str(f.path, maxLength), type: enumName('JsonType', f.type), format: knownFormat(str(f.format, 32)) }, f),
+    );
   }
   return budget;
 }
@@ -334,7 +350,7 @@ export function prepareBatch(batch: ReportBatch, inventory: Inventory, now: numb
  * prepared batch makes one unit.
  */
 export function buildUnit(p: PreparedBatch, ids: readonly string[], inventory: Inventory, receivedMs: number): IngestUnit {
-  const agg = relabelAggregates(p.aggregates, (label) => ids[Number(label)]!, inventory.admitField);
+  const agg = relabelAggregates(p.aggregates, (label) => ids[Number(label)]!, inventory.admitField, inventory.isReleased);
   const events = p.records;
   for (let i = 0; i < events.length; i++) {
     const r = events[i]!;
@@ -349,6 +365,7 @@ export function buildUnit(p: PreparedBatch, ids: readonly string[], inventory: I
     fields: agg.fields,
     findings: agg.findings,
     observations: agg.observations,
+    fieldValues: agg.fieldValues,
     gateway: {
       gatewayId: p.key.gatewayId,
       bootId: p.key.bootId,

@@ -60,3 +60,47 @@ describe('relabelAggregates', () => {
     assert.equal(out.fieldsDropped, 1);
   });
 });
+
+describe('value-hash sketches', () => {
+  const withValue = (clientIp: string, name: string, hash: string, value: string): ObservedEvent => ({
+    ...observed([]),
+    clientIp,
+    params: [{ location: 'query', name, type: 'JSON_TYPE_STRING', format: '', valueHash: hash, value }],
+  });
+  const agg = () =>
+    aggregateEvents(
+      [
+        withValue('198.51.100.1', 'view', 'aa', 'full'),
+        withValue('198.51.100.2', 'view', 'aa', 'full'),
+        withValue('198.51.100.3', 'sort', 'bb', 'asc'),
+      ],
+      ['0', '0', '0'],
+      { isInternal: () => false, admitField: ADMIT_ALL },
+    );
+
+  it('counts each hash with the client bits that sent it, and keeps a value only for a released hash', () => {
+    const out = relabelAggregates(
+      agg(),
+      () => 'ep-a',
+      ADMIT_ALL,
+      (id, hash) => id === 'ep-a' && hash === 'aa',
+    );
+    const byHash = new Map(out.fieldValues.map((v) => [v.hash, v]));
+    assert.equal(byHash.get('aa')!.count, 2);
+    assert.equal(byHash.get('aa')!.value, 'full');
+    assert.equal(byHash.get('bb')!.value, '', 'not released: the reported value is dropped');
+    assert.equal(byHash.get('bb')!.endpointId, 'ep-a');
+  });
+
+  it('keeps no value by default, and none of a field the bound refuses', () => {
+    const out = relabelAggregates(
+      agg(),
+      () => 'ep-a',
+      (_id, _loc, name) => name !== 'sort',
+    );
+    assert.deepEqual(
+      out.fieldValues.map((v) => `${v.name} ${v.hash} ${v.value}`),
+      ['view aa '],
+    );
+  });
+});

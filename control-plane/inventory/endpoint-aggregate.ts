@@ -3,6 +3,7 @@
 // deltas out; the store adds them up (one transaction per group of batches).
 import { bucketOf, emptyHistogram } from '../store/latency.ts';
 import { authSchemeBit, jsonTypeBit } from '../store/enum-bits.ts';
+import { clientBit, type FieldValueDelta } from './value-sketch.ts';
 import type {
   EndpointDelta,
   EndpointField,
@@ -27,9 +28,19 @@ export interface ObservedEvent {
   /** JWT header `alg` ('' when the credential was not a JWT). */
   jwtAlg: string;
   blocked: boolean;
-  params: { location: FieldLocation; name: string; type: string; format: string }[];
-  fields: { location: FieldLocation; name: string; type: string; format: string }[];
+  params: ObservedField[];
+  fields: ObservedField[];
   findings: { type: string; category: string; direction: string; valueHash: string }[];
+}
+
+/** A parameter or body field of one event; valueHash (hex) and value only for token-like strings. */
+export interface ObservedField {
+  location: FieldLocation;
+  name: string;
+  type: string;
+  format: string;
+  valueHash?: string;
+  value?: string;
 }
 
 export interface AggregateContext {
@@ -48,6 +59,8 @@ export interface BatchAggregates {
   findings: FindingDelta[];
   /** Format counts per field and JWT alg counts per endpoint. */
   observations: ObservationDelta[];
+  /** Value-hash sketch deltas, one per (field, hash). */
+  fieldValues: FieldValueDelta[];
   /** Fields refused by admitField. */
   fieldsDropped: number;
 }
@@ -77,6 +90,8 @@ interface EndpointAcc {
 interface FieldAcc {
   field: EndpointField;
   formats: Map<string, number> | null;
+  /** value hash → sketch delta. */
+  hashes: Map<string, FieldValueDelta> | null;
 }
 
 function newEndpointAcc(id: string, timestampMs: number): EndpointAcc {
@@ -177,6 +192,7 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
               lastSeenMs: ts,
             },
             formats: null,
+            hashes: null,
           };
           byName.set(p.name, f);
         }
@@ -186,6 +202,18 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
           field.format = p.format;
           f.formats ??= new Map();
           f.formats.set(p.format, (f.formats.get(p.format) ?? 0) + 1);
+        }
+        if (p.valueHash) {
+          f.hashes ??= new Map();
+          let v = f.hashes.get(p.valueHash);
+          if (!v) {
+            v = { endpointId: id, location: p.location, name: p.name, hash: p.valueHash, count: 0, clients: 0, value: '' };
+            f.hashes.set(p.valueHash, v);
+          }
+          v.count++;
+          v.clients = (v.clients | clientBit(e.clientIp)) >>> 0;
+          // Kept under the provisional label; relabelAggregates keeps it only if released.
+          if (p.value) v.value = p.value;
         }
         field.count++;
         if (ts < field.firstSeenMs) field.firstSeenMs = ts;
@@ -220,7 +248,7 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
 }
 
 function flatten(accs: Map<string, EndpointAcc>, fieldsDropped: number): BatchAggregates {
-  const out: BatchAggregates = { minutes: [], endpoints: [], fields: [], findings: [], observations: [], fieldsDropped };
+  const out: BatchAggregates = { minutes: [], endpoints: [], fields: [], findings: [], observations: [], fieldValues: [], fieldsDropped };
   for (const [endpointId, acc] of accs) {
     out.endpoints.push(acc.delta);
     for (const m of acc.minutes.values()) out.minutes.push(m);
@@ -228,6 +256,7 @@ function flatten(accs: Map<string, EndpointAcc>, fieldsDropped: number): BatchAg
     for (const byName of acc.fields.values()) {
       for (const f of byName.values()) {
         out.fields.push(f.field);
+        if (f.hashes) for (const v of f.hashes.values()) out.fieldValues.push(v);
         if (!f.formats) continue;
         for (const [value, count] of f.formats)
           out.observations.push({ endpointId, kind: 'format', location: f.field.location, name: f.field.name, value, count });
@@ -248,6 +277,8 @@ export function relabelAggregates(
   agg: BatchAggregates,
   idOf: (label: string) => string,
   admitField: AggregateContext['admitField'],
+  /** Whether a reported value may be kept for this hash on the endpoint (released); default: never. */
+  isReleased: (endpointId: string, hash: string) => boolean = () => false,
 ): BatchAggregates {
   for (const m of agg.minutes) m.endpointId = idOf(m.endpointId);
   for (const e of agg.endpoints) e.endpointId = idOf(e.endpointId);
@@ -265,5 +296,12 @@ export function relabelAggregates(
     if (o.kind === 'format' && refused?.has(`${o.endpointId}\0${o.location}\0${o.name}`)) continue;
     observations.push(o);
   }
-  return { ...agg, fields, observations, fieldsDropped: agg.fieldsDropped + (refused?.size ?? 0) };
+  const fieldValues: FieldValueDelta[] = [];
+  for (const v of agg.fieldValues) {
+    v.endpointId = idOf(v.endpointId);
+    if (refused?.has(`${v.endpointId}\0${v.location}\0${v.name}`)) continue;
+    if (v.value && !isReleased(v.endpointId, v.hash)) v.value = '';
+    fieldValues.push(v);
+  }
+  return { ...agg, fields, observations, fieldValues, fieldsDropped: agg.fieldsDropped + (refused?.size ?? 0) };
 }

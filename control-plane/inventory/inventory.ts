@@ -15,6 +15,11 @@ export interface InventoryOptions {
   maxFieldsPerEndpoint?: number;
   /** Endpoint ids kept in memory (default 200 000); misses ask the store. */
   maxCachedIds?: number;
+  /**
+   * Whether the control plane released `hash` on the endpoint (posture/value-releases.ts); a value a
+   * gateway reports for any other hash is dropped at ingest. Default: nothing is released.
+   */
+  isReleased?: (endpointId: string, hash: string) => boolean;
 }
 
 export const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
@@ -42,6 +47,7 @@ export interface Inventory {
   endpointIds(keys: readonly EndpointKey[]): Promise<string[]>;
   isInternal(ip: string): boolean;
   admitField(endpointId: string, location: FieldLocation, name: string): boolean;
+  isReleased(endpointId: string, hash: string): boolean;
   /** Seeds the templater with the endpoints already stored (call once at start). */
   load(): Promise<number>;
   stats(): InventoryStats;
@@ -141,6 +147,7 @@ export function createInventory(options: InventoryOptions): Inventory {
       return strs.map((s) => local.get(s)!);
     },
     isInternal,
+    isReleased: options.isReleased ?? (() => false),
     admitField(endpointId, location, name) {
       let set = fieldCounts.get(endpointId);
       if (!set) {

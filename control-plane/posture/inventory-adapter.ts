@@ -34,6 +34,8 @@ export interface FieldRow {
   /** String format → values that had it. */
   formats: Counts;
   count: number;
+  /** Released value → observations, when every value of the field is released (value-sketch.ts). */
+  values?: Counts;
 }
 
 export interface FindingRow {
@@ -108,7 +110,12 @@ export function inventoryEndpointFromRows(
   const request: FieldStat[] = [];
   const response: FieldStat[] = [];
   for (const f of fields) {
-    const stat = { seen: f.count, types: typesOf(f.types, f.count), ...(Object.keys(f.formats).length ? { formats: f.formats } : {}) };
+    const stat = {
+      seen: f.count,
+      types: typesOf(f.types, f.count),
+      ...(Object.keys(f.formats).length ? { formats: f.formats } : {}),
+      ...(f.values ? { values: f.values } : {}),
+    };
     if (f.location === 'request') request.push({ path: f.name, ...stat });
     else if (f.location === 'response') response.push({ path: f.name, ...stat });
     else params.push({ name: f.name, in: f.location, ...stat });

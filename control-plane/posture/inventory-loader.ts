@@ -1,6 +1,7 @@
 // Reads the whole inventory from the store in a few bulk queries (not one per endpoint), for
 // regenerating specs and scores. Recent raw events supply exact status codes, auth schemes and
 // client addresses (for geography) while they are retained.
+import { DEFAULT_RELEASE_POLICY, enumValues, fieldValueKey, sketchesFromRows, type ReleasePolicy } from '../inventory/value-sketch.ts';
 import { authSchemeNames, jsonTypeNames } from '../store/enum-bits.ts';
 import type { Store } from '../store/types.ts';
 import type { GeoLookup } from '../geo/geo-lookup.ts';
@@ -24,7 +25,7 @@ function group<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
 export async function loadInventory(
   store: Store,
   meta: readonly EndpointMeta[],
-  opts: { geo?: GeoLookup; sinceMs?: number } = {},
+  opts: { geo?: GeoLookup; sinceMs?: number; enumPolicy?: ReleasePolicy } = {},
 ): Promise<InventoryEndpoint[]> {
   const sql = store.sql;
   const endpoints = await sql.query(
@@ -43,6 +44,14 @@ export async function loadInventory(
     const counts = into.get(k) ?? {};
     counts[String(o.value)] = (counts[String(o.value)] ?? 0) + n(o.count);
     into.set(k, counts);
+  }
+  // Enum values of fields whose every value hash was released and reported (value-sketch.ts).
+  const enums = new Map<string, Record<string, number>>();
+  for (const s of sketchesFromRows(
+    await sql.query('SELECT endpoint_id, location, name, value_hash, count, clients, value FROM field_values'),
+  )) {
+    const values = enumValues(s, opts.enumPolicy ?? DEFAULT_RELEASE_POLICY);
+    if (values) enums.set(fieldValueKey(s), values);
   }
   const findings = group(await sql.query('SELECT endpoint_id, type, direction, category, count FROM endpoint_findings'), (r) =>
     String(r.endpoint_id),
@@ -103,6 +112,7 @@ export async function loadInventory(
       types: jsonTypeNames(n(x.type_mask)),
       formats: formats.get(`${id}\0${x.location}\0${x.name}`) ?? {},
       count: n(x.count),
+      ...(enums.has(`${id}\0${x.location}\0${x.name}`) ? { values: enums.get(`${id}\0${x.location}\0${x.name}`)! } : {}),
     }));
     const fi: FindingRow[] = (findings.get(id) ?? []).map((x) => ({
       type: String(x.type),

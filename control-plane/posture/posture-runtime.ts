@@ -41,6 +41,7 @@ export async function startPosture(args: {
         }
       : {}),
     allowHttpAlerts: p.allowHttpAlerts,
+    enumPolicy: p.enums,
     ...args.overrides,
   });
   const scheduler = new PostureScheduler({

@@ -2,6 +2,7 @@
 // risk, posture events and alerts. Evaluations are serialised (one at a time per process); each
 // compares with the last stored snapshot, records the changes as posture events and hands them to
 // the alert dispatcher, which never makes the evaluation wait.
+import type { ReleasePolicy } from '../inventory/value-sketch.ts';
 import { AlertDispatcher } from '../alerts/alert-dispatcher.ts';
 import { AlertRepository } from '../alerts/alert-repository.ts';
 import type { AlertRoute } from '../alerts/alert-route.ts';
@@ -24,6 +25,8 @@ export interface PostureServiceOptions {
   geo?: GeoLookup | (() => GeoLookup);
   /** Admit plain-http alert URLs (tests, a local relay). */
   allowHttpAlerts?: boolean;
+  /** When released value hashes make a field an enum (inventory/value-sketch.ts). */
+  enumPolicy?: ReleasePolicy;
   /** Alert dispatcher options (timeouts, retries) for tests. */
   dispatcher?: Partial<ConstructorParameters<typeof AlertDispatcher>[1]>;
 }
@@ -153,7 +156,10 @@ export class PostureService {
   /** `withGeo`: client countries per endpoint (an extra query and the geo database; only the unusual-geography factor needs them). */
   async inventory(opts: { withGeo?: boolean } = {}): Promise<InventoryEndpoint[]> {
     const geo = opts.withGeo ? this.geo() : undefined;
-    return loadInventory(this.store, await this.repo.listMeta(), geo ? { geo } : {});
+    return loadInventory(this.store, await this.repo.listMeta(), {
+      ...(geo ? { geo } : {}),
+      ...(this.opts.enumPolicy ? { enumPolicy: this.opts.enumPolicy } : {}),
+    });
   }
 
   /** One document for `host`, or all hosts merged; null when the host has no endpoints. */

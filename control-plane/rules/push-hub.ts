@@ -1,5 +1,5 @@
 // The push hub: every open WatchRules stream registers a watcher; a new version is serialized
-// once (CurrentRules.compiled.bytes, and CurrentRules.lean without the detector tables) and the
+// once (CurrentRules.bytes, and CurrentRules.lean without the detector tables) and the
 // same Buffer is written to every watcher, in one synchronous loop (grpc-js flushes the sockets).
 // A watcher whose stream is not draining keeps only the newest pending version (gateways only
 // ever need the latest), so a slow gateway costs one Buffer reference, not a queue.
@@ -12,6 +12,8 @@ export interface Watcher {
   readonly gatewayId: string;
   /** Newest version this stream holds or was sent. */
   sentVersion: number;
+  /** RuleSet.releases_digest last sent with sentVersion ('' = none, or not sent yet). */
+  sentReleasesDigest?: string;
   /**
    * RuleSet.detectors_digest of the tables the gateway holds, as it last stated it; '' = unknown
    * (also after a complete RuleSet was sent, until the gateway's ack says what it kept).
@@ -95,19 +97,21 @@ export class PushHub extends EventEmitter<HubEvents> {
 
   private offer(slot: Slot, c: CurrentRules): void {
     const w = slot.watcher;
-    if (c.version <= w.sentVersion) return;
+    // A new release list goes out with the version in force, same version number.
+    if (c.version < w.sentVersion || (c.version === w.sentVersion && c.releasesDigest === (w.sentReleasesDigest ?? ''))) return;
     if (slot.blocked) {
       slot.pending = c;
       return;
     }
     w.sentVersion = c.version;
+    w.sentReleasesDigest = c.releasesDigest;
     let bytes: Buffer;
     if (c.lean && w.detectorsDigest === c.compiled.detectorsDigest) {
       bytes = c.lean;
       slot.leanVersion = c.version;
       this.sent.lean++;
     } else {
-      bytes = c.compiled.bytes;
+      bytes = c.bytes;
       // Until the ack says whether the gateway applied these tables, it holds unknown ones.
       w.detectorsDigest = '';
       slot.leanVersion = 0;

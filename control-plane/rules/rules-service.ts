@@ -21,6 +21,7 @@ import {
 import { RuleVersionStore, type RuleVersionRecord } from './rule-version-store.ts';
 import { validateRuleSource } from './validate-rule-source.ts';
 import { diffSources, type DiffEntry } from './source-diff.ts';
+import { EMPTY_RELEASES, type ReleaseSet } from './value-releases.ts';
 
 export interface PublishInput {
   source: unknown;
@@ -29,12 +30,22 @@ export interface PublishInput {
   expectedVersion?: number;
 }
 
-/** The current version in the forms it is served in, computed once per version. */
+/**
+ * The current version in the forms it is served in, computed once per version and release list.
+ * `bytes`, `lean` and `json` carry the value releases (fields 11-12); `compiled` is the version as
+ * published, without them.
+ */
 export interface CurrentRules {
   version: number;
   compiled: CompiledRuleSet;
+  /** The RuleSet as sent whole: the version's bytes followed by the release fields. */
+  bytes: Buffer;
   /** The RuleSet without its detector tables (detectors_omitted), for watchers holding them. */
   lean: Buffer | null;
+  /** RuleSet.releases_digest ('' when nothing is released). */
+  releasesDigest: string;
+  /** Entity tag of GET /v1/rules: changes with the version and with the release list. */
+  etag: string;
   /** Canonical proto JSON text of the RuleSet (GET /v1/rules body), made on first use. */
   readonly json: string;
 }
@@ -55,6 +66,7 @@ export class RulesService {
   private readonly engine: DetectionEngine;
   private readonly listeners = new Set<(c: CurrentRules) => void>();
   private currentRules: CurrentRules;
+  private releaseSet: ReleaseSet = EMPTY_RELEASES;
   private readonly now: () => number;
 
   constructor(private readonly opts: RulesServiceOptions) {
@@ -71,6 +83,22 @@ export class RulesService {
 
   current(): CurrentRules {
     return this.currentRules;
+  }
+
+  /** The value releases served with the rules (value-releases.ts). */
+  get releases(): ReleaseSet {
+    return this.releaseSet;
+  }
+
+  /**
+   * Serves `releases` with the version in force from now on; listeners hear of the change (same
+   * version, new releasesDigest) so gateways get it without a new rule version.
+   */
+  setReleases(releases: ReleaseSet): void {
+    if (releases.digest === this.releaseSet.digest) return;
+    this.releaseSet = releases;
+    this.currentRules = this.wrap(this.currentRules.compiled);
+    for (const l of this.listeners) l(this.currentRules);
   }
 
   /** Called for every new version adopted by this process. Returns an unsubscribe function. */
@@ -186,12 +214,22 @@ export class RulesService {
     // The JSON form (tens of ms for the detector tables) is made on the first GET /v1/rules, not
     // between a publish and its push.
     let json: string | undefined;
+    const releases = this.releaseSet;
+    const lean = withoutDetectorTables(compiled);
+    const withReleases = (b: Buffer) => (releases.bytes.length ? Buffer.concat([b, releases.bytes]) : b);
     return {
       version: Number(compiled.ruleSet.version),
       compiled,
-      lean: withoutDetectorTables(compiled),
+      bytes: withReleases(compiled.bytes),
+      lean: lean && withReleases(lean),
+      releasesDigest: releases.digest,
+      etag: releases.digest ? `"${compiled.digest}.${releases.digest.slice(0, 16)}"` : `"${compiled.digest}"`,
       get json() {
-        return (json ??= JSON.stringify(ruleSetJson(compiled)));
+        return (json ??= JSON.stringify(
+          releases.digest
+            ? { ...ruleSetJson(compiled), valueReleases: releases.json, releasesDigest: releases.digest }
+            : ruleSetJson(compiled),
+        ));
       },
     };
   }

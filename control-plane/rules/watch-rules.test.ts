@@ -1,6 +1,8 @@
 // WatchRules over real gRPC: a gateway gets the current RuleSet at once when it holds an older
 // version, then every publish; its acks land in the gateways registry. With two replicas on one
 // PostgreSQL, a publish on replica A reaches a watcher connected to replica B (LISTEN/NOTIFY).
+import { buildReleaseSet, hashToFixed64 } from './value-releases.ts';
+import { DEFAULT_RELEASE_POLICY } from '../inventory/value-sketch.ts';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -258,5 +260,40 @@ test('detector tables travel only to gateways that do not hold them', async () =
   const stored = compiledFromBytes((await cp.rules.versions.get(3))!.compiled);
   assert.ok(stored.ruleSet.automata!.length > 0);
   assert.ok(!JSON.parse(cp.rules.current().json).detectorsOmitted);
+  w2.close();
+});
+
+test('a new value release list reaches watchers with the version they hold, lean, without a new version', async () => {
+  const cp = await sqlitePlane();
+  await cp.rules.publish(SYSTEM_ACTOR, { source: source(1) });
+  const tables = cp.rules.current().compiled.detectorsDigest;
+  const token = await cp.createToken('edge-r', 'gateway', 'edge-r');
+  const w = watch(cp.grpcAddress, token, { gateway: { id: 'edge-r' }, heldVersion: 1, detectorsDigest: tables });
+  await until(async () => cp.hub.size === 1, 'registration');
+
+  const endpoints = new Map([['e1', { host: 'api.example.com', method: 'GET', pathTemplate: '/v1/orders/{id}' }]]);
+  const rows = [{ hash: '0102030405060708', count: 30, clients: 0x1f, value: '' }];
+  const releases = buildReleaseSet([{ endpointId: 'e1', location: 'response', name: '$.status', rows }], endpoints, DEFAULT_RELEASE_POLICY);
+  const etag = cp.rules.current().etag;
+  cp.rules.setReleases(releases);
+  const pushed = await w.next();
+  assert.equal(pushed.version, '1', 'the version in force, not a new one');
+  assert.equal(pushed.detectorsOmitted, true);
+  assert.equal(pushed.digest, cp.rules.current().compiled.digest, 'the rules digest does not cover releases');
+  assert.equal(pushed.releasesDigest, releases.digest);
+  assert.deepEqual(pushed.valueReleases[0]!.endpoint!.paths, ['/v1/orders/{id}']);
+  assert.deepEqual(pushed.valueReleases[0]!.hashes, [hashToFixed64('0102030405060708')]);
+  assert.notEqual(cp.rules.current().etag, etag);
+  assert.equal(await cp.rules.versions.latestVersion(), 1);
+
+  // The same list again is no news; a reconnecting gateway holding version 1 still gets it once.
+  cp.rules.setReleases(
+    buildReleaseSet([{ endpointId: 'e1', location: 'response', name: '$.status', rows }], endpoints, DEFAULT_RELEASE_POLICY),
+  );
+  w.close();
+  const w2 = watch(cp.grpcAddress, token, { gateway: { id: 'edge-r' }, heldVersion: 1, detectorsDigest: tables });
+  const again = await w2.next();
+  assert.equal(again.version, '1');
+  assert.equal(again.releasesDigest, releases.digest);
   w2.close();
 });

@@ -163,7 +163,16 @@ export function createEndpointRepository(sql: SqlClient): EndpointRepository {
               'INSERT INTO finding_values (endpoint_id, type, value_hash) SELECT ?, type, value_hash FROM finding_values WHERE endpoint_id = ? ON CONFLICT DO NOTHING',
               [keepId, old],
             );
-            for (const table of ['endpoint_minutes', 'endpoint_fields', 'endpoint_findings', 'endpoint_observations', 'finding_values']) {
+            // The merged endpoint's value sketches are dropped, not folded: adding two bounded
+            // sketches could pass the bound, and the kept endpoint's sketch refills from traffic.
+            for (const table of [
+              'endpoint_minutes',
+              'endpoint_fields',
+              'endpoint_findings',
+              'endpoint_observations',
+              'finding_values',
+              'field_values',
+            ]) {
               await tx.run(`DELETE FROM ${table} WHERE endpoint_id = ?`, [old]);
             }
             await tx.run('UPDATE events SET endpoint_id = ? WHERE endpoint_id = ?', [keepId, old]);

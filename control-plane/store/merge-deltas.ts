@@ -6,6 +6,7 @@ import {
   FINDING_DISTINCT_CAP,
   type EndpointDelta,
   type EndpointField,
+  type FieldValueDelta,
   type FindingDelta,
   type IngestUnit,
   type MinuteAggregate,
@@ -20,6 +21,8 @@ export interface MergedDeltas {
   observations: ObservationDelta[];
   /** [endpointId, type, valueHash] triples, unique. */
   values: [string, string, string][];
+  /** Value-hash sketch rows, one per (field, hash). */
+  fieldValues: FieldValueDelta[];
 }
 
 const addArr = (a: number[], b: readonly number[]) => {
@@ -37,7 +40,18 @@ export function mergeDeltas(units: readonly Omit<IngestUnit, 'events'>[]): Merge
   const findings = new Map<string, FindingDelta>();
   const values = new Map<string, [string, string, string]>();
   const observations = new Map<string, ObservationDelta>();
+  const fieldValues = new Map<string, FieldValueDelta>();
   for (const u of units) {
+    for (const v of u.fieldValues ?? []) {
+      const k = `${v.endpointId}\0${v.location}\0${v.name}\0${v.hash}`;
+      const cur = fieldValues.get(k);
+      if (!cur) fieldValues.set(k, { ...v });
+      else {
+        cur.count += v.count;
+        cur.clients = (cur.clients | v.clients) >>> 0;
+        if (v.value) cur.value = v.value;
+      }
+    }
     for (const o of u.observations ?? []) {
       const k = `${o.endpointId}\0${o.kind}\0${o.location}\0${o.name}\0${o.value}`;
       const cur = observations.get(k);
@@ -119,5 +133,6 @@ export function mergeDeltas(units: readonly Omit<IngestUnit, 'events'>[]): Merge
     findings: byKey(findings),
     observations: byKey(observations),
     values: byKey(values),
+    fieldValues: byKey(fieldValues),
   };
 }

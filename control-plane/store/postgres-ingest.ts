@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
 import { mergeDeltas } from './merge-deltas.ts';
 import { eventValues } from './sqlite-ingest.ts';
+import { fieldValueKey, OVERFLOW_HASH, planFieldValueWrites } from '../inventory/value-sketch.ts';
 import { FINDING_DISTINCT_CAP, type IngestOutcome, type IngestRepository, type IngestUnit } from './types.ts';
 import {
   FIELD_COLS,
@@ -17,6 +18,8 @@ import {
   gatewayCountersOnConflict,
   minutesOnConflict,
   observationsOnConflict,
+  FIELD_VALUE_COLS,
+  fieldValuesOnConflict,
 } from './upserts.ts';
 
 const DAY_MS = 86_400_000;
@@ -244,6 +247,44 @@ export class PostgresIngestRepository implements IngestRepository {
          ON CONFLICT DO NOTHING`,
         columns(merged.values, 3),
       );
+    }
+    if (merged.fieldValues.length) {
+      // Read the hashes the touched fields hold, plan in TypeScript (inventory/value-sketch.ts),
+      // then write. Replicas racing on one field may together pass the bound; readers treat a
+      // field with more rows than the bound as high-cardinality, and the next write collapses it.
+      const keys = [...new Map(merged.fieldValues.map((v) => [fieldValueKey(v), [v.endpointId, v.location, v.name]])).values()];
+      const held = new Map<string, Set<string>>();
+      const res = await conn.query(
+        `SELECT f.endpoint_id, f.location, f.name, f.value_hash FROM field_values f
+           JOIN ${unnest(['text', 'text', 'text'])} AS k(endpoint_id, location, name)
+             ON f.endpoint_id = k.endpoint_id AND f.location = k.location AND f.name = k.name`,
+        columns(keys, 3),
+      );
+      for (const r of res.rows as Record<string, string>[]) {
+        const k = fieldValueKey({ endpointId: r.endpoint_id!, location: r.location!, name: r.name! });
+        let set = held.get(k);
+        if (!set) held.set(k, (set = new Set()));
+        set.add(r.value_hash!);
+      }
+      const plan = planFieldValueWrites(merged.fieldValues, held);
+      if (plan.overflow.length) {
+        const rows = plan.overflow.map((f) => [f.endpointId, f.location, f.name]);
+        await conn.query(
+          `DELETE FROM field_values f USING ${unnest(['text', 'text', 'text'])} AS k(endpoint_id, location, name)
+            WHERE f.endpoint_id = k.endpoint_id AND f.location = k.location AND f.name = k.name`,
+          columns(rows, 3),
+        );
+      }
+      const rows = [
+        ...plan.overflow.map((f) => [f.endpointId, f.location, f.name, OVERFLOW_HASH, 0, 0, '']),
+        ...plan.upserts.map((v) => [v.endpointId, v.location, v.name, v.hash, v.count, v.clients, v.value]),
+      ];
+      if (rows.length) {
+        await conn.query(
+          `INSERT INTO field_values (${FIELD_VALUE_COLS.join(', ')}) SELECT * FROM ${unnest(['text', 'text', 'text', 'text', 'int8', 'int8', 'text'])} ${fieldValuesOnConflict()}`,
+          columns(rows, FIELD_VALUE_COLS.length),
+        );
+      }
     }
     const gws = [...stored].sort((a, b) => (a.gateway.gatewayId < b.gateway.gatewayId ? -1 : 1));
     for (const u of gws) {

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
 import { mergeDeltas } from './merge-deltas.ts';
 import type { SqliteClient } from './sql-client.ts';
+import { fieldValueKey, OVERFLOW_HASH, planFieldValueWrites } from '../inventory/value-sketch.ts';
 import { FINDING_DISTINCT_CAP, type EventRecord, type IngestOutcome, type IngestRepository, type IngestUnit } from './types.ts';
 import {
   ENDPOINT_DELTA_SET,
@@ -17,6 +18,8 @@ import {
   gatewayCountersOnConflict,
   minutesOnConflict,
   observationsOnConflict,
+  FIELD_VALUE_COLS,
+  fieldValuesOnConflict,
 } from './upserts.ts';
 
 const ENDPOINT_ADD = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_requests', 'external_requests'];
@@ -95,6 +98,11 @@ export class SqliteIngestRepository implements IngestRepository {
     );
     const countValues = db.prepare('SELECT COUNT(*) AS n FROM finding_values WHERE endpoint_id = ? AND type = ?').pluck();
     const insertValue = db.prepare('INSERT INTO finding_values (endpoint_id, type, value_hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    const fieldHashes = db.prepare('SELECT value_hash FROM field_values WHERE endpoint_id = ? AND location = ? AND name = ?').pluck();
+    const dropField = db.prepare('DELETE FROM field_values WHERE endpoint_id = ? AND location = ? AND name = ?');
+    const upsertFieldValue = db.prepare(
+      `INSERT INTO field_values (${FIELD_VALUE_COLS.join(', ')}) VALUES ${marks(FIELD_VALUE_COLS.length)} ${fieldValuesOnConflict()}`,
+    );
     const upsertGateway = db.prepare(
       `INSERT INTO gateways (${GATEWAY_COUNTER_COLS.join(', ')}) VALUES ${marks(GATEWAY_COUNTER_COLS.length)} ${gatewayCountersOnConflict('sqlite')}`,
     );
@@ -165,6 +173,19 @@ export class SqliteIngestRepository implements IngestRepository {
         if (left === undefined) left = FINDING_DISTINCT_CAP - (countValues.get(endpointId, type) as number);
         if (left > 0 && insertValue.run(endpointId, type, hash).changes === 1) left--;
         room.set(k, left);
+      }
+      if (merged.fieldValues.length) {
+        const held = new Map<string, Set<string>>();
+        for (const v of merged.fieldValues) {
+          const k = fieldValueKey(v);
+          if (!held.has(k)) held.set(k, new Set(fieldHashes.all(v.endpointId, v.location, v.name) as string[]));
+        }
+        const plan = planFieldValueWrites(merged.fieldValues, held);
+        for (const f of plan.overflow) {
+          dropField.run(f.endpointId, f.location, f.name);
+          upsertFieldValue.run(f.endpointId, f.location, f.name, OVERFLOW_HASH, 0, 0, '');
+        }
+        for (const v of plan.upserts) upsertFieldValue.run(v.endpointId, v.location, v.name, v.hash, v.count, v.clients, v.value);
       }
       for (const u of [...stored].sort((a, b) => (a.gateway.gatewayId < b.gateway.gatewayId ? -1 : 1))) {
         const g = u.gateway;

@@ -28,7 +28,7 @@ for (const target of targets) {
 
     it('applies every module migration once and records it', async () => {
       const own = store.migrations.filter((m) => m.module === 'store').map((m) => m.version);
-      assert.deepEqual(own, [1, 2, 3, 4]);
+      assert.deepEqual(own, [1, 2, 3, 4, 5]);
       const rows = await store.sql.query<{ module: string }>("SELECT module FROM schema_migrations WHERE module = 'store'");
       assert.equal(rows.length, own.length);
     });

@@ -3,6 +3,9 @@
 // REST API, posture) depend on these, never on SQL or on which database is behind them.
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
+import type { FieldValueDelta } from '../inventory/value-sketch.ts';
+
+export type { FieldValueDelta };
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -249,6 +252,8 @@ export interface IngestUnit {
   findings: FindingDelta[];
   /** Format and JWT alg counts (absent in units built before they were kept). */
   observations?: ObservationDelta[];
+  /** Value-hash sketch rows (inventory/value-sketch.ts; absent in units built before they were kept). */
+  fieldValues?: FieldValueDelta[];
   gateway: GatewayDelta;
 }
 

@@ -73,3 +73,13 @@ export const ENDPOINT_DELTA_SET = (d: Dialect, addCols: readonly string[]) =>
   `${addCols.map((c) => `${c} = endpoints.${c} + ?`).join(', ')},
    first_seen_ms = ${least(d)}(endpoints.first_seen_ms, ?), last_seen_ms = ${greatest(d)}(endpoints.last_seen_ms, ?),
    auth_mask = endpoints.auth_mask | ?`;
+
+/** field_values columns in insert order (migrations 0005). */
+export const FIELD_VALUE_COLS = ['endpoint_id', 'location', 'name', 'value_hash', 'count', 'clients', 'value'] as const;
+
+/** Sketch rows add up; client bitmaps OR; a released value, once reported, stays. */
+export function fieldValuesOnConflict(): string {
+  return `ON CONFLICT (endpoint_id, location, name, value_hash) DO UPDATE SET count = field_values.count + excluded.count,
+    clients = field_values.clients | excluded.clients,
+    value = CASE WHEN excluded.value <> '' THEN excluded.value ELSE field_values.value END`;
+}

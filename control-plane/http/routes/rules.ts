@@ -1,4 +1,4 @@
-// /v1/rules: the current compiled RuleSet (ETag = digest, for the Apigee flow and gateways that
+// /v1/rules: the current compiled RuleSet (ETag = digest and releases digest, for the Apigee flow and gateways that
 // poll), published versions, diff, validate, publish and rollback.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../server.ts';
@@ -62,7 +62,8 @@ export default function rulesRoutes(app: FastifyInstance, { rules, store }: Http
       config: {
         auth: ['viewer', 'gateway'],
         docs: {
-          description: 'The current compiled RuleSet (canonical proto JSON). ETag is the digest; If-None-Match gives 304.',
+          description:
+            'The current compiled RuleSet (canonical proto JSON) with the value releases in force. ETag is the digest, extended by the releases digest when values are released; If-None-Match gives 304.',
           schema: ref('RuleSet'),
         },
       },
@@ -70,7 +71,7 @@ export default function rulesRoutes(app: FastifyInstance, { rules, store }: Http
     },
     async (request, reply) => {
       const current = rules.current();
-      const etag = `"${current.compiled.digest}"`;
+      const etag = current.etag;
       reply.header('etag', etag).header('cache-control', 'no-cache').header('x-palisade-rules-version', String(current.version));
       await recordPollingGateway(store, request, current.version);
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
