@@ -1,7 +1,6 @@
 // The shared path-privacy vectors (test/vectors/path-privacy/, format in test/vectors/README.md
 // "path-privacy"), read by the filter's and the Apigee policy's path privacy tests.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readVectors } from './vectors.ts';
 
 export interface PathPrivacyVector {
   name: string;
@@ -11,13 +10,8 @@ export interface PathPrivacyVector {
   expected: { path: string; findings: { type: string; name: string }[] };
 }
 
-const DIR = new URL('../vectors/path-privacy/', import.meta.url);
-
 export function pathPrivacyVectors(): PathPrivacyVector[] {
-  return readdirSync(DIR)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(DIR.pathname, f), 'utf8')) as PathPrivacyVector);
+  return readVectors<PathPrivacyVector>('path-privacy');
 }
 
 /** The raw values a vector's path carries: the segments that became placeholders, as sent and decoded. */
