@@ -18,6 +18,26 @@ export const ANY_GATED_KEY_MATCH: u8 = 1;
 @inline const MAX_CACHED_KEY: i32 = 64;
 @inline const SLOTS: i32 = 256;
 
+/**
+ * A hash of key [ptr, ptr + len) from at most two wide loads inside it (a per-byte loop cost more
+ * than the test it saves on JSON member names, which are mostly 2-16 bytes).
+ */
+@inline function keyHash(ptr: usize, len: usize): u32 {
+  let x: u64 = <u64>len;
+  if (len >= 8) x ^= load<u64>(ptr) * 0x9e3779b97f4a7c15 + load<u64>(ptr + len - 8);
+  else if (len >= 4) x ^= (<u64>load<u32>(ptr) << 32) | <u64>load<u32>(ptr + len - 4);
+  else if (len > 0) x ^= (<u64>load<u8>(ptr) << 8) | (<u64>load<u8>(ptr + (len >> 1)) << 16) | (<u64>load<u8>(ptr + len - 1) << 24);
+  x *= 0xff51afd7ed558ccd;
+  return <u32>(x >> 32) ^ <u32>x;
+}
+
+/** Whether the len bytes at a and b are equal; up to 16 bytes by (overlapping) wide loads. */
+function sameKey(a: usize, b: usize, len: usize): bool {
+  if (len >= 8 && len <= 16) return load<u64>(a) == load<u64>(b) && load<u64>(a + len - 8) == load<u64>(b + len - 8);
+  if (len >= 4 && len < 8) return load<u32>(a) == load<u32>(b) && load<u32>(a + len - 4) == load<u32>(b + len - 4);
+  return memory.compare(a, b, len) == 0;
+}
+
 export class KeyCache {
   private plans: Array<DetectorPlan>;
   private lens: StaticArray<i32> = new StaticArray<i32>(SLOTS);
@@ -29,6 +49,8 @@ export class KeyCache {
   private detectorCount: i32;
   /** Bytes per row: detectorCount + 1 (the ANY_GATED_KEY_MATCH summary). */
   private rowBytes: i32;
+  /** Which of a key's two slots a miss replaces when both are taken. */
+  private turn: bool = false;
 
   constructor(plans: Array<DetectorPlan>) {
     this.plans = plans;
@@ -49,17 +71,31 @@ export class KeyCache {
       this.compute(ptr, len, changetype<usize>(this.scratch));
       return changetype<usize>(this.scratch);
     }
-    let h: u32 = 2166136261;
-    for (let i: usize = 0; i < len; i++) h = (h ^ <u32>load<u8>(ptr + i)) * 16777619;
-    const slot = <i32>((h ^ (h >> 16)) & <u32>(SLOTS - 1));
+    // Two candidate slots per key: two keys of one body that share a slot (likely among ~20 keys
+    // in 256 slots) would otherwise evict each other on every value and be tested each time.
+    const h = keyHash(ptr, len);
+    const first = <i32>(h & <u32>(SLOTS - 1));
+    if (this.holds(first, ptr, len)) return this.bitsAt(first);
+    const second = <i32>((h >> 8) & <u32>(SLOTS - 1));
+    if (this.holds(second, ptr, len)) return this.bitsAt(second);
+    // An empty slot if there is one, else the two take turns.
+    this.turn = !this.turn;
+    const slot = unchecked(this.lens[first]) < 0 ? first : unchecked(this.lens[second]) < 0 || this.turn ? second : first;
     const keyAt = changetype<usize>(this.keys) + <usize>(slot * MAX_CACHED_KEY);
-    const bitsAt = changetype<usize>(this.bits) + <usize>(slot * this.rowBytes);
-    // slot < SLOTS by the mask: both rows are inside their arrays.
-    if (unchecked(this.lens[slot]) == <i32>len && memory.compare(keyAt, ptr, len) == 0) return bitsAt;
+    const bitsAt = this.bitsAt(slot);
     this.compute(ptr, len, bitsAt);
     memory.copy(keyAt, ptr, len);
     unchecked((this.lens[slot] = <i32>len));
     return bitsAt;
+  }
+
+  /** Whether slot (< SLOTS, by the callers' masks) holds key [ptr, ptr + len). */
+  private holds(slot: i32, ptr: usize, len: usize): bool {
+    return unchecked(this.lens[slot]) == <i32>len && sameKey(changetype<usize>(this.keys) + <usize>(slot * MAX_CACHED_KEY), ptr, len);
+  }
+
+  @inline private bitsAt(slot: i32): usize {
+    return changetype<usize>(this.bits) + <usize>(slot * this.rowBytes);
   }
 
   private compute(ptr: usize, len: usize, out: usize): void {
