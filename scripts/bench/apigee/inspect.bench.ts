@@ -14,9 +14,15 @@
 //   default 300), as on a busy message processor; and in a fresh JVM (the worst case). Compiling
 //   the scripts is timed apart (Apigee compiles a revision's scripts when it is deployed);
 // - steady state: the engine scanning with tables prepared once (what a persistent scope would cost);
-// - baseline: the RegExp scan.
+// - baseline: the RegExp scan;
+// - bounded: the first execution in fresh JVMs WITH the shipped budget (timeBudgetMs, 75 % of the
+//   timeLimit), compiled and interpreted, on the 4 KiB order, the same order without its sensitive
+//   values (order-4k-clean.json) and 31 copies of the order (~127 KB, under the built-in 128 KiB
+//   inspection limit): the worst CPU and wall time per execution next to the timeLimit, and how
+//   each ended (fully inspected, or the budget ran out and the failure mode applied).
 // `npm run bench -- apigee`. Iterations: BENCH_APIGEE_EXECUTIONS (default 15), BENCH_APIGEE_WARMUP,
-// BENCH_APIGEE_SCANS (default 100), BENCH_APIGEE_COLD (fresh JVMs per case, default 3), BENCH_APIGEE_OTHER.
+// BENCH_APIGEE_SCANS (default 100), BENCH_APIGEE_COLD (fresh JVMs per case, default 3), BENCH_APIGEE_OTHER;
+// BENCH_APIGEE_ONLY=bounded runs the bounded part alone.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,17 +32,26 @@ import { createNodeRunner, createRhinoRunner, requestState, type PolicyRunner } 
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 // The file stays readable (prettier formats it); the message is its compact form, 4096 bytes.
-const body = JSON.stringify(JSON.parse(readFileSync(join(here, 'inputs', 'order-4k.json'), 'utf8')));
-if (Buffer.byteLength(body) !== 4096) throw new Error(`order-4k.json: compact form is ${Buffer.byteLength(body)} bytes, not 4096`);
+const compact = (file: string) => JSON.stringify(JSON.parse(readFileSync(join(here, 'inputs', file), 'utf8')));
+const body = compact('order-4k.json');
+const cleanBody = compact('order-4k-clean.json');
+for (const [file, b] of [
+  ['order-4k.json', body],
+  ['order-4k-clean.json', cleanBody],
+] as const) {
+  if (Buffer.byteLength(b) !== 4096) throw new Error(`${file}: compact form is ${Buffer.byteLength(b)} bytes, not 4096`);
+}
+const largeBody = JSON.stringify({ orders: Array.from({ length: 31 }, () => JSON.parse(body) as unknown) });
 // The JavaScript policies' timeLimit as shipped (sharedflowbundle/policies/JS-InspectRequest.xml).
-const shippedTimeLimitMs = Number(
-  /timeLimit="(\d+)"/.exec(readFileSync(join(PATHS.bundleDir, 'policies', 'JS-InspectRequest.xml'), 'utf8'))?.[1],
-);
+const inspectXml = readFileSync(join(PATHS.bundleDir, 'policies', 'JS-InspectRequest.xml'), 'utf8');
+const shippedTimeLimitMs = Number(/timeLimit="(\d+)"/.exec(inspectXml)?.[1]);
+const shippedBudgetMs = /<Property name="timeBudgetMs">(\d+)</.exec(inspectXml)?.[1] ?? '';
 const executions = Number(process.env.BENCH_APIGEE_EXECUTIONS ?? 15);
 const warmup = Number(process.env.BENCH_APIGEE_WARMUP ?? 60);
 const scans = Number(process.env.BENCH_APIGEE_SCANS ?? 100);
 const coldJvms = Number(process.env.BENCH_APIGEE_COLD ?? 3);
 const otherRuns = Number(process.env.BENCH_APIGEE_OTHER ?? 300);
+const boundedOnly = process.env.BENCH_APIGEE_ONLY === 'bounded';
 const OTHER_JS = join(here, 'other-javascript.js');
 const headers: [string, string][] = [
   ['Host', 'shop.example.com'],
@@ -64,18 +79,22 @@ interface Run {
   compile?: number;
 }
 
-async function inspectOnce(runner: PolicyRunner): Promise<Run & { verdict: string }> {
-  const state = requestState({ verb: 'POST', path: '/v1/orders', querystring: 'page=1', headers, content: body });
-  state.properties.timeBudgetMs = '0'; // no budget: measure the whole inspection
+/** budgetMs '0': no budget, the whole inspection is measured (and must end without an error). */
+async function inspectOnce(runner: PolicyRunner, content = body, budgetMs = '0'): Promise<Run & { verdict: string; outcome: string }> {
+  const state = requestState({ verb: 'POST', path: '/v1/orders', querystring: 'page=1', headers, content });
+  state.properties.timeBudgetMs = budgetMs;
   const r = await runner.run(policyFiles('palisade-inspect-request.js'), state);
   if (r.error) throw new Error(r.error);
-  if (r.state.variables['palisade.error'] !== undefined)
-    throw new Error(`inspection failed: ${String(r.state.variables['palisade.error'])}`);
+  const error = r.state.variables['palisade.error'];
+  if (error !== undefined && budgetMs === '0') throw new Error(`inspection failed: ${String(error)}`);
+  const findings = `${String(r.state.variables['palisade.findings.count'])} findings`;
+  const reason = String(r.state.variables['palisade.verdict.reason'] ?? '');
   return {
     wall: r.elapsedMs,
     cpu: r.cpuMs,
     compile: r.compileMs,
-    verdict: `${String(r.state.variables['palisade.findings.count'])} findings`,
+    verdict: findings,
+    outcome: error === undefined ? `inspected, ${findings}` : `${String(error)}, ${reason || 'failure mode'}, ${findings}`,
   };
 }
 
@@ -110,8 +129,13 @@ async function measure(runner: PolicyRunner) {
 }
 
 /** The first execution of our scripts in `coldJvms` fresh runtimes, after `other` runs of other JavaScript. */
-async function firstExecutions(create: () => PolicyRunner, other: number): Promise<Run[]> {
-  const out: Run[] = [];
+async function firstExecutions(
+  create: () => PolicyRunner,
+  other: number,
+  content = body,
+  budgetMs = '0',
+): Promise<(Run & { outcome: string })[]> {
+  const out: (Run & { outcome: string })[] = [];
   for (let i = 0; i < coldJvms; i++) {
     const runner = create();
     try {
@@ -119,7 +143,7 @@ async function firstExecutions(create: () => PolicyRunner, other: number): Promi
         const o = await runner.run([OTHER_JS], requestState());
         if (o.error) throw new Error(o.error);
       }
-      out.push(await inspectOnce(runner));
+      out.push(await inspectOnce(runner, content, budgetMs));
     } finally {
       await runner.close();
     }
@@ -145,7 +169,7 @@ const RUNTIMES: { label: string; rhino: boolean; create: () => PolicyRunner }[] 
   { label: 'rhino, interpreted (-opt -1)', rhino: true, create: () => createRhinoRunner('rhino', ['-opt', '-1']) },
   { label: 'node', rhino: false, create: () => createNodeRunner() },
 ];
-for (const rt of RUNTIMES) {
+for (const rt of boundedOnly ? [] : RUNTIMES) {
   const runner = rt.create();
   let m;
   try {
@@ -176,4 +200,27 @@ for (const rt of RUNTIMES) {
   console.log(
     `  ratio warm execution / baseline (wall / wall): ${(m.warm.wall / m.regexMs).toFixed(2)}x; steady state / baseline: ${(m.scanMs / m.regexMs).toFixed(2)}x`,
   );
+}
+
+// Bounded: what Apigee would see on the first executions after a deploy, with the budget as shipped.
+const BOUNDED_CASES: [string, string][] = [
+  ['4 KiB order (sensitive)', body],
+  ['4 KiB order, clean', cleanBody],
+  [`${(Buffer.byteLength(largeBody) / 1024).toFixed(0)} KiB, 31 orders (sensitive)`, largeBody],
+];
+console.log(
+  `\nBounded: first execution in ${coldJvms} fresh JVMs per case with the shipped budget (timeBudgetMs ${shippedBudgetMs}) against the ${shippedTimeLimitMs} ms timeLimit;`,
+);
+console.log('  worst CPU and worst wall ms per execution (compiling our scripts not included), then how the executions ended:');
+for (const rt of RUNTIMES.filter((r) => r.rhino)) {
+  for (const [label, content] of BOUNDED_CASES) {
+    const runs = await firstExecutions(rt.create, 0, content, shippedBudgetMs);
+    const worstCpu = Math.max(...runs.map((r) => r.cpu));
+    const worstWall = Math.max(...runs.map((r) => r.wall));
+    const within = (ms: number) => (ms <= shippedTimeLimitMs ? 'within' : 'OVER');
+    const outcomes = [...new Set(runs.map((r) => r.outcome))].map((o) => `${runs.filter((r) => r.outcome === o).length}x ${o}`);
+    console.log(
+      `  ${rt.label}, ${label}: CPU ${worstCpu.toFixed(0)} ms (${within(worstCpu)} ${shippedTimeLimitMs}), wall ${worstWall.toFixed(0)} ms (${within(worstWall)} ${shippedTimeLimitMs}); ${outcomes.join('; ')}`,
+    );
+  }
 }
