@@ -1,6 +1,7 @@
 // Text helpers the policy needs and ES5 lacks (Apigee runs Rhino 1.7.12/1.7.13: no
 // String.prototype.startsWith, no TextEncoder). Offsets in findings are UTF-8 byte offsets into the
 // field as sent (rules.proto Location), while Rhino strings are UTF-16, so conversions live here.
+/* eslint no-unused-vars: ["error", { "caughtErrors": "none" }] -- ES5 has no optional catch binding */
 var Palisade = Palisade || {};
 
 Palisade.text = (function () {
@@ -45,9 +46,24 @@ Palisade.text = (function () {
   // Anything but printable ASCII and the usual whitespace: those texts take the exact loop.
   var NOT_PLAIN_ASCII = /[^\t\n\r -~]/;
 
+  // The UTF-8 encoding of s as a string of char codes 0-255, made natively (encodeURIComponent
+  // then unescape, both ES5 built-ins), or null when s holds a lone surrogate, which
+  // encodeURIComponent refuses: the callers then take their loop. A loop per unit over a large
+  // body costs seconds in a cold interpreted Rhino, before the inspection's time budget is first
+  // looked at (src/detect/deadline.js).
+  function utf8Binary(s) {
+    try {
+      return unescape(encodeURIComponent(s));
+    } catch (e) {
+      return null;
+    }
+  }
+
   function utf8Length(s) {
     // ASCII text (most bodies): one byte per unit, found natively instead of a loop per unit.
     if (!NOT_PLAIN_ASCII.test(s)) return s.length;
+    var binary = utf8Binary(s);
+    if (binary !== null) return binary.length;
     var n = 0;
     for (var i = 0; i < s.length; i++) {
       n += unitBytes(s, i);
@@ -59,9 +75,16 @@ Palisade.text = (function () {
   // The longest prefix of s whose UTF-8 encoding fits in maxBytes, never splitting a pair.
   function truncateUtf8(s, maxBytes) {
     if (s.length * 3 <= maxBytes) return s;
-    // ASCII text: the prefix is found natively; a loop per unit over a large body would cost
-    // seconds in a cold interpreted Rhino before the inspection's time budget is first looked at.
+    // The prefix found natively (see utf8Binary): cut the bytes, back to the start of the
+    // character the cut falls in (a pair is one 4-byte character, so it is never split).
     if (!NOT_PLAIN_ASCII.test(s)) return s.length <= maxBytes ? s : s.substring(0, maxBytes);
+    var binary = utf8Binary(s);
+    if (binary !== null) {
+      if (binary.length <= maxBytes) return s;
+      var cut = maxBytes;
+      while (cut > 0 && (binary.charCodeAt(cut) & 0xc0) === 0x80) cut--;
+      return decodeURIComponent(escape(binary.substring(0, cut)));
+    }
     var n = 0;
     for (var i = 0; i < s.length; i++) {
       var b = unitBytes(s, i);
@@ -76,6 +99,11 @@ Palisade.text = (function () {
   // an offset inside a multi-byte character maps to the next character boundary.
   function utf16Indexes(s, offsets) {
     var out = [];
+    if (!NOT_PLAIN_ASCII.test(s)) {
+      // ASCII: byte offsets are indexes (no loop over the body up to the last offset).
+      for (var a = 0; a < offsets.length; a++) out.push(offsets[a] < s.length ? offsets[a] : s.length);
+      return out;
+    }
     var byteAt = 0;
     var k = 0;
     for (var i = 0; i <= s.length && k < offsets.length;) {
