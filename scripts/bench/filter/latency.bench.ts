@@ -7,15 +7,21 @@
 // The filter runs as deployed: built-in detectors, a small policy set pushed over WatchRules by an
 // in-process GatewayService, telemetry encoded, queued and batched over the Report stream. Samples
 // of both filters are interleaved round by round so drift on the shared machine hits both alike.
+// The RuleSet pushed names the detector tables the filter holds (detectors_omitted, as the control
+// plane sends it to a gateway that has them): a RuleSet with policies alone would leave the filter
+// no detectors, and the bodies would be walked but never searched.
 import { readFileSync, statSync } from 'node:fs';
 import { createPlugin, type Plugin } from '../../../wasm-filter/host/plugin.ts';
 import { buildFixtures } from '../../../wasm-filter/host/fixtures/build-fixtures.mjs';
 import { FakeControlPlane } from '../../../test/filter/lib/fake-control-plane.ts';
 
 // PALISADE_WASM overrides the module (e.g. a build with a name section for profiling);
-// BENCH_ONLY=<words> runs only the scenarios whose name starts with one of them (to profile one).
+// BENCH_ONLY=<words> runs only the scenarios whose name starts with one of them (to profile one);
+// BENCH_DETECTORS=none pushes the policies alone, so no detector runs (figures before 2026-12-04
+// were measured so: compare like with like).
 const PALISADE = process.env.PALISADE_WASM ?? 'wasm-filter/build/palisade.wasm';
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter((w) => w !== '');
+const DETECTORS = process.env.BENCH_DETECTORS === 'none' ? 'none' : 'built-in';
 const input = (name: string) => readFileSync(new URL(`inputs/${name}`, import.meta.url));
 
 interface Scenario {
@@ -151,13 +157,16 @@ async function main(): Promise<void> {
     logger: () => {},
   });
   const noop = await createPlugin({ wasm: noopWasm!, pluginConfig: '' });
-  await cp.pushWhenConnected(POLICIES);
+  const hello = await cp.waitWatch((r) => r.gateway !== undefined);
+  const held = { detectorsOmitted: true, detectorsDigest: hello.detectorsDigest };
+  await cp.pushWhenConnected(DETECTORS === 'none' ? POLICIES : { ...POLICIES, ...held });
   await cp.waitWatch((r) => r.appliedVersion === '1');
 
   console.log(
-    `palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine`,
+    `palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine; detectors: ${DETECTORS}`,
   );
-  for (const s of SCENARIOS.filter((x) => ONLY.length === 0 || ONLY.some((w) => x.name.startsWith(w)))) {
+  const ran = SCENARIOS.filter((x) => ONLY.length === 0 || ONLY.some((w) => x.name.startsWith(w)));
+  for (const s of ran) {
     const rq = requestHeaders(s);
     const rs = responseHeaders(s);
     const qc = s.requestBody ? chunks(s.requestBody) : [];
@@ -187,6 +196,10 @@ async function main(): Promise<void> {
     console.log(`    added: p50 ${added.toFixed(1)} µs${goal}, p99 ${(p99 - b99).toFixed(1)} µs; ratio p50 ${(p50 / b50).toFixed(1)}x`);
   }
   if (palisade.failed) throw new Error('a palisade worker VM failed during the benchmark');
+  // The responses carry a test card number: with the built-in detectors in force events report it.
+  const found = cp.batches.some((b) => ((b.events ?? []) as { findings?: unknown[] }[]).some((e) => (e.findings ?? []).length > 0));
+  if (ran.some((s) => s.responseBody) && found !== (DETECTORS === 'built-in'))
+    throw new Error(`detectors: ${DETECTORS}, yet the events carry ${found ? 'findings' : 'no finding'}`);
 
   const size = statSync(PALISADE).size;
   const noopSize = statSync(noopWasm!).size;
