@@ -88,6 +88,12 @@ export function valueEnumsSuite(dialect: Dialect): void {
       assert.ok(!released.has(hashToFixed64(hex('vip'))), 'a value from fewer than k clients is not released');
       for (let i = 0; i < 24; i++) assert.ok(!released.has(hashToFixed64(hex(`n${i}`))), 'no name is released');
       assert.match(String(body.json.releasesDigest), /^[0-9a-f]{64}$/);
+      const numeric = releases[0]!.hashes.map(BigInt);
+      assert.deepEqual(
+        numeric,
+        [...numeric].sort((a, b) => (a < b ? -1 : 1)),
+        'ascending as integers (gateways binary-search)',
+      );
       const again = await t.call('GET', '/v1/rules', t.tokens.gateway);
       assert.equal(again.headers.get('etag'), body.headers.get('etag'));
     });

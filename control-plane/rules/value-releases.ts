@@ -57,7 +57,8 @@ export function buildReleaseSet(
     const e = endpoints.get(id)!;
     json.push({
       endpoint: { hosts: [e.host], methods: [e.method], paths: [e.pathTemplate] },
-      hashes: [...released.get(id)!].sort().map(hashToFixed64),
+      // Ascending as unsigned integers: gateways binary-search the list (rules.proto ValueRelease).
+      hashes: [...released.get(id)!].map(hashToFixed64).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0)),
     });
   }
   const list = encodeMessage('RuleSet', { valueReleases: json });
