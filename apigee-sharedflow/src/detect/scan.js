@@ -96,7 +96,7 @@ PalisadeDetect.scanMessage = (function () {
       return none;
     }
     for (var a = 0; a < p.search.length; a++) {
-      if (pf !== null && (n === 0 || !P.mayFind(pf, a, text, has, gate))) continue;
+      if (pf !== null && (n === 0 || n < pf.shortest[a] || !P.mayFind(pf, a, text, has, gate))) continue;
       var A = p.automata[p.search[a]];
       var cls = A.cls || A.classes();
       var rows = A.rows;
