@@ -67,9 +67,12 @@ export interface BatchAggregates {
 
 const zeroStatus = (): StatusCounts => ({ s0xx: 0, s1xx: 0, s2xx: 0, s3xx: 0, s4xx: 0, s5xx: 0 });
 
+/** Indexed by status / 100: constant names, as a name built per event makes every counter update a slow keyed access. */
+const STATUS_CLASSES: readonly (keyof StatusCounts)[] = ['s0xx', 's1xx', 's2xx', 's3xx', 's4xx', 's5xx'];
+
 export function statusClass(status: number): keyof StatusCounts {
   const c = Math.floor(status / 100);
-  return c >= 1 && c <= 5 ? (`s${c}xx` as keyof StatusCounts) : 's0xx';
+  return c >= 1 && c <= 5 ? STATUS_CLASSES[c]! : 's0xx';
 }
 
 export function minuteOf(ms: number): number {
