@@ -8,10 +8,11 @@
 PalisadeDetect.deadline = (function () {
   "use strict";
   var EXCEEDED = "time-budget-exceeded";
-  // Bytes of scanning between two looks at the clock: a look costs an object and a native call,
-  // STEP bytes cost ~1 ms warm and ~15 ms in a cold interpreted Rhino, far below the margin
-  // between the policy's budget (75 %) and its timeLimit.
-  var STEP = 1024;
+  // Bytes of scanning between two looks at the clock: a look costs an object and a native call;
+  // 1 KiB of scanning costs ~20 ms of CPU in a cold interpreted Rhino (the bench's 4 KiB order:
+  // ~11 KiB of segment and automaton work, ~250 ms), so STEP keeps what runs past the deadline
+  // to a few ms of the 25 % margin between the policy's budget and its timeLimit.
+  var STEP = 256;
 
   function currentTimeMs() {
     return new Date().getTime();
