@@ -18,10 +18,12 @@ import { FakeControlPlane } from '../../../test/filter/lib/fake-control-plane.ts
 // PALISADE_WASM overrides the module (e.g. a build with a name section for profiling);
 // BENCH_ONLY=<words> runs only the scenarios whose name starts with one of them (to profile one);
 // BENCH_DETECTORS=none pushes the policies alone, so no detector runs (figures before 2026-12-04
-// were measured so: compare like with like).
+// were measured so: compare like with like); BENCH_COMPARE=<another palisade.wasm> (main's, say)
+// measures it too, interleaved in the same rounds, for a before/after under the same load.
 const PALISADE = process.env.PALISADE_WASM ?? 'wasm-filter/build/palisade.wasm';
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter((w) => w !== '');
 const DETECTORS = process.env.BENCH_DETECTORS === 'none' ? 'none' : 'built-in';
+const COMPARE = process.env.BENCH_COMPARE;
 const input = (name: string) => readFileSync(new URL(`inputs/${name}`, import.meta.url));
 
 interface Scenario {
@@ -140,12 +142,19 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function main(): Promise<void> {
-  const [noopWasm] = buildFixtures(['noop']);
+/** A palisade.wasm under test, with its own control plane (its events are checked apart). */
+interface Subject {
+  label: string;
+  file: string;
+  plugin: Plugin;
+  cp: FakeControlPlane;
+}
+
+async function startSubject(label: string, file: string): Promise<Subject> {
   const cp = new FakeControlPlane();
   const port = await cp.start();
-  const palisade = await createPlugin({
-    wasm: PALISADE,
+  const plugin = await createPlugin({
+    wasm: file,
     pluginConfig: JSON.stringify({
       control_plane_cluster: 'cp',
       gateway_id: 'bench',
@@ -156,14 +165,22 @@ async function main(): Promise<void> {
     grpcClusters: { cp: { address: `127.0.0.1:${port}` } },
     logger: () => {},
   });
-  const noop = await createPlugin({ wasm: noopWasm!, pluginConfig: '' });
   const hello = await cp.waitWatch((r) => r.gateway !== undefined);
   const held = { detectorsOmitted: true, detectorsDigest: hello.detectorsDigest };
   await cp.pushWhenConnected(DETECTORS === 'none' ? POLICIES : { ...POLICIES, ...held });
   await cp.waitWatch((r) => r.appliedVersion === '1');
+  return { label, file, plugin, cp };
+}
+
+async function main(): Promise<void> {
+  const [noopWasm] = buildFixtures(['noop']);
+  const subjects = [await startSubject('palisade.wasm', PALISADE)];
+  if (COMPARE !== undefined) subjects.push(await startSubject('compared', COMPARE));
+  const noop = await createPlugin({ wasm: noopWasm!, pluginConfig: '' });
 
   console.log(
-    `palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine; detectors: ${DETECTORS}`,
+    `palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine; detectors: ${DETECTORS}` +
+      (COMPARE !== undefined ? `; compared module ${COMPARE} interleaved in the same rounds` : ''),
   );
   const ran = SCENARIOS.filter((x) => ONLY.length === 0 || ONLY.some((w) => x.name.startsWith(w)));
   for (const s of ran) {
@@ -171,49 +188,68 @@ async function main(): Promise<void> {
     const rs = responseHeaders(s);
     const qc = s.requestBody ? chunks(s.requestBody) : [];
     const sc = s.responseBody ? chunks(s.responseBody) : [];
-    const samples = { noop: [] as number[], palisade: [] as number[] };
+    const noopSamples: number[] = [];
+    const samples = subjects.map((): number[] => []);
     for (let i = 0; i < Math.min(500, s.n); i++) {
       oneExchange(noop, s, rq, rs, qc, sc);
-      oneExchange(palisade, s, rq, rs, qc, sc);
+      for (const x of subjects) oneExchange(x.plugin, s, rq, rs, qc, sc);
     }
     for (let r = 0; r < ROUNDS; r++) {
-      for (let i = 0; i < s.n; i++) samples.noop.push(oneExchange(noop, s, rq, rs, qc, sc));
-      for (let i = 0; i < s.n; i++) {
-        samples.palisade.push(oneExchange(palisade, s, rq, rs, qc, sc));
-        // Give the event loop a turn now and then, as a gateway does between requests: batches
-        // go out and acks come back (the filter keeps sent batches until they are acknowledged).
-        if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+      for (let i = 0; i < s.n; i++) noopSamples.push(oneExchange(noop, s, rq, rs, qc, sc));
+      // With a compared module the order alternates by round: the filter that runs right after
+      // another one pays for its garbage and cold caches, which would favour the other.
+      const order = [...subjects.entries()];
+      if (r % 2 === 1) order.reverse();
+      for (const [k, x] of order) {
+        for (let i = 0; i < s.n; i++) {
+          samples[k]!.push(oneExchange(x.plugin, s, rq, rs, qc, sc));
+          // Give the event loop a turn now and then, as a gateway does between requests: batches
+          // go out and acks come back (the filter keeps sent batches until they are acknowledged).
+          if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+        }
       }
     }
-    const a = samples.palisade.sort((x, y) => x - y);
-    const b = samples.noop.sort((x, y) => x - y);
-    const [p50, p99, b50, b99] = [percentile(a, 50), percentile(a, 99), percentile(b, 50), percentile(b, 99)];
-    const added = p50 - b50;
-    const goal = s.goalUs === undefined ? '' : ` (goal <= ${s.goalUs} µs: ${added <= s.goalUs ? 'met' : 'NOT met'})`;
-    console.log(`  ${s.name}, ${a.length} exchanges each`);
-    console.log(`    palisade.wasm          p50 ${p50.toFixed(1)} µs   p99 ${p99.toFixed(1)} µs`);
+    const b = noopSamples.sort((x, y) => x - y);
+    const [b50, b99] = [percentile(b, 50), percentile(b, 99)];
+    console.log(`  ${s.name}, ${b.length} exchanges each`);
+    const added50: number[] = [];
+    for (const [k, x] of subjects.entries()) {
+      const a = samples[k]!.sort((x, y) => x - y);
+      const [p50, p99] = [percentile(a, 50), percentile(a, 99)];
+      const added = p50 - b50;
+      added50.push(added);
+      const goal = s.goalUs === undefined ? '' : ` (goal <= ${s.goalUs} µs: ${added <= s.goalUs ? 'met' : 'NOT met'})`;
+      console.log(`    ${x.label.padEnd(23)} p50 ${p50.toFixed(1)} µs   p99 ${p99.toFixed(1)} µs`);
+      console.log(`      added: p50 ${added.toFixed(1)} µs${goal}, p99 ${(p99 - b99).toFixed(1)} µs; ratio p50 ${(p50 / b50).toFixed(1)}x`);
+    }
     console.log(`    no-op filter (baseline) p50 ${b50.toFixed(1)} µs   p99 ${b99.toFixed(1)} µs`);
-    console.log(`    added: p50 ${added.toFixed(1)} µs${goal}, p99 ${(p99 - b99).toFixed(1)} µs; ratio p50 ${(p50 / b50).toFixed(1)}x`);
+    if (subjects.length > 1) console.log(`    palisade.wasm - compared: p50 added ${(added50[0]! - added50[1]!).toFixed(1)} µs`);
   }
-  if (palisade.failed) throw new Error('a palisade worker VM failed during the benchmark');
-  // The responses carry a test card number: with the built-in detectors in force events report it.
-  const found = cp.batches.some((b) => ((b.events ?? []) as { findings?: unknown[] }[]).some((e) => (e.findings ?? []).length > 0));
-  if (ran.some((s) => s.responseBody) && found !== (DETECTORS === 'built-in'))
-    throw new Error(`detectors: ${DETECTORS}, yet the events carry ${found ? 'findings' : 'no finding'}`);
+  for (const x of subjects) {
+    if (x.plugin.failed) throw new Error(`${x.label}: a worker VM failed during the benchmark`);
+    // The responses carry a test card number: with the built-in detectors in force events report it.
+    const found = x.cp.batches.some((b) => ((b.events ?? []) as { findings?: unknown[] }[]).some((e) => (e.findings ?? []).length > 0));
+    if (ran.some((s) => s.responseBody) && found !== (DETECTORS === 'built-in'))
+      throw new Error(`${x.label}: detectors ${DETECTORS}, yet the events carry ${found ? 'findings' : 'no finding'}`);
+  }
 
-  const size = statSync(PALISADE).size;
   const noopSize = statSync(noopWasm!).size;
-  console.log(
-    `module size: palisade.wasm ${(size / 1024).toFixed(1)} KiB (goal < 256 KiB: ${size < 256 * 1024 ? 'met' : 'NOT met'}); no-op filter ${(noopSize / 1024).toFixed(1)} KiB (baseline), ratio ${(size / noopSize).toFixed(0)}x`,
-  );
-  const mem = palisade.workers[0]!.mem.byteLength;
   const noopMem = noop.workers[0]!.mem.byteLength;
-  console.log(
-    `VM memory per worker after the run: palisade ${(mem / 1024 / 1024).toFixed(2)} MiB; no-op filter ${(noopMem / 1024 / 1024).toFixed(2)} MiB (baseline), ratio ${(mem / noopMem).toFixed(1)}x`,
-  );
-  await palisade.close();
+  for (const x of subjects) {
+    const size = statSync(x.file).size;
+    console.log(
+      `module size: ${x.label} ${size} bytes, ${(size / 1024).toFixed(1)} KiB (goal < 256 KiB: ${size < 256 * 1024 ? 'met' : 'NOT met'}); no-op filter ${(noopSize / 1024).toFixed(1)} KiB (baseline), ratio ${(size / noopSize).toFixed(0)}x`,
+    );
+    const mem = x.plugin.workers[0]!.mem.byteLength;
+    console.log(
+      `VM memory per worker after the run: ${x.label} ${(mem / 1024 / 1024).toFixed(2)} MiB; no-op filter ${(noopMem / 1024 / 1024).toFixed(2)} MiB (baseline), ratio ${(mem / noopMem).toFixed(1)}x`,
+    );
+  }
+  for (const x of subjects) {
+    await x.plugin.close();
+    await x.cp.stop();
+  }
   await noop.close();
-  await cp.stop();
 }
 
 await main();
