@@ -37,6 +37,7 @@ import { ApiEvent, BodyShape } from "./telemetry/event";
 import { contentTypeInspectable, inferParams } from "./telemetry/params";
 import { scanPath } from "./telemetry/path-privacy";
 import { upstreamIpOf } from "./telemetry/upstream-address";
+import { beginValues, VALUE_QUERY, VALUE_REQUEST, VALUE_RESPONSE } from "./telemetry/value-hash";
 import { jsonEscape } from "./util/json-escape";
 
 // @ts-ignore: decorator
@@ -78,6 +79,8 @@ export class Exchange extends HttpContext {
   /** req.path with every segment that carries a finding replaced by `{type}`. */
   reportedPath: string = "";
   reported: bool = false;
+  /** Released value hashes of the endpoints this exchange matches; found on first use. */
+  releases: Array<Array<u64>> | null = null;
 
   constructor(id: u32, root: PalisadeRoot) {
     super(id, root.id);
@@ -294,6 +297,7 @@ export class Exchange extends HttpContext {
     const ptr = body.ptr;
     const len = body.length;
     const scanner = this.rules.scanner;
+    this.hashValues(bufferType == BufferType.HttpRequestBody ? VALUE_REQUEST : VALUE_RESPONSE);
     // One field budget per event: the response gets what the request left.
     const shapes = new ShapeCollector(scanner.seg, shape, MAX_SHAPE_FIELDS - this.event.requestShape.fields.length + shape.fields.length);
     const mode = bodyMode(syntax, ptr, len);
@@ -302,6 +306,18 @@ export class Exchange extends HttpContext {
     if (mode == SYNTAX_JSON) shapes.json(ptr, len);
     else if (mode == SYNTAX_FORM) shapes.form(ptr, len);
     return true;
+  }
+
+  /** Value hashes from now on are for `location`, with the releases of this exchange's endpoint. */
+  private hashValues(location: u8): void {
+    const all = this.rules.rules.valueReleases;
+    let matched = this.releases;
+    if (matched === null && all.length > 0) {
+      matched = new Array<Array<u64>>();
+      for (let i = 0; i < all.length; i++) if (matchesRequest(all[i].endpoint, this.req)) matched.push(all[i].hashes);
+      this.releases = matched;
+    }
+    beginValues(this.root.hashKey0, this.root.hashKey1, location, matched);
   }
 
   private facts(from: i32, to: i32, direction: u32): Array<FindingFact> {
@@ -482,6 +498,7 @@ export class Exchange extends HttpContext {
     e.scheme = this.scheme;
     e.userAgent = this.userAgent;
     e.rulesVersion = this.rules.version;
+    this.hashValues(VALUE_QUERY);
     inferParams(req, e.params);
     const d = this.decision;
     e.verdict.action = d.action;

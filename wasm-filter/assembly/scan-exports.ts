@@ -12,11 +12,15 @@
 //   palisade_scan_query(p, n)
 //   palisade_scan_body(contentTypeP, contentTypeN, p, n)
 //   n = palisade_scan_end(); p = palisade_scan_result()      JSON (below), valid until the next call
+//   h: i64 = palisade_scan_value_hash(location, pathP, pathN, valueP, valueN)   value_hash of a
+//                                                           field's first value (telemetry/value-hash.ts), 0: none
 // Result JSON: {"truncated":bool,"findings":[{"type","field","start","end","confidence","path"?,
 //   "masked","severity","category","valueHash"}]} — severity/category are proto enum numbers,
 //   valueHash 16 hex digits (u64 little-endian bytes, as Finding.value_hash).
 import { decodeRuleSetDetectors, lastRulesError, RuleSetDetectors } from "./codec/rules-detectors";
 import { bodySyntax, FIELD_BODY, FIELD_HEADER, Findings, Scanner, ScanLimits } from "./detect";
+import { formatOf } from "./telemetry/format";
+import { beginValues, valueHashOf } from "./telemetry/value-hash";
 import { asciiLower } from "./util/ascii";
 
 let scanner: Scanner | null = null;
@@ -132,4 +136,15 @@ function jsonString(s: string): string {
     else out += String.fromCharCode(c);
   }
   return out + '"';
+}
+
+/**
+ * FieldShape/Parameter.value_hash the filter sends for a first value [vp, vp+vn) of field path
+ * [pp, pp+pn) at `location` (`q`, `i` or `o`) under the key set above, 0 when it sends none; the
+ * shared vectors (test/vectors/value-hash/) run through it.
+ */
+export function palisade_scan_value_hash(location: u32, pp: usize, pn: usize, vp: usize, vn: usize): u64 {
+  if (formatOf(vp, vn).length > 0) return 0; // a recognised format is not an enum value
+  beginValues(hashKey0, hashKey1, <u8>location, null);
+  return valueHashOf(String.UTF8.decodeUnsafe(pp, pn), vp, vn);
 }

@@ -58,6 +58,7 @@ interface ScanExports {
   palisade_scan_end(): number;
   palisade_scan_result(): number;
   palisade_scan_result_length(): number;
+  palisade_scan_value_hash(location: number, pathP: number, pathN: number, valueP: number, valueN: number): bigint;
 }
 
 export class RulesRefusedError extends Error {}
@@ -139,6 +140,20 @@ export class WasmScanner {
     if (key.length !== 16) throw new Error('wasm-scanner: hash key must be 16 bytes');
     const view = new DataView(key.buffer, key.byteOffset, 16);
     this.x.palisade_scan_hash_key(view.getBigUint64(0, true), view.getBigUint64(8, true));
+  }
+
+  /**
+   * FieldShape/Parameter.value_hash the filter sends for a field's first value (docs/posture.md
+   * "Enums from runtime") under the key of setHashKey, as hex of its 8 bytes; '' when it sends none.
+   */
+  valueHash(location: 'query' | 'request' | 'response', path: string, value: string): string {
+    const byte = { query: 0x71, request: 0x69, response: 0x6f }[location];
+    let h = 0n;
+    this.withBytes(path, (pp, pn) => this.withBytes(value, (vp, vn) => (h = this.x.palisade_scan_value_hash(byte, pp, pn, vp, vn))));
+    if (h === 0n) return '';
+    const out = Buffer.alloc(8);
+    out.writeBigUInt64LE(BigInt.asUintN(64, h));
+    return out.toString('hex');
   }
 
   /** Scans one message: headers in order, then the query, then the body (docs/detectors.md §2). */

@@ -147,6 +147,18 @@ export class ProtoReader {
     if (inner.failed) this.fail(inner.error);
   }
 
+  /** Repeated fixed64 field, packed or not. */
+  fixed64s(out: Array<u64>): void {
+    let start = this.pos;
+    if (this.wire == Wire.Fixed64) this.advance(8);
+    else {
+      start = this.lenStart();
+      if ((this.pos - start) & 7) this.fail(CodecError.Truncated);
+    }
+    if (this.failed) return;
+    for (let p = start; p < this.pos; p += 8) out.push(load<u64>(changetype<usize>(this.buf) + p));
+  }
+
   /** Skips a field we do not know (forward compatibility: unknown fields are ignored). */
   skip(): void {
     switch (this.wire) {

@@ -16,6 +16,7 @@ import {
   RateLimitSpec,
   RuleSet,
   Settings,
+  ValueRelease,
 } from "../policy/model";
 
 export class RulesResult {
@@ -28,6 +29,8 @@ export class RulesResult {
 // Bounds that keep a hostile or corrupted rule set from exhausting the VM (1 GiB cap in Envoy).
 // @ts-ignore: decorator
 @inline const MAX_POLICIES: i32 = 10000;
+// @ts-ignore: decorator
+@inline const MAX_RELEASES: i32 = 100000;
 
 function decodeHeaderMatch(r: ProtoReader): HeaderMatch {
   const h = new HeaderMatch();
@@ -75,6 +78,30 @@ function decodeMatch(r: ProtoReader, errors: Array<string>): Match {
     else r.skip();
   }
   return m;
+}
+
+/** A release a gateway could misapply is refused with the whole set: hashes must ascend. */
+function decodeValueRelease(r: ProtoReader, errors: Array<string>): ValueRelease {
+  const v = new ValueRelease();
+  for (let f = r.tag(); f != 0; f = r.tag()) {
+    if (f == 1) {
+      const sub = r.sub();
+      v.endpoint = decodeMatch(sub, errors);
+      r.check(sub);
+    } else if (f == 2) r.fixed64s(v.hashes);
+    else r.skip();
+  }
+  const m = v.endpoint;
+  // One endpoint, as the control plane sends it: an empty list would release on every endpoint.
+  if (m.hosts.length == 0 || m.methods.length == 0 || m.paths.length == 0) errors.push("value release without an endpoint");
+  const h = v.hashes;
+  for (let i = 1; i < h.length; i++) {
+    if (h[i - 1] > h[i]) {
+      errors.push("value release hashes out of order");
+      break;
+    }
+  }
+  return v;
 }
 
 function decodeRateLimit(r: ProtoReader): RateLimitSpec {
@@ -205,6 +232,12 @@ export function decodeRuleSet(buf: ArrayBuffer): RulesResult {
     } else if (f == 7) rs.digest = r.string();
     else if (f == 9) rs.detectorsDigest = r.string();
     else if (f == 10) rs.detectorsOmitted = r.varint() != 0;
+    else if (f == 11) {
+      const sub = r.sub();
+      rs.valueReleases.push(decodeValueRelease(sub, errors));
+      r.check(sub);
+      if (rs.valueReleases.length > MAX_RELEASES) r.fail("too many value releases");
+    } else if (f == 12) rs.releasesDigest = r.string();
     else r.skip();
   }
   if (r.failed) return new RulesResult(null, r.error);

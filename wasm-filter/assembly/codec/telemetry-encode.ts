@@ -55,11 +55,18 @@ function encodeFindingFields(
 function encodeShape(w: ProtoWriter, field: u32, s: BodyShape): void {
   const m = w.begin(field);
   w.string(1, s.contentType);
+  const values = s.values;
+  let next = 0; // values[next] is the next field's with a value hash, if any
   for (let i = 0; i < s.fields.length; i++) {
     const f = w.begin(2);
     w.string(1, s.fields[i].path);
     w.uint32(2, s.fields[i].type);
     w.string(3, s.fields[i].format);
+    if (next < values.length && values[next].index == i) {
+      const v = values[next++];
+      w.bytes8(4, v.hash);
+      w.string(5, v.value);
+    }
     w.end(f, true);
   }
   w.bool(3, s.truncated);
@@ -94,6 +101,8 @@ export function encodeApiEvent(e: ApiEvent): ArrayBuffer {
     w.uint32(2, e.params[i].kind);
     w.uint32(3, e.params[i].type);
     w.string(4, e.params[i].format);
+    if (e.params[i].valueHash != 0) w.bytes8(5, e.params[i].valueHash);
+    w.string(6, e.params[i].value);
     w.end(p, true);
   }
   encodeShape(w, 15, e.requestShape);

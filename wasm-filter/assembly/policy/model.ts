@@ -136,4 +136,14 @@ export class RuleSet {
   /** Sorted by (priority, index). */
   policies: Array<Policy> = [];
   settings: Settings = new Settings();
+  /** RuleSet.value_releases (telemetry/value-hash.ts); updated with the version unchanged. */
+  valueReleases: Array<ValueRelease> = [];
+  releasesDigest: string = "";
+}
+
+/** The value hashes released for one endpoint (rules.proto ValueRelease). */
+export class ValueRelease {
+  endpoint: Match = new Match();
+  /** Ascending (checked when decoded), for a binary search. */
+  hashes: Array<u64> = [];
 }

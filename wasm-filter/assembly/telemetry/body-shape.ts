@@ -3,7 +3,7 @@
 // scanner skipped the body (finding limit reached). Paths use `[]` for array elements; each
 // (path, type) is listed once, with the format of its first string value. Lenient like the
 // scanner: malformed or truncated JSON yields the fields seen so far and never traps. Field names,
-// types and formats only.
+// types and formats, and the keyed hash of a field's first token-like value (value-hash.ts).
 //
 // Speed: the callbacks run once per JSON token, inside the scanner's walk. Their state is plain
 // module globals and raw static memory, not fields of the collector: in AssemblyScript a function
@@ -15,10 +15,11 @@ import { decodeForm } from "../detect/decode";
 import { JsonVisitor } from "../detect/json-visitor";
 import { appendMember, appendUnits, JsonWalker, memberPath } from "../detect/json-walker";
 import { ByteBuf, PathSource, Segment, SegmentSink } from "../detect/segment";
-import { BodyShape, FieldShape, JSON_ARRAY, JSON_BOOLEAN, JSON_INTEGER, JSON_NULL, JSON_NUMBER, JSON_OBJECT, JSON_STRING } from "./event";
+import { BodyShape, FieldShape, FieldValue, JSON_ARRAY, JSON_BOOLEAN, JSON_INTEGER, JSON_NULL, JSON_NUMBER, JSON_OBJECT, JSON_STRING } from "./event";
 import { internedField, internField } from "./field-intern";
 import { formatOf } from "./format";
 import { valueType } from "./params";
+import { releasedValue, valueHashOf } from "./value-hash";
 
 // @ts-ignore: decorator
 @inline const MAX_DEPTH: i32 = 32;
@@ -198,7 +199,11 @@ export class ShapeCollector extends JsonVisitor {
         for (let k = 0; k < path.length; k++) h = mix(h, path.charCodeAt(k));
         if (listed(h) < 0) {
           if (listedCount >= budget) dropField();
-          else list(h, new FieldShape(path, type, type == JSON_STRING ? formatOf(this.seg.data, this.seg.n) : ""));
+          else {
+            const format = type == JSON_STRING ? formatOf(this.seg.data, this.seg.n) : "";
+            list(h, new FieldShape(path, type, format));
+            if (type == JSON_STRING && format.length == 0) noteValue(path, this.seg.data, this.seg.n);
+          }
         }
       }
       from = i + 1;
@@ -250,7 +255,14 @@ function listNew(h: u64, type: u32, parentField: i32, obj: bool): i32 {
     if (parentField != DROPPED) internField(h, parent, field);
   }
   list(h, field);
+  if (type == JSON_STRING && format.length == 0) noteValue(field.path, valuePtr, valueLen);
   return listedCount - 1;
+}
+
+/** The value hash (and released value) of the field listed last, whose first value is [p, p+n). */
+function noteValue(path: string, p: usize, n: usize): void {
+  const h = valueHashOf(path, p, n);
+  if (h != 0) current!.shape.values.push(new FieldValue(listedCount - 1, h, releasedValue));
 }
 
 /** `.name`, `['name']` (the current member) or `[]` as UTF-16 units. */

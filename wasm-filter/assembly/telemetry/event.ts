@@ -36,6 +36,9 @@ export class EventParam {
     /** Format hint of a string value (telemetry/format.ts), "" for none. */
     public format: string = "",
   ) {}
+  /** Parameter.value_hash / value of a query parameter (telemetry/value-hash.ts); 0 and "": none. */
+  valueHash: u64 = 0;
+  value: string = "";
 }
 
 export class FieldShape {
@@ -46,9 +49,24 @@ export class FieldShape {
   ) {}
 }
 
+/**
+ * FieldShape.value_hash and value of fields[index] in one body: kept apart from the FieldShape,
+ * which later exchanges share (field-intern.ts), and only for the few fields that have one.
+ */
+export class FieldValue {
+  constructor(
+    public index: i32,
+    public hash: u64,
+    /** The literal, only when released (telemetry/value-hash.ts); "" otherwise. */
+    public value: string,
+  ) {}
+}
+
 export class BodyShape {
   contentType: string = "";
   fields: Array<FieldShape> = [];
+  /** Ascending by index. */
+  values: Array<FieldValue> = [];
   truncated: bool = false;
   fieldsDropped: u32 = 0;
   notInspectedReason: string = "";

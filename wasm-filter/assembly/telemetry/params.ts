@@ -1,9 +1,11 @@
-// Parameter inventory for ApiEvent.params (names and inferred types, never values) and the
+// Parameter inventory for ApiEvent.params (names, inferred types and, for query parameters, the
+// keyed hash of a token-like value; the value only when released: value-hash.ts) and the
 // content-type gate for body inspection.
 import { EventParam, JSON_BOOLEAN, JSON_INTEGER, JSON_NUMBER, JSON_STRING } from "./event";
 import { RequestInfo } from "../policy/request-info";
 import { formatOf } from "./format";
 import { percentDecode } from "./path-privacy";
+import { releasedValue, valueHashOf } from "./value-hash";
 
 // @ts-ignore: decorator
 @inline const MAX_PARAMS: i32 = 64;
@@ -59,13 +61,19 @@ export function valueType(v: string): u32 {
  * percent-decoded first so `a%40b.example` is an email. */
 function param(name: string, kind: u32, value: string, encoded: bool): EventParam {
   const type = valueType(value);
-  let format = "";
+  const p = new EventParam(name, kind, type);
   if (type == JSON_STRING) {
     let b = String.UTF8.encode(value);
     if (encoded) b = percentDecode(changetype<usize>(b), <usize>b.byteLength);
-    format = formatOf(changetype<usize>(b), <usize>b.byteLength);
+    const format = formatOf(changetype<usize>(b), <usize>b.byteLength);
+    p.format = format;
+    // Query values only (location `q`, path = the name as sent), decoded (value-hash.ts).
+    if (kind == FIELD_QUERY && format.length == 0) {
+      p.valueHash = valueHashOf(name, changetype<usize>(b), <usize>b.byteLength);
+      p.value = releasedValue;
+    }
   }
-  return new EventParam(name, kind, type, format);
+  return p;
 }
 
 export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
