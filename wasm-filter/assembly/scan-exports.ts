@@ -21,6 +21,7 @@ import { decodeRuleSetDetectors, lastRulesError, RuleSetDetectors } from "./code
 import { bodySyntax, FIELD_BODY, FIELD_HEADER, Findings, Scanner, ScanLimits } from "./detect";
 import { formatOf } from "./telemetry/format";
 import { beginValues, valueHashOf } from "./telemetry/value-hash";
+import { collectIfDue, noteInputBytes } from "./abi/collector";
 import { asciiLower } from "./util/ascii";
 
 let scanner: Scanner | null = null;
@@ -48,6 +49,8 @@ export function palisade_scan_rules(p: usize, n: usize): i32 {
   rules = decoded;
   scanner = new Scanner(decoded, hashKey0, hashKey1);
   result = new ArrayBuffer(0);
+  noteInputBytes(n);
+  collectIfDue();
   return 0;
 }
 
@@ -74,16 +77,22 @@ export function palisade_scan_begin(maxBodyBytes: u32, minConfidence: u32, maxFi
 export function palisade_scan_header(nameP: usize, nameN: usize, valueP: usize, valueN: usize): void {
   const s = scanner;
   if (s !== null) s.scanHeader(asciiLower(String.UTF8.decodeUnsafe(nameP, nameN)), valueP, valueN, findings, limits);
+  noteInputBytes(valueN);
+  collectIfDue();
 }
 
 export function palisade_scan_query(p: usize, n: usize): void {
   const s = scanner;
   if (s !== null) s.scanQuery(p, n, findings, limits);
+  noteInputBytes(n);
+  collectIfDue();
 }
 
 export function palisade_scan_body(ctP: usize, ctN: usize, p: usize, n: usize): void {
   const s = scanner;
   if (s !== null) s.scanBody(bodySyntax(String.UTF8.decodeUnsafe(ctP, ctN)), p, n, findings, limits);
+  noteInputBytes(n);
+  collectIfDue();
 }
 
 export function palisade_scan_end(): usize {
@@ -102,6 +111,7 @@ export function palisade_scan_end(): usize {
   }
   parts.push("]}");
   result = String.UTF8.encode(parts.join(""));
+  collectIfDue();
   return <usize>result.byteLength;
 }
 
@@ -146,5 +156,7 @@ function jsonString(s: string): string {
 export function palisade_scan_value_hash(location: u32, pp: usize, pn: usize, vp: usize, vn: usize): u64 {
   if (formatOf(vp, vn).length > 0) return 0; // a recognised format is not an enum value
   beginValues(hashKey0, hashKey1, <u8>location, null);
-  return valueHashOf(String.UTF8.decodeUnsafe(pp, pn), vp, vn);
+  const hash = valueHashOf(String.UTF8.decodeUnsafe(pp, pn), vp, vn);
+  collectIfDue();
+  return hash;
 }

@@ -195,6 +195,11 @@ export class WasmScanner {
     this.x.palisade_scan_free(p);
   }
 
+  /** Size of the module's linear memory in bytes (tests that garbage is collected). */
+  memoryBytes(): number {
+    return this.x.memory.buffer.byteLength;
+  }
+
   /** Scans a pinned body; findings stay in the module (no JSON: the benchmark inner loop). */
   scanPinnedBody(contentTypePin: number, contentTypeLength: number, p: number, n: number, options: ScanOptions = {}): void {
     this.x.palisade_scan_begin(options.maxBodyBytes ?? 0, options.minConfidence ?? 0, options.maxFindings ?? 0);

@@ -1,7 +1,7 @@
 // One block, reused, for the bodies the filter reads to inspect (abi/host.ts readBufferBytes):
 // a fresh block per body made every inspected request and response leave up to max_body_bytes of
-// garbage, and the incremental GC lets garbage reach twice the live heap before it collects, so
-// bodies set the VM's memory. The block grows to the largest body read and stays; it is pinned,
+// garbage, and the collector runs only after a batch of work (abi/collector.ts), so bodies would
+// set the VM's memory. The block grows to the largest body read and stays; it is pinned,
 // so the collector never frees or moves it. Callbacks never nest (one thread per VM), so one is
 // enough: a body stays valid until the next body read.
 
