@@ -11,16 +11,21 @@
 // bodies of each size. `npm run bench -- detect`; BENCH_DETECT_MS (default 300) per round,
 // BENCH_DETECT_ROUNDS (default 5, median reported), BENCH_DETECT_RHINO=0 skips Rhino. Figures per
 // second of wall time and per second of process CPU time (the latter holds under load).
+// BENCH_COMPARE=<another palisade.wasm> (main's, say) scans every body with it too, its rounds
+// interleaved with the module's own (order alternating), and prints both and the ratio: a
+// before/after measured under one load. PALISADE_WASM overrides the module measured.
 import { BUILTIN_DETECTORS } from '../../../control-plane/detect/builtin-detectors.ts';
 import { builtinRuleSetJson, loadEs5Engine } from '../../../test/unit/detect/lib/es5-engine.ts';
 import { scanInRhino } from '../../../test/unit/detect/lib/rhino.ts';
 import { builtinRuleSetObject, encodeRuleSetObject } from '../../../wasm-filter/tools/scan-rules.ts';
-import { WasmScanner } from '../../../wasm-filter/tools/wasm-scanner.ts';
+import { DEFAULT_WASM, WasmScanner } from '../../../wasm-filter/tools/wasm-scanner.ts';
 import { jsonBody } from './bench-bodies.ts';
 
 const ROUND_MS = Number(process.env.BENCH_DETECT_MS ?? 300);
 const ROUNDS = Number(process.env.BENCH_DETECT_ROUNDS ?? 5);
 const RHINO = process.env.BENCH_DETECT_RHINO !== '0';
+const PALISADE = process.env.PALISADE_WASM ?? DEFAULT_WASM;
+const COMPARE = process.env.BENCH_COMPARE;
 const CONTENT_TYPE = 'application/json';
 const SIZES: [string, number][] = [
   ['1 KiB', 1024],
@@ -28,31 +33,48 @@ const SIZES: [string, number][] = [
   ['1 MiB', 1024 * 1024],
 ];
 
-/**
- * Median MB/s (10^6 bytes) of ROUNDS rounds, each running `scan` for at least ROUND_MS, per second
- * of wall time and per second of this process's CPU time. On the shared machine the wall figure
- * falls with the load; the CPU figure counts only the time the scan was actually running.
- */
-function throughput(bytes: number, scan: () => void): { wall: number; cpu: number } {
-  for (let i = 0; i < 3; i++) scan(); // warm-up: JIT tiers, wasm tier-up, buffer growth
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    let n = 0;
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    let t = t0;
-    while (t - t0 < ROUND_MS) {
-      scan();
-      n++;
-      t = performance.now();
-    }
-    const c = process.cpuUsage(c0);
-    wall.push((bytes * n) / ((t - t0) / 1000) / 1e6);
-    cpu.push((bytes * n) / ((c.user + c.system) / 1e6) / 1e6);
+type Rate = { wall: number; cpu: number };
+
+/** MB/s (10^6 bytes) of one round running `scan` for at least ROUND_MS, per second of wall and of CPU time. */
+function round(bytes: number, scan: () => void): Rate {
+  let n = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < ROUND_MS) {
+    scan();
+    n++;
+    t = performance.now();
   }
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  return { wall: median(wall), cpu: median(cpu) };
+  const c = process.cpuUsage(c0);
+  return { wall: (bytes * n) / ((t - t0) / 1000) / 1e6, cpu: (bytes * n) / ((c.user + c.system) / 1e6) / 1e6 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Median MB/s of ROUNDS rounds of each scan, per second of wall time and of this process's CPU
+ * time. On the shared machine the wall figure falls with the load; the CPU figure counts only the
+ * time the scan was actually running. Several scans run their rounds interleaved (round r: in
+ * order when r is even, reversed when odd), so a slow spell of the machine falls on all of them.
+ */
+function throughputs(bytes: number, scans: (() => void)[]): Rate[] {
+  for (const scan of scans) for (let i = 0; i < 3; i++) scan(); // warm-up: JIT tiers, wasm tier-up, buffer growth
+  const rates = scans.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = scans.map((_, i) => i);
+    if (r % 2 === 1) order.reverse();
+    for (const i of order) {
+      const { wall, cpu } = round(bytes, scans[i]!);
+      rates[i]!.wall.push(wall);
+      rates[i]!.cpu.push(cpu);
+    }
+  }
+  return rates.map((x) => ({ wall: median(x.wall), cpu: median(x.cpu) }));
+}
+
+function throughput(bytes: number, scan: () => void): Rate {
+  return throughputs(bytes, [scan])[0]!;
 }
 
 const regexps = BUILTIN_DETECTORS.filter((d) => d.pattern).map((d) => new RegExp(d.pattern, `${d.flags ?? ''}g`));
@@ -70,8 +92,13 @@ function regexScan(text: string): number {
   return matches;
 }
 
-const wasm = await WasmScanner.load();
-wasm.loadRules(encodeRuleSetObject(builtinRuleSetObject()));
+const ruleSet = encodeRuleSetObject(builtinRuleSetObject());
+const wasm = await WasmScanner.load(PALISADE);
+wasm.loadRules(ruleSet);
+const other = COMPARE ? await WasmScanner.load(COMPARE) : undefined;
+other?.loadRules(ruleSet);
+/** Per body: the module's rate and, with BENCH_COMPARE, the other module's. */
+const compared: string[] = [];
 const es5 = loadEs5Engine();
 const ruleSetJson = await builtinRuleSetJson();
 
@@ -92,11 +119,26 @@ for (const kind of ['clean', 'sensitive'] as const) {
     // The whole body is inspected (the default limit, Settings.max_body_bytes, would cut 1 MiB).
     const limits = { maxBodyBytes: bytes.length };
     const findings = wasm.scanBodyBytes(CONTENT_TYPE, bytes, limits).findings.length;
-    const ctPin = wasm.pin(Buffer.from(CONTENT_TYPE));
-    const bodyPin = wasm.pin(bytes);
-    const wt = throughput(bytes.length, () => wasm.scanPinnedBody(ctPin, CONTENT_TYPE.length, bodyPin, bytes.length, limits));
-    wasm.release(bodyPin);
-    wasm.release(ctPin);
+    const wasms = other ? [wasm, other] : [wasm];
+    if (other && other.scanBodyBytes(CONTENT_TYPE, bytes, limits).findings.length !== findings) {
+      throw new Error(`BENCH_COMPARE module finds a different number of findings in the ${kind} ${label} body`);
+    }
+    const pins = wasms.map((w) => ({ w, ct: w.pin(Buffer.from(CONTENT_TYPE)), body: w.pin(bytes) }));
+    const rates = throughputs(
+      bytes.length,
+      pins.map((p) => () => p.w.scanPinnedBody(p.ct, CONTENT_TYPE.length, p.body, bytes.length, limits)),
+    );
+    for (const p of pins) {
+      p.w.release(p.body);
+      p.w.release(p.ct);
+    }
+    const wt = rates[0]!;
+    if (rates[1]) {
+      const o = rates[1];
+      compared.push(
+        `${`${kind} ${label}`.padEnd(18)} ${fmt(wt.cpu)} ${fmt(o.cpu)}  ${(wt.cpu / o.cpu).toFixed(2).padStart(6)}x   (wall ${wt.wall.toFixed(1)} vs ${o.wall.toFixed(1)} MB/s)`,
+      );
+    }
     const v8t = throughput(bytes.length, () => regexScan(body));
     const message = { kind: 'request', headers: {}, query: '', body, contentType: CONTENT_TYPE };
     const e = throughput(bytes.length, () => es5.scanMessage(ruleSetJson, message, limits)).wall;
@@ -116,6 +158,11 @@ for (const kind of ['clean', 'sensitive'] as const) {
 }
 console.log(goal);
 console.log(cpuGoal);
+if (COMPARE) {
+  console.log(`\nA/B, rounds interleaved: ${PALISADE} vs BENCH_COMPARE=${COMPARE}, per CPU-second`);
+  console.log(`${'body'.padEnd(18)} ${'this'.padStart(13)} ${'compared'.padStart(13)}  ratio`);
+  for (const line of compared) console.log(line);
+}
 
 if (RHINO) {
   // Rhino: one JVM scans MESSAGES copies of a 4 KiB message REPEAT times; the last repetition is
