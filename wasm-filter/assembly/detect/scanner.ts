@@ -38,9 +38,9 @@ import { XmlWalker } from "./xml-walker";
 @inline const BLOCK: usize = 16384;
 
 export class Scanner extends SegmentSink {
-  private plans: Array<DetectorPlan> = new Array<DetectorPlan>();
+  private plans: Array<DetectorPlan>;
   /** SEARCH automata in RuleSet order. */
-  private searches: Array<Dfa> = new Array<Dfa>();
+  private searches: Array<Dfa>;
 
   /** Public so the shape collector (telemetry/body-shape.ts) can reuse it once a scan is done. */
   seg: Segment = new Segment();
@@ -111,10 +111,12 @@ export class Scanner extends SegmentSink {
   private segmentNo: u32 = 0;
 
   // Context: key tests cached by key; require-context detectors gated per segment.
-  private keyCache!: KeyCache;
-  private prefilter!: SearchPrefilter;
+  // Assigned in the constructor, not declared `name!:`: AssemblyScript reads a `!` field through a
+  // null-checking getter call, which cost a call per segment.
+  private keyCache: KeyCache;
+  private prefilter: SearchPrefilter;
   private segKeyBits: usize = 0;
-  private gate!: ContextGate;
+  private gate: ContextGate;
   private gated: StaticArray<bool>;
   private anyGated: bool = false;
   /** gate.anyUnslotted: some require-context detector is always possibly in context. */
@@ -130,41 +132,51 @@ export class Scanner extends SegmentSink {
     public hashKey1: u64 = 0,
   ) {
     super();
+    // The context parts are built from locals and assigned before `this` is used otherwise, as
+    // fields without `!` must be (see above).
     const nd = rules.detectors.length;
-    this.gated = new StaticArray<bool>(nd);
-    this.lastKept = new StaticArray<i32>(nd);
-    this.lastKeptSegment = new StaticArray<u32>(nd);
+    const gated = new StaticArray<bool>(nd);
+    let anyGated = false;
     for (let i = 0; i < nd; i++) {
       if (rules.detectors[i].context.requireContext) {
-        this.gated[i] = true;
-        this.anyGated = true;
+        gated[i] = true;
+        anyGated = true;
       }
     }
     const dfas = new Array<Dfa>(rules.automata.length);
+    const searches = new Array<Dfa>();
     const searchIndex = new StaticArray<i32>(rules.automata.length);
     for (let i = 0; i < rules.automata.length; i++) {
       const a = rules.automata[i];
-      dfas[i] = new Dfa(a, this.gated);
+      dfas[i] = new Dfa(a, gated);
       searchIndex[i] = -1;
       if (a.kind == AUTOMATON_SEARCH) {
-        searchIndex[i] = this.searches.length;
-        this.searches.push(dfas[i]);
+        searchIndex[i] = searches.length;
+        searches.push(dfas[i]);
       }
     }
-    this.laneRows = new StaticArray<u32>(this.searches.length + 1);
+    const plans = new Array<DetectorPlan>();
     for (let i = 0; i < nd; i++) {
       const d = rules.detectors[i];
-      this.plans.push(new DetectorPlan(d, dfas[d.reverseAutomaton]));
+      plans.push(new DetectorPlan(d, dfas[d.reverseAutomaton]));
     }
     const searchOf = new StaticArray<i32>(nd);
     for (let i = 0; i < nd; i++) searchOf[i] = searchIndex[rules.detectors[i].searchAutomaton];
-    this.gate = new ContextGate(this.plans);
+    const gate = new ContextGate(plans);
     const keyworded = new StaticArray<bool>(nd);
-    for (let i = 0; i < nd; i++) keyworded[i] = this.gate.slotOf[i] >= 0;
-    this.prefilter = new SearchPrefilter(this.plans, searchOf, this.searches.length, keyworded);
+    for (let i = 0; i < nd; i++) keyworded[i] = gate.slotOf[i] >= 0;
+    this.gate = gate;
+    this.prefilter = new SearchPrefilter(plans, searchOf, searches.length, keyworded);
+    this.keyCache = new KeyCache(plans);
+    this.gated = gated;
+    this.anyGated = anyGated;
+    this.plans = plans;
+    this.searches = searches;
+    this.lastKept = new StaticArray<i32>(nd);
+    this.lastKeptSegment = new StaticArray<u32>(nd);
+    this.laneRows = new StaticArray<u32>(searches.length + 1);
     this.layOutSearches();
-    this.keyCache = new KeyCache(this.plans);
-    this.anyUnslotted = this.gate.anyUnslotted;
+    this.anyUnslotted = gate.anyUnslotted;
     this.detectorCount = <usize>nd;
   }
 
