@@ -24,6 +24,7 @@ export const CORE_SOURCES = [
   'core/auth-scheme.js',
   'core/policy-match.js',
   'core/rate-limit.js',
+  'core/value-hash.js',
   'core/shape.js',
   'core/scanner.js',
   'core/path-privacy.js',

@@ -68,11 +68,16 @@
     req.sampled = settings.samplePercent >= 100 || Math.random() * 100 < settings.samplePercent;
     req.auth = Palisade.authScheme.detect(req.headers, req.query, false);
     var detectors = Palisade.ruleSet.detectorIndex(rules.ruleSet);
+    // Enums from runtime: value hashes under the KVM's hash key, values released for this endpoint.
+    var VH = Palisade.valueHash;
+    var hashKey = VH.keyOf(H.getVar(V.HASH_KEY));
+    var released = hashKey === null ? null : VH.releasedFor(rules.ruleSet, req);
     var result = Palisade.inspect.inspectMessage(req, {
       ruleSet: rules.ruleSet,
       settings: settings,
       detectors: detectors,
-      deadlineMs: cfg.timeBudgetMs > 0 ? started + cfg.timeBudgetMs : 0
+      deadlineMs: cfg.timeBudgetMs > 0 ? started + cfg.timeBudgetMs : 0,
+      note: VH.hasher(hashKey, "request", released)
     });
     var failed = result.error !== null;
     if (failed && cfg.failureMode === "closed") {
@@ -130,7 +135,7 @@
       pathTemplate: pathTemplate,
       clientIp: req.clientIp,
       auth: req.auth,
-      params: Palisade.shape.parameters(req.query, req.headers, settings.maxShapeFields),
+      params: Palisade.shape.parameters(req.query, req.headers, settings.maxShapeFields, VH.hasher(hashKey, "query", released)),
       requestBytes: result.bodyBytes,
       shape: result.shape,
       findings: result.findings,

@@ -23,13 +23,17 @@
     if (cfg.maxBodyBytes > 0 && cfg.maxBodyBytes < settings.maxBodyBytes) settings.maxBodyBytes = cfg.maxBodyBytes;
     res = H.readResponse(typeof response === "undefined" ? null : response);
     res.sampled = true;
+    var req = H.readRequest(typeof request === "undefined" ? null : request);
+    // Enums from runtime: value hashes under the KVM's hash key, values released for this endpoint.
+    var hashKey = Palisade.valueHash.keyOf(H.getVar(V.HASH_KEY));
+    var released = hashKey === null ? null : Palisade.valueHash.releasedFor(rules.ruleSet, req);
     result = Palisade.inspect.inspectMessage(res, {
       ruleSet: rules.ruleSet,
       settings: settings,
       detectors: Palisade.ruleSet.detectorIndex(rules.ruleSet),
-      deadlineMs: cfg.timeBudgetMs > 0 ? started + cfg.timeBudgetMs : 0
+      deadlineMs: cfg.timeBudgetMs > 0 ? started + cfg.timeBudgetMs : 0,
+      note: Palisade.valueHash.hasher(hashKey, "response", released)
     });
-    var req = H.readRequest(typeof request === "undefined" ? null : request);
     var auth = Palisade.authScheme.detect(req.headers, req.query, false);
     var exchange = {
       host: req.host,

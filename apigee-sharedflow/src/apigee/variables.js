@@ -44,6 +44,7 @@ Palisade.vars = {
   RULES_VERSION: "palisade.rules.version",
   RULES_RESPONSE: "palisadeRulesResponse", // the ServiceCallout's response message
   GATEWAY_TOKEN: "private.palisade.gateway.token", // from the KVM; private.* is masked in traces
+  HASH_KEY: "private.palisade.hash.key", // from the KVM: the value-hash key (core/value-hash.js)
   // Written by the response policy.
   RESPONSE_VERDICT: "palisade.response.verdict",
   RESPONSE_FINDINGS: "palisade.response.findings",

@@ -36,7 +36,8 @@ Palisade.inspect = (function () {
 
   // msg: { kind, method, path, headers: { lower name: [values] }, query, body (string|null),
   //        contentType, contentEncoding, declaredLength, streaming, sampled }
-  // ctx: { ruleSet, settings, detectors, deadlineMs?, now? } (now: clock in ms, for tests)
+  // ctx: { ruleSet, settings, detectors, deadlineMs?, now?, note? } (now: clock in ms, for tests;
+  //        note: value-hash.js hasher for the body's fields)
   // Returns { findings, shape, bodyBytes, error, path } — error is null or the message of a scanner
   // failure (the caller applies the failure mode); path is the request path to report.
   function inspectMessage(msg, ctx) {
@@ -89,7 +90,7 @@ Palisade.inspect = (function () {
     if (shape.notInspectedReason === "" && scanBody.length > 0) {
       // After the scan, with what is left of the budget: the findings protect, the shape only
       // describes the API (a shape cut short says so in fieldsDropped).
-      var s = Palisade.shape.bodyShape(mediaType, scanBody, shape.truncated, settings.maxShapeFields, overBudgetOf(ctx));
+      var s = Palisade.shape.bodyShape(mediaType, scanBody, shape.truncated, settings.maxShapeFields, overBudgetOf(ctx), ctx.note);
       shape.fields = s.fields;
       shape.fieldsDropped = s.fieldsDropped;
     }

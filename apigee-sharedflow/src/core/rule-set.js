@@ -84,12 +84,32 @@ Palisade.ruleSet = (function () {
     for (var j = 0; j < detectors.length; j++) {
       if (!detectors[j] || typeof detectors[j].id !== "string") return "bad-detector";
     }
+    return releasesProblem(rs.valueReleases);
+  }
+
+  // RuleSet.value_releases: each one endpoint (host, method, valid path template) and hashes in
+  // ascending order, as the filter requires; anything else refuses the set, as in the filter.
+  function releasesProblem(releases) {
+    if (releases === undefined || releases === null) return null;
+    if (Object.prototype.toString.call(releases) !== "[object Array]") return "bad-value-releases";
+    for (var i = 0; i < releases.length; i++) {
+      var r = releases[i];
+      var m = r && r.endpoint;
+      if (!m || !nonEmptyList(m.hosts) || !nonEmptyList(m.methods) || !nonEmptyList(m.paths)) return "bad-value-releases";
+      for (var t = 0; t < m.paths.length; t++) if (!Palisade.pathTemplate.valid(m.paths[t])) return "bad-value-releases";
+      if (Palisade.valueHash.hashesProblem(r.hashes || [])) return "bad-value-releases";
+    }
     return null;
+  }
+
+  function nonEmptyList(v) {
+    return Object.prototype.toString.call(v) === "[object Array]" && v.length > 0;
   }
 
   // Parses JSON text. Returns { ruleSet, error } where error is null or one of: `missing`,
   // `not-json`, `not-an-object`, `bad-version`, `bad-lists`, `bad-policy`, `bad-detector`,
-  // `duplicate-policy-id`, `bad-cidr`, `bad-path-template`, `bad-rate-limit`, `bad-block-status`.
+  // `duplicate-policy-id`, `bad-cidr`, `bad-path-template`, `bad-rate-limit`, `bad-block-status`,
+  // `bad-value-releases`.
   function parse(text) {
     if (text === null || text === undefined || String(text).length === 0) return { ruleSet: null, error: "missing" };
     var parsed;

@@ -1,5 +1,7 @@
 // Body shapes and parameter types for the inventory (telemetry.proto FieldShape, BodyShape,
-// Parameter): paths and JSON types, never values. Bounded by `maxFields`.
+// Parameter): paths and JSON types, never values, except as value-hash.js allows: `note`, when
+// given, adds the keyed hash of a field's first token-like value (and the value once released).
+// Bounded by `maxFields`.
 /* eslint no-unused-vars: ["error", { "caughtErrors": "none" }] -- ES5 has no optional catch binding */
 var Palisade = Palisade || {};
 
@@ -53,7 +55,7 @@ Palisade.shape = (function () {
   // Walks a parsed JSON value breadth-first; arrays contribute `[]` (elements share one path).
   // Stops when overBudget() says so (asked every BUDGET_EVERY values): what was not walked counts
   // as one dropped field, so the event does not pass a partial shape off as whole.
-  function jsonFields(root, maxFields, overBudget) {
+  function jsonFields(root, maxFields, overBudget, note) {
     var fields = [];
     var seen = {};
     var dropped = 0;
@@ -82,18 +84,17 @@ Palisade.shape = (function () {
           continue;
         }
         seen[id] = true;
-        fields.push({
-          path: child.path,
-          type: type,
-          format: type === "JSON_TYPE_STRING" ? formatOf(child.value) : ""
-        });
+        var field = { path: child.path, type: type, format: type === "JSON_TYPE_STRING" ? formatOf(child.value) : "" };
+        fields.push(field);
+        // Breadth-first visits one path's values in document order: this is its first value.
+        if (note && type === "JSON_TYPE_STRING" && field.format === "") note(field, child.path, child.value);
         if (type === "JSON_TYPE_OBJECT" || type === "JSON_TYPE_ARRAY") queue.push(child);
       }
     }
     return { fields: fields, dropped: dropped };
   }
 
-  function formFields(body, maxFields, overBudget) {
+  function formFields(body, maxFields, overBudget, note) {
     var fields = [];
     var dropped = 0;
     var pairs = body.split("&");
@@ -108,7 +109,9 @@ Palisade.shape = (function () {
         continue;
       }
       var type = textType(value);
-      fields.push({ path: "$" + safeKey(name), type: type, format: type === "JSON_TYPE_STRING" ? formatOf(value) : "" });
+      var field = { path: "$" + safeKey(name), type: type, format: type === "JSON_TYPE_STRING" ? formatOf(value) : "" };
+      fields.push(field);
+      if (note && type === "JSON_TYPE_STRING" && field.format === "") note(field, field.path, value);
     }
     return { fields: fields, dropped: dropped };
   }
@@ -123,18 +126,19 @@ Palisade.shape = (function () {
 
   // BodyShape for an inspected body. `mediaType` is lower case without parameters.
   // overBudget: () -> boolean, whether the inspection's time budget is spent (optional).
-  function bodyShape(mediaType, body, truncated, maxFields, overBudget) {
+  // note: value-hash.js hasher for the body's location (optional).
+  function bodyShape(mediaType, body, truncated, maxFields, overBudget, note) {
     var spent = overBudget || never;
     var shape = { contentType: mediaType, fields: [], truncated: truncated, fieldsDropped: 0, notInspectedReason: "" };
     var result = null;
     if (/json/.test(mediaType)) {
       try {
-        result = jsonFields(JSON.parse(body), maxFields, spent);
+        result = jsonFields(JSON.parse(body), maxFields, spent, note);
       } catch (e) {
         result = null; // Not JSON after all, or cut by the inspection limit: no shape, still scanned.
       }
     } else if (mediaType === "application/x-www-form-urlencoded") {
-      result = formFields(body, maxFields, spent);
+      result = formFields(body, maxFields, spent, note);
     }
     if (result) {
       shape.fields = result.fields;
@@ -143,8 +147,9 @@ Palisade.shape = (function () {
     return shape;
   }
 
-  // Parameters (names + inferred types) of the query string and the headers.
-  function parameters(query, headers, maxFields) {
+  // Parameters (names + inferred types) of the query string and the headers; note: value-hash.js
+  // hasher for query values (optional).
+  function parameters(query, headers, maxFields, note) {
     var params = [];
     var seen = {};
     if (query) {
@@ -157,7 +162,9 @@ Palisade.shape = (function () {
         seen["q:" + name] = true;
         var value = eq < 0 ? "" : decode(pairs[i].substring(eq + 1));
         var t = textType(value);
-        params.push({ name: name, in: "FIELD_KIND_QUERY", type: t, format: t === "JSON_TYPE_STRING" ? formatOf(value) : "" });
+        var param = { name: name, in: "FIELD_KIND_QUERY", type: t, format: t === "JSON_TYPE_STRING" ? formatOf(value) : "" };
+        params.push(param);
+        if (note && t === "JSON_TYPE_STRING" && param.format === "") note(param, name, value);
       }
     }
     for (var h in headers) {

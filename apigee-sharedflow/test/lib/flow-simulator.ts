@@ -111,9 +111,10 @@ export async function runSharedFlow(env: ApigeeEnvironment, input: PolicyState):
     const type = /^<(\w+)/.exec(xml)?.[1];
     switch (type) {
       case 'KeyValueMapOperations': {
-        const key = /<Parameter>([^<]+)<\/Parameter>/.exec(xml)?.[1] ?? '';
-        const value = env.kvm.get(key);
-        if (value !== undefined) state.variables[attr(xml, 'Get', 'assignTo')!] = value;
+        for (const get of xml.matchAll(/<Get assignTo="([^"]+)">[\s\S]*?<Parameter>([^<]+)<\/Parameter>/g)) {
+          const value = env.kvm.get(get[2]!);
+          if (value !== undefined) state.variables[get[1]!] = value;
+        }
         break;
       }
       case 'LookupCache': {
