@@ -52,6 +52,8 @@ export interface GatewayOptions {
   flushIntervalMs?: number;
   /** Trust one proxy hop of x-forwarded-for for the client address (Envoy's xff_num_trusted_hops). */
   xffNumTrustedHops?: number;
+  /** The filter's hash_key (32 hex digits): value hashes for enums from runtime need one. */
+  hashKey?: string;
 }
 
 export function startDevGateway(o: GatewayOptions): Promise<Gateway> {
@@ -73,6 +75,7 @@ export function startDevGateway(o: GatewayOptions): Promise<Gateway> {
         mode: o.mode ?? 'enforce',
         flush_interval_ms: o.flushIntervalMs ?? 250,
         allow_on_headers_stop_iteration: true,
+        ...(o.hashKey ? { hash_key: o.hashKey } : {}),
       },
     },
     grpc_clusters: { control_plane: { address: o.grpcAddress } },

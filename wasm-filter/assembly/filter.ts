@@ -195,7 +195,11 @@ export class PalisadeRoot extends RootContext {
     const active = loaded.active;
     // Version 0 is the embedded built-in set; a control plane numbers its versions from 1, so a
     // pushed version 0 (an empty message, for one) is refused rather than replacing the built-ins.
-    const error = active === null ? loaded.error : active.version == 0 ? RULES_VERSION_ZERO : "";
+    // Except the built-in set itself sent back lean over the built-ins held (detectors_omitted, the
+    // held tables named): a control plane with nothing published so serves value releases.
+    const held = this.active;
+    const builtinAgain = active !== null && active.rules.detectorsOmitted && held !== null && held!.version == 0;
+    const error = active === null ? loaded.error : active.version == 0 && !builtinAgain ? RULES_VERSION_ZERO : "";
     if (active === null || error.length > 0) {
       const version = peekVersion(buf);
       log(LogLevel.Error, "palisade: refused rules version " + version.toString() + ": " + error);

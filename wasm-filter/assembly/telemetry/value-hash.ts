@@ -20,7 +20,7 @@ export const VALUE_RESPONSE: u8 = 0x6f; // `o`
 @inline const MAX_PATH: i32 = 256;
 
 /** location, path (ASCII, at most MAX_PATH), 0x00, value (at most MAX_VALUE). */
-const message: usize = memory.data(<i32>(1 + MAX_PATH + 1 + MAX_VALUE));
+const message: usize = memory.data(1 + MAX_PATH + 1 + <i32>MAX_VALUE);
 let key0: u64 = 0;
 let key1: u64 = 0;
 /** 0: hash nothing (no hash_key, or not wanted). */
