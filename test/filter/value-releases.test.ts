@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createPlugin, type Plugin } from '../../wasm-filter/host/index.ts';
 import { FakeControlPlane } from './lib/fake-control-plane.ts';
 import { exchange } from './lib/drive.ts';
+import { builtinWith } from './lib/builtin-rules.ts';
 import { valueHashHex, type ValueLocation } from '../lib/value-hash.ts';
 
 const WASM = process.env.PALISADE_WASM ?? 'wasm-filter/build/palisade.wasm';
@@ -125,4 +126,46 @@ test('a bad release list refuses the RuleSet and keeps the releases in force', a
   assert.match(String((await cp.waitWatch((w) => w.rejectedVersion === '3')).rejectReason), /without an endpoint/);
   const r = await report('kept', '/v1/orders/9');
   assert.equal(r.fields.get('$.kind')?.value, 'pending', 'the releases of d2 still apply');
+});
+
+test('with nothing published: the built-in version 0 sent back lean with releases is taken; a whole version 0 is not', async () => {
+  const fresh = new FakeControlPlane();
+  await fresh.start();
+  const q = await createPlugin({
+    wasm: WASM,
+    pluginConfig: JSON.stringify({ control_plane_cluster: 'cp', gateway_id: 'gw-enums-0', token: 't', batch_size: 1, hash_key: KEY }),
+    grpcClusters: { cp: { address: `127.0.0.1:${fresh.port}` } },
+  });
+  try {
+    const hello = await fresh.waitWatch((w) => w.gateway !== undefined);
+    assert.ok(hello.detectorsDigest, 'the filter names the built-in tables it holds');
+    const releases = [release('/v1/orders/{id}', [hex('response', '$.status', 'active')])];
+    fresh.push({
+      version: '0',
+      detectorsOmitted: true,
+      detectorsDigest: hello.detectorsDigest,
+      valueReleases: releases,
+      releasesDigest: 'd0',
+    });
+    const sent = async (id: string) => {
+      exchange(q, {
+        method: 'GET',
+        path: '/v1/orders/1',
+        headers: [['x-request-id', id]],
+        response: { status: 200, headers: [['content-type', 'application/json']], body: JSON.stringify(RESPONSE) },
+      });
+      const batch = await fresh.waitBatch((b) => (b.events as Json[]).some((e) => e.requestId === id));
+      const e = (batch.events as Json[]).find((x) => x.requestId === id)!;
+      return ((e.responseShape as { fields: Valued[] }).fields.find((f) => f.path === '$.status') ?? {}).value;
+    };
+    let value: string | undefined;
+    for (let i = 0; i < 50 && value === undefined; i++) value = await sent(`lean-${i}`);
+    assert.equal(value, 'active', 'the lean version 0 brought the release list');
+    fresh.push(builtinWith({ version: '0', valueReleases: [], releasesDigest: '' }));
+    await fresh.waitWatch((w) => w.rejectReason === 'rules: version 0 is reserved for the built-in rules');
+    assert.equal(await sent('after-whole'), 'active', 'a whole version 0 is refused: the releases in force stay');
+  } finally {
+    await q.close();
+    await fresh.stop();
+  }
 });
