@@ -6,9 +6,9 @@
 // types and formats, and the keyed hash of a field's first token-like value (value-hash.ts).
 //
 // Speed: the callbacks run once per JSON token, inside the scanner's walk. Their state is plain
-// module globals and raw static memory, not fields of the collector: in AssemblyScript a function
-// holding an object reference across a call pays a shadow-stack frame (stores, a zeroing fill, a
-// bound check), which cost more than the hashing itself. Objects are touched only when a field
+// module globals and raw static memory, not fields of the collector: a load through an object per
+// token cost more than the hashing itself (and, under the incremental runtime of the time, every
+// reference held across a call paid a shadow-stack frame). Objects are touched only when a field
 // is listed for the first time in a body (field-intern.ts then reuses the FieldShape of an
 // earlier exchange, so repeated bodies build no strings).
 import { decodeForm } from "../detect/decode";
