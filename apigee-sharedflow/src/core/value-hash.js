@@ -7,7 +7,7 @@
 // endpoint (RuleSet.value_releases). No hash at all without a hash key, or under the all-zero key.
 //
 // ES5 for Rhino: no BigInt, no typed arrays. A 64-bit word is two unsigned 32-bit halves (hi, lo)
-// held in plain numbers; the SipHash state lives in one array of eight of them.
+// held in plain numbers; the SipHash state lives in one array of eight of them between rounds.
 var Palisade = Palisade || {};
 
 Palisade.valueHash = (function () {
@@ -32,54 +32,66 @@ Palisade.valueHash = (function () {
     return [w[1], w[0], w[3], w[2]];
   }
 
-  // v[2i] and v[2i+1] are the hi and lo halves of v_i.
-  function add(v, a, b) {
-    var lo = v[2 * a + 1] + v[2 * b + 1];
-    v[2 * a] = (v[2 * a] + v[2 * b] + (lo > 0xffffffff ? 1 : 0)) >>> 0;
-    v[2 * a + 1] = lo >>> 0;
-  }
-
-  function xor(v, a, b) {
-    v[2 * a] = (v[2 * a] ^ v[2 * b]) >>> 0;
-    v[2 * a + 1] = (v[2 * a + 1] ^ v[2 * b + 1]) >>> 0;
-  }
-
-  // Rotates v_a left by n bits, 0 < n < 32 (rotating by 32 is swap()).
-  function rotl(v, a, n) {
-    var hi = v[2 * a];
-    var lo = v[2 * a + 1];
-    v[2 * a] = ((hi << n) | (lo >>> (32 - n))) >>> 0;
-    v[2 * a + 1] = ((lo << n) | (hi >>> (32 - n))) >>> 0;
-  }
-
-  function swap(v, a) {
-    var hi = v[2 * a];
-    v[2 * a] = v[2 * a + 1];
-    v[2 * a + 1] = hi;
-  }
-
-  function sipRound(v) {
-    add(v, 0, 1);
-    rotl(v, 1, 13);
-    xor(v, 1, 0);
-    swap(v, 0);
-    add(v, 2, 3);
-    rotl(v, 3, 16);
-    xor(v, 3, 2);
-    add(v, 0, 3);
-    rotl(v, 3, 21);
-    xor(v, 3, 0);
-    add(v, 2, 1);
-    rotl(v, 1, 17);
-    xor(v, 1, 2);
-    swap(v, 2);
+  // `n` SipRounds over the state v (v[2i], v[2i+1]: the hi and lo halves of v_i), in locals and
+  // written out: in an interpreted Rhino a call per 64-bit operation cost more than the arithmetic.
+  // Adds carry from the low halves (their sum is exact in a double); rotations by 32 swap halves.
+  function rounds(v, n) {
+    var v0h = v[0],
+      v0l = v[1],
+      v1h = v[2],
+      v1l = v[3],
+      v2h = v[4],
+      v2l = v[5],
+      v3h = v[6],
+      v3l = v[7];
+    var t, lo;
+    for (var r = 0; r < n; r++) {
+      lo = v0l + v1l; // v0 += v1
+      v0h = (v0h + v1h + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+      v0l = lo >>> 0;
+      t = v1h; // v1 = rotl(v1, 13) ^ v0
+      v1h = (((v1h << 13) | (v1l >>> 19)) ^ v0h) >>> 0;
+      v1l = (((v1l << 13) | (t >>> 19)) ^ v0l) >>> 0;
+      t = v0h; // v0 = rotl(v0, 32)
+      v0h = v0l;
+      v0l = t;
+      lo = v2l + v3l; // v2 += v3
+      v2h = (v2h + v3h + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+      v2l = lo >>> 0;
+      t = v3h; // v3 = rotl(v3, 16) ^ v2
+      v3h = (((v3h << 16) | (v3l >>> 16)) ^ v2h) >>> 0;
+      v3l = (((v3l << 16) | (t >>> 16)) ^ v2l) >>> 0;
+      lo = v0l + v3l; // v0 += v3
+      v0h = (v0h + v3h + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+      v0l = lo >>> 0;
+      t = v3h; // v3 = rotl(v3, 21) ^ v0
+      v3h = (((v3h << 21) | (v3l >>> 11)) ^ v0h) >>> 0;
+      v3l = (((v3l << 21) | (t >>> 11)) ^ v0l) >>> 0;
+      lo = v2l + v1l; // v2 += v1
+      v2h = (v2h + v1h + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+      v2l = lo >>> 0;
+      t = v1h; // v1 = rotl(v1, 17) ^ v2
+      v1h = (((v1h << 17) | (v1l >>> 15)) ^ v2h) >>> 0;
+      v1l = (((v1l << 17) | (t >>> 15)) ^ v2l) >>> 0;
+      t = v2h; // v2 = rotl(v2, 32)
+      v2h = v2l;
+      v2l = t;
+    }
+    v[0] = v0h;
+    v[1] = v0l;
+    v[2] = v1h;
+    v[3] = v1l;
+    v[4] = v2h;
+    v[5] = v2l;
+    v[6] = v3h;
+    v[7] = v3l;
   }
 
   // Compresses one message block m (hi, lo halves) with `rounds` SipRounds.
-  function block(v, hi, lo, rounds) {
+  function block(v, hi, lo, n) {
     v[6] = (v[6] ^ hi) >>> 0;
     v[7] = (v[7] ^ lo) >>> 0;
-    for (var r = 0; r < rounds; r++) sipRound(v);
+    rounds(v, n);
     v[0] = (v[0] ^ hi) >>> 0;
     v[1] = (v[1] ^ lo) >>> 0;
   }
@@ -108,7 +120,7 @@ Palisade.valueHash = (function () {
     for (var t = whole; t < n; t++) tail[t - whole] = bytes[t];
     block(v, word(tail, 4), word(tail, 0), 2);
     v[5] = (v[5] ^ 0xff) >>> 0;
-    for (var r = 0; r < 4; r++) sipRound(v);
+    rounds(v, 4);
     var hi = (v[0] ^ v[2] ^ v[4] ^ v[6]) >>> 0;
     var lo = (v[1] ^ v[3] ^ v[5] ^ v[7]) >>> 0;
     var out = [];
