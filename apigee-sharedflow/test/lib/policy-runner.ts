@@ -51,10 +51,15 @@ export interface PolicyResult {
   compileMs?: number;
 }
 
+export interface RunOptions {
+  /** Profiling only: a global `profileCpuNs()` giving the running thread's CPU time in ns. */
+  cpuClock?: boolean;
+}
+
 export interface PolicyRunner {
   readonly name: 'rhino' | 'node';
   /** Runs `files` (paths, in order) in one fresh scope over `state`; returns the new state. */
-  run(files: string[], state: PolicyState): Promise<PolicyResult>;
+  run(files: string[], state: PolicyState, options?: RunOptions): Promise<PolicyResult>;
   close(): Promise<void>;
 }
 
@@ -72,7 +77,7 @@ export function createNodeRunner(): PolicyRunner {
   };
   return {
     name: 'node',
-    async run(files, input) {
+    async run(files, input, options = {}) {
       // A JSON round trip, as for Rhino: the policy sees only plain data.
       const state = JSON.parse(JSON.stringify(input)) as PolicyState;
       const model = vm.runInContext('ApigeeObjectModel', host).create(state, (s: string) => new String(s));
@@ -80,6 +85,7 @@ export function createNodeRunner(): PolicyRunner {
       for (const name of ['context', 'request', 'response', 'httpClient', 'Request', 'properties', 'print']) {
         if (model[name] !== undefined) sandbox[name] = model[name];
       }
+      if (options.cpuClock) sandbox.profileCpuNs = () => Number(process.cpuUsage().user) * 1000;
       let error: string | null = null;
       const cpuStarted = process.cpuUsage();
       const started = process.hrtime.bigint();
@@ -113,7 +119,7 @@ export function createRhinoRunner(command = 'rhino', options: string[] = []): Po
   let nextId = 0;
   return {
     name: 'rhino',
-    run(files, state) {
+    run(files, state, options = {}) {
       if (exited) return Promise.reject(new Error(exited));
       const id = ++nextId;
       return new Promise((resolve, reject) => {
@@ -122,7 +128,7 @@ export function createRhinoRunner(command = 'rhino', options: string[] = []): Po
           if (r.state === null) reject(new Error(r.error ?? 'rhino driver failed'));
           else resolve({ state: r.state, error: r.error, elapsedMs: r.elapsedMs, cpuMs: r.cpuMs, compileMs: r.compileMs });
         });
-        child.stdin.write(`${JSON.stringify({ id, files, state })}\n`);
+        child.stdin.write(`${JSON.stringify({ id, files, state, cpuClock: options.cpuClock === true })}\n`);
       });
     },
     close() {

@@ -23,29 +23,14 @@
 // `npm run bench -- apigee`. Iterations: BENCH_APIGEE_EXECUTIONS (default 15), BENCH_APIGEE_WARMUP,
 // BENCH_APIGEE_SCANS (default 100), BENCH_APIGEE_COLD (fresh JVMs per case, default 3), BENCH_APIGEE_OTHER;
 // BENCH_APIGEE_ONLY=bounded runs the bounded part alone.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_DETECTORS } from '../../../control-plane/detect/builtin-detectors.ts';
 import { jscDir, realDetection, policyFiles, PATHS } from '../../../apigee-sharedflow/test/lib/bundle-fixture.ts';
 import { createNodeRunner, createRhinoRunner, requestState, type PolicyRunner } from '../../../apigee-sharedflow/test/lib/policy-runner.ts';
+import { body, cleanBody, headers, largeBody, shippedBudgetMs, shippedTimeLimitMs } from './messages.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-// The file stays readable (prettier formats it); the message is its compact form, 4096 bytes.
-const compact = (file: string) => JSON.stringify(JSON.parse(readFileSync(join(here, 'inputs', file), 'utf8')));
-const body = compact('order-4k.json');
-const cleanBody = compact('order-4k-clean.json');
-for (const [file, b] of [
-  ['order-4k.json', body],
-  ['order-4k-clean.json', cleanBody],
-] as const) {
-  if (Buffer.byteLength(b) !== 4096) throw new Error(`${file}: compact form is ${Buffer.byteLength(b)} bytes, not 4096`);
-}
-const largeBody = JSON.stringify({ orders: Array.from({ length: 31 }, () => JSON.parse(body) as unknown) });
-// The JavaScript policies' timeLimit as shipped (sharedflowbundle/policies/JS-InspectRequest.xml).
-const inspectXml = readFileSync(join(PATHS.bundleDir, 'policies', 'JS-InspectRequest.xml'), 'utf8');
-const shippedTimeLimitMs = Number(/timeLimit="(\d+)"/.exec(inspectXml)?.[1]);
-const shippedBudgetMs = /<Property name="timeBudgetMs">(\d+)</.exec(inspectXml)?.[1] ?? '';
 const executions = Number(process.env.BENCH_APIGEE_EXECUTIONS ?? 15);
 const warmup = Number(process.env.BENCH_APIGEE_WARMUP ?? 60);
 const scans = Number(process.env.BENCH_APIGEE_SCANS ?? 100);
@@ -53,11 +38,6 @@ const coldJvms = Number(process.env.BENCH_APIGEE_COLD ?? 3);
 const otherRuns = Number(process.env.BENCH_APIGEE_OTHER ?? 300);
 const boundedOnly = process.env.BENCH_APIGEE_ONLY === 'bounded';
 const OTHER_JS = join(here, 'other-javascript.js');
-const headers: [string, string][] = [
-  ['Host', 'shop.example.com'],
-  ['Content-Type', 'application/json'],
-  ['User-Agent', 'bench/1.0'],
-];
 const message = {
   kind: 'request',
   headers: Object.fromEntries(headers.map(([k, v]) => [k.toLowerCase(), v])),
