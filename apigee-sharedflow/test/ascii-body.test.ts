@@ -15,7 +15,7 @@ interface Input {
 }
 interface Engine {
   scanMessage(rs: unknown, msg: unknown): unknown[];
-  ready: { encode(rs: unknown, printable: boolean): string; decode(text: string): { ruleSet: unknown } };
+  ready: { encode(rs: unknown): string; decode(text: string): { ruleSet: unknown } };
   bytes: { utf8Encode(s: string): number[] };
 }
 
@@ -50,7 +50,7 @@ function randomBody(next: (n: number) => number): string {
 
 async function setup() {
   const engine = loadEs5Engine() as unknown as Engine;
-  const ready = engine.ready.decode(engine.ready.encode(await builtinRuleSetJson(), true)).ruleSet;
+  const ready = engine.ready.decode(engine.ready.encode(await builtinRuleSetJson())).ruleSet;
   return { engine, ready };
 }
 

@@ -160,9 +160,9 @@ export function readyFormOf(p: Paths, json: string): string | null {
   if (detect.length === 0) return null;
   const sandbox = vm.createContext({});
   vm.runInContext(detect.map((rel) => readFileSync(join(p.srcDir, rel), 'utf8')).join('\n'), sandbox);
-  const engine = (sandbox as { PalisadeDetect?: { ready?: { encode(rs: unknown, printable: boolean): string } } }).PalisadeDetect;
+  const engine = (sandbox as { PalisadeDetect?: { ready?: { encode(rs: unknown): string } } }).PalisadeDetect;
   if (!engine?.ready) return null;
-  return engine.ready.encode(JSON.parse(json), true);
+  return engine.ready.encode(JSON.parse(json));
 }
 
 export interface JscFiles {

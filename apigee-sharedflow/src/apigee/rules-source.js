@@ -58,10 +58,17 @@ Palisade.rulesSource = (function () {
   }
 
   // The form of an accepted RuleSet to cache (JS-AcceptRules): the ready form, or the JSON text
-  // when the bundle has no detection engine. Throws when the tables are malformed.
+  // when the bundle has no detection engine or the set is too large for the ready form (an
+  // automaton of more states than a character holds). Throws when the tables are malformed.
   function cacheForm(ruleSet, json) {
     var R = ready();
-    return R === null ? json : R.encode(ruleSet);
+    if (R === null) return json;
+    try {
+      return R.encode(ruleSet);
+    } catch (e) {
+      if (Palisade.scanner.tablesProblem(ruleSet) === null) return json;
+      throw e;
+    }
   }
 
   var EMPTY = { version: "0", automata: [], detectors: [], policies: [] };

@@ -1,26 +1,29 @@
 /* global PalisadeDetect */
 // The ready form of a rule set: one string, checked once, usable by later executions at almost no
 // cost. Apigee runs every execution in a fresh scope (notes/apigee.md), so whatever a policy
-// derives from the RuleSet it derives again for every message; checking and preparing the tables
-// of the built-in set took most of an execution in Rhino. encode() runs the full checks of
-// tables.prepare once — in JS-AcceptRules when the control plane's set arrives (the ready form is
-// what goes to the cache), and at build time for the embedded built-in set — and writes what the
-// scanner needs as text: a small JSON header (the rule set without its tables, the prepared
-// detectors) and the tables as characters the scanner reads with charCodeAt, a row only when a
-// scan first enters its state. decode() only checks that the text is whole (format marker, the
-// lengths it records, the end marker), so a truncated or foreign value is refused and a value of
-// a different format is not misread; the contents are trusted because only encode() writes them.
+// derives from the RuleSet it derives again for every message, and the first messages after a
+// deploy run in a JVM that has compiled nothing yet (Rhino's interpreter itself runs slowly then:
+// every operation counts). encode() runs the full checks of tables.prepare once — in
+// JS-AcceptRules when the control plane's set arrives (the ready form is what goes to the cache),
+// and at build time for the embedded built-in set — and writes what the scanner needs as text: a
+// small JSON header (the rule set without its tables or detector list, the prepared detectors)
+// and the tables as characters the scanner reads with charCodeAt: every transition row whole, k
+// characters at s * k, so that a row costs k reads the first time a scan enters its state (no
+// varints, no chain of delta rows to expand first). decode() only checks that the text is whole
+// (format marker, the lengths it records, the end marker), so a truncated or foreign value is
+// refused and a value of a different format is not misread; the contents are trusted because
+// only encode() writes them.
 PalisadeDetect.ready = (function () {
   "use strict";
   var T = PalisadeDetect.tables;
-  var MAGIC = "PALISADE-READY/1\n";
+  var MAGIC = "PALISADE-READY/2\n";
   var END = "\nEND/";
   // Every value is stored as a character `value + OFF`: no control characters, so the text needs
-  // no escapes in a JavaScript string literal. Small values (bytes) take one character, wide ones
-  // (positions, detector indexes) two of 14 bits each: at most 0x401f, far below the surrogates.
-  // The transition streams, the bulk, are written as they are when the text is only cached
-  // (JS-AcceptRules: one native call) and printable for the build (streamOff in the header).
+  // no escapes in a JavaScript string literal. Small values (bytes, states) take one character,
+  // below the surrogates; wide ones (detector indexes, accept offsets) two of 14 bits each: at
+  // most 0x401f.
   var OFF = 32;
+  var MAX_STATES = 0xd800 - OFF; // a state is one character
   var WIDE_LIMIT = 268435456; // 2^28
 
   function fail(what) {
@@ -47,11 +50,10 @@ PalisadeDetect.ready = (function () {
       length += text.length;
     }
     return {
-      // Values 0-255 (checked by tables.prepare), plus `off`.
-      bytes: function (list, off) {
-        if (off === 0) return add(codesToString(list));
+      // Values below MAX_STATES, each plus OFF.
+      smalls: function (list) {
         var codes = [];
-        for (var i = 0; i < list.length; i++) codes.push(list[i] + off);
+        for (var i = 0; i < list.length; i++) codes.push(list[i] + OFF);
         add(codesToString(codes));
       },
       wides: function (list) {
@@ -72,41 +74,23 @@ PalisadeDetect.ready = (function () {
     };
   }
 
-  function pushVarint(out, v) {
-    while (v >= 128) {
-      out.push((v % 128) + 128);
-      v = Math.floor(v / 128);
-    }
-    out.push(v);
-  }
-
-  // The transition rows as the sparse stream (rules.proto Automaton.sparse_transitions) and where
-  // each row starts; a dense table becomes a stream of rows with no base (back = 0).
-  function streamOf(A) {
-    var src = A.source;
-    if (src.sparse !== null) return { bytes: src.sparse, at: src.index.at };
-    var bytes = [];
-    var at = [];
+  // Every row of A (checked by tables.prepare), one after the other.
+  function allRows(A) {
+    var out = [];
     for (var s = 0; s < A.n; s++) {
-      at.push(bytes.length);
-      bytes.push(0);
-      for (var c = 0; c < A.k; c++) pushVarint(bytes, src.next[s * A.k + c]);
+      var row = A.rows[s] || A.row(s);
+      for (var c = 0; c < A.k; c++) out.push(row[c]);
     }
-    return { bytes: bytes, at: at };
+    return out;
   }
 
-  // streamOff: 0 (the stream's bytes as they are: one native call, for JS-AcceptRules) or OFF
-  // (printable, for the build, which embeds the text in a JavaScript string literal).
-  function writeAutomaton(w, A, streamOff) {
+  function writeAutomaton(w, A) {
+    if (A.n > MAX_STATES) fail("an automaton has more than " + MAX_STATES + " states");
     var h = { kind: A.kind, k: A.k, n: A.n, start: A.start, skip: A.skipSource === undefined ? null : A.skipSource };
-    var stream = streamOf(A);
     h.cls = w.length();
-    w.bytes(A.cls, OFF);
-    h.at = w.length();
-    w.wides(stream.at);
-    h.stream = w.length();
-    h.streamOff = streamOff;
-    w.bytes(stream.bytes, streamOff);
+    w.smalls(A.cls);
+    h.rows = w.length();
+    w.smalls(allRows(A));
     h.offsets = w.length();
     w.wides(A.source.offsets);
     h.dets = w.length();
@@ -115,13 +99,12 @@ PalisadeDetect.ready = (function () {
   }
 
   // RuleSet (canonical proto JSON object) -> ready text. Throws when the rule set's tables are
-  // malformed (the same refusals as tables.prepare).
-  // `printable`: no control characters in the text (costs a little more to write).
-  function encode(rs, printable) {
+  // malformed (the same refusals as tables.prepare), or too large for this form.
+  function encode(rs) {
     var p = T.prepare(rs);
     var w = writer();
     var automata = [];
-    for (var a = 0; a < p.automata.length; a++) automata.push(writeAutomaton(w, p.automata[a], printable ? OFF : 0));
+    for (var a = 0; a < p.automata.length; a++) automata.push(writeAutomaton(w, p.automata[a]));
     var detectors = [];
     for (var d = 0; d < p.detectors.length; d++) {
       var copy = {};
@@ -130,8 +113,10 @@ PalisadeDetect.ready = (function () {
       }
       detectors.push(copy);
     }
+    // The rule set's own detector list is not written: the prepared detectors carry what an
+    // execution reads of it (decode rebuilds it), and the header is parsed on every message.
     var ruleSet = {};
-    for (var k in rs) if (Object.prototype.hasOwnProperty.call(rs, k) && k !== "automata") ruleSet[k] = rs[k];
+    for (var k in rs) if (Object.prototype.hasOwnProperty.call(rs, k) && k !== "automata" && k !== "detectors") ruleSet[k] = rs[k];
     var body = w.text();
     var header = JSON.stringify({
       ruleSet: ruleSet,
@@ -148,76 +133,38 @@ PalisadeDetect.ready = (function () {
 
   // ---- reading ---------------------------------------------------------------------------------
 
-  function wideAt(text, p) {
-    return (text.charCodeAt(p) - OFF) * 16384 + text.charCodeAt(p + 1) - OFF;
-  }
-
   // Methods of a ready automaton (called as A.row(s) / A.classes(), so `this` is the automaton):
   // no closures to create per automaton and execution.
   function readyClasses() {
     var A = this;
+    var text = A.text;
+    var at = A.clsAt;
     var cls = [];
-    for (var b = 0; b < 256; b++) cls.push(A.text.charCodeAt(A.clsAt + b) - OFF);
+    for (var b = 0; b < 256; b++) cls[b] = text.charCodeAt(at + b) - OFF;
     A.cls = cls;
     return cls;
   }
 
-  function readyHits(A, s) {
-    var lo = wideAt(A.text, A.offsetsAt + 2 * s);
-    var hi = wideAt(A.text, A.offsetsAt + 2 * s + 2);
-    if (hi === lo) return 0;
-    var out = [];
-    for (var x = lo; x < hi; x++) out.push(wideAt(A.text, A.detsAt + 2 * x));
-    return out;
-  }
-
-  // One varint of the stream at pos[0] (advanced), stored with `off` added to each byte.
-  function varintAt(text, pos, off) {
-    var b = text.charCodeAt(pos[0]++) - off;
-    if (b < 128) return b;
-    var v = b & 127;
-    var scale = 128;
-    do {
-      b = text.charCodeAt(pos[0]++) - off;
-      v += (b & 127) * scale;
-      scale *= 128;
-    } while (b >= 128);
-    return v;
-  }
-
-  function readyExpandOne(A, s, pos, back) {
-    var text = A.text;
-    var row;
-    var c;
-    if (back === 0) {
-      row = [];
-      for (c = 0; c < A.k; c++) row.push(varintAt(text, pos, A.streamOff));
-    } else {
-      row = A.rows[s - back].slice();
-      var count = varintAt(text, pos, A.streamOff);
-      for (var i = 0; i < count; i++) {
-        c = varintAt(text, pos, A.streamOff);
-        row[c] = varintAt(text, pos, A.streamOff);
-      }
-    }
-    A.acc[s] = readyHits(A, s);
-    A.rows[s] = row;
-  }
-
-  // Expands row s and the rows it is based on (iteratively, oldest first).
+  // Row s (its k targets) and what s accepts (0, or the detector indexes), read once.
   function readyRow(s) {
     var A = this;
-    var chain = [];
-    var t = s;
-    for (;;) {
-      var pos = [A.streamAt + wideAt(A.text, A.atAt + 2 * t)];
-      var back = varintAt(A.text, pos, A.streamOff);
-      chain.push(t, back, pos[0]);
-      if (back === 0 || A.rows[t - back] !== undefined) break;
-      t -= back;
+    var text = A.text;
+    var k = A.k;
+    var at = A.rowsAt + s * k;
+    var row = [];
+    for (var c = 0; c < k; c++) row[c] = text.charCodeAt(at + c) - OFF;
+    var o = A.offsetsAt + 2 * s;
+    var lo = (text.charCodeAt(o) - OFF) * 16384 + text.charCodeAt(o + 1) - OFF;
+    var hi = (text.charCodeAt(o + 2) - OFF) * 16384 + text.charCodeAt(o + 3) - OFF;
+    var hits = 0;
+    if (hi > lo) {
+      hits = [];
+      for (var x = lo; x < hi; x++)
+        hits.push((text.charCodeAt(A.detsAt + 2 * x) - OFF) * 16384 + text.charCodeAt(A.detsAt + 2 * x + 1) - OFF);
     }
-    for (var j = chain.length - 3; j >= 0; j -= 3) readyExpandOne(A, chain[j], [chain[j + 2]], chain[j + 1]);
-    return A.rows[s];
+    A.acc[s] = hits;
+    A.rows[s] = row;
+    return row;
   }
 
   function readyAutomaton(text, base, h) {
@@ -234,9 +181,7 @@ PalisadeDetect.ready = (function () {
       classes: readyClasses,
       text: text,
       clsAt: base + h.cls,
-      atAt: base + h.at,
-      streamAt: base + h.stream,
-      streamOff: h.streamOff,
+      rowsAt: base + h.rows,
       offsetsAt: base + h.offsets,
       detsAt: base + h.dets
     };
@@ -268,7 +213,13 @@ PalisadeDetect.ready = (function () {
     var automata = [];
     for (var a = 0; a < header.automata.length; a++) automata.push(readyAutomaton(text, base, header.automata[a]));
     var detectors = header.detectors;
-    for (var d = 0; d < detectors.length; d++) detectors[d].reverse = automata[detectors[d].reverseIndex];
+    var list = [];
+    for (var d = 0; d < detectors.length; d++) {
+      var det = detectors[d];
+      det.reverse = automata[det.reverseIndex];
+      list.push({ id: det.id, category: det.category, severity: det.severity });
+    }
+    header.ruleSet.detectors = list;
     var prefilter = header.prefilter ? PalisadeDetect.prefilter.compile(header.prefilter) : null;
     T.adopt(header.ruleSet, {
       automata: automata,
