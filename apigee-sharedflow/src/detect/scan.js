@@ -46,58 +46,96 @@ PalisadeDetect.scanMessage = (function () {
     return out;
   }
 
+  // What the helpers below share about the segment being scanned. They are functions of their
+  // own, not closures: in Rhino a function that holds nested functions keeps every variable in a
+  // scope object, and the byte loop of scanSegment would pay a lookup for each one.
+  // field: { text: raw as a string, made on first use }. d: the decoded bytes, or (a segment cut
+  // from an ASCII body kept as a string) the string itself until an automaton runs over it.
+  function segmentState(p, raw, field, s, minConfidence, keys) {
+    var info = keyInfo(keys, s.key);
+    var d = s.d;
+    return {
+      p: p,
+      raw: raw,
+      field: field,
+      s: s,
+      d: d,
+      asText: typeof d === "string",
+      text: typeof d === "string" ? d : null, // d as a string of char codes 0-255, made on first use
+      n: d.length,
+      keyTokens: info.tokens,
+      keyHits: info.hits,
+      has: [], // the segment's feature tests, for P.mayFind
+      contextless: {},
+      kept: null,
+      minConfidence: minConfidence
+    };
+  }
+
+  function textOf(g) {
+    if (g.text === null) g.text = B.charString(g.d);
+    return g.text;
+  }
+
+  // The key test depends on the key only: computed once per detector.
+  function keyHit(g, det) {
+    var v = g.keyHits[det.index];
+    if (v === undefined) v = g.keyHits[det.index] = C.keyMatches(g.keyTokens, det.keys);
+    return v;
+  }
+
+  // Whether require-context detector `index` may have context in this segment: its key, or one
+  // of its keywords inside the widest raw window candidate() could search (a native
+  // case-insensitive RegExp test: a superset of C.keywordIn's matches).
+  function gate(index, g) {
+    var det = g.p.detectors[index];
+    if (keyHit(g, det)) return true;
+    var words = g.p.prefilter.words[index];
+    if (det.distance === 0 || words === null || words === undefined) return false;
+    var field = g.field;
+    if (field.text === null) field.text = typeof g.raw === "string" ? g.raw : B.charString(g.raw);
+    var from = S.rawStart(g.s, 0) - det.distance;
+    return words.test(field.text.substring(from < 0 ? 0 : from, S.rawStart(g.s, g.n - 1)));
+  }
+
+  // True when none of detector `index`'s candidates in this segment can have the context it
+  // requires: without its key, no keyword can be near (distance 0, or the gate found none in the
+  // segment's widest window), so candidate() would refuse each one at its first step. A pattern
+  // like a password's accepts at almost every byte of a long value: deciding once per segment
+  // spares a call per byte (the bulk of a 4 KiB JSON body's scan).
+  function noContextPossible(g, index) {
+    var det = g.p.detectors[index];
+    var pf = g.p.prefilter || null;
+    var gated = pf !== null && pf.words[index] !== undefined; // the prefilter knows its keywords
+    var none = det.requireContext && !keyHit(g, det) && (det.distance === 0 || (gated && !gate(index, g)));
+    g.contextless[index] = none;
+    return none;
+  }
+
   // Runs the SEARCH automata over one segment and appends the segment's kept findings.
   // budget: the caller's deadline (deadline.js) or null; every automaton pass is charged to it.
-  // field: { text: raw as a string, made on first use }. A segment cut from an ASCII body kept
-  // as a string (scanMessage) has d as a string too: the automata read its char codes, and it
-  // becomes bytes only when one of them reports a candidate.
   function scanSegment(p, raw, field, s, minConfidence, out, keys, budget) {
-    var d = s.d;
-    var asText = typeof d === "string";
-    var n = d.length;
+    var n = s.d.length;
     D.charge(budget, n + SEGMENT_WORK);
-    var info = keyInfo(keys, s.key);
-    var keyTokens = info.tokens;
-    var kept = {};
-    var keyHits = info.hits;
-    // The key test depends on the key only: computed once per detector.
-    function keyHit(det) {
-      var v = keyHits[det.index];
-      if (v === undefined) v = keyHits[det.index] = C.keyMatches(keyTokens, det.keys);
-      return v;
-    }
-    // d as a string of char codes 0-255, for the prefilter's tests and the start-state skips.
     var pf = p.prefilter || null; // only in the ready form (ready.js): absent, every automaton runs
-    var text = asText ? d : pf === null || n === 0 ? null : B.charString(d);
-    var has = []; // the segment's feature tests, for P.mayFind
-    // Whether require-context detector `index` may have context in this segment: its key, or
-    // one of its keywords inside the widest raw window candidate() could search (a native
-    // case-insensitive RegExp test: a superset of C.keywordIn's matches).
-    function gate(index) {
-      var det = p.detectors[index];
-      if (keyHit(det)) return true;
-      var words = pf.words[index];
-      if (det.distance === 0 || words === null || words === undefined) return false;
-      if (field.text === null) field.text = typeof raw === "string" ? raw : B.charString(raw);
-      var from = S.rawStart(s, 0) - det.distance;
-      return words.test(field.text.substring(from < 0 ? 0 : from, S.rawStart(s, n - 1)));
-    }
-    // Detector index -> true when none of its candidates in this segment can have the context it
-    // requires: without its key, no keyword can be near (distance 0, or the gate found none in
-    // the segment's widest window), so candidate() would refuse each one at its first step. A
-    // pattern like a password's accepts at almost every byte of a long value: deciding once per
-    // segment spares a call per byte (the bulk of a 4 KiB JSON body's scan).
-    var contextless = {};
-    function noContextPossible(index) {
-      var det = p.detectors[index];
-      var gated = pf !== null && pf.words[index] !== undefined; // the prefilter knows its keywords
-      var none = det.requireContext && !keyHit(det) && (det.distance === 0 || (gated && !gate(index)));
-      contextless[index] = none;
-      return none;
-    }
-    for (var a = 0; a < p.search.length; a++) {
-      if (pf !== null && (n === 0 || n < pf.shortest[a] || !P.mayFind(pf, a, text, has, gate))) continue;
-      var A = p.automata[p.search[a]];
+    if (n === 0 || (pf !== null && n < pf.fewest)) return;
+    var g = segmentState(p, raw, field, s, minConfidence, keys);
+    var search = p.search;
+    var automata = p.automata;
+    var contextless = g.contextless;
+    var d = null;
+    for (var a = 0; a < search.length; a++) {
+      if (pf !== null && (n < pf.shortest[a] || !P.mayFind(pf, a, textOf(g), g.has, gate, g))) continue;
+      if (d === null) {
+        // The automata index arrays: one pass over the segment's char codes instead of a
+        // charCodeAt call per byte and automaton.
+        if (g.asText) {
+          g.d = codes(g.d);
+          g.asText = false;
+        }
+        d = g.d;
+      }
+      var A = automata[search[a]];
       var cls = A.cls || A.classes();
       var rows = A.rows;
       var acc = A.acc;
@@ -107,9 +145,9 @@ PalisadeDetect.scanMessage = (function () {
       var startRow = rows[start] || A.row(start);
       var row = startRow;
       var i = 0;
+      var text = skip === null ? null : textOf(g);
       if (skip !== null) {
         // In the start state until the first byte that leaves it (tables.js startSkipSource).
-        if (text === null) text = B.charString(d);
         skip.lastIndex = 0;
         if (!skip.test(text)) continue;
         i = skip.lastIndex - 1;
@@ -120,7 +158,7 @@ PalisadeDetect.scanMessage = (function () {
         var sliceEnd = budget === null || n - i <= D.STEP ? n : i + D.STEP;
         D.charge(budget, sliceEnd - i);
         for (; i < sliceEnd; i++) {
-          state = row[cls[asText ? text.charCodeAt(i) : d[i]]];
+          state = row[cls[d[i]]];
           if (state === start && skip !== null) {
             skip.lastIndex = i + 1;
             if (!skip.test(text)) {
@@ -137,72 +175,75 @@ PalisadeDetect.scanMessage = (function () {
             for (var x = 0; x < hits.length; x++) {
               var hx = hits[x];
               var dead = contextless[hx];
-              if (dead === undefined) dead = noContextPossible(hx);
-              if (!dead) candidate(p.detectors[hx], i + 1);
+              if (dead === undefined) dead = noContextPossible(g, hx);
+              if (!dead) candidate(g, p.detectors[hx], i + 1);
             }
           }
         }
       }
     }
+    var kept = g.kept;
+    if (kept === null) return;
     for (var id in kept)
       if (Object.prototype.hasOwnProperty.call(kept, id)) for (var q = 0; q < kept[id].length; q++) out.push(kept[id][q]);
+  }
 
-    function candidate(det, e) {
-      if (asText) {
-        d = codes(d);
-        asText = false;
-      }
-      // 1. require context: pre-filter over the widest window step 5 could use.
-      if (det.requireContext && !keyHit(det)) {
-        var wideFrom = S.rawStart(s, e - det.maxLength > 0 ? e - det.maxLength : 0) - det.distance;
-        if (det.distance === 0 || !C.keywordIn(raw, wideFrom < 0 ? 0 : wideFrom, S.rawStart(s, e - 1), det.positive)) return;
-      }
-      // 2. start: the smallest accepting p within max_length whose left boundary holds.
-      var R = det.reverse;
-      var lo = e - det.maxLength;
-      if (lo < 0) lo = 0;
-      var rcls = R.cls || R.classes();
-      var st = R.start;
-      var rrow = R.rows[st] || R.row(st);
-      var start = -1;
-      for (var p2 = e - 1; p2 >= lo; p2--) {
-        st = rrow[rcls[d[p2]]];
-        if (st === 0) break;
-        rrow = R.rows[st] || R.row(st);
-        if (R.acc[st] !== 0 && (p2 === 0 || !inBoundary(det.boundary, d[p2 - 1]))) start = p2;
-      }
-      if (start < 0) return;
-      // 3. right boundary.
-      if (e < n && inBoundary(det.boundary, d[e])) return;
-      // 4. validator on the decoded bytes.
-      if (!V.validate(det.validator, d, start, e)) return;
-      // 5. context with the real start, confidence.
-      var rawStart = S.rawStart(s, start);
-      var ctx = contextOf(det, raw, rawStart, keyTokens);
-      if (det.requireContext && !ctx.hit) return;
-      var confidence = det.base + (ctx.hit ? det.boost : 0) - (ctx.negative ? det.penalty : 0);
-      if (confidence > 100) confidence = 100;
-      if (confidence < 0) confidence = 0;
-      if (confidence < Math.max(det.min, minConfidence)) return;
-      // 6. same-detector overlap: the longer match wins, ties keep the earlier one.
-      var list = kept[det.index] || (kept[det.index] = []);
-      while (list.length) {
-        var L = list[list.length - 1];
-        if (L.dEnd <= start) break;
-        if (e - start > L.dEnd - L.dStart) list.pop();
-        else return;
-      }
-      list.push({
-        det: det,
-        dStart: start,
-        dEnd: e,
-        start: rawStart,
-        end: S.rawEnd(s, e - 1),
-        path: S.pathOf(s),
-        confidence: confidence,
-        masked: M.preview(det.mask, d, start, e)
-      });
+  // A candidate match of `det` ending at decoded byte e (exclusive) of the segment (g.d: bytes).
+  function candidate(g, det, e) {
+    var d = g.d;
+    var s = g.s;
+    var raw = g.raw;
+    // 1. require context: pre-filter over the widest window step 5 could use.
+    if (det.requireContext && !keyHit(g, det)) {
+      var wideFrom = S.rawStart(s, e - det.maxLength > 0 ? e - det.maxLength : 0) - det.distance;
+      if (det.distance === 0 || !C.keywordIn(raw, wideFrom < 0 ? 0 : wideFrom, S.rawStart(s, e - 1), det.positive)) return;
     }
+    // 2. start: the smallest accepting p within max_length whose left boundary holds.
+    var R = det.reverse;
+    var lo = e - det.maxLength;
+    if (lo < 0) lo = 0;
+    var rcls = R.cls || R.classes();
+    var st = R.start;
+    var rrow = R.rows[st] || R.row(st);
+    var start = -1;
+    for (var p2 = e - 1; p2 >= lo; p2--) {
+      st = rrow[rcls[d[p2]]];
+      if (st === 0) break;
+      rrow = R.rows[st] || R.row(st);
+      if (R.acc[st] !== 0 && (p2 === 0 || !inBoundary(det.boundary, d[p2 - 1]))) start = p2;
+    }
+    if (start < 0) return;
+    // 3. right boundary.
+    if (e < g.n && inBoundary(det.boundary, d[e])) return;
+    // 4. validator on the decoded bytes.
+    if (!V.validate(det.validator, d, start, e)) return;
+    // 5. context with the real start, confidence.
+    var rawStart = S.rawStart(s, start);
+    var ctx = contextOf(det, raw, rawStart, g.keyTokens);
+    if (det.requireContext && !ctx.hit) return;
+    var confidence = det.base + (ctx.hit ? det.boost : 0) - (ctx.negative ? det.penalty : 0);
+    if (confidence > 100) confidence = 100;
+    if (confidence < 0) confidence = 0;
+    if (confidence < Math.max(det.min, g.minConfidence)) return;
+    // 6. same-detector overlap: the longer match wins, ties keep the earlier one.
+    var kept = g.kept || (g.kept = {});
+    var list = kept[det.index] || (kept[det.index] = []);
+    while (list.length) {
+      var L = list[list.length - 1];
+      if (L.dEnd <= start) break;
+      if (e - start > L.dEnd - L.dStart) list.pop();
+      else return;
+    }
+    list.push({
+      det: det,
+      dStart: start,
+      dEnd: e,
+      start: rawStart,
+      end: S.rawEnd(s, e - 1),
+      path: S.pathOf(s),
+      confidence: confidence,
+      masked: M.preview(det.mask, d, start, e)
+    });
   }
 
   // §7: overlaps between different detectors of one field, then field order.
