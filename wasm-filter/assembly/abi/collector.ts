@@ -19,6 +19,8 @@
 @inline const COLLECT_AFTER_INPUT_BYTES: usize = 1 << 20;
 
 let callbacks: u32 = 0;
+/** Exported callbacks in progress: more than one when a host delivers one inside another. */
+let depth: i32 = 0;
 let inputBytes: usize = 0;
 
 /** `size` bytes came in: a block the host fills (proxy_on_memory_allocate), a body to scan. */
@@ -26,11 +28,25 @@ export function noteInputBytes(size: usize): void {
   inputBytes += size;
 }
 
+/** The first statement of an exported callback (all but the allocator). */
+export function enterCallback(): void {
+  depth++;
+}
+
+/** The last statement of an exported callback: collects when due. */
+export function leaveCallback(): void {
+  depth--;
+  collectIfDue();
+}
+
 /**
- * Called as the last statement of an exported callback (nothing managed on the stack): collects
- * when the work since the last collection says so.
+ * Collects when the work since the last collection says so; also the last statement of the scan
+ * exports (scan-exports.ts). Never inside a callback delivered within another one: Envoy defers
+ * what could re-enter (a local reply, continue_stream: addAfterVmCallAction, notes §5), but if a
+ * host did re-enter, the outer callback's values would be on the stack alone.
  */
 export function collectIfDue(): void {
+  if (depth > 0) return;
   if (++callbacks < COLLECT_EVERY_CALLBACKS && inputBytes < COLLECT_AFTER_INPUT_BYTES) return;
   callbacks = 0;
   inputBytes = 0;
