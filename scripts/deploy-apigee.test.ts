@@ -241,6 +241,19 @@ describe('deploy-apigee', () => {
     assert.ok(!text.includes('pal_gw_secret'));
   });
 
+  it('--hash-key-env stores the value-hash key as KVM entry hash-key, never printed; a malformed or all-zero key is refused', async () => {
+    const key = '5f3c9a1be27d4086a1c2e3f405162738';
+    const lines: string[] = [];
+    const args = ['--org', 'acme', '--env', 'prod', '--control-plane-url', 'https://cp.acme.io', '--hash-key-env', 'HK', '--dry-run'];
+    assert.equal(await main(args, { HK: key }, (l) => lines.push(l)), 0);
+    const text = lines.join('\n');
+    assert.match(text, /would send: POST .*keyvaluemaps\/palisade\/entries .*"name":"hash-key","value":"\*\*\*"/);
+    assert.ok(!text.includes(key));
+    const env = { APIGEE_TOKEN: 't' };
+    assert.throws(() => parseArgs(args, { ...env, HK: 'xyz' }), /--hash-key-env: HK must hold 32 hex digits/);
+    assert.throws(() => parseArgs(args, { ...env, HK: '0'.repeat(32) }), /all-zero key/);
+  });
+
   it('refuses bad arguments with a message naming the flag', async () => {
     const env = { APIGEE_TOKEN: 't' };
     assert.throws(() => parseArgs(['--env', 'e', '--control-plane-url', 'https://x'], env), /--org is required/);

@@ -30,6 +30,8 @@ export interface DeployOptions {
   replaceHooks: boolean;
   /** Stored in the environment KVM `palisade` as `gateway-token` (read by KVM-GatewayToken). */
   gatewayToken: string | null;
+  /** Stored in the same KVM as `hash-key`: the value-hash key of enums from runtime (docs/posture.md). */
+  hashKey: string | null;
   dryRun: boolean;
   bundle: BundleOptions;
   /** X deploys asynchronously: how long to wait for READY. */
@@ -105,8 +107,8 @@ export async function deploySharedFlow(o: DeployOptions, zip: Buffer, fetchImpl:
     ok: number[] = [],
   ) {
     let text = body === null ? null : Buffer.isBuffer(body) ? `<${body.length} bytes>` : body;
-    // The gateway token is a secret: never in the printed plan.
-    if (text !== null && o.gatewayToken) text = text.split(o.gatewayToken).join('***');
+    // The gateway token and the hash key are secrets: never in the printed plan.
+    for (const secret of [o.gatewayToken, o.hashKey]) if (text !== null && secret) text = text.split(secret).join('***');
     result.requests.push({ method, url, contentType, body: text, bytes: body === null ? 0 : Buffer.byteLength(body) });
     if (o.dryRun) return { status: 0, json: null as unknown, text: '' };
     const headers: Record<string, string> = { authorization: o.authorization, accept: 'application/json' };
@@ -162,26 +164,26 @@ export async function deploySharedFlow(o: DeployOptions, zip: Buffer, fetchImpl:
     await call('POST', deployments, 'override=true&delay=5', 'application/x-www-form-urlencoded', 'deploy');
   }
 
-  // 3. The gateway token, encrypted, in the environment KVM the bundle reads.
-  if (o.gatewayToken !== null) {
+  // 3. The secrets, encrypted, in the environment KVM the bundle reads (KVM-GatewayToken).
+  const entries: { name: string; value: string; what: string }[] = [];
+  if (o.gatewayToken !== null) entries.push({ name: 'gateway-token', value: o.gatewayToken, what: 'gateway token' });
+  if (o.hashKey !== null) entries.push({ name: 'hash-key', value: o.hashKey, what: 'hash key' });
+  if (entries.length > 0) {
     const maps = `${env}/keyvaluemaps`;
+    const entryJson = (e: (typeof entries)[number]) => JSON.stringify({ name: e.name, value: e.value });
     if (o.flavor === 'x') {
       await call('POST', maps, JSON.stringify({ name: 'palisade', encrypted: true }), 'application/json', 'create KVM', [409]);
-      const entry = JSON.stringify({ name: 'gateway-token', value: o.gatewayToken });
-      const created = await call('POST', `${maps}/palisade/entries`, entry, 'application/json', 'store gateway token', [409]);
-      if (created.status === 409)
-        await call('PUT', `${maps}/palisade/entries/gateway-token`, entry, 'application/json', 'update gateway token');
+      for (const e of entries) {
+        const created = await call('POST', `${maps}/palisade/entries`, entryJson(e), 'application/json', `store ${e.what}`, [409]);
+        if (created.status === 409)
+          await call('PUT', `${maps}/palisade/entries/${e.name}`, entryJson(e), 'application/json', `update ${e.what}`);
+      }
     } else {
-      const map = JSON.stringify({ name: 'palisade', encrypted: true, entry: [{ name: 'gateway-token', value: o.gatewayToken }] });
+      const map = JSON.stringify({ name: 'palisade', encrypted: true, entry: entries.map((e) => ({ name: e.name, value: e.value })) });
       const created = await call('POST', maps, map, 'application/json', 'create KVM', [409]);
       if (created.status === 409) {
-        await call(
-          'POST',
-          `${maps}/palisade/entries/gateway-token`,
-          JSON.stringify({ name: 'gateway-token', value: o.gatewayToken }),
-          'application/json',
-          'update gateway token',
-        );
+        for (const e of entries)
+          await call('POST', `${maps}/palisade/entries/${e.name}`, entryJson(e), 'application/json', `update ${e.what}`);
       }
     }
   }
@@ -221,6 +223,8 @@ Options:
   --name NAME               shared flow name (default palisade)
   --gateway-id ID           gateway id reported in every event (default apigee-ENV)
   --gateway-token-env VAR   environment variable holding the gateway token to store in the KVM
+  --hash-key-env VAR        environment variable holding the value-hash key (32 hex digits, the
+                            filter's hash_key) to store in the KVM: enums from runtime
   --fail-closed             refuse traffic when inspection fails (flow hook continueOnError=false)
   --fail-open               let traffic through when inspection fails (default; continueOnError=true)
   --hooks LIST              comma-separated hook points (default PreProxyFlowHook,PostProxyFlowHook)
@@ -264,6 +268,10 @@ export function parseArgs(argv: string[], environ: NodeJS.ProcessEnv): DeployOpt
   for (const h of hooks) if (!HOOK_POINTS.includes(h)) throw new Error(`--hooks: unknown hook point ${h} (${HOOK_POINTS.join(', ')})`);
   const tokenVar = str('gateway-token-env');
   if (tokenVar && !environ[tokenVar]) throw new Error(`--gateway-token-env: ${tokenVar} is not set`);
+  const keyVar = str('hash-key-env');
+  const hashKey = keyVar ? (environ[keyVar] ?? '') : null;
+  if (hashKey !== null && !/^[0-9a-fA-F]{32}$/.test(hashKey)) throw new Error(`--hash-key-env: ${keyVar} must hold 32 hex digits`);
+  if (hashKey !== null && /^0+$/.test(hashKey)) throw new Error(`--hash-key-env: ${keyVar} is the all-zero key, which anyone could use`);
   const failureMode = flags.has('fail-closed') ? 'closed' : 'open';
   const timeLimit = str('time-limit-ms');
   return {
@@ -277,6 +285,7 @@ export function parseArgs(argv: string[], environ: NodeJS.ProcessEnv): DeployOpt
     hooks,
     replaceHooks: flags.has('replace-hooks'),
     gatewayToken: tokenVar ? environ[tokenVar]! : null,
+    hashKey,
     dryRun,
     bundle: {
       controlPlaneUrl: cp,
