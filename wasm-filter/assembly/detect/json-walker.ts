@@ -71,44 +71,9 @@ export class JsonWalker extends PathSource {
     let i: usize = 0;
     while (i < len) {
       const c = <u32>load<u8>(field + i);
-      if (isSpace(c)) {
-        i++;
-      } else if (c == 123 || c == 91) {
-        if (this.depth == MAX_DEPTH) {
-          seg.setIdentity(field, i, len - i);
-          seg.keyLen = 0;
-          this.noPath = true;
-          sink.onSegment(seg, this);
-          return;
-        }
-        if (visitor !== null) visitor.open(c == 123);
-        const d = this.depth++;
-        unchecked((this.isObject[d] = c == 123)); // d < MAX_DEPTH checked above
-        unchecked((this.expectKey[d] = c == 123));
-        unchecked((this.index[d] = 0));
-        unchecked((this.nameLen[d] = 0));
-        unchecked((this.nameAt[d] = 0));
-        unchecked((this.nameCopied[d] = false));
-        unchecked((this.nameStart[d + 1] = this.nameStart[d])); // nameStart has MAX_DEPTH + 1 entries
-        i++;
-      } else if (c == 125 || c == 93) {
-        if (this.depth > 0) {
-          if (visitor !== null) visitor.close();
-          this.depth--;
-          this.names.len = unchecked(this.nameStart[this.depth + 1]); // the end of this level's decoded name
-        }
-        i++;
-      } else if (c == 44) {
-        if (this.depth > 0) {
-          const d = this.depth - 1;
-          if (unchecked(this.isObject[d])) unchecked((this.expectKey[d] = true));
-          else unchecked((this.index[d] = this.index[d] + 1));
-        }
-        i++;
-      } else if (c == 58) {
-        if (this.depth > 0 && unchecked(this.isObject[this.depth - 1])) unchecked((this.expectKey[this.depth - 1] = false));
-        i++;
-      } else if (c == 34) {
+      // Most frequent first: in compact JSON every key and string value opens with `"`, and every
+      // member has a `:` and a `,`; whitespace and brackets come far less often.
+      if (c == 34) {
         const from = i + 1;
         let j = skipPlainStringBytes(field, from, len);
         let escaped = false;
@@ -136,6 +101,43 @@ export class JsonWalker extends PathSource {
           sink.onSegment(seg, this);
         }
         i = to + 1;
+      } else if (c == 44) {
+        if (this.depth > 0) {
+          const d = this.depth - 1;
+          if (unchecked(this.isObject[d])) unchecked((this.expectKey[d] = true));
+          else unchecked((this.index[d] = this.index[d] + 1));
+        }
+        i++;
+      } else if (c == 58) {
+        if (this.depth > 0 && unchecked(this.isObject[this.depth - 1])) unchecked((this.expectKey[this.depth - 1] = false));
+        i++;
+      } else if (isSpace(c)) {
+        i++;
+      } else if (c == 123 || c == 91) {
+        if (this.depth == MAX_DEPTH) {
+          seg.setIdentity(field, i, len - i);
+          seg.keyLen = 0;
+          this.noPath = true;
+          sink.onSegment(seg, this);
+          return;
+        }
+        if (visitor !== null) visitor.open(c == 123);
+        const d = this.depth++;
+        unchecked((this.isObject[d] = c == 123)); // d < MAX_DEPTH checked above
+        unchecked((this.expectKey[d] = c == 123));
+        unchecked((this.index[d] = 0));
+        unchecked((this.nameLen[d] = 0));
+        unchecked((this.nameAt[d] = 0));
+        unchecked((this.nameCopied[d] = false));
+        unchecked((this.nameStart[d + 1] = this.nameStart[d])); // nameStart has MAX_DEPTH + 1 entries
+        i++;
+      } else if (c == 125 || c == 93) {
+        if (this.depth > 0) {
+          if (visitor !== null) visitor.close();
+          this.depth--;
+          this.names.len = unchecked(this.nameStart[this.depth + 1]); // the end of this level's decoded name
+        }
+        i++;
       } else {
         let j = i + 1;
         const ends = changetype<usize>(BARE_WORD_END);
