@@ -19,6 +19,11 @@ const LOWER = new StaticArray<u8>(256);
   for (let i = 0; i < 256; i++) LOWER[i] = <u8>(i >= 65 && i <= 90 ? i + 32 : i);
 })();
 
+/** Whether raw pair (second byte << 8 | first byte) is set in the 8192-byte pair bitmap. */
+@inline function pairHit(pairs: usize, pair: u32): bool {
+  return (load<u8>(pairs + <usize>(pair >> 3)) & (1 << (pair & 7))) != 0; // pair < 65536: byte index < 8192
+}
+
 export class ContextGate {
   /** Gated slot of each detector; -1: no keyword can give it context; -2: gated but past MAX_SLOTS. */
   slotOf: StaticArray<i32>;
@@ -255,28 +260,33 @@ export class ContextGate {
       // Every keyword has >= 3 bytes, so none starts after n - 3: q stops at n - 2.
       if (n < 3) return;
       const last = min(<usize>to, n - 2);
-      for (let q = <usize>((from + 1) & ~1); q <= last; q += 2) {
-        const pair = <u32>load<u16>(p + q); // q + 1 < n
-        if ((load<u8>(pairs + <usize>(pair >> 3)) & (1 << (pair & 7))) != 0) {
-          if (q > <usize>from) this.matchAt(q - 1);
-          if (q < <usize>to) this.matchAt(q);
-        }
+      let q = <usize>((from + 1) & ~1);
+      // Two pairs per load: the u32 at q holds the pairs at q and q + 2 (q + 3 <= last + 1 < n).
+      for (; q + 2 <= last; q += 4) {
+        const x = load<u32>(p + q);
+        if (pairHit(pairs, x & 0xffff)) this.pairAt(q, from, to);
+        if (pairHit(pairs, x >> 16)) this.pairAt(q + 2, from, to);
       }
+      if (q <= last && pairHit(pairs, <u32>load<u16>(p + q))) this.pairAt(q, from, to); // q + 1 < n
       return;
     }
     // Every byte but the field's last: the u16 at i is (byte i+1 << 8 | byte i), inside the field.
     const pairEnd = min(<usize>to, n - 1);
     let i = <usize>from;
     for (; i < pairEnd; i++) {
-      const pair = <u32>load<u16>(p + i);
-      // pair < 65536: the byte index pair >> 3 < 8192 = pairs.length.
-      if ((load<u8>(pairs + <usize>(pair >> 3)) & (1 << (pair & 7))) != 0) this.matchAt(i);
+      if (pairHit(pairs, <u32>load<u16>(p + i))) this.matchAt(i);
     }
     if (i < <usize>to) {
       // The field's last byte pairs with 0 (past the field), as a one-byte word would.
       const last = <u32>load<u8>(p + i);
-      if ((load<u8>(pairs + <usize>(last >> 3)) & (1 << (last & 7))) != 0) this.matchAt(i);
+      if (pairHit(pairs, last)) this.matchAt(i);
     }
+  }
+
+  /** A pair hit at even q: the keyword starts q - 1 and q that lie in [from, to). */
+  @inline private pairAt(q: usize, from: u32, to: u32): void {
+    if (q > <usize>from) this.matchAt(q - 1);
+    if (q < <usize>to) this.matchAt(q);
   }
 
   private matchAt(i: usize): void {
