@@ -374,6 +374,7 @@ export class Scanner extends SegmentSink {
         const before = this.candCount;
         // k < m <= searchCount = needList.length
         if (k + 1 == m) this.runOne(unchecked(list[k]), data, from, to, mask, more);
+        else if (k + 2 == m) this.runTwo(unchecked(list[k]), unchecked(list[k + 1]), data, from, to, mask, more);
         else {
           const a2 = k + 2 < m ? unchecked(list[k + 2]) : idle;
           const a3 = k + 3 < m ? unchecked(list[k + 3]) : idle;
@@ -446,6 +447,34 @@ export class Scanner extends SegmentSink {
       store<u32>(at + (<usize>a1 << 2), r1);
       store<u32>(at + (<usize>a2 << 2), r2);
       store<u32>(at + (<usize>a3 << 2), r3);
+    }
+  }
+
+  /** Two SEARCH automata over [from, to), as runLanes without the two idle lanes' loads. */
+  private runTwo(a0: i32, a1: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
+    // a0, a1 < searchCount: the raw tables' entries (see runLanes).
+    const t0 = load<usize>(this.searchRowsAt + (<usize>a0 << alignof<usize>()));
+    const t1 = load<usize>(this.searchRowsAt + (<usize>a1 << alignof<usize>()));
+    const c0 = load<usize>(this.searchClassesAt + (<usize>a0 << alignof<usize>()));
+    const c1 = load<usize>(this.searchClassesAt + (<usize>a1 << alignof<usize>()));
+    let r0 = this.rowAt(a0, from);
+    let r1 = this.rowAt(a1, from);
+    for (let i = from; i < to; i++) {
+      // Same invariant as runLanes: validated tables keep the index inside rows.
+      const b = <usize>load<u8>(data + i);
+      const e0 = load<u32>(t0 + ((<usize>(r0 + <u32>load<u8>(c0 + b))) << 2));
+      const e1 = load<u32>(t1 + ((<usize>(r1 + <u32>load<u8>(c1 + b))) << 2));
+      r0 = e0 & ROW_MASK;
+      r1 = e1 & ROW_MASK;
+      if (((e0 | e1) & mask) != 0) {
+        const end = <u32>(i + 1);
+        if (e0 & mask) this.accept(a0, r0, end);
+        if (e1 & mask) this.accept(a1, r1, end);
+      }
+    }
+    if (more) {
+      store<u32>(this.laneRowsAt + (<usize>a0 << 2), r0);
+      store<u32>(this.laneRowsAt + (<usize>a1 << 2), r1);
     }
   }
 
