@@ -155,7 +155,7 @@ for (const rt of RUNTIMES) {
       assert.equal(v(r, 'palisade.rules.update'), true);
       // Cached in the engine's ready form (checked once here), which the inspection then uses.
       const cached = String(v(r, 'palisade.rules.json'));
-      assert.match(cached, /^PALISADE-READY\/2\n/);
+      assert.match(cached, /^PALISADE-READY\/3\n/);
       assert.equal(v(r, 'palisade.rules.etag'), '"v12"');
       assert.equal(v(r, 'palisade.rules.fresh.ttl'), 60);
       const inspected = await runner.run(policyFiles('palisade-inspect-request.js'), requestState({}, { 'palisade.rules.json': cached }));

@@ -190,34 +190,61 @@ PalisadeDetect.prefilter = (function () {
     // values are shorter than that, and the scanner then skips the automaton without a call to
     // mayFind (a call per automaton and segment was a quarter of a cold 4 KiB scan in Rhino).
     // fewest: the same over every automaton, for the segments no automaton needs at all.
+    // The entries as flat lists, their features as one bit mask each (FEATURE_COUNT is 32): a
+    // segment is then tested in a few integer operations per entry.
     var shortest = [];
     var fewest = Infinity;
+    var bits = [];
+    var mins = [];
+    var gates = [];
     for (var a = 0; a < json.need.length; a++) {
       var min = Infinity;
-      for (var e = 0; e < json.need[a].length; e++) if (json.need[a][e].m < min) min = json.need[a][e].m;
+      var entries = json.need[a];
+      bits.push([]);
+      mins.push([]);
+      gates.push([]);
+      for (var e = 0; e < entries.length; e++) {
+        if (entries[e].m < min) min = entries[e].m;
+        var mask = 0;
+        for (var x = 0; x < entries[e].f.length; x++) mask |= 1 << entries[e].f[x];
+        bits[a].push(mask);
+        mins[a].push(entries[e].m);
+        gates[a].push(entries[e].g);
+      }
       shortest.push(min);
       if (min < fewest) fewest = min;
     }
-    return { tests: tests, need: json.need, words: words, shortest: shortest, fewest: fewest };
+    return { tests: tests, need: json.need, words: words, shortest: shortest, fewest: fewest, bits: bits, mins: mins, gates: gates };
+  }
+
+  // Runs the feature tests of `unknown` (a bit mask) on text, lowest feature first, until one is
+  // absent (the entry asking cannot match then), and records them in `has`.
+  function learn(pf, text, has, unknown) {
+    for (var f = 0; unknown !== 0; f++) {
+      var bit = 1 << f;
+      if ((unknown & bit) === 0) continue;
+      unknown &= ~bit;
+      has.known |= bit;
+      if (!pf.tests[f].test(text)) return;
+      has.present |= bit;
+    }
   }
 
   // Whether SEARCH automaton a (position in p.search) may find something in the segment whose
-  // bytes are `text` (char codes 0-255, at least one). `has`: the segment's feature tests so far (filled here);
-  // gate(detector index, gateArg): whether that require-context detector may have context in the
-  // segment.
+  // bytes are `text` (char codes 0-255, at least one). `has`: the segment's feature tests so far,
+  // { known, present } bit masks, filled here (a fresh segment: {}). gate(detector index,
+  // gateArg): whether that require-context detector may have context in the segment.
   function mayFind(pf, a, text, has, gate, gateArg) {
-    var entries = pf.need[a];
-    for (var i = 0; i < entries.length; i++) {
-      if (text.length < entries[i].m) continue;
-      var list = entries[i].f;
-      var all = true;
-      for (var j = 0; j < list.length && all; j++) {
-        var f = list[j];
-        var v = has[f];
-        if (v === undefined) v = has[f] = pf.tests[f].test(text);
-        all = v;
-      }
-      if (all && (entries[i].g < 0 || gate(entries[i].g, gateArg))) return true;
+    var bits = pf.bits[a];
+    var mins = pf.mins[a];
+    var gates = pf.gates[a];
+    var n = text.length;
+    for (var i = 0; i < bits.length; i++) {
+      if (n < mins[i]) continue;
+      var want = bits[i];
+      var unknown = want & ~has.known;
+      if (unknown !== 0) learn(pf, text, has, unknown);
+      if ((has.present & want) === want && (gates[i] < 0 || gate(gates[i], gateArg))) return true;
     }
     return false;
   }

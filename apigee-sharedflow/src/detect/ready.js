@@ -6,25 +6,28 @@
 // every operation counts). encode() runs the full checks of tables.prepare once — in
 // JS-AcceptRules when the control plane's set arrives (the ready form is what goes to the cache),
 // and at build time for the embedded built-in set — and writes what the scanner needs as text: a
-// small JSON header (the rule set without its tables or detector list, the prepared detectors)
-// and the tables as characters the scanner reads with charCodeAt: every transition row whole, k
-// characters at s * k, so that a row costs k reads the first time a scan enters its state (no
-// varints, no chain of delta rows to expand first). decode() only checks that the text is whole
+// small JSON header (the rule set without its tables or detector list, the prepared detectors,
+// what each accepting state reports) and the tables as text. A state is a character (its number
+// + OFF) and every transition row is written whole, k characters at s * k: the first time a
+// scan enters a state, its row is one native substring + split, an array of the next states'
+// characters (Rhino's interpreter pays for every call: no charCodeAt per entry, no varints, no
+// chain of delta rows), and the scanner indexes rows and accepts by those characters. The byte
+// classes are a JSON array, parsed natively when an automaton first runs. decode() checks that
+// the text is whole
 // (format marker, the lengths it records, the end marker), so a truncated or foreign value is
 // refused and a value of a different format is not misread; the contents are trusted because
 // only encode() writes them.
 PalisadeDetect.ready = (function () {
   "use strict";
   var T = PalisadeDetect.tables;
-  var MAGIC = "PALISADE-READY/2\n";
+  var MAGIC = "PALISADE-READY/3\n";
   var END = "\nEND/";
   // Every value is stored as a character `value + OFF`: no control characters, so the text needs
-  // no escapes in a JavaScript string literal. Small values (bytes, states) take one character,
-  // below the surrogates; wide ones (detector indexes, accept offsets) two of 14 bits each: at
-  // most 0x401f.
+  // no escapes in a JavaScript string literal, below the surrogates. The dead state 0 of a
+  // REVERSE automaton is the character OFF.
   var OFF = 32;
   var MAX_STATES = 0xd800 - OFF; // a state is one character
-  var WIDE_LIMIT = 268435456; // 2^28
+  var DEAD = String.fromCharCode(OFF);
 
   function fail(what) {
     throw new Error("palisade-detect: cannot write the ready form: " + what);
@@ -50,19 +53,11 @@ PalisadeDetect.ready = (function () {
       length += text.length;
     }
     return {
+      add: add,
       // Values below MAX_STATES, each plus OFF.
       smalls: function (list) {
         var codes = [];
         for (var i = 0; i < list.length; i++) codes.push(list[i] + OFF);
-        add(codesToString(codes));
-      },
-      wides: function (list) {
-        var codes = [];
-        for (var i = 0; i < list.length; i++) {
-          var v = list[i];
-          if (v >= WIDE_LIMIT) fail("value " + v + " is too large");
-          codes.push(Math.floor(v / 16384) + OFF, (v % 16384) + OFF);
-        }
         add(codesToString(codes));
       },
       length: function () {
@@ -84,17 +79,32 @@ PalisadeDetect.ready = (function () {
     return out;
   }
 
+  function stateChar(s) {
+    return String.fromCharCode(s + OFF);
+  }
+
+  // What each accepting state reports: { state character: [detector indexes] }.
+  function acceptsOf(A) {
+    var out = {};
+    var offsets = A.source.offsets;
+    for (var s = 0; s < A.n; s++) if (offsets[s + 1] > offsets[s]) out[stateChar(s)] = A.source.dets.slice(offsets[s], offsets[s + 1]);
+    return out;
+  }
+
   function writeAutomaton(w, A) {
     if (A.n > MAX_STATES) fail("an automaton has more than " + MAX_STATES + " states");
-    var h = { kind: A.kind, k: A.k, n: A.n, start: A.start, skip: A.skipSource === undefined ? null : A.skipSource };
+    var h = {
+      kind: A.kind,
+      k: A.k,
+      start: stateChar(A.start),
+      skip: A.skipSource === undefined ? null : A.skipSource,
+      accepts: acceptsOf(A)
+    };
     h.cls = w.length();
-    w.smalls(A.cls);
+    w.add(JSON.stringify(A.cls));
+    h.clsEnd = w.length();
     h.rows = w.length();
     w.smalls(allRows(A));
-    h.offsets = w.length();
-    w.wides(A.source.offsets);
-    h.dets = w.length();
-    w.wides(A.source.dets);
     return h;
   }
 
@@ -137,32 +147,15 @@ PalisadeDetect.ready = (function () {
   // no closures to create per automaton and execution.
   function readyClasses() {
     var A = this;
-    var text = A.text;
-    var at = A.clsAt;
-    var cls = [];
-    for (var b = 0; b < 256; b++) cls[b] = text.charCodeAt(at + b) - OFF;
-    A.cls = cls;
-    return cls;
+    A.cls = JSON.parse(A.text.substring(A.clsAt, A.clsEnd));
+    return A.cls;
   }
 
-  // Row s (its k targets) and what s accepts (0, or the detector indexes), read once.
+  // The row of state s (a character): the next states' characters, one per byte class.
   function readyRow(s) {
     var A = this;
-    var text = A.text;
-    var k = A.k;
-    var at = A.rowsAt + s * k;
-    var row = [];
-    for (var c = 0; c < k; c++) row[c] = text.charCodeAt(at + c) - OFF;
-    var o = A.offsetsAt + 2 * s;
-    var lo = (text.charCodeAt(o) - OFF) * 16384 + text.charCodeAt(o + 1) - OFF;
-    var hi = (text.charCodeAt(o + 2) - OFF) * 16384 + text.charCodeAt(o + 3) - OFF;
-    var hits = 0;
-    if (hi > lo) {
-      hits = [];
-      for (var x = lo; x < hi; x++)
-        hits.push((text.charCodeAt(A.detsAt + 2 * x) - OFF) * 16384 + text.charCodeAt(A.detsAt + 2 * x + 1) - OFF);
-    }
-    A.acc[s] = hits;
+    var at = A.rowsAt + (s.charCodeAt(0) - OFF) * A.k;
+    var row = A.text.substring(at, at + A.k).split("");
     A.rows[s] = row;
     return row;
   }
@@ -172,18 +165,17 @@ PalisadeDetect.ready = (function () {
       kind: h.kind,
       cls: null,
       k: h.k,
-      n: h.n,
       start: h.start,
+      dead: DEAD,
       skip: h.skip === null ? null : new RegExp(h.skip, "g"),
-      rows: [],
-      acc: [],
+      rows: {},
+      acc: h.accepts,
       row: readyRow,
       classes: readyClasses,
       text: text,
       clsAt: base + h.cls,
-      rowsAt: base + h.rows,
-      offsetsAt: base + h.offsets,
-      detsAt: base + h.dets
+      clsEnd: base + h.clsEnd,
+      rowsAt: base + h.rows
     };
   }
 

@@ -35,7 +35,7 @@ PalisadeDetect.scanMessage = (function () {
   function keyInfo(keys, key) {
     var name = key === null || key === undefined || key.length === 0 ? "" : typeof key === "string" ? key : B.charString(key);
     var info = keys["k" + name];
-    if (info === undefined) info = keys["k" + name] = { tokens: C.tokens(typeof key === "string" ? codes(key) : key), hits: {} };
+    if (info === undefined) info = keys["k" + name] = { tokens: C.textTokens(name), hits: {} };
     return info;
   }
 
@@ -65,7 +65,8 @@ PalisadeDetect.scanMessage = (function () {
       n: d.length,
       keyTokens: info.tokens,
       keyHits: info.hits,
-      has: [], // the segment's feature tests, for P.mayFind
+      has: { known: 0, present: 0 }, // the segment's feature tests, for P.mayFind
+      gated: null, // gate() per detector index, once asked
       contextless: {},
       kept: null,
       minConfidence: minConfidence
@@ -88,9 +89,15 @@ PalisadeDetect.scanMessage = (function () {
   // of its keywords inside the widest raw window candidate() could search (a native
   // case-insensitive RegExp test: a superset of C.keywordIn's matches).
   function gate(index, g) {
-    var det = g.p.detectors[index];
+    var gated = g.gated || (g.gated = {});
+    var v = gated[index];
+    if (v === undefined) v = gated[index] = mayHaveContext(g, g.p.detectors[index]);
+    return v;
+  }
+
+  function mayHaveContext(g, det) {
     if (keyHit(g, det)) return true;
-    var words = g.p.prefilter.words[index];
+    var words = g.p.prefilter.words[det.index];
     if (det.distance === 0 || words === null || words === undefined) return false;
     var field = g.field;
     if (field.text === null) field.text = typeof g.raw === "string" ? g.raw : B.charString(g.raw);
@@ -170,8 +177,8 @@ PalisadeDetect.scanMessage = (function () {
             continue;
           }
           row = rows[state] || A.row(state);
-          var hits = acc[state];
-          if (hits !== 0) {
+          var hits = acc[state]; // 0 or absent: accepts nothing
+          if (hits) {
             for (var x = 0; x < hits.length; x++) {
               var hx = hits[x];
               var dead = contextless[hx];
@@ -208,9 +215,9 @@ PalisadeDetect.scanMessage = (function () {
     var start = -1;
     for (var p2 = e - 1; p2 >= lo; p2--) {
       st = rrow[rcls[d[p2]]];
-      if (st === 0) break;
+      if (st === R.dead) break;
       rrow = R.rows[st] || R.row(st);
-      if (R.acc[st] !== 0 && (p2 === 0 || !inBoundary(det.boundary, d[p2 - 1]))) start = p2;
+      if (R.acc[st] && (p2 === 0 || !inBoundary(det.boundary, d[p2 - 1]))) start = p2;
     }
     if (start < 0) return;
     // 3. right boundary.

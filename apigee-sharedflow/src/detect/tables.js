@@ -259,6 +259,7 @@ PalisadeDetect.tables = (function () {
       k: k,
       n: n,
       start: start,
+      dead: 0, // a REVERSE scan ends in state 0
       rows: rows,
       acc: acc,
       row: row,

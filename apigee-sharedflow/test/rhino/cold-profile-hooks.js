@@ -76,6 +76,16 @@ var PalisadeProfile = (function () {
   W(Palisade.authScheme, "detect", "config, request, rule index");
   W(Palisade.pathPrivacy, "scan", "path privacy");
   W(Palisade.scanner, "scan", "scan: headers, query, body");
+  // The walk cuts segments and hands each to the automata through `emit`: wrapping both parts
+  // tells the walk from the automata.
+  var segments = PalisadeDetect.segments;
+  var walkBody = segments.walkBody;
+  segments.walkBody = function (raw, n, contentType, emit) {
+    var inner = { emit: emit };
+    W(inner, "emit", "scan: automata over a segment");
+    return walkBody(raw, n, contentType, inner.emit);
+  };
+  W(segments, "walkBody", "scan: walking the body (JSON, XML, form)");
   W(PalisadeDetect.prefilter, "mayFind", "scan: prefilter tests");
   W(PalisadeDetect.validators, "validate", "scan: candidates (validators, context)");
   W(PalisadeDetect.context, "keywordIn", "scan: candidates (validators, context)");
