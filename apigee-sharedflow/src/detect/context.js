@@ -88,15 +88,9 @@ PalisadeDetect.context = (function () {
   // True when one keyword (lower-case ASCII) occurs in raw[from, to), compared case-insensitively,
   // starting a word: the byte before it (looked up in the whole field) is not a letter or digit,
   // so `tel` is not found in `Patel` nor `order` in `reorder`. raw: an array of bytes, or an
-  // ASCII string (its char codes are its bytes) of which the window and the byte before it are
-  // copied to bytes first.
+  // ASCII string (its char codes are its bytes), searched natively (keywordInText).
   function keywordIn(raw, from, to, words) {
-    if (typeof raw === "string") {
-      var shift = from > 0 ? from - 1 : 0;
-      raw = stringBytes(raw.substring(shift, to > shift ? to : shift));
-      from -= shift;
-      to -= shift;
-    }
+    if (typeof raw === "string") return keywordInText(raw, from, to, words);
     for (var w = 0; w < words.length; w++) {
       var word = words[w];
       var len = word.length;
@@ -111,6 +105,26 @@ PalisadeDetect.context = (function () {
           j++;
         }
         if (j === len) return true;
+      }
+    }
+    return false;
+  }
+
+  // keywordIn over an ASCII string: the window (and the byte before it) lower-cased once, each
+  // keyword found with indexOf. A window can be a few hundred bytes and a context check runs
+  // up to three of them: a call per byte was most of a candidate's cost in Rhino.
+  function keywordInText(raw, from, to, words) {
+    var shift = from > 0 ? from - 1 : 0;
+    var window = raw.substring(shift, to > shift ? to : shift).toLowerCase();
+    for (var w = 0; w < words.length; w++) {
+      var word = words[w];
+      var len = word.length;
+      if (len === 0) continue;
+      var startsAlnum = isAlnum(word.charCodeAt(0));
+      var p = window.indexOf(word, from - shift);
+      while (p >= 0 && p + len <= window.length) {
+        if (!(p > 0 && startsAlnum && isAlnum(window.charCodeAt(p - 1)))) return true;
+        p = window.indexOf(word, p + 1);
       }
     }
     return false;

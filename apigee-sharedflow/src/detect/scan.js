@@ -131,8 +131,9 @@ PalisadeDetect.scanMessage = (function () {
     var automata = p.automata;
     var contextless = g.contextless;
     var d = null;
+    var segmentText = pf === null ? null : textOf(g);
     for (var a = 0; a < search.length; a++) {
-      if (pf !== null && (n < pf.shortest[a] || !P.mayFind(pf, a, textOf(g), g.has, gate, g))) continue;
+      if (pf !== null && (n < pf.shortest[a] || !P.mayFind(pf, a, segmentText, g.has, gate, g))) continue;
       if (d === null) {
         // The automata index arrays: one pass over the segment's char codes instead of a
         // charCodeAt call per byte and automaton.

@@ -217,20 +217,25 @@ PalisadeDetect.segments = (function () {
     var text = ascii ? raw : B.charString(raw);
     var stack = [];
     var i = 0;
+    // The token kinds in order of frequency in JSON (a string, then `,` and `:`), whitespace
+    // inline: in Rhino every call and comparison of this loop is paid for each structural byte.
     while (i < n) {
       var c = ascii ? raw.charCodeAt(i) : raw[i];
       var top = stack.length ? stack[stack.length - 1] : null;
-      if (isWs(c)) i++;
-      else if (c === 123 || c === 91) {
-        if (stack.length >= MAX_DEPTH) {
-          emit(identity(raw, i, n, [], null));
-          return;
-        }
-        stack.push({ obj: c === 123, cur: [], index: 0, expectKey: c === 123 });
-        i++;
-      } else if (c === 125 || c === 93) {
-        if (stack.length) stack.pop();
-        i++;
+      if (c === 34) {
+        var isKey = top && top.obj && top.expectKey;
+        // The key a value sits under: the innermost object's current key.
+        var key = isKey ? null : top !== null && top.obj ? top.cur : jsonKey(stack);
+        var fast = plainJsonString(raw, text, i, n, key, isKey ? null : pathSnapshot(stack));
+        var v = fast;
+        if (fast === null) {
+          v = isKey ? seg(null, null) : seg(key, jsonPath(stack));
+          i = jsonString(raw, i, n, v);
+        } else i += fast.d.length + 2;
+        if (isKey) {
+          top.cur = v.d;
+          top.expectKey = false;
+        } else if (v.d.length) emit(v);
       } else if (c === 44) {
         if (top) {
           if (top.obj) top.expectKey = true;
@@ -240,24 +245,24 @@ PalisadeDetect.segments = (function () {
       } else if (c === 58) {
         if (top && top.obj) top.expectKey = false;
         i++;
-      } else if (c === 34) {
-        var isKey = top && top.obj && top.expectKey;
-        var fast = plainJsonString(raw, text, i, n, isKey ? null : jsonKey(stack), isKey ? null : pathSnapshot(stack));
-        var v = fast;
-        if (fast === null) {
-          v = isKey ? seg(null, null) : seg(jsonKey(stack), jsonPath(stack));
-          i = jsonString(raw, i, n, v);
-        } else i += fast.d.length + 2;
-        if (isKey) {
-          top.cur = v.d;
-          top.expectKey = false;
-        } else if (v.d.length) emit(v);
+      } else if (c === 123 || c === 91) {
+        if (stack.length >= MAX_DEPTH) {
+          emit(identity(raw, i, n, [], null));
+          return;
+        }
+        stack.push({ obj: c === 123, cur: [], index: 0, expectKey: c === 123 });
+        i++;
+      } else if (c === 125 || c === 93) {
+        if (stack.length) stack.pop();
+        i++;
+      } else if (c === 32 || c === 10 || c === 13 || c === 9) {
+        i++;
       } else {
         JSON_DELIMITER.lastIndex = i;
         var m = JSON_DELIMITER.exec(text);
         var j = m === null || m.index > n ? n : m.index;
         if (c === 45 || (c >= 48 && c <= 57)) {
-          var num = plain(raw, i, j, jsonKey(stack), undefined);
+          var num = plain(raw, i, j, top !== null && top.obj ? top.cur : jsonKey(stack), undefined);
           num.frames = pathSnapshot(stack);
           emit(num);
         }
