@@ -25,13 +25,14 @@ interface Result {
   notInspectedReason: string;
   fields: number;
   fieldsDropped: number;
+  path: string;
   looks: number;
 }
 
-const message = (body: string, query = '') => ({
+const message = (body: string, query = '', path = '/v1/orders') => ({
   kind: 'request',
   method: 'POST',
-  path: '/v1/orders',
+  path,
   headers: { host: ['shop.example.com'], 'content-type': ['application/json'] },
   query,
   body,
@@ -68,6 +69,25 @@ for (const rt of RUNTIMES) {
         assert.ok(timed.looks > 0, 'the clock was consulted');
       });
     }
+
+    it('one budget for the whole message: a path of many short segments is looked at, and cut off, like one long field', async () => {
+      // Each segment is scanned on its own; were the budget per scan, 400 segments of 4 bytes
+      // would never reach a look at the clock.
+      const path = `/${Array.from({ length: 400 }, (_, i) => `ab${i % 10}c`).join('/')}`;
+      const whole = await inspect(message('', '', path), -1);
+      assert.equal(whole.error, null);
+      assert.ok(whole.looks >= 20, `${whole.looks} looks over the path`);
+      const cut = await inspect(message('', '', path), 5);
+      assert.equal(cut.error, 'time-budget-exceeded');
+      assert.equal(cut.notInspectedReason, 'time-budget');
+      assert.ok(
+        cut.path
+          .split('/')
+          .slice(1)
+          .every((s) => s === '{unscanned}'),
+        'no segment of a path cut short is reported',
+      );
+    });
 
     it('looks at the clock inside one long JSON value and gives up there, keeping the query findings', async () => {
       const msg = message(JSON.stringify({ note: LONG_VALUE }), `card=${CARD}`);

@@ -81,10 +81,12 @@ Palisade.inspect = (function () {
     var limits = {
       maxBodyBytes: settings.maxBodyBytes,
       maxFindings: settings.maxFindingsPerEvent,
-      // The engine looks at the clock as it goes (src/detect/deadline.js).
+      // The engine looks at the clock as it goes (src/detect/deadline.js), with one budget for
+      // every scan of this message.
       deadlineMs: ctx.deadlineMs || 0,
       now: ctx.now
     };
+    limits.budget = Palisade.scanner.budgetOf(limits);
     var scanned = scanWithinBudget(ctx, message, limits);
     if (scanned.error === TIME_BUDGET_EXCEEDED && shape.notInspectedReason === "") shape.notInspectedReason = "time-budget";
     if (shape.notInspectedReason === "" && scanBody.length > 0) {

@@ -87,5 +87,12 @@ Palisade.scanner = (function () {
     }
   }
 
-  return { scan: scan, merge: merge, fieldOf: fieldOf, tablesProblem: tablesProblem };
+  // The engine's time budget for `limits` (deadlineMs, now), to share between the scans of one
+  // message; null without a deadline or when the engine keeps none.
+  function budgetOf(limits) {
+    if (typeof PalisadeDetect === "undefined" || !PalisadeDetect || !PalisadeDetect.deadline) return null;
+    return PalisadeDetect.deadline.of(limits);
+  }
+
+  return { scan: scan, merge: merge, fieldOf: fieldOf, tablesProblem: tablesProblem, budgetOf: budgetOf };
 })();

@@ -19,8 +19,12 @@ PalisadeDetect.deadline = (function () {
   }
 
   // limits: { deadlineMs (ms since the epoch; 0 or absent: no deadline), now (a clock, for
-  // tests) } -> a budget to charge, or null.
+  // tests), budget (one of() made, to share) } -> a budget to charge, or null. A caller that
+  // scans a message in several calls (the policy: each path segment, the headers, the body)
+  // shares one budget, so the work of all of them counts towards the next look at the clock:
+  // a path of many short segments is looked at as often as one long field.
   function of(limits) {
+    if (limits && limits.budget) return limits.budget;
     var at = limits && typeof limits.deadlineMs === "number" && limits.deadlineMs > 0 ? limits.deadlineMs : 0;
     if (at === 0) return null;
     return { at: at, clock: typeof limits.now === "function" ? limits.now : currentTimeMs, spent: 0 };

@@ -4,7 +4,7 @@
 // so where the scan gives up does not depend on the machine's speed. `test.clock.fresh` -1: the
 // clock never passes the deadline; absent: no deadline at all. `test.message` (JSON: kind, path,
 // headers {name: [values]}, query, body, contentType) comes in; `test.result` goes out:
-// { findings, error, notInspectedReason, fields, looks }.
+// { findings, error, notInspectedReason, fields, fieldsDropped, path, looks }.
 /* global Palisade, PalisadeDetect, PalisadeBuiltinReady */
 (function () {
   "use strict";
@@ -37,6 +37,7 @@
       notInspectedReason: r.shape.notInspectedReason,
       fields: r.shape.fields.length,
       fieldsDropped: r.shape.fieldsDropped,
+      path: r.path,
       looks: looks
     })
   );
