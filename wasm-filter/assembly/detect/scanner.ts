@@ -543,7 +543,7 @@ export class Scanner extends SegmentSink {
    */
   private stepOne(det: i32, end: u32): bool {
     if ((load<u8>(this.segKeyBits + <usize>det) & KEY_MATCH) != 0) return true;
-    const plan = this.plans[det];
+    const plan = unchecked(this.plans[det]); // det: a detector id checked at decode, < plans.length
     const distance = plan.data.context.distance;
     if (distance == 0) return false;
     const earliest = end > plan.maxLength ? end - plan.maxLength : 0;
@@ -579,7 +579,7 @@ export class Scanner extends SegmentSink {
 
   /** §4 steps 1-6 for candidate (det, e). */
   private candidate(seg: Segment, det: i32, e: u32): void {
-    const plan = this.plans[det];
+    const plan = unchecked(this.plans[det]); // det: a detector id checked at decode, < plans.length
     const d = plan.data;
     const ctx = d.context;
     const data = seg.data;
@@ -648,7 +648,7 @@ export class Scanner extends SegmentSink {
       const det = <i32>unchecked(this.keptDet[k]);
       const s = unchecked(this.keptStart[k]);
       const e = unchecked(this.keptEnd[k]);
-      const d = this.plans[det].data;
+      const d = unchecked(this.plans[det]).data; // kept detectors come from candidate(): < plans.length
       const f = this.out.push();
       f.detector = det;
       f.type = d.id;
