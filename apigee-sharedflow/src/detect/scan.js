@@ -65,7 +65,7 @@ PalisadeDetect.scanMessage = (function () {
       n: d.length,
       keyTokens: info.tokens,
       keyHits: info.hits,
-      has: { known: 0, present: 0 }, // the segment's feature tests, for P.mayFind
+      has: null, // the segment's features, for P.mayFind
       gated: null, // gate() per detector index, once asked
       contextless: {},
       kept: null,
@@ -132,6 +132,7 @@ PalisadeDetect.scanMessage = (function () {
     var contextless = g.contextless;
     var d = null;
     var segmentText = pf === null ? null : textOf(g);
+    if (pf !== null) g.has = { known: -1, present: P.featuresOf(segmentText) };
     for (var a = 0; a < search.length; a++) {
       if (pf !== null && (n < pf.shortest[a] || !P.mayFind(pf, a, segmentText, g.has, gate, g))) continue;
       if (d === null) {
