@@ -54,6 +54,11 @@ export class ContextGate {
    * is even, so half the loads find every occurrence.
    */
   private pairs: StaticArray<u8> = new StaticArray<u8>(8192);
+  /**
+   * The same over every case spelling of a keyword's FIRST two bytes only: a stride-2 hit at q
+   * stands for starts q - 1 and q, and a start whose two bytes begin no keyword is not looked at.
+   */
+  private heads: StaticArray<u8> = new StaticArray<u8>(8192);
   private stride: u32 = 1;
   private occStart: StaticArray<u32> = new StaticArray<u32>(INITIAL_OCCURRENCES);
   private occEnd: StaticArray<u32> = new StaticArray<u32>(INITIAL_OCCURRENCES);
@@ -102,11 +107,12 @@ export class ContextGate {
     for (let k = 0; k < this.words.length; k++) {
       const w = this.words[k];
       if (w.length == 1) {
-        for (let b1 = 0; b1 < 256; b1++) this.setPairs(<i32>w[0], b1);
+        for (let b1 = 0; b1 < 256; b1++) this.setPairs(this.pairs, <i32>w[0], b1);
         continue;
       }
-      this.setPairs(<i32>w[0], <i32>w[1]);
-      if (this.stride == 2) this.setPairs(<i32>w[1], <i32>w[2]);
+      this.setPairs(this.pairs, <i32>w[0], <i32>w[1]);
+      this.setPairs(this.heads, <i32>w[0], <i32>w[1]);
+      if (this.stride == 2) this.setPairs(this.pairs, <i32>w[1], <i32>w[2]);
     }
   }
 
@@ -153,14 +159,14 @@ export class ContextGate {
     this.wordMask.push(bit);
   }
 
-  /** Sets the raw pairs whose lower-cased bytes are (l0, l1): every case spelling of the two. */
-  private setPairs(l0: i32, l1: i32): void {
+  /** Sets in `bits` the raw pairs whose lower-cased bytes are (l0, l1): every case spelling of the two. */
+  private setPairs(bits: StaticArray<u8>, l0: i32, l1: i32): void {
     for (let b0 = 0; b0 < 256; b0++) {
       if (<i32>LOWER[b0] != l0) continue;
       for (let b1 = 0; b1 < 256; b1++) {
         if (<i32>LOWER[b1] != l1) continue;
         const p = (b1 << 8) | b0;
-        this.pairs[p >> 3] |= <u8>(1 << <u8>(p & 7));
+        bits[p >> 3] |= <u8>(1 << <u8>(p & 7));
       }
     }
   }
@@ -283,10 +289,15 @@ export class ContextGate {
     }
   }
 
-  /** A pair hit at even q: the keyword starts q - 1 and q that lie in [from, to). */
+  /**
+   * A pair hit at even q: the keyword starts q - 1 and q that lie in [from, to) and whose first
+   * two bytes begin a keyword (stride 2: every keyword has >= 3 bytes and q + 1 < field length).
+   */
   @inline private pairAt(q: usize, from: u32, to: u32): void {
-    if (q > <usize>from) this.matchAt(q - 1);
-    if (q < <usize>to) this.matchAt(q);
+    const heads = changetype<usize>(this.heads);
+    const p = this.field;
+    if (q > <usize>from && pairHit(heads, <u32>load<u16>(p + q - 1))) this.matchAt(q - 1);
+    if (q < <usize>to && pairHit(heads, <u32>load<u16>(p + q))) this.matchAt(q);
   }
 
   private matchAt(i: usize): void {
