@@ -174,23 +174,20 @@ export class Scanner extends SegmentSink {
     this.searches = searches;
     this.lastKept = new StaticArray<i32>(nd);
     this.lastKeptSegment = new StaticArray<u32>(nd);
-    this.laneRows = new StaticArray<u32>(searches.length + 1);
+    this.laneRows = new StaticArray<u32>(searches.length);
     this.layOutSearches();
     this.anyUnslotted = gate.anyUnslotted;
     this.detectorCount = <usize>nd;
   }
 
-  /**
-   * Fills the raw-address tables of the inner loops from `searches`, plus one idle automaton at
-   * index searchCount that pads a lane run: a single dead state that never accepts.
-   */
+  /** Fills the raw-address tables of the inner loops from `searches`. */
   private layOutSearches(): void {
     const count = this.searches.length;
     this.searchCount = count;
     this.needList = new StaticArray<i32>(count);
-    this.searchRows = new StaticArray<usize>(count + 1);
-    this.searchClasses = new StaticArray<usize>(count + 1);
-    this.searchStart = new StaticArray<u32>(count + 1);
+    this.searchRows = new StaticArray<usize>(count);
+    this.searchClasses = new StaticArray<usize>(count);
+    this.searchStart = new StaticArray<u32>(count);
     this.searchClassCount = new StaticArray<u32>(count);
     this.searchAcceptOffsets = new StaticArray<usize>(count);
     this.searchAcceptDetectors = new StaticArray<usize>(count);
@@ -203,8 +200,6 @@ export class Scanner extends SegmentSink {
       this.searchAcceptOffsets[a] = changetype<usize>(dfa.acceptOffsets);
       this.searchAcceptDetectors[a] = changetype<usize>(dfa.acceptDetectors);
     }
-    this.searchRows[count] = changetype<usize>(IDLE_ROWS);
-    this.searchClasses[count] = changetype<usize>(IDLE_CLASSES);
     const nd = this.plans.length;
     this.detectorBoundary = new StaticArray<usize>(nd);
     for (let d = 0; d < nd; d++) this.detectorBoundary[d] = this.plans[d].boundary;
@@ -355,8 +350,8 @@ export class Scanner extends SegmentSink {
     const need = (mask & ACCEPT_GATED) != 0 ? prefilter.all : prefilter.plain;
     if (need == 0) return;
     // The needed automata in ascending order (all of them when the prefilter is off), run LANES
-    // at a time (the last run padded with the idle automaton): candidates of one run come in
-    // (end, automaton) order.
+    // at a time (the last run by a loop of as many lanes as it has automata): candidates of one
+    // run come in (end, automaton) order.
     const list = this.needList;
     let m = 0;
     if (this.prefilter.enabled) {
@@ -364,7 +359,6 @@ export class Scanner extends SegmentSink {
     } else {
       for (; m < this.searchCount; m++) unchecked((list[m] = m));
     }
-    const idle = this.searchCount;
     for (let from: usize = 0; from < n; from += BLOCK) {
       const to = min(n, from + BLOCK);
       const more = to < n;
@@ -375,11 +369,8 @@ export class Scanner extends SegmentSink {
         // k < m <= searchCount = needList.length
         if (k + 1 == m) this.runOne(unchecked(list[k]), data, from, to, mask, more);
         else if (k + 2 == m) this.runTwo(unchecked(list[k]), unchecked(list[k + 1]), data, from, to, mask, more);
-        else {
-          const a2 = k + 2 < m ? unchecked(list[k + 2]) : idle;
-          const a3 = k + 3 < m ? unchecked(list[k + 3]) : idle;
-          this.runLanes(unchecked(list[k]), unchecked(list[k + 1]), a2, a3, data, from, to, mask, more);
-        }
+        else if (k + 3 == m) this.runThree(unchecked(list[k]), unchecked(list[k + 1]), unchecked(list[k + 2]), data, from, to, mask, more);
+        else this.runLanes(unchecked(list[k]), unchecked(list[k + 1]), unchecked(list[k + 2]), unchecked(list[k + 3]), data, from, to, mask, more);
         if (this.candCount > before) groupsWithCandidates++;
       }
       if (groupsWithCandidates > 1) this.sortCandidates();
@@ -398,12 +389,12 @@ export class Scanner extends SegmentSink {
   }
 
   /**
-   * The DFA inner loop, four SEARCH automata at once (any four; `idle` pads): per byte and
+   * The DFA inner loop, four SEARCH automata at once (any four): per byte and
    * automaton a class load and a row load. Accepts leave the loop through accept(). `more`:
    * another block of the segment follows, so the rows are kept.
    */
   private runLanes(a0: i32, a1: i32, a2: i32, a3: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
-    // a0..a3 <= searchCount: the raw tables have searchCount + 1 entries (the idle automaton last).
+    // a0..a3 < searchCount: the raw tables have searchCount entries.
     const rowsAt = this.searchRowsAt;
     const classesAt = this.searchClassesAt;
     const t0 = load<usize>(rowsAt + (<usize>a0 << alignof<usize>()));
@@ -421,8 +412,7 @@ export class Scanner extends SegmentSink {
     for (let i = from; i < to; i++) {
       // Safe without bounds checks: a row offset is next * class_count with next < state_count and
       // a class byte < class_count (both checked by decodeRuleSetDetectors), so row + class <
-      // rows.length; class tables have 256 entries and are indexed by a byte. The idle automaton
-      // has one class and one row 0.
+      // rows.length; class tables have 256 entries and are indexed by a byte.
       const b = <usize>load<u8>(data + i);
       const e0 = load<u32>(t0 + ((<usize>(r0 + <u32>load<u8>(c0 + b))) << 2));
       const e1 = load<u32>(t1 + ((<usize>(r1 + <u32>load<u8>(c1 + b))) << 2));
@@ -434,7 +424,6 @@ export class Scanner extends SegmentSink {
       r3 = e3 & ROW_MASK;
       if (((e0 | e1 | e2 | e3) & mask) != 0) {
         const end = <u32>(i + 1);
-        // The idle automaton never accepts: a lane that accepts is a real one.
         if (e0 & mask) this.accept(a0, r0, end);
         if (e1 & mask) this.accept(a1, r1, end);
         if (e2 & mask) this.accept(a2, r2, end);
@@ -442,7 +431,7 @@ export class Scanner extends SegmentSink {
       }
     }
     if (more) {
-      const at = this.laneRowsAt; // a0..a3 < laneRows.length = searchCount + 1
+      const at = this.laneRowsAt; // a0..a3 < laneRows.length = searchCount
       store<u32>(at + (<usize>a0 << 2), r0);
       store<u32>(at + (<usize>a1 << 2), r1);
       store<u32>(at + (<usize>a2 << 2), r2);
@@ -450,7 +439,10 @@ export class Scanner extends SegmentSink {
     }
   }
 
-  /** Two SEARCH automata over [from, to), as runLanes without the two idle lanes' loads. */
+  /**
+   * Two SEARCH automata over [from, to), as runLanes does four: the last run of a segment gets a
+   * loop of as many lanes as it has automata (idle lanes padding it cost as much as real ones).
+   */
   private runTwo(a0: i32, a1: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
     // a0, a1 < searchCount: the raw tables' entries (see runLanes).
     const t0 = load<usize>(this.searchRowsAt + (<usize>a0 << alignof<usize>()));
@@ -475,6 +467,44 @@ export class Scanner extends SegmentSink {
     if (more) {
       store<u32>(this.laneRowsAt + (<usize>a0 << 2), r0);
       store<u32>(this.laneRowsAt + (<usize>a1 << 2), r1);
+    }
+  }
+
+  /** Three SEARCH automata over [from, to), as runTwo does two. */
+  private runThree(a0: i32, a1: i32, a2: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
+    // a0..a2 < searchCount: the raw tables' entries (see runLanes).
+    const rowsAt = this.searchRowsAt;
+    const classesAt = this.searchClassesAt;
+    const t0 = load<usize>(rowsAt + (<usize>a0 << alignof<usize>()));
+    const t1 = load<usize>(rowsAt + (<usize>a1 << alignof<usize>()));
+    const t2 = load<usize>(rowsAt + (<usize>a2 << alignof<usize>()));
+    const c0 = load<usize>(classesAt + (<usize>a0 << alignof<usize>()));
+    const c1 = load<usize>(classesAt + (<usize>a1 << alignof<usize>()));
+    const c2 = load<usize>(classesAt + (<usize>a2 << alignof<usize>()));
+    let r0 = this.rowAt(a0, from);
+    let r1 = this.rowAt(a1, from);
+    let r2 = this.rowAt(a2, from);
+    for (let i = from; i < to; i++) {
+      // Same invariant as runLanes: validated tables keep the index inside rows.
+      const b = <usize>load<u8>(data + i);
+      const e0 = load<u32>(t0 + ((<usize>(r0 + <u32>load<u8>(c0 + b))) << 2));
+      const e1 = load<u32>(t1 + ((<usize>(r1 + <u32>load<u8>(c1 + b))) << 2));
+      const e2 = load<u32>(t2 + ((<usize>(r2 + <u32>load<u8>(c2 + b))) << 2));
+      r0 = e0 & ROW_MASK;
+      r1 = e1 & ROW_MASK;
+      r2 = e2 & ROW_MASK;
+      if (((e0 | e1 | e2) & mask) != 0) {
+        const end = <u32>(i + 1);
+        if (e0 & mask) this.accept(a0, r0, end);
+        if (e1 & mask) this.accept(a1, r1, end);
+        if (e2 & mask) this.accept(a2, r2, end);
+      }
+    }
+    if (more) {
+      const at = this.laneRowsAt; // a0..a2 < laneRows.length = searchCount
+      store<u32>(at + (<usize>a0 << 2), r0);
+      store<u32>(at + (<usize>a1 << 2), r1);
+      store<u32>(at + (<usize>a2 << 2), r2);
     }
   }
 
@@ -670,9 +700,6 @@ export class Scanner extends SegmentSink {
   }
 }
 
-/** The idle automaton of a lane run: every byte in class 0, one dead state whose entry is row 0. */
-const IDLE_ROWS = new StaticArray<u32>(1);
-const IDLE_CLASSES = new StaticArray<u8>(256);
 
 /** A copy of `a` with capacity `cap` (>= a.length). */
 function grown<T>(a: StaticArray<T>, cap: i32): StaticArray<T> {
