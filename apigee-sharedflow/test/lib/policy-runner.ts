@@ -52,8 +52,11 @@ export interface PolicyResult {
 }
 
 export interface RunOptions {
-  /** Profiling only: a global `profileCpuNs()` giving the running thread's CPU time in ns. */
-  cpuClock?: boolean;
+  /**
+   * Profiling only: a global `profileClock()` giving the running thread's CPU time in ns (`cpu`) or,
+   * in interpreted Rhino, the interpreter's instruction count (`ops`).
+   */
+  profileClock?: 'cpu' | 'ops';
 }
 
 export interface PolicyRunner {
@@ -85,7 +88,7 @@ export function createNodeRunner(): PolicyRunner {
       for (const name of ['context', 'request', 'response', 'httpClient', 'Request', 'properties', 'print']) {
         if (model[name] !== undefined) sandbox[name] = model[name];
       }
-      if (options.cpuClock) sandbox.profileCpuNs = () => Number(process.cpuUsage().user) * 1000;
+      if (options.profileClock) sandbox.profileClock = () => Number(process.cpuUsage().user) * 1000;
       let error: string | null = null;
       const cpuStarted = process.cpuUsage();
       const started = process.hrtime.bigint();
@@ -128,7 +131,7 @@ export function createRhinoRunner(command = 'rhino', options: string[] = []): Po
           if (r.state === null) reject(new Error(r.error ?? 'rhino driver failed'));
           else resolve({ state: r.state, error: r.error, elapsedMs: r.elapsedMs, cpuMs: r.cpuMs, compileMs: r.compileMs });
         });
-        child.stdin.write(`${JSON.stringify({ id, files, state, cpuClock: options.cpuClock === true })}\n`);
+        child.stdin.write(`${JSON.stringify({ id, files, state, profileClock: options.profileClock ?? null })}\n`);
       });
     },
     close() {

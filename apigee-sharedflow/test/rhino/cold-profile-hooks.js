@@ -1,9 +1,9 @@
 // Profiling hooks (scripts/bench/apigee/cold-profile.ts), loaded after palisade-lib.js and
 // palisade-builtin-rules.js and before palisade-inspect-request.js, in a job run with the CPU
-// clock (`profileCpuNs`, policy-runner.ts RunOptions.cpuClock). Wraps the library's entry points
-// so that the real policy runs unchanged while every stage is charged its own CPU time
+// clock (`profileClock`, policy-runner.ts RunOptions.profileClock). Wraps the library's entry points
+// so that the real policy runs unchanged while every stage is charged its own CPU time or work
 // (exclusive: a nested stage's time is not counted twice). cold-profile-report.js reads the result.
-/* global Palisade, PalisadeDetect, profileCpuNs */
+/* global Palisade, PalisadeDetect, profileClock */
 /* eslint no-global-assign: "off", no-func-assign: "off" -- the hooks replace global functions on purpose */
 var PalisadeProfile = (function () {
   "use strict";
@@ -12,7 +12,7 @@ var PalisadeProfile = (function () {
   var totals = {};
   var calls = {};
   var stack = [];
-  var mark = profileCpuNs();
+  var mark = profileClock();
 
   function charge(now) {
     var top = stack.length ? stack[stack.length - 1] : "other (policy main)";
@@ -24,13 +24,13 @@ var PalisadeProfile = (function () {
     var original = owner[name];
     if (typeof original !== "function") return;
     owner[name] = function () {
-      charge(profileCpuNs());
+      charge(profileClock());
       stack.push(stage);
       calls[stage] = (calls[stage] || 0) + 1;
       try {
         return original.apply(this, arguments);
       } finally {
-        charge(profileCpuNs());
+        charge(profileClock());
         stack.pop();
       }
     };
@@ -49,7 +49,7 @@ var PalisadeProfile = (function () {
     wrap: wrap,
     wrapAutomata: wrapAutomata,
     finish: function () {
-      charge(profileCpuNs());
+      charge(profileClock());
       return { ms: totals, calls: calls };
     }
   };

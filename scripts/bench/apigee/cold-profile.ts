@@ -6,7 +6,11 @@
 // library's entry points and charges each stage its exclusive CPU time (the wrappers' own cost
 // lands in the stages too: compare the total with the bench's unwrapped figures).
 // `node --import tsx scripts/bench/apigee/cold-profile.ts`; BENCH_APIGEE_COLD fresh JVMs per mode
-// (default 5, medians shown), BENCH_PROFILE_BODY=clean|large for the other inputs.
+// (default 5, medians shown), BENCH_PROFILE_BODY=clean|large for the other inputs,
+// BENCH_PROFILE_MODE=interp|compiled for one mode. BENCH_PROFILE_CLOCK=ops: instead of CPU ms,
+// Rhino's interpreter instruction units (interpreted only; bytes of interpreter code, 100 per
+// call), in thousands: deterministic, so a change of work shows under any load, which the CPU
+// figures of a cold JVM on a shared machine (±15 % between runs) do not.
 import { join } from 'node:path';
 import { policyFiles, PATHS, realDetection } from '../../../apigee-sharedflow/test/lib/bundle-fixture.ts';
 import { createRhinoRunner, requestState, type PolicyRunner } from '../../../apigee-sharedflow/test/lib/policy-runner.ts';
@@ -17,6 +21,9 @@ const which = process.env.BENCH_PROFILE_BODY ?? 'sensitive';
 const content = which === 'clean' ? cleanBody : which === 'large' ? largeBody : body;
 const RHINO_DIR = join(PATHS.flowDir, 'test', 'rhino');
 const LIBRARY = 'library load (palisade-lib.js, built-in rules file)';
+const clock: 'cpu' | 'ops' = process.env.BENCH_PROFILE_CLOCK === 'ops' ? 'ops' : 'cpu';
+const UNIT = clock === 'ops' ? 'thousand instruction units' : 'CPU ms';
+const SCALE = clock === 'ops' ? 1e3 : 1e6; // the clock's ns or units -> what is printed
 
 if (!realDetection()) {
   console.log('cold profile: the bundle has no detection engine or built-in rules yet (npm run build)');
@@ -57,19 +64,25 @@ async function profiled(
   const state = inspection();
   const [lib, builtin, main] = policyFiles(POLICY);
   const files = [lib!, builtin!, join(RHINO_DIR, 'cold-profile-hooks.js'), main!, join(RHINO_DIR, 'cold-profile-report.js')];
-  const r = await runner.run(files, state, { cpuClock: true });
+  const r = await runner.run(files, state, { profileClock: clock });
   if (r.error) throw new Error(r.error);
   if (r.state.variables['palisade.error'] !== undefined)
     throw new Error(`inspection failed: ${String(r.state.variables['palisade.error'])}`);
   const result = JSON.parse(String(r.state.variables['profile.result'])) as { ms: Record<string, number>; calls: Record<string, number> };
   const stages: Breakdown = new Map();
   let counted = 0;
-  for (const [stage, ns] of Object.entries(result.ms)) {
-    stages.set(stage, ns / 1e6);
-    counted += ns / 1e6;
+  for (const [stage, ticks] of Object.entries(result.ms)) {
+    stages.set(stage, ticks / SCALE);
+    counted += ticks / SCALE;
   }
-  stages.set(LIBRARY, Math.max(0, r.cpuMs - counted));
-  return { stages, calls: result.calls, cpu: r.cpuMs, findings: `${String(r.state.variables['palisade.findings.count'])} findings` };
+  // With the ops clock, the library's load is not counted (the count starts with the hooks).
+  if (clock === 'cpu') stages.set(LIBRARY, Math.max(0, r.cpuMs - counted));
+  return {
+    stages,
+    calls: result.calls,
+    cpu: clock === 'cpu' ? r.cpuMs : counted,
+    findings: `${String(r.state.variables['palisade.findings.count'])} findings`,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -79,16 +92,17 @@ const MODES = (
     ['compiled (-opt 0)', ['-opt', '0']],
     ['interpreted (-opt -1)', ['-opt', '-1']],
   ] as [string, string[]][]
-).filter(([label]) => label.includes(process.env.BENCH_PROFILE_MODE ?? ''));
+).filter(([label]) => label.includes(clock === 'ops' ? 'interp' : (process.env.BENCH_PROFILE_MODE ?? '')));
 // BENCH_PROFILE_HOOKS=0: only the first executions without the hooks (a quick before/after).
 const plainOnly = process.env.BENCH_PROFILE_HOOKS === '0';
+const withPlain = clock === 'cpu';
 const EXECUTIONS = [1, 2, 10]; // which executions of each JVM to show
-console.log(`JS-InspectRequest on the 4 KiB order (${which}, ${Buffer.byteLength(content)} bytes), no budget: CPU ms per stage,`);
+console.log(`JS-InspectRequest on the 4 KiB order (${which}, ${Buffer.byteLength(content)} bytes), no budget: ${UNIT} per stage,`);
 console.log(`median of ${jvms} fresh JVMs, for executions ${EXECUTIONS.join(', ')} of each JVM (compiling our scripts not included).`);
 for (const [label, options] of MODES) {
   const plain: number[] = [];
   const compared: number[] = [];
-  for (let j = 0; j < jvms; j++) {
+  for (let j = 0; j < (withPlain ? jvms : 0); j++) {
     plain.push(await plainFirst(options));
     if (compareFiles) compared.push(await plainFirst(options, compareFiles));
   }
@@ -125,7 +139,7 @@ for (const [label, options] of MODES) {
     );
   }
   console.log(
-    `  ${'total CPU (median)'.padEnd(52)} ${byExecution
+    `  ${`total ${UNIT} (median)`.padEnd(52)} ${byExecution
       .map((runs) =>
         median(runs.map((r) => r.cpu))
           .toFixed(1)
@@ -133,5 +147,5 @@ for (const [label, options] of MODES) {
       )
       .join(' ')}`,
   );
-  console.log(`  ${plainLine}`);
+  if (withPlain) console.log(`  ${plainLine}`);
 }
