@@ -195,20 +195,25 @@ export class JsonWalker extends PathSource {
 @inline const ONES: u64 = 0x0101010101010101;
 @inline const HIGHS: u64 = 0x8080808080808080;
 
-/** Whether any byte of x is zero (SWAR: a borrow reaches that byte's high bit and no other's first). */
-@inline function hasZeroByte(x: u64): bool {
-  return ((x - ONES) & ~x & HIGHS) != 0;
+/**
+ * High bits of x's zero bytes (SWAR). Bytes above a zero byte may be flagged falsely (a borrow),
+ * but never one below it: the lowest flag is exactly the first zero byte (little-endian).
+ */
+@inline function zeroBytes(x: u64): u64 {
+  return (x - ONES) & ~x & HIGHS;
 }
 
 /**
- * First index >= from where a `"` or `\` may be, stepping 8 bytes at a time over string bytes
- * that are neither (most of a string). The caller finishes byte by byte from there.
+ * First index >= from of a `"` or `\`, stepping 8 bytes at a time (the lowest flagged byte of
+ * the first word holding one is it); near the field's end, the index where 8 bytes no longer fit,
+ * and the caller finishes byte by byte from there.
  */
 function skipPlainStringBytes(field: usize, from: usize, len: usize): usize {
   let j = from;
   while (j + 8 <= len) {
     const x = load<u64>(field + j); // j + 8 <= len: inside the field
-    if (hasZeroByte(x ^ (ONES * 0x22)) || hasZeroByte(x ^ (ONES * 0x5c))) break;
+    const stops = zeroBytes(x ^ (ONES * 0x22)) | zeroBytes(x ^ (ONES * 0x5c));
+    if (stops != 0) return j + <usize>(ctz(stops) >> 3);
     j += 8;
   }
   return j;
