@@ -54,12 +54,6 @@ PalisadeDetect.ready = (function () {
     }
     return {
       add: add,
-      // Values below MAX_STATES, each plus OFF.
-      smalls: function (list) {
-        var codes = [];
-        for (var i = 0; i < list.length; i++) codes.push(list[i] + OFF);
-        add(codesToString(codes));
-      },
       length: function () {
         return length;
       },
@@ -69,12 +63,16 @@ PalisadeDetect.ready = (function () {
     };
   }
 
-  // Every row of A (checked by tables.prepare), one after the other.
-  function allRows(A) {
+  // Every row of A (checked by tables.prepare), one after the other, as the char codes of the
+  // text (each state + OFF). One indexed store per entry, no call: JS-AcceptRules writes every
+  // entry of every table (~90,000 for the built-in set) in Rhino, where each operation costs.
+  function rowCodes(A) {
     var out = [];
+    var o = 0;
+    var k = A.k;
     for (var s = 0; s < A.n; s++) {
       var row = A.rows[s] || A.row(s);
-      for (var c = 0; c < A.k; c++) out.push(row[c]);
+      for (var c = 0; c < k; c++) out[o++] = row[c] + OFF;
     }
     return out;
   }
@@ -104,7 +102,7 @@ PalisadeDetect.ready = (function () {
     w.add(JSON.stringify(A.cls));
     h.clsEnd = w.length();
     h.rows = w.length();
-    w.smalls(allRows(A));
+    w.add(codesToString(rowCodes(A)));
     return h;
   }
 

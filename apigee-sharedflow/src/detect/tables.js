@@ -172,14 +172,21 @@ PalisadeDetect.tables = (function () {
   // The row getter of a sparse table: row(s) -> array of k targets, expanded on first use (and
   // the rows it is based on, iteratively: a chain of deltas can be as long as the table).
   function sparseRows(bytes, index, k, rows, acc, offsets, dets) {
+    // One-byte varints (nearly all) are read inline: the ready form (JS-AcceptRules) expands
+    // every row, and a call per entry is what costs in Rhino.
     function expandOne(s) {
       var pos = [index.at[s]];
       var back = varint(bytes, pos);
       var row;
       var c;
+      var b;
       if (back === 0) {
         row = [];
-        for (c = 0; c < k; c++) row.push(varint(bytes, pos));
+        for (c = 0; c < k; c++) {
+          b = bytes[pos[0]];
+          if (b < 0x80) pos[0]++;
+          row[c] = b < 0x80 ? b : varint(bytes, pos);
+        }
       } else {
         row = rows[s - back].slice();
         var count = varint(bytes, pos);
