@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds everything, in order: each file in scripts/build-steps/ is one step (NN-name.mjs,
 // exporting `description` and `run()`), discovered so parts can add steps without touching this
-// file. `node scripts/build.mjs proto wasm` runs only the steps whose names contain those words.
+// file. `node scripts/build.mjs proto wasm` runs only the steps whose names contain those words,
+// plus the steps they name in `needs` (words too), so a partial build never compiles against a
+// stale generated input (the wasm step embeds what the built-in rules step writes).
 // A failing step stops the build with its own message and exit code 1.
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,13 +13,31 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const stepsDir = join(root, 'scripts', 'build-steps');
 const only = process.argv.slice(2);
-const files = readdirSync(stepsDir)
+const all = readdirSync(stepsDir)
   .filter((f) => /^\d\d-.+\.mjs$/.test(f))
-  .sort()
-  .filter((f) => only.length === 0 || only.some((word) => f.includes(word)));
+  .sort();
+const steps = new Map();
+for (const file of all) steps.set(file, await import(pathToFileURL(join(stepsDir, file)).href));
+
+const words = new Set(only);
+if (words.size > 0) {
+  // Follow `needs` until nothing new is named.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [file, step] of steps) {
+      if (![...words].some((w) => file.includes(w))) continue;
+      for (const need of step.needs ?? []) {
+        if (words.has(need)) continue;
+        words.add(need);
+        grew = true;
+      }
+    }
+  }
+}
+const files = all.filter((f) => words.size === 0 || [...words].some((word) => f.includes(word)));
 
 for (const file of files) {
-  const step = await import(pathToFileURL(join(stepsDir, file)).href);
+  const step = steps.get(file);
   const started = Date.now();
   process.stdout.write(`build: ${step.description ?? file} ... `);
   try {

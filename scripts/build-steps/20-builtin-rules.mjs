@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { rulesPack } from '../lib/rules-pack.mjs';
 import { run as exec } from '../lib/run.mjs';
 
+/** The compiler imports the generated proto enums (scripts/build.mjs runs that step first). */
+export const needs = ['proto'];
+
 export const description = 'built-in detectors -> compiled RuleSet v0 (wasm + Apigee)';
 
 export async function run({ root }) {

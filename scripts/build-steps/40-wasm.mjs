@@ -3,6 +3,9 @@
 import { statSync } from 'node:fs';
 import { run as exec, bin } from '../lib/run.mjs';
 
+/** The generated rules this step embeds (scripts/build.mjs runs it first). */
+export const needs = ['builtin-rules'];
+
 export const description = 'palisade.wasm (AssemblyScript release + debug) + import check';
 
 export async function run() {
