@@ -229,7 +229,7 @@ Options:
   --fail-open               let traffic through when inspection fails (default; continueOnError=true)
   --hooks LIST              comma-separated hook points (default PreProxyFlowHook,PostProxyFlowHook)
   --replace-hooks           detach hooks that hold another shared flow instead of stopping
-  --time-limit-ms N         inspection policies' timeLimit (default 200; JS-AcceptRules keeps its own)
+  --time-limit-ms N         inspection policies' timeLimit (default 250, at least 150; JS-AcceptRules keeps its own)
   --dry-run                 print the requests, send nothing
 `;
 

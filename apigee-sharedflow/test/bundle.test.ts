@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import vm from 'node:vm';
 import { parse } from 'acorn';
-import { builtinRulesJs, bundleFiles, bundleZip, customizeXml, DEFAULT_CONTROL_PLANE_URL } from '../tools/bundle.ts';
+import { builtinRulesJs, bundleFiles, bundleZip, customizeXml, DEFAULT_CONTROL_PLANE_URL, inspectionBudgetMs } from '../tools/bundle.ts';
 import { PATHS, ROOT } from './lib/bundle-fixture.ts';
 import { unzip } from './lib/unzip.ts';
 
@@ -162,14 +162,25 @@ describe('deployment options', () => {
     const accept = files.get('policies/JS-AcceptRules.xml') ?? '';
     assert.match(customizeXml(accept, { timeLimitMs: 150 }), /^<Javascript name="JS-AcceptRules" timeLimit="2000"/m);
     assert.match(c, /"timeBudgetMs">300</);
+    // At least 100 ms of headroom: at 250 ms (shipped) the budget is 150, not 187.
+    assert.match(customizeXml(js, { timeLimitMs: 250 }), /"timeBudgetMs">150</);
     assert.match(c, /"gatewayId">edge-eu-1</);
     const pc = files.get('policies/PC-RulesFresh.xml') ?? '';
     assert.match(customizeXml(pc, { flavor: 'edge' }), /<TimeoutInSec ref="palisade\.rules\.fresh\.ttl">60<\/TimeoutInSec>/);
+  });
+  it('ships each inspection policy with the budget its timeLimit gives', () => {
+    for (const name of ['JS-InspectRequest', 'JS-InspectResponse', 'JS-ReportLimited']) {
+      const xml = files.get(`policies/${name}.xml`) ?? '';
+      const limit = Number(/timeLimit="(\d+)"/.exec(xml)?.[1]);
+      const budget = Number(/"timeBudgetMs">(\d+)</.exec(xml)?.[1]);
+      assert.equal(budget, inspectionBudgetMs(limit), name);
+    }
   });
   it('refuses bad options, naming the option', () => {
     assert.throws(() => bundleZip(PATHS, { controlPlaneUrl: 'ftp://x' }), /controlPlaneUrl/);
     assert.throws(() => bundleZip(PATHS, { gatewayId: 'a b' }), /gatewayId/);
     assert.throws(() => bundleZip(PATHS, { timeLimitMs: 0 }), /timeLimitMs/);
+    assert.throws(() => bundleZip(PATHS, { timeLimitMs: 149 }), /timeLimitMs: at least 150/);
   });
 });
 

@@ -58,7 +58,7 @@ export interface BundleOptions {
   failureMode?: 'open' | 'closed';
   /** Seconds between rule refreshes (the freshness marker's TTL). */
   rulesRefreshSeconds?: number;
-  /** The JavaScript policies' timeLimit in ms (the inspection budget is 75% of it). */
+  /** The inspection policies' timeLimit in ms (the budget: inspectionBudgetMs). At least 150. */
   timeLimitMs?: number;
   /**
    * `x` (Apigee X / hybrid, default) or `edge`: Edge's PopulateCache knows only the older
@@ -210,6 +210,25 @@ export function checkOptions(o: BundleOptions): void {
     const v = o[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 86_400_000)) throw new Error(`${key}: must be a positive integer`);
   }
+  if (o.timeLimitMs !== undefined && o.timeLimitMs < MIN_TIME_LIMIT_MS) {
+    throw new Error(
+      `timeLimitMs: at least ${MIN_TIME_LIMIT_MS} (the inspection budget is what is left after ${MIN_HEADROOM_MS} ms of headroom)`,
+    );
+  }
+}
+
+/**
+ * What a script needs after its inspection budget ran out, before Apigee's timeLimit stops it:
+ * the verdict, the event and the flow variables, plus the stalls of a JVM that has not warmed up
+ * (first executions after a deploy measured 45-120 ms past the budget, scripts/bench/apigee).
+ * A share of the timeLimit alone left 50 ms at the shipped 200 ms: too little for those.
+ */
+const MIN_HEADROOM_MS = 100;
+const MIN_TIME_LIMIT_MS = 150;
+
+/** The inspection budget for a timeLimit: all but max(a quarter, MIN_HEADROOM_MS) of it. */
+export function inspectionBudgetMs(timeLimitMs: number): number {
+  return timeLimitMs - Math.max(Math.ceil(timeLimitMs / 4), MIN_HEADROOM_MS);
 }
 
 /** One policy or flow XML file adjusted to the deployment options. */
@@ -229,7 +248,7 @@ export function customizeXml(xml: string, o: BundleOptions): string {
   // per refresh (policies/JS-AcceptRules.xml).
   if (o.timeLimitMs && !/^<Javascript name="JS-AcceptRules"/m.test(out)) {
     out = out.replace(/(<Javascript [^>]*timeLimit=")\d+(")/, `$1${o.timeLimitMs}$2`);
-    out = setProperty(out, 'timeBudgetMs', String(Math.max(1, Math.floor(o.timeLimitMs * 0.75))));
+    out = setProperty(out, 'timeBudgetMs', String(inspectionBudgetMs(o.timeLimitMs)));
   }
   if (o.flavor === 'edge') out = out.replace(/<(\/?)TimeoutInSeconds\b/g, '<$1TimeoutInSec');
   return out;

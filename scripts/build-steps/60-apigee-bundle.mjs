@@ -3,6 +3,9 @@
 // and the importable zip apigee-sharedflow/dist/palisade-sharedflow.zip.
 import { run as exec } from '../lib/run.mjs';
 
+/** The built-in rules this bundle embeds (scripts/build.mjs runs that step first). */
+export const needs = ['builtin-rules'];
+
 export const description = 'Apigee shared flow bundle (resources/jsc + zip)';
 
 export async function run({ root }) {
