@@ -24,8 +24,8 @@ export function bearerMetadata(token: string): grpc.Metadata {
   return md;
 }
 
-export interface ReportSession {
-  stream: grpc.ClientDuplexStream<ReportBatch, ReportAck__Output>;
+export interface ReportSession<Req = ReportBatch> {
+  stream: grpc.ClientDuplexStream<Req, ReportAck__Output>;
   acks: ReportAck__Output[];
   /** Resolves with the acks once `n` arrived; rejects on stream error. */
   waitForAcks(n: number): Promise<ReportAck__Output[]>;
@@ -33,8 +33,25 @@ export interface ReportSession {
   closed: Promise<grpc.ServiceError | null>;
 }
 
-export function openReport(client: GatewayServiceClient, token: string): ReportSession {
-  const stream = client.Report(bearerMetadata(token));
+/**
+ * A client whose Report stream takes ReportBatch messages already encoded (Buffers), for benchmarks
+ * that encode their input before the clock starts: what remains client-side is gRPC framing.
+ */
+export function encodedReportClient(port: number): ReportClient<Buffer> & grpc.Client {
+  const { Report } = loadPalisadeGrpc().palisade.v1.GatewayService.service;
+  const Client = grpc.makeGenericClientConstructor({ Report: { ...Report, requestSerialize: (bytes: Buffer) => bytes } }, 'GatewayService');
+  return new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+  }) as unknown as ReportClient<Buffer> & grpc.Client;
+}
+
+/** What openReport needs of a client: a Report call taking `Req` (a ReportBatch, or its bytes). */
+export interface ReportClient<Req> {
+  Report(metadata: grpc.Metadata): grpc.ClientDuplexStream<Req, ReportAck__Output>;
+}
+
+export function openReport<Req = ReportBatch>(client: ReportClient<Req> | GatewayServiceClient, token: string): ReportSession<Req> {
+  const stream = (client as ReportClient<Req>).Report(bearerMetadata(token));
   const acks: ReportAck__Output[] = [];
   const waiters: { n: number; resolve: (a: ReportAck__Output[]) => void; reject: (e: Error) => void }[] = [];
   let failure: Error | null = null;
