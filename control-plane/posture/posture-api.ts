@@ -6,12 +6,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as toYaml } from 'yaml';
 import type { AuditAction } from '../audit/audit-log.ts';
 import { Errors, PalisadeError } from '../errors/catalogue.ts';
+import type { GeoLookup } from '../geo/geo-lookup.ts';
 import type { HttpDeps } from '../http/server.ts';
 import { endpointIdFor } from '../store/repositories.ts';
 import type { EndpointRecord, Store } from '../store/types.ts';
 import type { Violation } from './conformance.ts';
 import { endpointKey } from './model.ts';
 import type { PostureEvent } from './posture-changes.ts';
+import { PostureErrors } from './posture-errors.ts';
 import type { EndpointPosture } from './posture-evaluate.ts';
 import { postureServiceFor, type PostureService } from './posture-service.ts';
 import type { StoredSpec } from './posture-repository.ts';
@@ -27,6 +29,16 @@ export const RISK_FACTOR_PROPERTIES = Object.freeze({
 
 export function postureOf(deps: HttpDeps): Promise<PostureService> {
   return postureServiceFor(deps.store, deps.extra);
+}
+
+/** The geography lookup for a route that needs one: off by configuration is a 404, a database that would not open a 503. */
+export async function geoOf(deps: HttpDeps): Promise<GeoLookup> {
+  const service = await postureOf(deps);
+  const geo = service.geo();
+  if (geo) return geo;
+  const reason = service.geoUnavailableReason();
+  if (reason !== undefined) throw new PalisadeError(PostureErrors.GeoUnavailable, reason);
+  throw new PalisadeError(PostureErrors.PostureNotFound, 'client geography is off (config posture.geo)');
 }
 
 export function actorName(request: FastifyRequest): string {

@@ -28,6 +28,7 @@ export const PostureErrors = Object.freeze({
   AlertRouteInvalid: def('PAL-ALERT-ROUTE-INVALID', 422, GrpcStatus.INVALID_ARGUMENT, 'The alert route is not valid'),
   AlertRouteExists: def('PAL-ALERT-ROUTE-EXISTS', 409, GrpcStatus.ALREADY_EXISTS, 'An alert route with this id exists'),
   PostureNotFound: def('PAL-POSTURE-NOT-FOUND', 404, GrpcStatus.NOT_FOUND, 'No such posture resource'),
+  GeoUnavailable: def('PAL-GEO-UNAVAILABLE', 503, GrpcStatus.UNAVAILABLE, 'The geography databases could not be opened'),
 } satisfies Record<string, ErrorDefinition>);
 
 const SPEC_DEFS: Record<string, ErrorDefinition> = {

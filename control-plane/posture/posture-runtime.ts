@@ -33,6 +33,7 @@ export async function startPosture(args: {
       ? {
           geo: () =>
             new GeoLookup({
+              ...(p.cityDatabase ? { cityDbPaths: [p.cityDatabase] } : {}),
               ...(p.asnDatabase ? { asnDbPaths: [p.asnDatabase] } : {}),
               onAsnUnavailable: (message) =>
                 logger.warn({ reason: message }, 'ASN database unavailable: ASN and organisation lookups are off'),
@@ -40,6 +41,8 @@ export async function startPosture(args: {
             }),
         }
       : {}),
+    onGeoUnavailable: (message) =>
+      logger.warn({ reason: message }, 'geography database unavailable: client and destination geography are off'),
     allowHttpAlerts: p.allowHttpAlerts,
     enumPolicy: p.enums,
     ...args.overrides,

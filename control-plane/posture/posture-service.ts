@@ -23,6 +23,11 @@ export interface PostureServiceOptions {
   dormantAfterMs?: number;
   /** Client geography for the unusual-geography factor; a function is called once, on first use. */
   geo?: GeoLookup | (() => GeoLookup);
+  /**
+   * Told once when the geography databases cannot be opened (a broken install): geography is then
+   * left out, as if it were off, instead of failing every evaluation and every view that asks.
+   */
+  onGeoUnavailable?: (message: string) => void;
   /** Admit plain-http alert URLs (tests, a local relay). */
   allowHttpAlerts?: boolean;
   /** When released value hashes make a field an enum (inventory/value-sketch.ts). */
@@ -56,6 +61,8 @@ export class PostureService {
   /** The evaluation most recently asked for, until it settles. */
   private latest: Promise<Evaluation> | null = null;
   private geoLookup: GeoLookup | undefined;
+  /** Why geography could not be opened; set once, never retried (the files do not appear by themselves). */
+  private geoFailure: string | undefined;
   private readonly changeListeners: (() => void)[] = [];
   private readonly log: ReturnType<AlertRepository['deliveryLog']>;
 
@@ -98,8 +105,21 @@ export class PostureService {
   /** Client geography database, opened on first use (tens of MB: not every start needs it). */
   geo(): GeoLookup | undefined {
     const g = this.opts.geo;
-    if (!g) return undefined;
-    return (this.geoLookup ??= typeof g === 'function' ? g() : g);
+    if (!g || this.geoFailure !== undefined) return undefined;
+    if (this.geoLookup) return this.geoLookup;
+    if (typeof g !== 'function') return (this.geoLookup = g);
+    try {
+      return (this.geoLookup = g());
+    } catch (err) {
+      this.geoFailure = (err as Error).message;
+      (this.opts.onGeoUnavailable ?? ((m) => process.emitWarning(m, 'PalisadeGeo')))(this.geoFailure);
+      return undefined;
+    }
+  }
+
+  /** Why geography is missing when it was configured on (undefined: it is on and open, or off by configuration). */
+  geoUnavailableReason(): string | undefined {
+    return this.geoFailure;
   }
 
   /** Something posture depends on changed: the next read re-evaluates, and listeners (the scheduler) hear of it. */

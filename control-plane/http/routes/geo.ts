@@ -2,9 +2,7 @@
 // client nodes. Private and configured internal ranges answer `internal` without a lookup.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../server.ts';
-import { PalisadeError } from '../../errors/catalogue.ts';
-import { PostureErrors } from '../../posture/posture-errors.ts';
-import { postureOf } from '../../posture/posture-api.ts';
+import { geoOf } from '../../posture/posture-api.ts';
 
 const MAX_IPS = 200;
 
@@ -40,8 +38,7 @@ export default function geoRoutes(app: FastifyInstance, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const geo = (await postureOf(deps)).geo();
-      if (!geo) throw new PalisadeError(PostureErrors.PostureNotFound, 'client geography is off (config posture.geo)');
+      const geo = await geoOf(deps);
       return { items: (request.query as { ip: string[] }).ip.map((ip) => geo.lookup(ip)) };
     },
   );

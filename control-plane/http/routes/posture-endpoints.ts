@@ -12,6 +12,7 @@ import {
   endpointOrThrow,
   endpointPostureJson,
   postureKeyOf,
+  geoOf,
   postureOf,
   RISK_FACTOR_PROPERTIES,
   riskJson,
@@ -134,8 +135,7 @@ export default function postureEndpointRoutes(app: FastifyInstance, deps: HttpDe
     },
     async (request) => {
       const e = await endpointOrThrow(store, (request.params as { id: string }).id);
-      const geo = (await postureOf(deps)).geo();
-      if (!geo) throw new PalisadeError(PostureErrors.PostureNotFound, 'client geography is off (config posture.geo)');
+      const geo = await geoOf(deps);
       const rows = await store.sql.query(
         'SELECT client_ip, COUNT(*) AS c FROM events WHERE endpoint_id = ? GROUP BY client_ip ORDER BY c DESC, client_ip LIMIT ?',
         [e.id, MAX_GEO_CLIENTS],
