@@ -1,7 +1,10 @@
 // Overlaps between detectors within one field (docs/detectors.md §7): the most confident, then
 // longest, then lowest-indexed detector, then leftmost finding wins each contested byte range;
 // the survivors are then put back in wire order. Linear-logarithmic in the field's findings: a
-// large body can hold thousands, and this runs once per field.
+// large body can hold thousands, and this runs once per field (and once per segment after the
+// finding limit, scanner.ts settle()). Most findings overlap no other (an email, a phone number):
+// the findings are put in wire order first, which they arrive in or nearly, and only a run of
+// findings whose spans chain into each other is ranked; a finding alone in its run is kept as is.
 import { Finding, Findings } from "./findings";
 import { ByteBuf } from "./segment";
 
@@ -25,6 +28,8 @@ const work = new Array<Finding>();
 const kept = new Array<Finding>();
 const dropped = new Array<Finding>();
 const scratch = new Array<Finding>();
+const run = new Array<Finding>();
+const survivors = new Array<Finding>();
 /** One bit per raw byte of the field, set where a kept finding lies (kept spans never intersect). */
 const claimed = new ByteBuf();
 
@@ -95,30 +100,50 @@ export function resolveOverlaps(out: Findings, from: i32): void {
   work.length = 0;
   kept.length = 0;
   dropped.length = 0;
-  let lo: u32 = 0xffffffff;
-  let hi: u32 = 0;
-  for (let i = from; i < out.count; i++) {
-    const f = out.at(i);
-    work.push(f);
-    lo = min(lo, f.start);
-    hi = max(hi, f.end);
-  }
-  const bytes = <usize>((hi - lo + 7) >> 3);
-  claimed.ensure(bytes);
-  memory.fill(claimed.ptr, 0, bytes);
-  sortBy(work, ranksBefore);
-  for (let i = 0; i < work.length; i++) {
-    const f = work[i];
-    // Spans are [start, end) with start >= lo and end <= hi, so the bits stay inside `bytes`.
-    if (anyClaimed(f.start - lo, f.end - lo)) dropped.push(f);
-    else {
-      claim(f.start - lo, f.end - lo);
-      kept.push(f);
+  for (let i = from; i < out.count; i++) work.push(out.at(i));
+  sortBy(work, wireBefore);
+  // In wire order a finding can only intersect the ones before it whose spans reach past its
+  // start: the field splits into runs that share no byte with each other, and §7's walk in rank
+  // order keeps or drops a finding by the findings of its own run alone.
+  for (let i = 0; i < n; ) {
+    const first = work[i];
+    let reach = first.end;
+    let j = i + 1;
+    while (j < n && work[j].start < reach) {
+      reach = max(reach, work[j].end);
+      j++;
     }
+    if (j == i + 1) kept.push(first);
+    else resolveRun(i, j, first.start, reach);
+    i = j;
   }
-  sortBy(kept, wireBefore);
   for (let i = 0; i < kept.length; i++) out.setAt(from + i, kept[i]);
   // Dropped findings stay in the pool behind count so their objects are reused.
   for (let i = 0; i < dropped.length; i++) out.setAt(from + kept.length + i, dropped[i]);
   out.truncate(from + kept.length);
+}
+
+/**
+ * §7 over the run work[i, j) of intersecting findings, whose spans lie in [lo, hi): appends the
+ * survivors to `kept` in wire order, the others to `dropped`.
+ */
+function resolveRun(i: i32, j: i32, lo: u32, hi: u32): void {
+  run.length = 0;
+  survivors.length = 0;
+  for (let k = i; k < j; k++) run.push(work[k]);
+  const bytes = <usize>((hi - lo + 7) >> 3);
+  claimed.ensure(bytes);
+  memory.fill(claimed.ptr, 0, bytes);
+  sortBy(run, ranksBefore);
+  for (let k = 0; k < run.length; k++) {
+    const f = run[k];
+    // Spans are [start, end) with start >= lo and end <= hi, so the bits stay inside `bytes`.
+    if (anyClaimed(f.start - lo, f.end - lo)) dropped.push(f);
+    else {
+      claim(f.start - lo, f.end - lo);
+      survivors.push(f);
+    }
+  }
+  sortBy(survivors, wireBefore);
+  for (let k = 0; k < survivors.length; k++) kept.push(survivors[k]);
 }
