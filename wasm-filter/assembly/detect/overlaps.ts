@@ -95,8 +95,37 @@ function claim(s: u32, e: u32): void {
 
 /** Resolves overlaps among out[from, out.count) and leaves the survivors there in wire order. */
 export function resolveOverlaps(out: Findings, from: i32): void {
+  const count = out.count;
+  if (count - from < 2) return;
+  // Findings come segment by segment in wire order, and past the finding limit the field is
+  // resolved after each segment (scanner.ts settle()): a leading stretch in wire order without an
+  // intersection, which every later finding starts after, is final as it stands.
+  let p = from + 1;
+  while (p < count) {
+    const prev = out.at(p - 1);
+    const f = out.at(p);
+    if (f.start < prev.end || !wireBefore(prev, f)) break;
+    p++;
+  }
+  if (p == count) return;
+  // [from, p) is in order and disjoint, so its last span ends last; out.at(p - 1) may be the one
+  // out.at(p) intersects or sorts before: it goes with the rest.
+  let settled = p - 1;
+  if (settled > from) {
+    const end = out.at(settled - 1).end;
+    for (let i = settled; i < count; i++) {
+      if (out.at(i).start < end) {
+        settled = from;
+        break;
+      }
+    }
+  }
+  resolveRest(out, settled);
+}
+
+/** §7 over out[from, out.count), in any order. */
+function resolveRest(out: Findings, from: i32): void {
   const n = out.count - from;
-  if (n < 2) return;
   work.length = 0;
   kept.length = 0;
   dropped.length = 0;
