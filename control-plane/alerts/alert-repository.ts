@@ -1,5 +1,5 @@
 // Alert routes and the delivery log on either database (store's portable SqlClient).
-import type { SqlClient } from '../store/sql-client.ts';
+import type { InTransaction, SqlClient } from '../store/sql-client.ts';
 import { parseAlertRoute, type AlertRoute } from './alert-route.ts';
 import type { DeliveryEntry, DeliveryLog, DeliveryOutcome } from './delivery-log.ts';
 
@@ -7,17 +7,25 @@ export class AlertRepository {
   constructor(private readonly sql: SqlClient) {}
 
   /** Validates and stores a route (insert or replace). Throws AlertRouteError before writing. */
-  async putRoute(raw: unknown, nowMs: number, opts: { allowHttp?: boolean } = {}): Promise<AlertRoute> {
+  async putRoute(raw: unknown, nowMs: number, opts: { allowHttp?: boolean } = {}, also?: InTransaction<AlertRoute>): Promise<AlertRoute> {
     const route = parseAlertRoute(raw, opts);
-    await this.sql.run(
-      'INSERT INTO alert_routes (id, config, updated_ms) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET config = excluded.config, updated_ms = excluded.updated_ms',
-      [route.id, JSON.stringify(route), nowMs],
-    );
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        'INSERT INTO alert_routes (id, config, updated_ms) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET config = excluded.config, updated_ms = excluded.updated_ms',
+        [route.id, JSON.stringify(route), nowMs],
+      );
+      await also?.(tx, route);
+    });
     return route;
   }
 
-  async deleteRoute(id: string): Promise<boolean> {
-    return (await this.sql.run('DELETE FROM alert_routes WHERE id = ?', [id])).changes > 0;
+  /** `also` runs only when a route was deleted. */
+  async deleteRoute(id: string, also?: InTransaction): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const gone = (await tx.run('DELETE FROM alert_routes WHERE id = ?', [id])).changes > 0;
+      if (gone) await also?.(tx);
+      return gone;
+    });
   }
 
   async listRoutes(opts: { allowHttp?: boolean } = {}): Promise<AlertRoute[]> {

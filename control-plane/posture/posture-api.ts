@@ -9,6 +9,7 @@ import { Errors, PalisadeError } from '../errors/catalogue.ts';
 import type { GeoLookup } from '../geo/geo-lookup.ts';
 import type { HttpDeps } from '../http/server.ts';
 import { endpointIdFor } from '../store/repositories.ts';
+import type { InTransaction } from '../store/sql-client.ts';
 import type { EndpointRecord, Store } from '../store/types.ts';
 import type { Violation } from './conformance.ts';
 import { endpointKey } from './model.ts';
@@ -45,17 +46,22 @@ export function actorName(request: FastifyRequest): string {
   return request.principal?.name ?? 'anonymous';
 }
 
-/** Records a posture or alert change in the audit log (after the change: the posture tables are
- * written by the service, not in the audit entry's transaction). */
-export async function audit(deps: HttpDeps, request: FastifyRequest, action: AuditAction, target: string, details: object): Promise<void> {
+/**
+ * The audit entry of a posture or alert change, written in the change's own transaction (the
+ * service calls it with what the change produced: the stored spec, the new model version, the route).
+ */
+export function auditEntry<R = void>(
+  deps: HttpDeps,
+  request: FastifyRequest,
+  action: AuditAction,
+  describe: (result: R) => { target: string; details: object },
+): InTransaction<R> {
   const p = request.principal;
-  await deps.audit.record(
-    deps.store.sql,
-    p ? { name: p.name, role: p.role } : { name: 'anonymous', role: 'none' },
-    action,
-    target,
-    details,
-  );
+  const actor = p ? { name: p.name, role: p.role } : { name: 'anonymous', role: 'none' };
+  return async (tx, result) => {
+    const { target, details } = describe(result);
+    await deps.audit.record(tx, actor, action, target, details);
+  };
 }
 
 export async function endpointOrThrow(store: Store, id: string): Promise<EndpointRecord> {

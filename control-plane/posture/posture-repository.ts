@@ -1,7 +1,7 @@
 // Posture tables on either database through the store's portable SqlClient (`?` placeholders):
 // uploaded specs, endpoint owners/tags, risk model versions, posture events and the last snapshot.
 import { createHash, randomUUID } from 'node:crypto';
-import type { SqlClient } from '../store/sql-client.ts';
+import type { InTransaction, SqlClient } from '../store/sql-client.ts';
 import type { PostureEvent, PostureEventKind, Severity } from './posture-changes.ts';
 import { INITIAL_RISK_MODEL, type RiskModel } from './risk-model.ts';
 
@@ -57,27 +57,30 @@ export class PostureRepository {
   // --- specs ---------------------------------------------------------------------------------
 
   /** Stores an already validated spec; returns its id. */
-  async putSpec(spec: Omit<StoredSpec, 'id' | 'digest' | 'sizeBytes'>): Promise<StoredSpec> {
+  async putSpec(spec: Omit<StoredSpec, 'id' | 'digest' | 'sizeBytes'>, also?: InTransaction<StoredSpec>): Promise<StoredSpec> {
     const stored: StoredSpec = {
       ...spec,
       id: randomUUID(),
       digest: createHash('sha256').update(spec.source).digest('hex'),
       sizeBytes: Buffer.byteLength(spec.source),
     };
-    await this.sql.run(
-      'INSERT INTO posture_specs (id, name, host, spec_version, title, source, digest, size_bytes, uploaded_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        stored.id,
-        stored.name,
-        stored.host,
-        stored.specVersion,
-        stored.title,
-        stored.source,
-        stored.digest,
-        stored.sizeBytes,
-        stored.uploadedMs,
-      ],
-    );
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        'INSERT INTO posture_specs (id, name, host, spec_version, title, source, digest, size_bytes, uploaded_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          stored.id,
+          stored.name,
+          stored.host,
+          stored.specVersion,
+          stored.title,
+          stored.source,
+          stored.digest,
+          stored.sizeBytes,
+          stored.uploadedMs,
+        ],
+      );
+      await also?.(tx, stored);
+    });
     return stored;
   }
 
@@ -107,18 +110,26 @@ export class PostureRepository {
     }));
   }
 
-  async deleteSpec(id: string): Promise<boolean> {
-    return (await this.sql.run('DELETE FROM posture_specs WHERE id = ?', [id])).changes > 0;
+  /** `also` runs only when a spec was deleted. */
+  async deleteSpec(id: string, also?: InTransaction): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const gone = (await tx.run('DELETE FROM posture_specs WHERE id = ?', [id])).changes > 0;
+      if (gone) await also?.(tx);
+      return gone;
+    });
   }
 
   // --- owners and tags -----------------------------------------------------------------------
 
-  async setMeta(meta: EndpointMeta, nowMs: number): Promise<void> {
-    await this.sql.run(
-      `INSERT INTO posture_endpoint_meta (host, method, path, owner, tags, updated_ms) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (host, method, path) DO UPDATE SET owner = excluded.owner, tags = excluded.tags, updated_ms = excluded.updated_ms`,
-      [meta.host, meta.method, meta.path, meta.owner, JSON.stringify(meta.tags), nowMs],
-    );
+  async setMeta(meta: EndpointMeta, nowMs: number, also?: InTransaction): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO posture_endpoint_meta (host, method, path, owner, tags, updated_ms) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (host, method, path) DO UPDATE SET owner = excluded.owner, tags = excluded.tags, updated_ms = excluded.updated_ms`,
+        [meta.host, meta.method, meta.path, meta.owner, JSON.stringify(meta.tags), nowMs],
+      );
+      await also?.(tx);
+    });
   }
 
   async listMeta(): Promise<EndpointMeta[]> {
@@ -161,7 +172,7 @@ export class PostureRepository {
    * Saves `next` if the model in force is still `next.version - 1` (optimistic: two replicas
    * changing the model at once cannot both win). Returns false on a conflict.
    */
-  async saveRiskModel(next: RiskModel, actor: string): Promise<boolean> {
+  async saveRiskModel(next: RiskModel, actor: string, also?: InTransaction<RiskModel>): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
       const rows = await tx.query('SELECT MAX(version) AS v FROM posture_risk_models');
       const current = rows[0]?.v === null || rows[0]?.v === undefined ? INITIAL_RISK_MODEL.version : n(rows[0].v);
@@ -172,6 +183,7 @@ export class PostureRepository {
         next.updatedAt,
         actor,
       ]);
+      await also?.(tx, next);
       return true;
     });
   }

@@ -7,6 +7,7 @@ import { AlertDispatcher } from '../alerts/alert-dispatcher.ts';
 import { AlertRepository } from '../alerts/alert-repository.ts';
 import type { AlertRoute } from '../alerts/alert-route.ts';
 import type { GeoLookup } from '../geo/geo-lookup.ts';
+import type { InTransaction } from '../store/sql-client.ts';
 import type { Store } from '../store/types.ts';
 import { withEvaluationLock } from './evaluation-lock.ts';
 import { loadInventory } from './inventory-loader.ts';
@@ -135,24 +136,20 @@ export class PostureService {
   // --- specs ---------------------------------------------------------------------------------
 
   /** Parses and validates first: an invalid spec is refused whole and nothing is stored. */
-  async uploadSpec(source: string, opts: { name: string; host?: string }): Promise<StoredSpec> {
+  async uploadSpec(source: string, opts: { name: string; host?: string }, also?: InTransaction<StoredSpec>): Promise<StoredSpec> {
     const host = (opts.host ?? '').toLowerCase();
     const parsed = await parseSpec(source, { ...(opts.name ? { name: opts.name } : {}), ...hostsOption(host) });
-    const stored = await this.repo.putSpec({
-      name: parsed.name,
-      host,
-      specVersion: parsed.version,
-      title: parsed.title,
-      source,
-      uploadedMs: this.now(),
-    });
+    const stored = await this.repo.putSpec(
+      { name: parsed.name, host, specVersion: parsed.version, title: parsed.title, source, uploadedMs: this.now() },
+      also,
+    );
     this.parsed.set(parsedKey(stored), parsed);
     this.changed();
     return stored;
   }
 
-  async deleteSpec(id: string): Promise<boolean> {
-    const gone = await this.repo.deleteSpec(id);
+  async deleteSpec(id: string, also?: InTransaction): Promise<boolean> {
+    const gone = await this.repo.deleteSpec(id, also);
     if (gone) this.changed();
     return gone;
   }
@@ -260,6 +257,7 @@ export class PostureService {
     change: RiskModelChange | readonly RiskModelChange[],
     actor: string,
     expectedVersion?: number,
+    also?: InTransaction<RiskModel>,
   ): Promise<{ model: RiskModel; evaluation: Evaluation }> {
     const model = await this.serial(async () => {
       const current = await this.repo.currentRiskModel();
@@ -268,7 +266,8 @@ export class PostureService {
       let next = current;
       for (const c of Array.isArray(change) ? change : [change as RiskModelChange]) next = applyRiskModelChange(next, c, this.now());
       next = Object.freeze({ ...next, version: current.version + 1 });
-      if (!(await this.repo.saveRiskModel(next, actor))) throw new RiskModelError('version', 'the risk model changed concurrently; retry');
+      if (!(await this.repo.saveRiskModel(next, actor, also)))
+        throw new RiskModelError('version', 'the risk model changed concurrently; retry');
       return next;
     });
     this.dirty = true;
@@ -276,8 +275,8 @@ export class PostureService {
     return { model, evaluation: await this.evaluate() };
   }
 
-  async setMeta(meta: EndpointMeta): Promise<void> {
-    await this.repo.setMeta(meta, this.now());
+  async setMeta(meta: EndpointMeta, also?: InTransaction): Promise<void> {
+    await this.repo.setMeta(meta, this.now(), also);
     this.changed();
   }
 
@@ -287,14 +286,14 @@ export class PostureService {
     return this.alerts.listRoutes({ allowHttp: this.opts.allowHttpAlerts === true });
   }
 
-  async putRoute(raw: unknown): Promise<AlertRoute> {
-    const route = await this.alerts.putRoute(raw, this.now(), { allowHttp: this.opts.allowHttpAlerts === true });
+  async putRoute(raw: unknown, also?: InTransaction<AlertRoute>): Promise<AlertRoute> {
+    const route = await this.alerts.putRoute(raw, this.now(), { allowHttp: this.opts.allowHttpAlerts === true }, also);
     this.dispatcher.setRoutes(await this.routes());
     return route;
   }
 
-  async deleteRoute(id: string): Promise<boolean> {
-    const gone = await this.alerts.deleteRoute(id);
+  async deleteRoute(id: string, also?: InTransaction): Promise<boolean> {
+    const gone = await this.alerts.deleteRoute(id, also);
     this.dispatcher.setRoutes(await this.routes());
     return gone;
   }

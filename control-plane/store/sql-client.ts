@@ -16,6 +16,13 @@ export interface SqlClient {
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
 }
 
+/**
+ * More writes to commit with a change, in its transaction, given what the change produced: the
+ * audit entry of an API change, so a change is never stored without its entry (nor the entry without
+ * the change).
+ */
+export type InTransaction<R = void> = (tx: SqlClient, result: R) => Promise<void>;
+
 /** `?` → `$1, $2…` for pg. */
 export function toPgPlaceholders(sql: string): string {
   let n = 0;

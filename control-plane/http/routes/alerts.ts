@@ -2,12 +2,13 @@
 // every delivery attempt. Secrets (webhook paths, routing keys, SMTP passwords) go in and never come
 // back out: listings are redacted.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HttpDeps } from '../server.ts';
 import { idParams } from '../api-schemas.ts';
 import { PalisadeError } from '../../errors/catalogue.ts';
 import { PostureErrors, toProblem } from '../../posture/posture-errors.ts';
-import { audit, postureOf } from '../../posture/posture-api.ts';
+import { auditEntry, postureOf } from '../../posture/posture-api.ts';
+import type { AuditAction } from '../../audit/audit-log.ts';
 import { redactRoute, type AlertRoute } from '../../alerts/alert-route.ts';
 import type { PostureEvent } from '../../posture/posture-changes.ts';
 import type { PostureService } from '../../posture/posture-service.ts';
@@ -27,6 +28,11 @@ async function routeOrThrow(posture: PostureService, id: string): Promise<AlertR
 }
 
 /** A harmless event that exercises the whole path to the receiver. */
+/** A route change's audit entry: the route as stored, redacted (no webhook URLs, keys or passwords). */
+function routeEntry(deps: HttpDeps, request: FastifyRequest, action: AuditAction) {
+  return auditEntry<AlertRoute>(deps, request, action, (route) => ({ target: `alerts/routes/${route.id}`, details: redactRoute(route) }));
+}
+
 function testEvents(route: AlertRoute, summary: string): PostureEvent[] {
   const at = Date.now();
   const base = {
@@ -68,8 +74,7 @@ export default function alertRoutes(app: FastifyInstance, deps: HttpDeps): void 
       const id = (request.body as { id?: unknown }).id;
       if (typeof id === 'string' && (await posture.routes()).some((r) => r.id === id))
         throw new PalisadeError(PostureErrors.AlertRouteExists, `alert route '${id}' exists; PATCH it or choose another id`);
-      const route = await posture.putRoute(request.body).catch(toProblem);
-      await audit(deps, request, 'alert-route.create', `alerts/routes/${route.id}`, redactRoute(route));
+      const route = await posture.putRoute(request.body, routeEntry(deps, request, 'alert-route.create')).catch(toProblem);
       return reply.code(201).send(redactRoute(route));
     },
   );
@@ -104,8 +109,9 @@ export default function alertRoutes(app: FastifyInstance, deps: HttpDeps): void 
         ch && typeof ch === 'object' && (ch.type === undefined || ch.type === cur.channel.type)
           ? { ...cur.channel, ...ch }
           : (ch ?? cur.channel);
-      const route = await posture.putRoute({ ...cur, ...patch, channel, id: cur.id }).catch(toProblem);
-      await audit(deps, request, 'alert-route.update', `alerts/routes/${route.id}`, redactRoute(route));
+      const route = await posture
+        .putRoute({ ...cur, ...patch, channel, id: cur.id }, routeEntry(deps, request, 'alert-route.update'))
+        .catch(toProblem);
       return redactRoute(route);
     },
   );
@@ -118,9 +124,9 @@ export default function alertRoutes(app: FastifyInstance, deps: HttpDeps): void 
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      if (!(await (await postureOf(deps)).deleteRoute(id)))
+      const entry = auditEntry(deps, request, 'alert-route.delete', () => ({ target: `alerts/routes/${id}`, details: {} }));
+      if (!(await (await postureOf(deps)).deleteRoute(id, entry)))
         throw new PalisadeError(PostureErrors.PostureNotFound, `no alert route has id '${id}'`);
-      await audit(deps, request, 'alert-route.delete', `alerts/routes/${id}`, {});
       return reply.code(204).send();
     },
   );

@@ -8,7 +8,7 @@ import { PostureErrors } from '../../posture/posture-errors.ts';
 import { generateOpenApi } from '../../posture/openapi-generate.ts';
 import { summarizeGeo, type GeoLookup } from '../../geo/geo-lookup.ts';
 import {
-  audit,
+  auditEntry,
   endpointOrThrow,
   endpointPostureJson,
   postureKeyOf,
@@ -205,8 +205,13 @@ export default function postureEndpointRoutes(app: FastifyInstance, deps: HttpDe
         owner: body.owner ?? cur?.owner ?? '',
         tags: body.tags ?? cur?.tags ?? [],
       };
-      await posture.setMeta(meta);
-      await audit(deps, request, 'endpoint.update', `endpoints/${e.id}`, { owner: meta.owner, tags: meta.tags });
+      await posture.setMeta(
+        meta,
+        auditEntry(deps, request, 'endpoint.update', () => ({
+          target: `endpoints/${e.id}`,
+          details: { owner: meta.owner, tags: meta.tags },
+        })),
+      );
       return { id: e.id, owner: meta.owner, tags: meta.tags };
     },
   );

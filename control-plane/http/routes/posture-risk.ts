@@ -6,7 +6,7 @@ import type { HttpDeps } from '../server.ts';
 import { idParams } from '../api-schemas.ts';
 import { PalisadeError } from '../../errors/catalogue.ts';
 import { PostureErrors, toProblem } from '../../posture/posture-errors.ts';
-import { actorName, audit, postureOf, RISK_FACTOR_PROPERTIES } from '../../posture/posture-api.ts';
+import { actorName, auditEntry, postureOf, RISK_FACTOR_PROPERTIES } from '../../posture/posture-api.ts';
 import { BUILTIN_FACTORS } from '../../posture/risk-factors.ts';
 import { RiskModelError, type RiskModel, type RiskModelChange } from '../../posture/risk-model.ts';
 import { ATTRIBUTE_KINDS } from '../../posture/endpoint-attributes.ts';
@@ -117,8 +117,13 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
     async (request) => {
       const body = request.body as Record<string, unknown>;
       const posture = await postureOf(deps);
-      const { model } = await (async () => posture.changeRiskModel(changeFor(body), actorName(request)))().catch(toProblem);
-      await audit(deps, request, 'risk.change', `risk/models/${model.version}`, { op: 'upsert', factor: body.id });
+      const entry = auditEntry<RiskModel>(deps, request, 'risk.change', (m) => ({
+        target: `risk/models/${m.version}`,
+        details: { op: 'upsert', factor: body.id },
+      }));
+      const { model } = await (async () => posture.changeRiskModel(changeFor(body), actorName(request), undefined, entry))().catch(
+        toProblem,
+      );
       const factor = (factorsJson(model).items as { id: string }[]).find((f) => f.id === body.id);
       return { ...factor, version: model.version };
     },
@@ -168,9 +173,12 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
         ...(b.expectedCountries ? [{ op: 'set-expected-countries', countries: b.expectedCountries } as RiskModelChange] : []),
         ...(b.thresholds ? [{ op: 'set-thresholds', thresholds: b.thresholds } as RiskModelChange] : []),
       ];
+      const entry = auditEntry<RiskModel>(deps, request, 'risk.change', (m) => ({
+        target: `risk/models/${m.version}`,
+        details: { op: 'replace', custom: b.custom.map((f) => f.id) },
+      }));
       const { model } = await (async () =>
-        posture.changeRiskModel(changes(), actorName(request), b.expectedVersion ?? current.version))().catch(toProblem);
-      await audit(deps, request, 'risk.change', `risk/models/${model.version}`, { op: 'replace', custom: b.custom.map((f) => f.id) });
+        posture.changeRiskModel(changes(), actorName(request), b.expectedVersion ?? current.version, entry))().catch(toProblem);
       return factorsJson(model);
     },
   );
@@ -197,8 +205,11 @@ export default function postureRiskRoutes(app: FastifyInstance, deps: HttpDeps):
           PostureErrors.PostureNotFound,
           BUILTIN_IDS.has(id) ? `'${id}' is built in; set its weight to 0 instead` : `no custom risk factor '${id}'`,
         );
-      const { model } = await posture.changeRiskModel({ op: 'remove-factor', id }, actorName(request)).catch(toProblem);
-      await audit(deps, request, 'risk.change', `risk/models/${model.version}`, { op: 'remove', factor: id });
+      const entry = auditEntry<RiskModel>(deps, request, 'risk.change', (m) => ({
+        target: `risk/models/${m.version}`,
+        details: { op: 'remove', factor: id },
+      }));
+      const { model } = await posture.changeRiskModel({ op: 'remove-factor', id }, actorName(request), undefined, entry).catch(toProblem);
       return { version: model.version };
     },
   );

@@ -7,7 +7,8 @@ import { idParams } from '../api-schemas.ts';
 import { PalisadeError } from '../../errors/catalogue.ts';
 import { MAX_SPEC_BYTES } from '../../posture/spec-parse.ts';
 import { PostureErrors, toProblem } from '../../posture/posture-errors.ts';
-import { audit, postureOf, specJson } from '../../posture/posture-api.ts';
+import { auditEntry, postureOf, specJson } from '../../posture/posture-api.ts';
+import type { StoredSpec } from '../../posture/posture-repository.ts';
 
 const SPEC = {
   type: 'object',
@@ -55,13 +56,11 @@ export default function postureSpecRoutes(app: FastifyInstance, deps: HttpDeps):
         throw new PalisadeError(PostureErrors.SpecParse, 'the request body must be the spec text (JSON or YAML)');
       const q = request.query as { name?: string; host?: string };
       const posture = await postureOf(deps);
-      const stored = await posture.uploadSpec(body, { name: q.name ?? '', ...(q.host ? { host: q.host } : {}) }).catch(toProblem);
-      await audit(deps, request, 'spec.upload', `specs/${stored.id}`, {
-        name: stored.name,
-        host: stored.host,
-        digest: stored.digest,
-        sizeBytes: stored.sizeBytes,
-      });
+      const entry = auditEntry<StoredSpec>(deps, request, 'spec.upload', (s) => ({
+        target: `specs/${s.id}`,
+        details: { name: s.name, host: s.host, digest: s.digest, sizeBytes: s.sizeBytes },
+      }));
+      const stored = await posture.uploadSpec(body, { name: q.name ?? '', ...(q.host ? { host: q.host } : {}) }, entry).catch(toProblem);
       return reply.code(201).send(specJson(stored));
     },
   );
@@ -117,8 +116,8 @@ export default function postureSpecRoutes(app: FastifyInstance, deps: HttpDeps):
     async (request, reply) => {
       const { id } = request.params as { id: string };
       const posture = await postureOf(deps);
-      if (!(await posture.deleteSpec(id))) throw new PalisadeError(PostureErrors.PostureNotFound, `no spec has id '${id}'`);
-      await audit(deps, request, 'spec.delete', `specs/${id}`, {});
+      const entry = auditEntry(deps, request, 'spec.delete', () => ({ target: `specs/${id}`, details: {} }));
+      if (!(await posture.deleteSpec(id, entry))) throw new PalisadeError(PostureErrors.PostureNotFound, `no spec has id '${id}'`);
       return reply.code(204).send();
     },
   );
