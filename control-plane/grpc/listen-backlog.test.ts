@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { createGrpcServer } from './server.ts';
-import { GRPC_LISTEN_BACKLOG, parseListenAddress } from './listen-backlog.ts';
+import { GRPC_LISTEN_BACKLOG, listenGrpc, parseListenAddress, resolveListenHost } from './listen-backlog.ts';
 import { loadPalisadeGrpc } from '../../proto/load.ts';
 
 test('listen addresses: host:port, [v6]:port, and bad ones refused', () => {
@@ -50,4 +50,35 @@ test('the listening socket has the raised backlog and serves WatchRules', async 
   } finally {
     await server.close(100);
   }
+});
+
+test('a host name is listened on at every address it resolves to, on one port', async () => {
+  const server = new grpc.Server();
+  // 127.0.0.2 is loopback on Linux too: two addresses of one name, as localhost is 127.0.0.1 and ::1.
+  const listener = await listenGrpc(server, 'gateway-facing.test:0', grpc.ServerCredentials.createInsecure(), 64, async () => [
+    '127.0.0.1',
+    '127.0.0.2',
+  ]);
+  try {
+    assert.ok(listener.port > 0);
+    for (const a of ['127.0.0.1', '127.0.0.2']) {
+      const line = execFileSync('ss', ['-ltnH', `src ${a}:${listener.port}`], { encoding: 'utf8' }).trim();
+      assert.ok(line, `listening on ${a}:${listener.port}`);
+    }
+  } finally {
+    listener.close();
+    server.forceShutdown();
+  }
+  // One address that cannot be bound is skipped; none at all is an error.
+  const partial = await listenGrpc(new grpc.Server(), 'x.test:0', grpc.ServerCredentials.createInsecure(), 64, async () => [
+    '192.0.2.1',
+    '127.0.0.1',
+  ]);
+  partial.close();
+  await assert.rejects(
+    listenGrpc(new grpc.Server(), 'x.test:0', grpc.ServerCredentials.createInsecure(), 64, async () => ['192.0.2.1']),
+    /EADDRNOTAVAIL/,
+  );
+  assert.deepEqual(await resolveListenHost('::1'), ['::1']);
+  assert.ok((await resolveListenHost('localhost')).includes('127.0.0.1'));
 });

@@ -5,7 +5,8 @@
 // capped by the kernel's net.core.somaxconn) and hands each socket to grpc-js through its public
 // connection injector, which serves it like a bound port (same options, handlers, TLS, shutdown).
 import * as grpc from '@grpc/grpc-js';
-import { createServer, type Server as NetServer } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { createServer, isIP, type Server as NetServer, type Socket } from 'node:net';
 
 /** Pending connections the kernel may queue before the process accepts them. */
 export const GRPC_LISTEN_BACKLOG = 8192;
@@ -23,24 +24,56 @@ export function parseListenAddress(address: string): { host: string; port: numbe
   return { host: m[1] || '0.0.0.0', port: Number(m[2]) };
 }
 
+/** Every address a host name resolves to, as grpc-js's bindAsync would listen on (an IP literal is itself). */
+export async function resolveListenHost(host: string): Promise<string[]> {
+  if (isIP(host)) return [host];
+  const found = await lookup(host, { all: true });
+  return [...new Set(found.map((a) => a.address))];
+}
+
+/**
+ * Listens on every address `address`'s host resolves to (`localhost` → 127.0.0.1 and ::1 where both
+ * exist), on one port: the first listener picks it when the port is 0. Like grpc-js, it succeeds if at
+ * least one address could be bound and fails with the first error otherwise.
+ */
 export async function listenGrpc(
   server: grpc.Server,
   address: string,
   credentials: grpc.ServerCredentials,
   backlog = GRPC_LISTEN_BACKLOG,
+  resolveHost: (host: string) => Promise<string[]> = resolveListenHost,
 ): Promise<GrpcListener> {
   const { host, port } = parseListenAddress(address);
+  const addresses = await resolveHost(host);
+  if (addresses.length === 0) throw new Error(`gRPC listen address ${address}: ${host} resolves to no address`);
   const injector = server.createConnectionInjector(credentials);
-  const listener: NetServer = createServer({ noDelay: true }, (socket) => injector.injectConnection(socket));
-  await new Promise<void>((resolve, reject) => {
+  const listeners: NetServer[] = [];
+  let boundPort = port;
+  let firstError: Error | undefined;
+  for (const a of addresses) {
+    try {
+      listeners.push(await listenOne(a, boundPort, backlog, (socket) => injector.injectConnection(socket)));
+      boundPort = (listeners[0]!.address() as { port: number }).port;
+    } catch (e) {
+      firstError ??= e as Error;
+    }
+  }
+  if (listeners.length === 0) throw firstError!;
+  return {
+    port: boundPort,
+    close: () => {
+      for (const l of listeners) l.close();
+    },
+  };
+}
+
+function listenOne(host: string, port: number, backlog: number, onSocket: (socket: Socket) => void): Promise<NetServer> {
+  const listener: NetServer = createServer({ noDelay: true }, onSocket);
+  return new Promise((resolve, reject) => {
     listener.once('error', reject);
     listener.listen({ host, port, backlog }, () => {
       listener.off('error', reject);
-      resolve();
+      resolve(listener);
     });
   });
-  return {
-    port: (listener.address() as { port: number }).port,
-    close: () => listener.close(),
-  };
 }
