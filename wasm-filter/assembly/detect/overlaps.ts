@@ -39,6 +39,9 @@ const claimed = new ByteBuf();
 /** Sorts list by `before` (a strict total order): insertion sort when short, else merge sort. */
 function sortBy(list: Array<Finding>, before: (a: Finding, b: Finding) => bool): void {
   const n = list.length;
+  let sorted = 1;
+  while (sorted < n && !before(list[sorted], list[sorted - 1])) sorted++;
+  if (sorted == n) return; // already in order: the usual case for wire order
   if (n <= SMALL) {
     insertionSort(list, 0, n, before);
     return;
@@ -143,7 +146,14 @@ function resolveRest(out: Findings, from: i32): void {
       j++;
     }
     if (j == i + 1) kept.push(first);
-    else resolveRun(i, j, first.start, reach);
+    else if (j == i + 2) {
+      // Two findings that intersect: the higher ranked is kept (a phone number also read as another
+      // detector's, say).
+      const second = work[i + 1];
+      const firstWins = ranksBefore(first, second);
+      kept.push(firstWins ? first : second);
+      dropped.push(firstWins ? second : first);
+    } else resolveRun(i, j, first.start, reach);
     i = j;
   }
   for (let i = 0; i < kept.length; i++) out.setAt(from + i, kept[i]);
