@@ -75,6 +75,19 @@ describe('body shapes from the Envoy filter', () => {
     return (batch.events as Event[]).find((e) => e.path === path)!;
   }
 
+  /** Sends each body as the response of `${prefix}/${i}`; its shape must be the Apigee policy's. */
+  async function assertDescribedAsApigee(prefix: string, bodies: unknown[]): Promise<void> {
+    bodies.forEach((b, i) =>
+      exchange(plugin, { path: `${prefix}/${i}`, response: { headers: [['content-type', 'application/json']], body: JSON.stringify(b) } }),
+    );
+    const apigee = apigeeShape();
+    for (const [i, b] of bodies.entries()) {
+      const e = await event(`${prefix}/${i}`);
+      const expected = apigee.bodyShape('application/json', JSON.stringify(b), false, 64);
+      assert.deepEqual(sorted(e.responseShape!.fields), sorted(JSON.parse(JSON.stringify(expected.fields)) as Field[]), `body ${i}`);
+    }
+  }
+
   test('a JSON response yields every field with its type and format, arrays as [] and nested objects', async () => {
     exchange(plugin, {
       path: '/orders/shape',
@@ -173,17 +186,24 @@ describe('body shapes from the Envoy filter', () => {
       { b: { x: '2026-12-04' }, a: [{ x: 'hello' }] },
       { a: { x: 'ana@example.com' }, "it's": [{ x: 1.5 }] },
     ];
-    bodies.forEach((b, i) =>
-      exchange(plugin, { path: `/kept/${i}`, response: { headers: [['content-type', 'application/json']], body: JSON.stringify(b) } }),
-    );
-    const apigee = apigeeShape();
-    for (const [i, b] of bodies.entries()) {
-      const e = await event(`/kept/${i}`);
-      const expected = apigee.bodyShape('application/json', JSON.stringify(b), false, 64);
-      assert.deepEqual(sorted(e.responseShape!.fields), sorted(JSON.parse(JSON.stringify(expected.fields)) as Field[]), `body ${i}`);
-    }
+    await assertDescribedAsApigee('/kept', bodies);
     const last = await event('/kept/3');
     assert.ok(sorted(last.responseShape!.fields).includes("$['it\\'s'][].x JSON_TYPE_NUMBER"), 'an escaped member is spelled in full');
+  });
+
+  test('more fields than the kept set holds: each body is still described as if it were the first', async () => {
+    // telemetry/field-intern.ts keeps 256 fields in sets of four ways: ten bodies of ~53 fields,
+    // sent twice, overflow every set, so kept fields are evicted and replaced while others hit.
+    const bodies = Array.from({ length: 10 }, (_, i) =>
+      Object.fromEntries(
+        Array.from({ length: 40 }, (_, k) => [
+          `f${(i * 37 + k * 7) % 500}`,
+          k % 3 === 0 ? 'ana@example.com' : k % 3 === 1 ? k : { x: `v${i}` },
+        ]),
+      ),
+    );
+    for (const b of bodies) assert.ok(apigeeShape().bodyShape('application/json', JSON.stringify(b), false, 64).fields.length > 50);
+    await assertDescribedAsApigee('/many', [...bodies, ...bodies]);
   });
 
   test('malformed and truncated JSON never traps; the fields seen are kept', async () => {
