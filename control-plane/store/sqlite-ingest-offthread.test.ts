@@ -37,6 +37,18 @@ it('commits on the thread: stored, then duplicate, and the rows are visible to t
   await store.close();
 });
 
+it('a group holding one batch twice stores it once, and its aggregates once', async () => {
+  // The merged write refuses the group (a key repeats) and the units go again one by one.
+  const { store, ep } = await fileStore();
+  assert.deepEqual(await store.ingest.commit([unit(1, ep, 30), unit(2, ep, 4), unit(1, ep, 30)]), ['stored', 'stored', 'duplicate']);
+  assert.equal(eventCount(store), 34);
+  const minute = store.sqlite!.prepare('SELECT SUM(requests) FROM endpoint_minutes WHERE endpoint_id = ?').pluck().get(ep);
+  assert.equal(minute, 34);
+  const gateway = store.sqlite!.prepare("SELECT events_received FROM gateways WHERE id = 'gw-a'").pluck().get();
+  assert.equal(gateway, 34);
+  await store.close();
+});
+
 it('a failing commit rejects with the database error and stores nothing of its group', async () => {
   const { store, ep } = await fileStore();
   const bad = unit(1, ep, 3);

@@ -1,10 +1,10 @@
 // Body of the SQLite ingest writer thread (started by sqlite-ingest-worker.mjs): its own connection
 // to the store's file, the same SqliteIngestRepository transaction as in-thread ingest, one group of
-// batches per message. The main thread keeps receiving and decoding while this one writes.
+// batches per message (merged, or batch by batch when one is a duplicate). The main thread keeps receiving and decoding while this one writes.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { SqliteClient } from './sql-client.ts';
-import { SqliteIngestRepository, type FlatIngestUnit } from './sqlite-ingest.ts';
+import { SqliteIngestRepository, type FlatIngestUnit, type MergedIngestGroup } from './sqlite-ingest.ts';
 
 export interface IngestThreadData {
   file: string;
@@ -12,9 +12,13 @@ export interface IngestThreadData {
   pragmas: string[];
 }
 
-export type IngestThreadRequest = { id: number; units: FlatIngestUnit[] } | 'close';
+/** A group merged (commitMerged) or its units one by one (commitFlat). */
+export type IngestThreadRequest = { id: number; units: FlatIngestUnit[] } | { id: number; group: MergedIngestGroup } | 'close';
+/** `outcomes` null: the merged group had a duplicate, nothing was written (send its units). */
 export type IngestThreadReply =
-  { id: number; outcomes: import('./types.ts').IngestOutcome[] } | { id: number; error: { message: string; code?: string } } | 'closed';
+  | { id: number; outcomes: import('./types.ts').IngestOutcome[] | null }
+  | { id: number; error: { message: string; code?: string } }
+  | 'closed';
 
 const { file, pragmas } = workerData as IngestThreadData;
 const db = new Database(file);
@@ -32,7 +36,8 @@ port.on('message', (message: IngestThreadRequest) => {
     port.close();
     return;
   }
-  repository.commitFlat(message.units).then(
+  const commit = 'group' in message ? repository.commitMerged(message.group) : repository.commitFlat(message.units);
+  commit.then(
     (outcomes) => port.postMessage({ id: message.id, outcomes } satisfies IngestThreadReply),
     (err: unknown) => {
       const e = err as { message?: string; code?: string };

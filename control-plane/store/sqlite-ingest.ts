@@ -3,10 +3,18 @@
 // yields cannot interleave with another writer on this connection.
 import type Database from 'better-sqlite3';
 import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
-import { mergeDeltas } from './merge-deltas.ts';
+import { mergeDeltas, type MergedDeltas } from './merge-deltas.ts';
 import type { SqliteClient } from './sql-client.ts';
 import { fieldValueKey, OVERFLOW_HASH, planFieldValueWrites } from '../inventory/value-sketch.ts';
-import { FINDING_DISTINCT_CAP, type EventRecord, type IngestOutcome, type IngestRepository, type IngestUnit } from './types.ts';
+import {
+  FINDING_DISTINCT_CAP,
+  type BatchKey,
+  type EventRecord,
+  type GatewayDelta,
+  type IngestOutcome,
+  type IngestRepository,
+  type IngestUnit,
+} from './types.ts';
 import {
   ENDPOINT_DELTA_SET,
   FIELD_COLS,
@@ -71,8 +79,37 @@ export function flattenUnit(u: IngestUnit): FlatIngestUnit {
   return { ...rest, eventCount: events.length, eventValues };
 }
 
+/**
+ * A group of units as one write: batch keys, event rows concatenated, aggregates already merged
+ * (mergeDeltas). What crosses to the ingest thread when no batch of the group was stored before:
+ * one aggregate row per key for the whole group instead of one per batch (a batch of 100 events
+ * carries ~3.6 aggregate rows per event, and cloning them was the largest single cost of the
+ * hand-off), and the thread has nothing left to merge.
+ */
+export interface MergedIngestGroup {
+  keys: { key: BatchKey; eventCount: number }[];
+  eventValues: unknown[];
+  merged: MergedDeltas;
+  gateways: GatewayDelta[];
+}
+
+export function mergeGroup(units: readonly IngestUnit[]): MergedIngestGroup {
+  const eventValues: unknown[] = [];
+  for (const u of units) for (const e of u.events) pushEventValues(eventValues, e);
+  return {
+    keys: units.map((u) => ({ key: u.key, eventCount: u.events.length })),
+    eventValues,
+    merged: mergeDeltas(units),
+    gateways: units.map((u) => u.gateway),
+  };
+}
+
+/** Thrown inside the merged transaction to roll it back when one of its batches is a duplicate. */
+const HAS_DUPLICATE = Symbol('group has a duplicate batch');
+
 export class SqliteIngestRepository implements IngestRepository {
   private readonly run: Database.Transaction<(units: FlatIngestUnit[]) => IngestOutcome[]>;
+  private readonly runMerged: Database.Transaction<(group: MergedIngestGroup) => void>;
 
   constructor(private readonly client: SqliteClient) {
     const db = client.db;
@@ -107,23 +144,20 @@ export class SqliteIngestRepository implements IngestRepository {
       `INSERT INTO gateways (${GATEWAY_COUNTER_COLS.join(', ')}) VALUES ${marks(GATEWAY_COUNTER_COLS.length)} ${gatewayCountersOnConflict('sqlite')}`,
     );
 
-    this.run = db.transaction((units: FlatIngestUnit[]): IngestOutcome[] => {
+    const insertKeys = (keys: MergedIngestGroup['keys']): boolean[] => {
       const now = Date.now();
-      const outcomes: IngestOutcome[] = [];
-      const stored: FlatIngestUnit[] = [];
-      for (const u of units) {
-        const fresh = insertBatch.run(u.key.gatewayId, u.key.bootId, u.key.sequence, now, u.eventCount).changes === 1;
-        outcomes.push(fresh ? 'stored' : 'duplicate');
-        if (fresh) stored.push(u);
+      return keys.map((k) => insertBatch.run(k.key.gatewayId, k.key.bootId, k.key.sequence, now, k.eventCount).changes === 1);
+    };
+    const width = EVENT_COLS.length;
+    // One array re-filled per row: better-sqlite3 reads the bound values before run() returns.
+    const row: unknown[] = new Array(width);
+    const writeEvents = (values: readonly unknown[]) => {
+      for (let at = 0; at < values.length; at += width) {
+        for (let c = 0; c < width; c++) row[c] = values[at + c];
+        insertEvent.run(row);
       }
-      if (stored.length === 0) return outcomes;
-      const width = EVENT_COLS.length;
-      for (const u of stored) {
-        const values = u.eventValues;
-        for (let at = 0; at < values.length; at += width) insertEvent.run(values.slice(at, at + width));
-      }
-
-      const merged = mergeDeltas(stored);
+    };
+    const writeAggregates = (merged: MergedDeltas, gateways: GatewayDelta[]) => {
       for (const m of merged.minutes) {
         upsertMinute.run(
           m.endpointId,
@@ -187,8 +221,7 @@ export class SqliteIngestRepository implements IngestRepository {
         }
         for (const v of plan.upserts) upsertFieldValue.run(v.endpointId, v.location, v.name, v.hash, v.count, v.clients, v.value);
       }
-      for (const u of [...stored].sort((a, b) => (a.gateway.gatewayId < b.gateway.gatewayId ? -1 : 1))) {
-        const g = u.gateway;
+      for (const g of [...gateways].sort((a, b) => (a.gatewayId < b.gatewayId ? -1 : 1))) {
         upsertGateway.run(
           g.gatewayId,
           g.bootId,
@@ -200,7 +233,24 @@ export class SqliteIngestRepository implements IngestRepository {
           g.requestsSeenSinceBoot,
         );
       }
-      return outcomes;
+    };
+
+    this.run = db.transaction((units: FlatIngestUnit[]): IngestOutcome[] => {
+      const fresh = insertKeys(units.map((u) => ({ key: u.key, eventCount: u.eventCount })));
+      const stored = units.filter((_, i) => fresh[i]);
+      if (stored.length) {
+        for (const u of stored) writeEvents(u.eventValues);
+        writeAggregates(
+          mergeDeltas(stored),
+          stored.map((u) => u.gateway),
+        );
+      }
+      return fresh.map((f) => (f ? 'stored' : 'duplicate'));
+    });
+    this.runMerged = db.transaction((group: MergedIngestGroup): void => {
+      if (!insertKeys(group.keys).every(Boolean)) throw HAS_DUPLICATE;
+      writeEvents(group.eventValues);
+      writeAggregates(group.merged, group.gateways);
     });
   }
 
@@ -213,5 +263,22 @@ export class SqliteIngestRepository implements IngestRepository {
     if (units.length === 0) return Promise.resolve([]);
     // Exclusive: never inside (or interleaved with) an async transaction on the same connection.
     return this.client.exclusive(() => this.run.immediate(units));
+  }
+
+  /**
+   * Commits a merged group when none of its batches was stored before: every one 'stored'. Null
+   * when one was (or a key repeats within the group): the transaction rolled back, nothing of the
+   * group is written, and the caller commits its units one by one (commitFlat) to find which.
+   */
+  commitMerged(group: MergedIngestGroup): Promise<IngestOutcome[] | null> {
+    return this.client.exclusive(() => {
+      try {
+        this.runMerged.immediate(group);
+      } catch (err) {
+        if (err === HAS_DUPLICATE) return null;
+        throw err;
+      }
+      return group.keys.map((): IngestOutcome => 'stored');
+    });
   }
 }

@@ -7,7 +7,9 @@
 //   npm run bench -- ingest   (PALISADE_BENCH_EVENTS=200000 changes the volume,
 //   PALISADE_BENCH_DIALECTS=sqlite runs one dialect, PALISADE_BENCH_SIZES=1000 one batch size,
 //   PALISADE_BENCH_PROFILE=<dir> writes a CPU profile of each control-plane child there,
-//   PALISADE_BENCH_INGEST_THREAD=0 keeps SQLite ingest commits on the main thread)
+//   PALISADE_BENCH_INGEST_THREAD=0 keeps SQLite ingest commits on the main thread,
+//   PALISADE_BENCH_COMPARE=<another checkout> also runs that checkout's control plane on the same
+//   input in the same run, before this one, and prints both: a before/after on a shared machine)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -150,10 +152,10 @@ async function baseline(
   return { rate: events / secs, perCpu: events / Math.max(cpu, 0.01), events };
 }
 
-function startServer(config: StoreConfig): Promise<{ child: ChildProcess; port: number }> {
+function startServer(config: StoreConfig, server: string): Promise<{ child: ChildProcess; port: number }> {
   // PALISADE_BENCH_PROFILE=<dir>: a V8 CPU profile of each control-plane child lands in <dir>.
   const profile = process.env.PALISADE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PALISADE_BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', SERVER, JSON.stringify(config)], {
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', server, JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -167,6 +169,7 @@ async function throughGrpc(
   dialect: 'sqlite' | 'postgres',
   size: number,
   tag: string,
+  server = SERVER,
 ): Promise<{
   rate: number;
   perCpu: number;
@@ -177,7 +180,7 @@ async function throughGrpc(
   clientUsPerEvent: number;
 }> {
   const config = freshConfig(dialect, `${tag}g`);
-  const { child, port } = await startServer(config);
+  const { child, port } = await startServer(config, server);
   const window = size >= 1000 ? 16 : 64;
   const type = messageType('ReportBatch');
   const streams = streamBatches(size).map((batches) => batches.map((b) => type.encode(type.fromObject(b)).finish() as Buffer));
@@ -228,6 +231,9 @@ async function throughGrpc(
   };
 }
 
+const COMPARE = process.env.PALISADE_BENCH_COMPARE
+  ? join(process.env.PALISADE_BENCH_COMPARE, 'control-plane/grpc/report-server-main.ts')
+  : null;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const GOALS = { sqlite: 50_000, postgres: 30_000 };
 
@@ -246,6 +252,7 @@ try {
     for (const size of (process.env.PALISADE_BENCH_SIZES ?? '100,1000').split(',').map(Number)) {
       const tag = `${dialect[0]}${size}`;
       const base = await baseline(dialect, size, tag);
+      const before = COMPARE ? await throughGrpc(dialect, size, `${tag}r`, COMPARE) : null;
       const got = await throughGrpc(dialect, size, tag);
       if (got.stored < base.events) throw new Error(`only ${got.stored} of ${base.events} events stored`);
       const ratio = got.rate / base.rate;
@@ -256,6 +263,10 @@ try {
       console.log(
         `${' '.repeat(16)}control plane: ${got.processUsPerEvent.toFixed(1)} CPU-µs/event, of which main thread ${got.mainUsPerEvent.toFixed(1)}, other threads (busiest first) ${got.otherThreadsUsPerEvent.map((u) => u.toFixed(1)).join(' ')}; gateway client ${got.clientUsPerEvent.toFixed(1)}`,
       );
+      if (before)
+        console.log(
+          `${' '.repeat(16)}compared checkout: ${fmt(before.rate)} ev/s (this one ${(got.rate / before.rate).toFixed(2)}x), ${before.processUsPerEvent.toFixed(1)} CPU-µs/event, of which main thread ${before.mainUsPerEvent.toFixed(1)}; gateway client ${before.clientUsPerEvent.toFixed(1)}`,
+        );
     }
   }
   console.log(`(${process.env.PALISADE_BENCH_NOTE ?? '2-core machine shared with other work: figures vary run to run'})`);
