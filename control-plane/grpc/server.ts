@@ -15,7 +15,7 @@ import { loadPalisadeGrpc } from '../../proto/load.ts';
 import type { GatewayRegistry } from '../gateways/gateway-registry.ts';
 import type { Ingest } from '../ingest/ingest.ts';
 import { createGrpcMetrics, type GrpcMetrics } from './grpc-metrics.ts';
-import { uint64AsNumberReader } from './uint64-reader.ts';
+import { batchReader } from './batch-reader.ts';
 import { messageType, wireProblem } from './wire-check.ts';
 import { listenGrpc } from './listen-backlog.ts';
 
@@ -108,7 +108,7 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
           // The message instance itself, not proto-loader's toObject copy (defaults, longs and
           // enums as strings): ingest reads numbers, Longs and enum numbers directly, and skipping
           // the copy halves the decode cost of a batch. Small uint64 fields come as plain numbers.
-          const message = batchType.decode(uint64AsNumberReader(buf)) as unknown as ReportBatch;
+          const message = batchType.decode(batchReader(buf)) as unknown as ReportBatch;
           encodedSize.set(message, buf.length);
           return message;
         } catch (err) {

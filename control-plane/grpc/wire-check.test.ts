@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { messageType, wireProblem } from './wire-check.ts';
-import { uint64AsNumberReader } from './uint64-reader.ts';
+import { batchReader } from './batch-reader.ts';
 
 const ReportBatch = messageType('ReportBatch');
 
@@ -36,10 +36,10 @@ describe('wireProblem(ReportBatch)', () => {
   }
 });
 
-describe('uint64AsNumberReader', () => {
+describe('batchReader', () => {
   const ApiEvent = messageType('ApiEvent');
   const decode = (fields: Record<string, unknown>) =>
-    ApiEvent.decode(uint64AsNumberReader(ApiEvent.encode(ApiEvent.fromObject(fields)).finish())) as unknown as Record<string, unknown>;
+    ApiEvent.decode(batchReader(ApiEvent.encode(ApiEvent.fromObject(fields)).finish())) as unknown as Record<string, unknown>;
 
   it('decodes small uint64 fields as numbers, other fields as before', () => {
     const e = decode({ id: 42, timestampMs: 1767225600123, latencyUs: 0, path: '/a', status: 200 });
@@ -56,7 +56,21 @@ describe('uint64AsNumberReader', () => {
     }
   });
 
+  it('decodes strings exactly through its cache: repeated, distinct (colliding slots), non-ASCII, long, empty', () => {
+    const values = [
+      ...Array.from({ length: 20_000 }, (_, i) => `/v1/users/${i}`),
+      'api.example.com',
+      'api.example.com',
+      'ünïcödé/π',
+      'x'.repeat(300),
+      '',
+      'a\u0000b',
+    ];
+    for (const round of [1, 2])
+      for (const v of values) assert.equal(decode({ path: v, host: v }).path, v, `round ${round}: ${JSON.stringify(v.slice(0, 40))}`);
+  });
+
   it('still refuses a truncated varint', () => {
-    assert.throws(() => ApiEvent.decode(uint64AsNumberReader(Buffer.from([0x08, 0xff, 0xff]))));
+    assert.throws(() => ApiEvent.decode(batchReader(Buffer.from([0x08, 0xff, 0xff]))));
   });
 });

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { uint64AsNumberReader } from '../../../control-plane/grpc/uint64-reader.ts';
+import { batchReader } from '../../../control-plane/grpc/batch-reader.ts';
 import { messageType, wireProblem } from '../../../control-plane/grpc/wire-check.ts';
 import { buildUnit, DEFAULT_BATCH_LIMITS, prepareBatch } from '../../../control-plane/ingest/batch-unit.ts';
 import type { ReportBatch } from '../../../proto/gen/palisade/v1/ReportBatch.ts';
@@ -39,7 +39,7 @@ for (let i = 0; i < encoded.length; i += GROUP) {
   let t0 = cpuMs();
   for (const b of group) if (wireProblem(b, type)) throw new Error('bad');
   t0 = lap('wire', t0);
-  const decoded = group.map((b) => type.decode(uint64AsNumberReader(b)) as unknown as ReportBatch);
+  const decoded = group.map((b) => type.decode(batchReader(b)) as unknown as ReportBatch);
   t0 = lap('decode', t0);
   const prepared = decoded.map((b) => prepareBatch(b, inventory, BASE_MS, DEFAULT_BATCH_LIMITS));
   t0 = lap('prepare', t0);
