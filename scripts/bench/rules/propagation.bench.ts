@@ -1,20 +1,20 @@
 // Rule propagation: time from publish (POST-equivalent: validate, compile, store, audit) to the
 // ack of each of 1,000 concurrent WatchRules streams (real gRPC clients in two child processes),
-// measured on the control plane's clock. Baseline, same run: a bare gRPC server that writes the
-// same RuleSet bytes to the same number of streams and waits for the same acks (no publish path,
-// no store). Also the control plane's RSS with 1,000 watchers.
+// measured on the control plane's clock. Baseline, same run: a bare gRPC server in a fresh process
+// (bare-watch-server.ts) that writes the same RuleSet bytes to the same number of streams and waits
+// for the same acks (no publish path, no store). Also the control plane's RSS with 1,000 watchers.
 // Three cases: a policies-only RuleSet (small); the built-in detectors with gateways that hold the
 // tables (a policy publish: the tables stay behind, RuleSet.detectors_omitted); the built-in
 // detectors sent complete to every stream (what a publish that changes the detectors costs, and
 // what every publish cost before the tables stayed behind).
 // Usage: npm run bench -- rules   (WATCHERS=1000 ROUNDS=5 to change the defaults; 10,000 watchers:
 // WATCHERS=10000 CLIENT_PROCESSES=4, CASES=1,2 to leave out the 78 KB x 10,000 case)
+import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import { loadPalisadeGrpc } from '../../../proto/load.ts';
+import { fileURLToPath } from 'node:url';
 import { startControlPlane, type ControlPlane } from '../../../control-plane/app.ts';
 import {
   compileRuleSet,
@@ -23,7 +23,6 @@ import {
   type DetectionEngine,
 } from '../../../control-plane/rules/compile-rule-set.ts';
 import { createDetectionEngine } from '../../../control-plane/rules/detection-engine.ts';
-import { enablePreserializedRuleSets } from '../../../control-plane/rules/watch-rules.ts';
 import { SYSTEM_ACTOR } from '../../../control-plane/audit/audit-log.ts';
 import { CHILDREN, startClients, stopClients, waitFor } from './watch-fleet.ts';
 
@@ -32,6 +31,7 @@ const WATCHERS = Number(process.env.WATCHERS ?? 1000);
 // ack rounds only, written as <dir>/<case>.cpuprofile (open in Chrome DevTools).
 const PROFILE = process.env.PROFILE;
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const BARE_SERVER = fileURLToPath(new URL('./bare-watch-server.ts', import.meta.url));
 
 /** The kernel's count of connections dropped because a listen queue was full (machine-wide). */
 function listenOverflows(): number {
@@ -121,63 +121,83 @@ async function measureControlPlane(engine: DetectionEngine, label: string, dir: 
   };
 }
 
-/** The same bytes to the same number of streams through a bare grpc-js server: the floor. */
+/**
+ * The same bytes to the same number of streams through a bare grpc-js server (bare-watch-server.ts)
+ * in a fresh process of its own: the floor. In this process it would run on grpc-js, http2 and
+ * protobufjs code the control plane's rounds had already warmed up, and look cheaper than it is.
+ */
 async function measureBaseline(bytes: Buffer, dir: string, clientEnv: Record<string, string>) {
-  enablePreserializedRuleSets();
-  const calls = new Set<grpc.ServerDuplexStream<{ appliedVersion?: string }, unknown>>();
-  const acks: number[] = [];
-  let cpuUs = 0;
-  let t0 = 0;
-  let ackedThisRound = 0;
-  const server = new grpc.Server({ 'grpc.max_send_message_length': -1 });
-  server.addService(loadPalisadeGrpc().palisade.v1.GatewayService.service, {
-    Report: (call: grpc.ServerDuplexStream<unknown, unknown>) => call.end(),
-    WatchRules: (call: grpc.ServerDuplexStream<{ appliedVersion?: string; gateway?: unknown }, unknown>) => {
-      call.on('data', (m) => {
-        if (m.gateway) calls.add(call);
-        else if (Number(m.appliedVersion) > 0) {
-          ackedThisRound++;
-          acks.push(performance.now() - t0);
-        }
-      });
-      call.on('error', () => calls.delete(call));
-      call.on('end', () => calls.delete(call));
-    },
-  });
-  const port = await new Promise<number>((res, rej) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
-  );
-  const gateways = Array.from({ length: WATCHERS }, (_, i) => ({ id: `gw-${i}`, token: 'unused' }));
-  const children = await startClients(`127.0.0.1:${port}`, gateways, dir, clientEnv);
-  await waitFor(() => calls.size === WATCHERS, 'baseline watchers');
-  for (let round = 1; round <= ROUNDS; round++) {
-    ackedThisRound = 0;
-    const cpu0 = process.cpuUsage();
-    t0 = performance.now();
-    for (const c of calls) c.write(bytes as never);
-    await waitFor(() => ackedThisRound === WATCHERS, `baseline acks of round ${round}`);
-    const cpu = process.cpuUsage(cpu0);
-    cpuUs += cpu.user + cpu.system;
+  const server = fork(BARE_SERVER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = (type: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`bare server exited with ${code}`));
+      const onMessage = (m: Record<string, unknown>) => {
+        if (m.type !== type) return;
+        server.off('message', onMessage);
+        server.off('exit', onExit);
+        resolve(m);
+      };
+      server.on('message', onMessage);
+      server.once('exit', onExit);
+    });
+  try {
+    const ready = await next('ready');
+    const gateways = Array.from({ length: WATCHERS }, (_, i) => ({ id: `gw-${i}`, token: 'unused' }));
+    const children = await startClients(String(ready.address), gateways, dir, clientEnv);
+    const deadline = Date.now() + 120_000;
+    for (let open = 0; open < WATCHERS; open = Number((await next('counted')).watchers)) {
+      if (Date.now() > deadline) throw new Error(`timed out: ${open} of ${WATCHERS} baseline watchers registered`);
+      await new Promise((r) => setTimeout(r, 50));
+      server.send({ type: 'count' });
+    }
+    const latencies: number[] = [];
+    let cpuUs = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      server.send({ type: 'broadcast', bytes: bytes.toString('base64') });
+      const r = (await next('broadcasted')) as unknown as { latencies: number[]; cpuUs: number };
+      latencies.push(...r.latencies);
+      cpuUs += r.cpuUs;
+    }
+    await stopClients(children);
+    const exited = new Promise((r) => server.once('exit', r));
+    server.send({ type: 'stop' });
+    await exited;
+    return { latencies: latencies.sort((a, b) => a - b), cpuMsPerPublish: cpuUs / 1000 / ROUNDS };
+  } finally {
+    if (server.exitCode === null && server.signalCode === null) server.kill();
   }
-  await stopClients(children);
-  server.forceShutdown();
-  return { latencies: acks.sort((a, b) => a - b), cpuMsPerPublish: cpuUs / 1000 / ROUNDS };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-rules-'));
-try {
+const cases: [string, () => DetectionEngine, boolean][] = [
+  ['policies only', () => EMPTY_DETECTION_ENGINE, false],
+  ['with built-in detectors, gateways holding the tables (a policy publish)', createDetectionEngine, true],
+  ['with built-in detectors sent complete (a publish that changes the detectors)', createDetectionEngine, false],
+];
+// CASES=1,2 runs only those cases (1-based), e.g. to measure 10,000 watchers without the slow one.
+const selected = (process.env.CASES?.split(',').map(Number) ?? cases.map((_, i) => i + 1)).filter((n) => cases[n - 1]);
+if (!process.env.BENCH_CASE_PROCESS) {
   console.log(
     `rule propagation: ${WATCHERS} WatchRules streams in ${CHILDREN} client processes, ${ROUNDS} publishes; 2-core machine shared with other work`,
   );
-  const cases: [string, () => DetectionEngine, boolean][] = [
-    ['policies only', () => EMPTY_DETECTION_ENGINE, false],
-    ['with built-in detectors, gateways holding the tables (a policy publish)', createDetectionEngine, true],
-    ['with built-in detectors sent complete (a publish that changes the detectors)', createDetectionEngine, false],
-  ];
-  // CASES=1,2 runs only those cases (1-based), e.g. to measure 10,000 watchers without the slow one.
-  const only = process.env.CASES?.split(',').map(Number);
-  for (const [i, [label, engine, holdTables]] of cases.entries()) {
-    if (only && !only.includes(i + 1)) continue;
+}
+if (selected.length > 1) {
+  // Each case in a fresh process, as the baseline is: a case run after another would start on code
+  // the earlier one warmed up.
+  for (const n of selected) {
+    const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+      stdio: 'inherit',
+      env: { ...process.env, CASES: String(n), BENCH_CASE_PROCESS: '1' },
+    });
+    if (run.status !== 0) process.exitCode = 1;
+  }
+} else if (selected.length === 1) {
+  await measureCase(selected[0]!);
+}
+
+async function measureCase(n: number): Promise<void> {
+  const [label, engine, holdTables] = cases[n - 1]!;
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-rules-'));
+  try {
     const r = await measureControlPlane(engine(), label.replace(/\W+/g, '-'), dir, holdTables);
     // The baseline writes the same bytes each stream got: the RuleSet, or its lean form.
     const complete = compileRuleSet({}, { version: 1, publishedAtMs: 1, comment: '' }, engine());
@@ -206,7 +226,7 @@ try {
     console.log(
       `  control-plane RSS: ${mb(r.rssBefore)} before streams, ${mb(r.rssWatching)} with ${WATCHERS} watchers (+${mb(r.rssWatching - r.rssBefore)})`,
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
