@@ -125,6 +125,29 @@ test('a watcher already holding the current version gets nothing until the next 
   w.close();
 });
 
+test('response headers go out when a watcher registers, before any RuleSet', async () => {
+  const cp = await sqlitePlane();
+  await cp.rules.publish(SYSTEM_ACTOR, { source: source(1) });
+  const token = await cp.createToken('edge-h', 'gateway', 'edge-h');
+  const client = new (loadPalisadeGrpc().palisade.v1.GatewayService)(cp.grpcAddress, grpc.credentials.createInsecure());
+  const md = new grpc.Metadata();
+  md.set('authorization', `Bearer ${token}`);
+  const call = client.WatchRules(md);
+  const received: unknown[] = [];
+  call.on('data', (r) => received.push(r));
+  call.on('error', () => undefined);
+  const headers = new Promise<boolean>((resolve) => {
+    call.once('metadata', () => resolve(true));
+    setTimeout(() => resolve(false), 5000).unref();
+  });
+  call.write({ gateway: { id: 'edge-h' }, heldVersion: 1 });
+  assert.ok(await headers, 'response headers within 5 s of the hello');
+  assert.equal(cp.hub.size, 1, 'registered by the time the headers arrive');
+  assert.deepEqual(received, [], 'the held version is not sent again');
+  call.cancel();
+  client.close();
+});
+
 test('unknown tokens are UNAUTHENTICATED and a token used for another gateway id is PERMISSION_DENIED', async () => {
   const cp = await sqlitePlane();
   const bad = watch(cp.grpcAddress, 'pal_unknown', { gateway: { id: 'x' } });

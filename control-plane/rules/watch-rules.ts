@@ -98,6 +98,9 @@ export function createWatchRulesHandler(deps: WatchRulesDeps): WatchRulesHandler
           detectorsDigest: req.detectorsDigest || '',
           write: (bytes) => call.write(bytes as never),
         };
+        // Response headers go out with the registration, not with the first push: after a reconnect
+        // storm that first publish would otherwise encode a header block per stream before its bytes.
+        call.sendMetadata(new grpc.Metadata());
         deps.hub.add(watcher);
         if (held > 0) await deps.gateways.rulesApplied(auth.gatewayId, held);
       }
