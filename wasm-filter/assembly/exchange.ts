@@ -34,7 +34,7 @@ import { Decision, decide } from "./policy/verdict";
 import { ActiveRules } from "./rules/active-rules";
 import { ShapeCollector } from "./telemetry/body-shape";
 import { ApiEvent, BodyShape } from "./telemetry/event";
-import { contentTypeInspectable, inferParams } from "./telemetry/params";
+import { inferParams, mediaTypeInspectable } from "./telemetry/params";
 import { scanPath } from "./telemetry/path-privacy";
 import { upstreamIpOf } from "./telemetry/upstream-address";
 import { beginValues, VALUE_QUERY, VALUE_REQUEST, VALUE_RESPONSE } from "./telemetry/value-hash";
@@ -49,6 +49,12 @@ import { jsonEscape } from "./util/json-escape";
 const SOURCE_ADDRESS = new PropertyPath(["source", "address"]);
 /** Shared by every decision without findings; never written to (policy/verdict.ts only reads). */
 const NO_FACTS = new Array<FindingFact>();
+/**
+ * The facts of the decision at work, and every FindingFact made so far to fill them: decide()
+ * reads them and keeps none, and callbacks never nest, so one list serves every decision.
+ */
+const FACTS = new Array<FindingFact>();
+const FACT_POOL = new Array<FindingFact>();
 const CONNECTION_MTLS = new PropertyPath(["connection", "mtls"]);
 const UPSTREAM_ADDRESS = new PropertyPath(["upstream", "address"]);
 
@@ -72,7 +78,9 @@ export class Exchange extends HttpContext {
   inspectRequestBody: bool = false;
   inspectResponseBody: bool = false;
   requestContentType: string = "";
-  responseContentType: string = "";
+  /** bodySyntax() of each body's content type, read when its headers arrive. */
+  requestSyntax: i32 = 0;
+  responseSyntax: i32 = 0;
   localReplied: bool = false;
   responseBlocked: bool = false;
   sawRequest: bool = false;
@@ -182,10 +190,12 @@ export class Exchange extends HttpContext {
     this.root.metrics.add(this.root.metrics.requestsInspected, 1);
 
     if (!endOfStream) {
-      const reason = this.bodySkipReason(findHeader(headers, "content-encoding"), this.requestContentType);
-      this.event.requestShape.contentType = mediaType(this.requestContentType);
+      const media = mediaType(this.requestContentType);
+      const reason = this.bodySkipReason(findHeader(headers, "content-encoding"), media);
+      this.event.requestShape.contentType = media;
       this.event.requestShape.notInspectedReason = reason;
       this.inspectRequestBody = reason.length == 0;
+      if (this.inspectRequestBody) this.requestSyntax = bodySyntax(this.requestContentType);
     }
 
     if (this.evaluate(Direction.Request)) return Action.Pause;
@@ -201,7 +211,7 @@ export class Exchange extends HttpContext {
     const overLimit = size > this.maxBody;
     if (!endOfStream && !overLimit) return Action.Pause; // keep buffering (StopIterationAndBuffer)
     this.inspectRequestBody = false;
-    const inspected = this.scanBody(BufferType.HttpRequestBody, size, this.requestContentType, this.event.requestShape);
+    const inspected = this.scanBody(BufferType.HttpRequestBody, size, this.requestSyntax, this.event.requestShape);
     this.event.requestShape.truncated = overLimit;
     if (!inspected) this.event.requestShape.notInspectedReason = "read-error";
     this.requestFindingCount = this.findings.count;
@@ -219,13 +229,15 @@ export class Exchange extends HttpContext {
     const status = getHeader(MapType.HttpResponseHeaders, ":status");
     if (status !== null) this.event.status = <u32>I32.parseInt(status);
     if (endOfStream) return Action.Continue;
-    const contentType = getHeader(MapType.HttpResponseHeaders, "content-type");
-    this.responseContentType = contentType !== null ? contentType : "";
-    const reason = this.bodySkipReason(getHeader(MapType.HttpResponseHeaders, "content-encoding"), this.responseContentType);
-    this.event.responseShape.contentType = mediaType(this.responseContentType);
+    const header = getHeader(MapType.HttpResponseHeaders, "content-type");
+    const contentType = header !== null ? header : "";
+    const media = mediaType(contentType);
+    const reason = this.bodySkipReason(getHeader(MapType.HttpResponseHeaders, "content-encoding"), media);
+    this.event.responseShape.contentType = media;
     this.event.responseShape.notInspectedReason = reason;
     this.inspectResponseBody = reason.length == 0;
     if (!this.inspectResponseBody) return Action.Continue;
+    this.responseSyntax = bodySyntax(contentType);
     if (!this.mayBlockResponse()) return Action.Continue;
     if (this.root.config.allowOnHeadersStopIteration) return Action.Pause; // hold headers (Envoy >= 1.35)
     // Headers go out now; the body may be replaced, so its length may change.
@@ -245,7 +257,7 @@ export class Exchange extends HttpContext {
     const overLimit = size > this.maxBody;
     if (!endOfStream && !overLimit) return Action.Pause;
     this.inspectResponseBody = false;
-    const inspected = this.scanBody(BufferType.HttpResponseBody, size, this.responseContentType, this.event.responseShape);
+    const inspected = this.scanBody(BufferType.HttpResponseBody, size, this.responseSyntax, this.event.responseShape);
     this.event.responseShape.truncated = overLimit;
     if (!inspected) this.event.responseShape.notInspectedReason = "read-error";
     const d = this.decideNow(Direction.Response);
@@ -272,19 +284,20 @@ export class Exchange extends HttpContext {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private bodySkipReason(encoding: string | null, contentType: string): string {
+  /** Why a body will not be inspected ("" when it will); `media` is mediaType() of its content type. */
+  private bodySkipReason(encoding: string | null, media: string): string {
     if (!this.sampled) return "sampled-out";
     // We do not decompress: a bounded inflate would cost more than the rest of the pipeline.
     if (encoding !== null && encoding.length > 0 && encoding.toLowerCase() != "identity") return "content-encoding:" + encoding.toLowerCase();
     const settings = this.rules.rules.settings;
     const types = settings.inspectContentTypes.length > 0 ? settings.inspectContentTypes : this.root.config.inspectContentTypes;
-    if (!contentTypeInspectable(contentType, types)) return "content-type";
+    if (!mediaTypeInspectable(media, types)) return "content-type";
     if (this.maxBody == 0) return "limit";
     return "";
   }
 
-  /** Scans the buffered body prefix; false when the host would not give it to us. */
-  private scanBody(bufferType: u32, size: u32, contentType: string, shape: BodyShape): bool {
+  /** Scans the buffered body prefix (`syntax`: bodySyntax() of its content type); false when the host would not give it to us. */
+  private scanBody(bufferType: u32, size: u32, syntax: i32, shape: BodyShape): bool {
     const n = size < this.maxBody ? size : this.maxBody;
     if (n == 0) return true;
     const body = readBufferBytes(bufferType, 0, n); // lent until the next body read
@@ -293,7 +306,6 @@ export class Exchange extends HttpContext {
       this.root.metrics.add(this.root.metrics.inspectionErrors, 1);
       return false;
     }
-    const syntax = bodySyntax(contentType);
     const ptr = body.ptr;
     const len = body.length;
     const scanner = this.rules.scanner;
@@ -322,12 +334,20 @@ export class Exchange extends HttpContext {
 
   private facts(from: i32, to: i32, direction: u32): Array<FindingFact> {
     if (from >= to) return NO_FACTS; // most requests: decide() only reads it
-    const out = new Array<FindingFact>();
+    FACTS.length = 0;
     for (let i = from; i < to; i++) {
       const f = this.findings.at(i);
-      out.push(new FindingFact(f.type, <u32>f.severity, direction));
+      const k = i - from;
+      if (k == FACT_POOL.length) FACT_POOL.push(new FindingFact(f.type, <u32>f.severity, direction));
+      else {
+        const fact = FACT_POOL[k];
+        fact.type = f.type;
+        fact.severity = <u32>f.severity;
+        fact.direction = direction;
+      }
+      FACTS.push(FACT_POOL[k]);
     }
-    return out;
+    return FACTS;
   }
 
   private decideNow(direction: u32): Decision {
@@ -530,9 +550,15 @@ export class Exchange extends HttpContext {
   }
 }
 
+/** The content type without parameters, trimmed, lower case (the header itself when it already is). */
 function mediaType(contentType: string): string {
   const semi = contentType.indexOf(";");
-  return (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase();
+  const media = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim();
+  for (let i = 0; i < media.length; i++) {
+    const c = <u32>media.charCodeAt(i);
+    if (c - 0x41 < 26 || c >= 0x80) return media.toLowerCase(); // a capital, or what toLowerCase may map
+  }
+  return media;
 }
 
 /** The configured body, or a small JSON document naming the policy. */

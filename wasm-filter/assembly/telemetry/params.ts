@@ -103,17 +103,26 @@ export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
   }
 }
 
-/** Is `contentType` (parameters ignored) in `types` (`text/*` matches a whole type)? */
-export function contentTypeInspectable(contentType: string, types: Array<string>): bool {
-  const semi = contentType.indexOf(";");
-  const media = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase();
+/**
+ * Is `media` (a content type without parameters, trimmed, lower case) in `types` (`text/*`
+ * matches a whole type, `*+json` a suffix)? Compared in place: this runs for every body.
+ */
+export function mediaTypeInspectable(media: string, types: Array<string>): bool {
   if (media.length == 0) return false;
   for (let i = 0; i < types.length; i++) {
     const t = types[i];
     if (t == media) return true;
-    if (t.endsWith("/*") && media.startsWith(t.substring(0, t.length - 1))) return true;
-    // `application/*+json` style suffix entries.
-    if (t.startsWith("*+") && media.endsWith(t.substring(1))) return true;
+    const n = t.length;
+    // `text/*`: `text/` starts the media type.
+    if (n >= 2 && t.charCodeAt(n - 1) == 0x2a && t.charCodeAt(n - 2) == 0x2f && sameUnits(media, 0, t, 0, n - 1)) return true;
+    // `application/*+json` style suffix entries: `+json` ends it.
+    if (n >= 2 && t.charCodeAt(0) == 0x2a && t.charCodeAt(1) == 0x2b && sameUnits(media, media.length - (n - 1), t, 1, n - 1)) return true;
   }
   return false;
+}
+
+/** Whether a[aAt, aAt + n) equals b[bAt, bAt + n); false when either is too short. */
+function sameUnits(a: string, aAt: i32, b: string, bAt: i32, n: i32): bool {
+  if (aAt < 0 || aAt + n > a.length || bAt + n > b.length) return false;
+  return memory.compare(changetype<usize>(a) + (<usize>aAt << 1), changetype<usize>(b) + (<usize>bAt << 1), <usize>n << 1) == 0;
 }
