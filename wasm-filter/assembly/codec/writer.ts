@@ -25,9 +25,14 @@ export class ProtoWriter {
     return this.len;
   }
 
-  private ensure(extra: i32): void {
+  // An event is a few hundred tags and values: the room check is inlined, the growth is not.
+  // @ts-ignore: decorator
+  @inline private ensure(extra: i32): void {
+    if (this.len + extra > this.buf.byteLength) this.grow(extra);
+  }
+
+  private grow(extra: i32): void {
     const need = this.len + extra;
-    if (need <= this.buf.byteLength) return;
     let cap = this.buf.byteLength << 1;
     while (cap < need) cap <<= 1;
     const next = new ArrayBuffer(cap);
@@ -53,8 +58,16 @@ export class ProtoWriter {
     this.len += size;
   }
 
-  private tag(field: u32, wire: u32): void {
-    this.rawVarint(<u64>((field << 3) | wire));
+  // @ts-ignore: decorator
+  @inline private tag(field: u32, wire: u32): void {
+    const t = (field << 3) | wire;
+    if (t >= 0x80) {
+      this.rawVarint(<u64>t);
+      return;
+    }
+    this.ensure(1);
+    store<u8>(changetype<usize>(this.buf) + <usize>this.len, <u8>t);
+    this.len++;
   }
 
   uint64(field: u32, v: u64): void {
