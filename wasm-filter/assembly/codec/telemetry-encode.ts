@@ -2,7 +2,7 @@
 // from already-encoded events, so a flush only copies bytes) and WatchRulesRequest. Field numbers
 // follow telemetry.proto / gateway.proto; golden vectors in test/vectors/codec/ pin the bytes.
 import { ProtoWriter } from "./writer";
-import { ApiEvent, BodyShape, EventFinding, GatewayCounters } from "../telemetry/event";
+import { ApiEvent, BodyShape, EventFinding, FieldShape, GatewayCounters } from "../telemetry/event";
 import { Finding } from "../detect/findings";
 import { Direction } from "../policy/model";
 
@@ -52,6 +52,25 @@ function encodeFindingFields(
   w.end(m, true);
 }
 
+const FIELD_WRITER = new ProtoWriter(256);
+
+/**
+ * FieldShape fields 1-3 of `f`, encoded the first time an event lists it: the shape collector
+ * lists the same FieldShape objects exchange after exchange (field-intern.ts).
+ */
+function fieldShapeBytes(f: FieldShape): ArrayBuffer {
+  const kept = f.encoded;
+  if (kept !== null) return kept;
+  const w = FIELD_WRITER;
+  w.reset();
+  w.string(1, f.path);
+  w.uint32(2, f.type);
+  w.string(3, f.format);
+  const bytes = w.finish();
+  f.encoded = bytes;
+  return bytes;
+}
+
 function encodeShape(w: ProtoWriter, field: u32, s: BodyShape): void {
   const m = w.begin(field);
   w.string(1, s.contentType);
@@ -59,9 +78,8 @@ function encodeShape(w: ProtoWriter, field: u32, s: BodyShape): void {
   let next = 0; // values[next] is the next field's with a value hash, if any
   for (let i = 0; i < s.fields.length; i++) {
     const f = w.begin(2);
-    w.string(1, s.fields[i].path);
-    w.uint32(2, s.fields[i].type);
-    w.string(3, s.fields[i].format);
+    const bytes = fieldShapeBytes(s.fields[i]);
+    w.rawBytes(changetype<usize>(bytes), bytes.byteLength);
     if (next < values.length && values[next].index == i) {
       const v = values[next++];
       w.bytes8(4, v.hash);

@@ -41,12 +41,15 @@ export class EventParam {
   value: string = "";
 }
 
+/** Never changed once made: later exchanges share it (field-intern.ts) and its bytes are cached. */
 export class FieldShape {
   constructor(
     public path: string,
     public type: u32,
     public format: string = "",
   ) {}
+  /** path, type and format as FieldShape fields 1-3, once the event encoder has written them. */
+  encoded: ArrayBuffer | null = null;
 }
 
 /**
