@@ -506,10 +506,11 @@ export class Exchange extends HttpContext {
     e.method = req.method;
     e.path = this.reportedPath; // segments with a finding masked (telemetry/path-privacy.ts)
     e.clientIp = req.clientIpText;
-    // The destination, read once when the exchange is over (on_log: the response has already left,
-    // so this costs the client nothing). Absent when no upstream host was chosen (a local reply
-    // before routing, no route); after a failed connect Envoy still names the host it tried, the
-    // dev gateway (which never connected) names none.
+    // The destination, read once when the exchange is over. Not free: Envoy runs on_log before the
+    // last response bytes leave the connection's write buffer (scripts/bench/filter/latency.bench.ts
+    // header). Absent when no upstream host was chosen (a local reply before routing, no route);
+    // after a failed connect Envoy still names the host it tried, the dev gateway (which never
+    // connected) names none.
     const upstream = getPropertyAt(UPSTREAM_ADDRESS);
     if (upstream !== null) e.upstreamIp = upstreamIpOf(upstream);
     e.authScheme = req.authScheme;
