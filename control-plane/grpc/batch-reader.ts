@@ -11,7 +11,6 @@
 import protobuf from 'protobufjs';
 
 const stockUint64 = protobuf.Reader.prototype.uint64;
-const stockString = protobuf.Reader.prototype.string;
 /** Varint bytes read as a number before falling back: 7 × 7 = 49 bits, far below 2^53. */
 const NUMBER_BYTES = 7;
 
@@ -39,6 +38,11 @@ const CACHE_BITS = 12;
 /** Direct-mapped by a hash of the bytes: a collision just replaces the entry. */
 const cache: (string | undefined)[] = new Array<string | undefined>(1 << CACHE_BITS).fill(undefined);
 
+/** The string the reader's own class decodes (BufferReader: Buffer's UTF-8, replacement characters included). */
+function stockString(reader: protobuf.Reader): string {
+  return (Object.getPrototypeOf(reader) as protobuf.Reader).string.call(reader);
+}
+
 function string(this: protobuf.Reader): string {
   const start = this.pos;
   const len = this.uint32();
@@ -46,7 +50,7 @@ function string(this: protobuf.Reader): string {
   const buf = this.buf;
   if (len === 0 || len > CACHED_MAX_BYTES || from + len > this.len) {
     this.pos = start;
-    return stockString.call(this);
+    return stockString(this);
   }
   const end = from + len;
   let h = len;
@@ -59,7 +63,7 @@ function string(this: protobuf.Reader): string {
   if (high >= 0x80) {
     // Not ASCII: decoded as UTF-8 by the stock reader, and not cached.
     this.pos = start;
-    return stockString.call(this);
+    return stockString(this);
   }
   this.pos = end;
   const slot = (h >>> (32 - CACHE_BITS)) ^ (h & ((1 << CACHE_BITS) - 1));

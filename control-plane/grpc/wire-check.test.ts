@@ -70,6 +70,15 @@ describe('batchReader', () => {
       for (const v of values) assert.equal(decode({ path: v, host: v }).path, v, `round ${round}: ${JSON.stringify(v.slice(0, 40))}`);
   });
 
+  it('decodes non-ASCII and invalid UTF-8 exactly as the stock Buffer reader (replacement characters)', () => {
+    for (const path of ['ünï', '😀', 'lone \udc00 lo', 'lone \ud800']) {
+      const bytes = ApiEvent.encode(ApiEvent.fromObject({ path })).finish();
+      const stock = (ApiEvent.decode(bytes) as unknown as { path: string }).path;
+      assert.equal(decode({ path }).path, stock, JSON.stringify(path));
+    }
+    assert.equal(decode({ path: 'lone \udc00 lo' }).path, 'lone \ufffd\ufffd\ufffd lo');
+  });
+
   it('still refuses a truncated varint', () => {
     assert.throws(() => ApiEvent.decode(batchReader(Buffer.from([0x08, 0xff, 0xff]))));
   });
