@@ -448,9 +448,8 @@ export class Exchange extends HttpContext {
     for (let i = this.requestFindingCount; i < this.findings.count; i++) {
       const f = this.findings.at(i);
       if (f.field != FIELD_BODY || f.end > n || f.start >= f.end) continue;
-      const masked = String.UTF8.encode(f.masked);
       const span = f.end - f.start;
-      if (<u32>masked.byteLength == span) memory.copy(base + <usize>f.start, changetype<usize>(masked), <usize>span);
+      if (<u32>f.maskedLength == span) memory.copy(base + <usize>f.start, changetype<usize>(f.maskedBytes), <usize>span);
       else memory.fill(base + <usize>f.start, 0x2a, <usize>span);
     }
   }

@@ -11,15 +11,21 @@ import { Direction } from "../policy/model";
 const EVENT_WRITER = new ProtoWriter(1024);
 
 function encodeFinding(w: ProtoWriter, f: EventFinding): void {
-  encodeFindingFields(w, f.type, f.category, f.severity, f.direction, f.field, f.name, f.jsonPath, f.start, f.end, f.confidence, f.masked, f.valueHash);
+  const m = beginFinding(w, f.type, f.category, f.severity, f.direction, f.field, f.name, f.jsonPath, f.start, f.end, f.confidence);
+  w.string(6, f.masked);
+  endFinding(w, m, f.valueHash);
 }
 
 /** A scanner Finding as the same ApiEvent.findings entry EventFinding would give, without the copy. */
 function encodeScanned(w: ProtoWriter, f: Finding, direction: u32): void {
-  encodeFindingFields(w, f.type, <u32>f.category, <u32>f.severity, direction, <u32>f.field, f.name, f.jsonPath, f.start, f.end, f.confidence, f.masked, f.valueHash);
+  const m = beginFinding(w, f.type, <u32>f.category, <u32>f.severity, direction, <u32>f.field, f.name, f.jsonPath, f.start, f.end, f.confidence);
+  // The preview's ASCII bytes are its UTF-8: the same field string(6, f.masked) would write.
+  w.rawField(6, changetype<usize>(f.maskedBytes), f.maskedLength);
+  endFinding(w, m, f.valueHash);
 }
 
-function encodeFindingFields(
+/** Finding fields 1-5; the caller writes masked (6), then endFinding(). */
+function beginFinding(
   w: ProtoWriter,
   type: string,
   category: u32,
@@ -31,9 +37,7 @@ function encodeFindingFields(
   start: u32,
   end: u32,
   confidence: u32,
-  masked: string,
-  valueHash: u64,
-): void {
+): i32 {
   const m = w.begin(17);
   w.string(1, type);
   w.uint32(2, category);
@@ -47,7 +51,10 @@ function encodeFindingFields(
   w.uint32(6, end);
   w.end(loc);
   w.uint32(5, confidence);
-  w.string(6, masked);
+  return m;
+}
+
+function endFinding(w: ProtoWriter, m: i32, valueHash: u64): void {
   if (valueHash != 0) w.bytes8(7, valueHash);
   w.end(m, true);
 }

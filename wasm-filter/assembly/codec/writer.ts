@@ -130,6 +130,14 @@ export class ProtoWriter {
     this.rawBytes(changetype<usize>(v), v.byteLength);
   }
 
+  /** [ptr, ptr + size) as a length-delimited field (a string already in UTF-8, bytes). */
+  rawField(field: u32, ptr: usize, size: i32): void {
+    if (size == 0) return;
+    this.tag(field, WIRE_LEN);
+    this.rawVarint(<u64>size);
+    this.rawBytes(ptr, size);
+  }
+
   /** 8 bytes (a u64 little-endian) as a bytes field, e.g. Finding.value_hash. */
   bytes8(field: u32, v: u64): void {
     this.tag(field, WIRE_LEN);

@@ -1,5 +1,6 @@
 // Scanner output: a bounded list of findings, reused across exchanges so steady-state scanning
 // allocates only for the findings themselves.
+import { MAX_PREVIEW } from "./mask";
 
 export class Finding {
   /** Index of the detector in the RuleSet (RuleSetDetectors.detectors). */
@@ -21,10 +22,19 @@ export class Finding {
   jsonPath: string = "";
   /** Percent, after validator and context scoring. */
   confidence: u32 = 0;
-  /** Masked preview of the decoded value (never the value). */
-  masked: string = "";
+  /**
+   * Masked preview of the decoded value (never the value): ASCII, maskedLength bytes, kept as
+   * bytes so a finding (refilled exchange after exchange) allocates no string for it.
+   */
+  maskedBytes: StaticArray<u8> = new StaticArray<u8>(MAX_PREVIEW);
+  maskedLength: i32 = 0;
   /** SipHash-2-4 of the decoded value under the scanner's key (Finding.value_hash, LE bytes). */
   valueHash: u64 = 0;
+
+  /** The masked preview as a string. */
+  get masked(): string {
+    return String.UTF8.decodeUnsafe(changetype<usize>(this.maskedBytes), <usize>this.maskedLength);
+  }
 }
 
 export class Findings {

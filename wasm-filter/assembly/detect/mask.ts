@@ -9,7 +9,7 @@ export const MASK_ALL: i32 = 4;
 export const MASK_KEEP_PREFIX: i32 = 5;
 
 /** Longest preview any style produces (EMAIL is truncated to 64). */
-@inline const MAX_PREVIEW: i32 = 64;
+@inline export const MAX_PREVIEW: i32 = 64;
 const preview = new StaticArray<u8>(MAX_PREVIEW);
 let previewLen: i32 = 0;
 
@@ -32,6 +32,21 @@ function keep(ptr: usize, from: i32, to: i32): void {
 
 /** The masked preview of the decoded match [ptr, ptr+n) in `style` (proto MaskStyle number). */
 export function maskPreview(style: i32, ptr: usize, n: i32): string {
+  fillPreview(style, ptr, n);
+  return String.UTF8.decodeUnsafe(changetype<usize>(preview), <usize>previewLen);
+}
+
+/**
+ * maskPreview() as bytes (ASCII) at `out`, which has room for MAX_PREVIEW; returns how many. A
+ * finding keeps them so (findings.ts): no string per finding, the event encoder copies the bytes.
+ */
+export function maskPreviewInto(style: i32, ptr: usize, n: i32, out: usize): i32 {
+  fillPreview(style, ptr, n);
+  memory.copy(out, changetype<usize>(preview), <usize>previewLen);
+  return previewLen;
+}
+
+function fillPreview(style: i32, ptr: usize, n: i32): void {
   previewLen = 0;
   if (style == MASK_KEEP_ENDS) {
     if (n <= 8) stars(n);
@@ -64,7 +79,6 @@ export function maskPreview(style: i32, ptr: usize, n: i32): string {
     stars(3);
     keep(ptr, k, n); // keep() and star() stop at 64 bytes: the EMAIL truncation
   } else stars(8);
-  return String.UTF8.decodeUnsafe(changetype<usize>(preview), <usize>previewLen);
 }
 
 /** Index of the last `@`, or -1. */

@@ -14,7 +14,7 @@ import { JsonVisitor } from "./json-visitor";
 import { JsonWalker } from "./json-walker";
 import { ANY_GATED_KEY_MATCH, KEY_MATCH, KeyCache, NEGATIVE_KEY_MATCH } from "./key-cache";
 import { KeywordSet } from "./keyword-set";
-import { maskPreview } from "./mask";
+import { maskPreviewInto } from "./mask";
 import { resolveOverlaps } from "./overlaps";
 import { GATED_POSSIBLE, KEYWORD_GATED_POSSIBLE, SearchPrefilter, segmentFeatures } from "./search-prefilter";
 import { ScanLimits } from "./scan-limits";
@@ -694,7 +694,7 @@ export class Scanner extends SegmentSink {
       }
       f.jsonPath = path;
       f.confidence = unchecked(this.keptConf[k]);
-      f.masked = maskPreview(d.mask, seg.data + s, <i32>(e - s));
+      f.maskedLength = maskPreviewInto(d.mask, seg.data + s, <i32>(e - s), changetype<usize>(f.maskedBytes));
       f.valueHash = siphash24(this.hashKey0, this.hashKey1, seg.data + s, e - s);
     }
   }
