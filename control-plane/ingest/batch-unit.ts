@@ -164,6 +164,19 @@ function clampTs(ts: number, now: number): number {
   return ts <= 0 || ts > now + 300_000 || ts < now - 7 * 86_400_000 ? now : ts;
 }
 
+/** What JSON.stringify escapes in a string: control characters, quote, backslash, (lone) surrogates. */
+const JSON_ESCAPES = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/** `s` as a JSON string, as JSON.stringify writes it. */
+function jsonString(s: string): string {
+  return JSON_ESCAPES.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/** Appends `"key":json` to a JSON object being written (without its closing brace). */
+function member(object: string, key: string, json: string): string {
+  return `${object === '' ? '{' : `${object},`}"${key}":${json}`;
+}
+
 function prepareEvent(
   raw: ApiEvent & Record<string, unknown>,
   gatewayId: string,
@@ -214,29 +227,32 @@ function prepareEvent(
     });
   }
   const action = enumName('Action', verdict.action);
-  const detail: Record<string, unknown> = {};
-  if (raw.requestId) detail.requestId = str(raw.requestId, S);
-  if (raw.userAgent) detail.userAgent = str(raw.userAgent, S);
-  if (raw.scheme) detail.scheme = str(raw.scheme, 8);
-  if (raw.pathTemplate) detail.gatewayTemplate = str(raw.pathTemplate, limits.maxPathLength);
-  if (auth.jwtAlg || auth.keyName) detail.auth = { jwtAlg: str(auth.jwtAlg, 32), keyName: str(auth.keyName, S) };
+  // The row's detail JSON, written member by member in the order JSON.stringify of the object gave
+  // (generic serialisation of a fresh object per event was a tenth of the preparation time).
+  let detail = '';
+  if (raw.requestId) detail = member(detail, 'requestId', jsonString(str(raw.requestId, S)));
+  if (raw.userAgent) detail = member(detail, 'userAgent', jsonString(str(raw.userAgent, S)));
+  if (raw.scheme) detail = member(detail, 'scheme', jsonString(str(raw.scheme, 8)));
+  if (raw.pathTemplate) detail = member(detail, 'gatewayTemplate', jsonString(str(raw.pathTemplate, limits.maxPathLength)));
+  if (auth.jwtAlg || auth.keyName)
+    detail = member(detail, 'auth', `{"jwtAlg":${jsonString(str(auth.jwtAlg, 32))},"keyName":${jsonString(str(auth.keyName, S))}}`);
   // Parameters and body shapes are not repeated per event: they are merged per endpoint
   // (endpoint_fields), which is what every reader uses, and they would triple the row size.
-  if (findingDetail.length) detail.findings = findingDetail;
-  let hasDetail = false;
-  for (const _ in detail) {
-    hasDetail = true;
-    break;
-  }
-  if (action && action !== 'ACTION_UNSPECIFIED') {
-    detail.verdict = {
-      action,
-      mode: enumName('Mode', verdict.mode),
-      policyId: str(verdict.policyId, S),
-      enforced: verdict.enforced === true,
-      status: num(verdict.status),
-      reason: str(verdict.reason, S),
-    };
+  if (findingDetail.length) detail = member(detail, 'findings', JSON.stringify(findingDetail));
+  // A verdict is kept only beside other detail (an event with nothing else keeps no detail).
+  if (detail !== '' && action && action !== 'ACTION_UNSPECIFIED') {
+    detail = member(
+      detail,
+      'verdict',
+      JSON.stringify({
+        action,
+        mode: enumName('Mode', verdict.mode),
+        policyId: str(verdict.policyId, S),
+        enforced: verdict.enforced === true,
+        status: num(verdict.status),
+        reason: str(verdict.reason, S),
+      }),
+    );
   }
   const observed: ObservedEvent = {
     timestampMs: clampTs(num(raw.timestampMs), now),
@@ -272,7 +288,7 @@ function prepareEvent(
     findingCount: findings.length,
     action: action === 'ACTION_UNSPECIFIED' ? '' : action,
     rulesVersion: u64(raw.rulesVersion) ?? '0',
-    detail: hasDetail ? JSON.stringify(detail) : '',
+    detail: detail === '' ? '' : detail + '}',
   };
   return { key, record, observed };
 }
@@ -313,18 +329,24 @@ export function prepareBatch(batch: ReportBatch, inventory: Inventory, now: numb
   const gatewayId = String(batch.gatewayId);
   const raw = batch.events ?? [];
   const endpointKeys: EndpointKey[] = [];
-  const labelOf = new Map<string, number>();
+  // Label by template, host and method: no key string per event (the templater hands out the same
+  // template string for a path each time, and host and method are shared strings too).
+  const labelOf = new Map<string, Map<string, Map<string, number>>>();
   const records: EventRecord[] = new Array(raw.length);
   const observed: ObservedEvent[] = new Array(raw.length);
   const labels: string[] = new Array(raw.length);
   const keyIndex = new Uint32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const e = prepareEvent(raw[i] as ApiEvent & Record<string, unknown>, gatewayId, inventory, now, limits);
-    const k = `${e.key.host}\0${e.key.method}\0${e.key.pathTemplate}`;
-    let label = labelOf.get(k);
+    const { host, method, pathTemplate } = e.key;
+    let byHost = labelOf.get(pathTemplate);
+    if (!byHost) labelOf.set(pathTemplate, (byHost = new Map()));
+    let byMethod = byHost.get(host);
+    if (!byMethod) byHost.set(host, (byMethod = new Map()));
+    let label = byMethod.get(method);
     if (label === undefined) {
       label = endpointKeys.length;
-      labelOf.set(k, label);
+      byMethod.set(method, label);
       endpointKeys.push(e.key);
     }
     keyIndex[i] = label;

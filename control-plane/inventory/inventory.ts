@@ -26,6 +26,7 @@ export const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE',
 
 /** Upper-case method, or `OTHER` so invented methods cannot multiply endpoints. */
 export function normaliseMethod(method: string): string {
+  if (METHODS.has(method)) return method;
   const m = method.toUpperCase();
   return METHODS.has(m) ? m : 'OTHER';
 }

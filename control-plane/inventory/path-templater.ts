@@ -58,22 +58,48 @@ interface Node {
   terminal: boolean;
   /** This position took too many values: unknown segments go to `param`. */
   collapsed: boolean;
+  /**
+   * The template of a path ending here, valid while `templateFold` is its tree's `folds` (a fold
+   * moves nodes, so every template after it is written again once): the same string each time,
+   * whose hash the maps keyed by it compute once.
+   */
+  template: string;
+  templateFold: number;
 }
 
 interface HostTree {
   root: Node;
   nodes: number;
+  /** Folds so far (see Node.template). */
+  folds: number;
 }
 
 const VALUE_NAME = /(Id|Date|Email|Msisdn|Imei)\d*$|^(id|date|email|msisdn|imei)\d*$/;
 
-const newNode = (name = ''): Node => ({ statics: new Map(), param: null, name, hits: 0, terminal: false, collapsed: false });
+const newNode = (name = ''): Node => ({
+  statics: new Map(),
+  param: null,
+  name,
+  hits: 0,
+  terminal: false,
+  collapsed: false,
+  template: '',
+  templateFold: -1,
+});
 
 /** Splits a raw path into segments: no query, no empty segments, bounded length. */
 export function splitPath(path: string): string[] {
-  const q = path.search(/[?#]/);
-  const p = q >= 0 ? path.slice(0, q) : path;
-  return p.split('/').filter((s) => s.length > 0 && s !== '.');
+  // One scan instead of a search, a split and a filter: this runs for every ingested event.
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    const c = i < path.length ? path.charCodeAt(i) : 0x2f;
+    if (c !== 0x2f && c !== 0x3f && c !== 0x23) continue; // '/', '?', '#'
+    if (i > start && !(i === start + 1 && path.charCodeAt(start) === 0x2e)) out.push(path.slice(start, i)); // not '.'
+    if (c !== 0x2f) break;
+    start = i + 1;
+  }
+  return out;
 }
 
 export function normaliseHost(host: string): string {
@@ -116,24 +142,33 @@ export class PathTemplater {
     const out: string[] = [];
     const taken = new Set<string>();
     let node = tree.root;
+    let rest = false;
     node.hits++;
     for (let i = 0; i < segs.length; i++) {
       if (i >= this.limits.maxDepth) {
-        out.push(REST);
+        rest = true;
         break;
       }
       const seg = segs[i]!.length > 200 ? segs[i]!.slice(0, 200) : segs[i]!;
       const prev = i > 0 && !out[i - 1]!.startsWith('{') ? out[i - 1]! : null;
       const next = this.step(tree, hostKey, node, seg, prev, taken, out);
       if (!next) {
-        out.push(REST);
+        rest = true;
         break;
       }
       node = next;
       node.hits++;
     }
     node.terminal = true;
-    return { host: hostKey, template: '/' + out.join('/') };
+    if (rest) {
+      out.push(REST);
+      return { host: hostKey, template: '/' + out.join('/') };
+    }
+    if (node.templateFold !== tree.folds) {
+      node.template = '/' + out.join('/');
+      node.templateFold = tree.folds;
+    }
+    return { host: hostKey, template: node.template };
   }
 
   /** Templates changed by folding since the last call (oldest first). */
@@ -178,7 +213,7 @@ export class PathTemplater {
 
   private tree(hostKey: string): HostTree {
     let t = this.hosts.get(hostKey);
-    if (!t) this.hosts.set(hostKey, (t = { root: newNode(), nodes: 1 }));
+    if (!t) this.hosts.set(hostKey, (t = { root: newNode(), nodes: 1, folds: 0 }));
     return t;
   }
 
@@ -251,6 +286,7 @@ export class PathTemplater {
     taken: Set<string>,
     record: boolean,
   ): void {
+    tree.folds++;
     // Nested folds (inside a merge) are covered by the outermost fold's before/after comparison.
     const before = record ? collectTerminals(node, prefix === '/' ? '' : prefix) : [];
     const children = [...node.statics.entries()];
