@@ -19,9 +19,18 @@ const LOWER = new StaticArray<u8>(256);
   for (let i = 0; i < 256; i++) LOWER[i] = <u8>(i >= 65 && i <= 90 ? i + 32 : i);
 })();
 
-/** Whether raw pair (second byte << 8 | first byte) is set in the 8192-byte pair bitmap. */
-@inline function pairHit(pairs: usize, pair: u32): bool {
-  return (load<u8>(pairs + <usize>(pair >> 3)) & (1 << (pair & 7))) != 0; // pair < 65536: byte index < 8192
+/** Pair table bit: a raw pair the pass over the field stops at (see `pairs`). */
+@inline const PAIR: u32 = 1;
+/** Pair table bit: the raw pair is a case spelling of some keyword's FIRST two bytes. */
+@inline const HEAD: u32 = 2;
+/** Pair table bit: the raw pair is a case spelling of some keyword's second and third bytes. */
+@inline const MID: u32 = 4;
+/** Pair table entries: one per raw pair (second byte << 8 | first byte). */
+@inline const PAIR_COUNT: i32 = 65536;
+
+/** The pair table's bits for raw pair (second byte << 8 | first byte). */
+@inline function pairBits(pairs: usize, pair: u32): u32 {
+  return <u32>load<u8>(pairs + <usize>pair); // pair < 65536 = the table's length
 }
 
 export class ContextGate {
@@ -46,19 +55,18 @@ export class ContextGate {
   /** The flat words are ordered by first byte: those starting with b are [firstFrom[b], firstFrom[b + 1]). */
   private firstFrom: StaticArray<i32> = new StaticArray<i32>(257);
   /**
-   * Two-byte filter over RAW bytes: bit (b1 << 8 | b0) is set for every ASCII case spelling b0 b1
-   * of a keyword's first two bytes (one-byte words set all 256 pairs of b0), so the pass over the
-   * field reads one little-endian u16 per byte and tests one bit, no case folding. When every
-   * keyword has at least 3 bytes (`stride` 2), its second and third bytes are set too and only
-   * even positions are read: a keyword starting at q holds the pair at q or at q + 1, whichever
-   * is even, so half the loads find every occurrence.
+   * Two-byte filter over RAW bytes, one byte per pair (b1 << 8 | b0): PAIR for every ASCII case
+   * spelling b0 b1 of a keyword's first two bytes (one-byte words set all 256 pairs of b0), so the
+   * pass over the field reads one little-endian u16 per position and one table byte, no case
+   * folding. A byte per pair, not a bit: the shifts and masks of a bitmap cost more per test than
+   * the 64 KiB table, of which text touches a few lines. When every keyword has at least 3 bytes
+   * (`stride` 2), its second and third bytes are PAIR too and only even positions are read: a
+   * keyword starting at q holds the pair at q or at q + 1, whichever is even, so half the loads
+   * find every occurrence. HEAD marks every case spelling of a keyword's FIRST two bytes, MID of
+   * its second and third: a stride-2 hit at q stands for starts q - 1 and q, and a start whose
+   * first two bytes are no HEAD or next two no MID (most hits in JSON keys and text) is not looked at.
    */
-  private pairs: StaticArray<u8> = new StaticArray<u8>(8192);
-  /**
-   * The same over every case spelling of a keyword's FIRST two bytes only: a stride-2 hit at q
-   * stands for starts q - 1 and q, and a start whose two bytes begin no keyword is not looked at.
-   */
-  private heads: StaticArray<u8> = new StaticArray<u8>(8192);
+  private pairs: StaticArray<u8> = new StaticArray<u8>(PAIR_COUNT);
   private stride: u32 = 1;
   private occStart: StaticArray<u32> = new StaticArray<u32>(INITIAL_OCCURRENCES);
   private occEnd: StaticArray<u32> = new StaticArray<u32>(INITIAL_OCCURRENCES);
@@ -107,12 +115,11 @@ export class ContextGate {
     for (let k = 0; k < this.words.length; k++) {
       const w = this.words[k];
       if (w.length == 1) {
-        for (let b1 = 0; b1 < 256; b1++) this.setPairs(this.pairs, <i32>w[0], b1);
+        for (let b1 = 0; b1 < 256; b1++) this.setPairs(<i32>w[0], b1, PAIR);
         continue;
       }
-      this.setPairs(this.pairs, <i32>w[0], <i32>w[1]);
-      this.setPairs(this.heads, <i32>w[0], <i32>w[1]);
-      if (this.stride == 2) this.setPairs(this.pairs, <i32>w[1], <i32>w[2]);
+      this.setPairs(<i32>w[0], <i32>w[1], PAIR | HEAD);
+      if (this.stride == 2) this.setPairs(<i32>w[1], <i32>w[2], PAIR | MID);
     }
   }
 
@@ -159,14 +166,13 @@ export class ContextGate {
     this.wordMask.push(bit);
   }
 
-  /** Sets in `bits` the raw pairs whose lower-cased bytes are (l0, l1): every case spelling of the two. */
-  private setPairs(bits: StaticArray<u8>, l0: i32, l1: i32): void {
+  /** Sets `bits` on the raw pairs whose lower-cased bytes are (l0, l1): every case spelling of the two. */
+  private setPairs(l0: i32, l1: i32, bits: u32): void {
     for (let b0 = 0; b0 < 256; b0++) {
       if (<i32>LOWER[b0] != l0) continue;
       for (let b1 = 0; b1 < 256; b1++) {
         if (<i32>LOWER[b1] != l1) continue;
-        const p = (b1 << 8) | b0;
-        bits[p >> 3] |= <u8>(1 << <u8>(p & 7));
+        this.pairs[(b1 << 8) | b0] |= <u8>bits;
       }
     }
   }
@@ -267,37 +273,50 @@ export class ContextGate {
       if (n < 3) return;
       const last = min(<usize>to, n - 2);
       let q = <usize>((from + 1) & ~1);
-      // Two pairs per load: the u32 at q holds the pairs at q and q + 2 (q + 3 <= last + 1 < n).
-      for (; q + 2 <= last; q += 4) {
-        const x = load<u32>(p + q);
-        if (pairHit(pairs, x & 0xffff)) this.pairAt(q, from, to);
-        if (pairHit(pairs, x >> 16)) this.pairAt(q + 2, from, to);
+      // Four pairs per load: the u64 at q holds the pairs at q, q + 2, q + 4 and q + 6 (q + 7 <=
+      // last + 1 < n); one branch on their bits together, as hits are rare.
+      for (; q + 6 <= last; q += 8) {
+        const x = load<u64>(p + q);
+        const a = pairBits(pairs, <u32>x & 0xffff);
+        const b = pairBits(pairs, <u32>(x >> 16) & 0xffff);
+        const c = pairBits(pairs, <u32>(x >> 32) & 0xffff);
+        const d = pairBits(pairs, <u32>(x >> 48));
+        if (((a | b | c | d) & PAIR) == 0) continue;
+        if (a & PAIR) this.pairAt(q, from, to);
+        if (b & PAIR) this.pairAt(q + 2, from, to);
+        if (c & PAIR) this.pairAt(q + 4, from, to);
+        if (d & PAIR) this.pairAt(q + 6, from, to);
       }
-      if (q <= last && pairHit(pairs, <u32>load<u16>(p + q))) this.pairAt(q, from, to); // q + 1 < n
+      for (; q <= last; q += 2) {
+        if (pairBits(pairs, <u32>load<u16>(p + q)) & PAIR) this.pairAt(q, from, to); // q + 1 <= last + 1 < n
+      }
       return;
     }
     // Every byte but the field's last: the u16 at i is (byte i+1 << 8 | byte i), inside the field.
     const pairEnd = min(<usize>to, n - 1);
     let i = <usize>from;
     for (; i < pairEnd; i++) {
-      if (pairHit(pairs, <u32>load<u16>(p + i))) this.matchAt(i);
+      if (pairBits(pairs, <u32>load<u16>(p + i)) & PAIR) this.matchAt(i);
     }
     if (i < <usize>to) {
       // The field's last byte pairs with 0 (past the field), as a one-byte word would.
       const last = <u32>load<u8>(p + i);
-      if (pairHit(pairs, last)) this.matchAt(i);
+      if (pairBits(pairs, last) & PAIR) this.matchAt(i);
     }
   }
 
   /**
    * A pair hit at even q: the keyword starts q - 1 and q that lie in [from, to) and whose first
-   * two bytes begin a keyword (stride 2: every keyword has >= 3 bytes and q + 1 < field length).
+   * two bytes begin a keyword and second and third bytes continue one (stride 2: every keyword
+   * has >= 3 bytes and q + 1 < field length).
    */
   @inline private pairAt(q: usize, from: u32, to: u32): void {
-    const heads = changetype<usize>(this.heads);
+    const pairs = changetype<usize>(this.pairs);
     const p = this.field;
-    if (q > <usize>from && pairHit(heads, <u32>load<u16>(p + q - 1))) this.matchAt(q - 1);
-    if (q < <usize>to && pairHit(heads, <u32>load<u16>(p + q))) this.matchAt(q);
+    const here = pairBits(pairs, <u32>load<u16>(p + q));
+    if (q > <usize>from && (here & MID) != 0 && (pairBits(pairs, <u32>load<u16>(p + q - 1)) & HEAD) != 0) this.matchAt(q - 1);
+    // A keyword starting at q ends by q + 3 <= field length; the u16 at q + 1 is then inside it.
+    if (q < <usize>to && (here & HEAD) != 0 && q + 2 < this.fieldLen && (pairBits(pairs, <u32>load<u16>(p + q + 1)) & MID) != 0) this.matchAt(q);
   }
 
   private matchAt(i: usize): void {
