@@ -410,14 +410,14 @@ export class Scanner extends SegmentSink {
     let r2 = this.rowAt(a2, from);
     let r3 = this.rowAt(a3, from);
     for (let i = from; i < to; i++) {
-      // Safe without bounds checks: a row offset is next * class_count with next < state_count and
-      // a class byte < class_count (both checked by decodeRuleSetDetectors), so row + class <
-      // rows.length; class tables have 256 entries and are indexed by a byte.
+      // Safe without bounds checks: a row offset is next * class_count * 4 with next < state_count
+      // and a class byte < class_count (both checked by decodeRuleSetDetectors), so row + class * 4
+      // < rows.length * 4; class tables have 256 entries and are indexed by a byte.
       const b = <usize>load<u8>(data + i);
-      const e0 = load<u32>(t0 + ((<usize>(r0 + <u32>load<u8>(c0 + b))) << 2));
-      const e1 = load<u32>(t1 + ((<usize>(r1 + <u32>load<u8>(c1 + b))) << 2));
-      const e2 = load<u32>(t2 + ((<usize>(r2 + <u32>load<u8>(c2 + b))) << 2));
-      const e3 = load<u32>(t3 + ((<usize>(r3 + <u32>load<u8>(c3 + b))) << 2));
+      const e0 = load<u32>(t0 + (<usize>load<u8>(c0 + b) << 2) + <usize>r0);
+      const e1 = load<u32>(t1 + (<usize>load<u8>(c1 + b) << 2) + <usize>r1);
+      const e2 = load<u32>(t2 + (<usize>load<u8>(c2 + b) << 2) + <usize>r2);
+      const e3 = load<u32>(t3 + (<usize>load<u8>(c3 + b) << 2) + <usize>r3);
       r0 = e0 & ROW_MASK;
       r1 = e1 & ROW_MASK;
       r2 = e2 & ROW_MASK;
@@ -454,8 +454,8 @@ export class Scanner extends SegmentSink {
     for (let i = from; i < to; i++) {
       // Same invariant as runLanes: validated tables keep the index inside rows.
       const b = <usize>load<u8>(data + i);
-      const e0 = load<u32>(t0 + ((<usize>(r0 + <u32>load<u8>(c0 + b))) << 2));
-      const e1 = load<u32>(t1 + ((<usize>(r1 + <u32>load<u8>(c1 + b))) << 2));
+      const e0 = load<u32>(t0 + (<usize>load<u8>(c0 + b) << 2) + <usize>r0);
+      const e1 = load<u32>(t1 + (<usize>load<u8>(c1 + b) << 2) + <usize>r1);
       r0 = e0 & ROW_MASK;
       r1 = e1 & ROW_MASK;
       if (((e0 | e1) & mask) != 0) {
@@ -487,9 +487,9 @@ export class Scanner extends SegmentSink {
     for (let i = from; i < to; i++) {
       // Same invariant as runLanes: validated tables keep the index inside rows.
       const b = <usize>load<u8>(data + i);
-      const e0 = load<u32>(t0 + ((<usize>(r0 + <u32>load<u8>(c0 + b))) << 2));
-      const e1 = load<u32>(t1 + ((<usize>(r1 + <u32>load<u8>(c1 + b))) << 2));
-      const e2 = load<u32>(t2 + ((<usize>(r2 + <u32>load<u8>(c2 + b))) << 2));
+      const e0 = load<u32>(t0 + (<usize>load<u8>(c0 + b) << 2) + <usize>r0);
+      const e1 = load<u32>(t1 + (<usize>load<u8>(c1 + b) << 2) + <usize>r1);
+      const e2 = load<u32>(t2 + (<usize>load<u8>(c2 + b) << 2) + <usize>r2);
       r0 = e0 & ROW_MASK;
       r1 = e1 & ROW_MASK;
       r2 = e2 & ROW_MASK;
@@ -516,7 +516,7 @@ export class Scanner extends SegmentSink {
     let r = this.rowAt(a, from);
     for (let i = from; i < to; i++) {
       // Same invariant as runLanes: validated tables keep the index inside rows.
-      const e = load<u32>(t + ((<usize>(r + <u32>load<u8>(c + <usize>load<u8>(data + i)))) << 2));
+      const e = load<u32>(t + (<usize>load<u8>(c + <usize>load<u8>(data + i)) << 2) + <usize>r);
       r = e & ROW_MASK;
       if (e & mask) this.accept(a, r, <u32>(i + 1));
     }
@@ -539,11 +539,11 @@ export class Scanner extends SegmentSink {
    */
   private accept(search: i32, row: u32, end: u32): void {
     // Raw reads, all inside their arrays: search < searchCount (the per-automaton arrays' length);
-    // row is a row offset of that automaton, so state < state_count and acceptOffsets has
+    // row is a row byte offset of that automaton, so state < state_count and acceptOffsets has
     // state_count + 1 entries; accept offsets and detector ids were checked at decode
     // (det < detectors.length = detectorBoundary.length = gated.length).
     const at = <usize>search << alignof<usize>();
-    const state = row / load<u32>(this.searchClassCountAt + (<usize>search << 2));
+    const state = (row >> 2) / load<u32>(this.searchClassCountAt + (<usize>search << 2));
     const offsets = load<usize>(this.searchAcceptOffsetsAt + at) + (<usize>state << 2);
     const dets = load<usize>(this.searchAcceptDetectorsAt + at);
     const from = load<u32>(offsets);
@@ -624,7 +624,7 @@ export class Scanner extends SegmentSink {
     let s: i32 = -1;
     for (let p = <i32>e - 1; p >= <i32>lo; p--) {
       // Same invariant as runLanes: validated tables keep the index inside rows.
-      const entry = load<u32>(rows + ((<usize>(row + <u32>load<u8>(classes + <usize>load<u8>(data + p)))) << 2));
+      const entry = load<u32>(rows + (<usize>load<u8>(classes + <usize>load<u8>(data + p)) << 2) + <usize>row);
       row = entry & ROW_MASK;
       if (row == 0) break; // state 0 is dead (§1)
       if ((entry & (ACCEPT_PLAIN | ACCEPT_GATED)) != 0 && (p == 0 || !plan.violates(<u32>load<u8>(data + p - 1)))) s = p;

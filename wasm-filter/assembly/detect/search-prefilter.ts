@@ -78,7 +78,7 @@ function requiredFeatures(rev: Dfa): u32 {
     const allowed = avoid[k];
     for (let s = 0; s < states; s++) seen[s] = false;
     let top = 0;
-    const start = rev.startRow / rev.classCount;
+    const start = rev.stateOf(rev.startRow);
     seen[start] = true;
     stack[top++] = start;
     let accepts = false;
@@ -91,7 +91,7 @@ function requiredFeatures(rev: Dfa): u32 {
           accepts = true;
           break;
         }
-        const next = (e & ROW_MASK) / rev.classCount;
+        const next = rev.stateOf(e & ROW_MASK);
         if (next == 0 || seen[next]) continue; // state 0 is dead (§1)
         seen[next] = true;
         stack[top++] = next;
@@ -110,7 +110,7 @@ function minimumLength(rev: Dfa): u32 {
   const queue = new StaticArray<u32>(states);
   let head = 0;
   let tail = 0;
-  const start = rev.startRow / classes;
+  const start = rev.stateOf(rev.startRow);
   depth[start] = 1;
   queue[tail++] = start;
   while (head < tail) {
@@ -120,7 +120,7 @@ function minimumLength(rev: Dfa): u32 {
     for (let c: u32 = 0; c < classes; c++) {
       const e = rev.rows[<i32>(s * classes + c)];
       if ((e & (ACCEPT_PLAIN | ACCEPT_GATED)) != 0) return d; // the d-th byte completes a match
-      const next = (e & ROW_MASK) / classes;
+      const next = rev.stateOf(e & ROW_MASK);
       if (next == 0 || depth[next] != 0) continue; // state 0 is dead (§1)
       depth[next] = d + 1;
       queue[tail++] = next;
