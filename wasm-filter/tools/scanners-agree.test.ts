@@ -192,6 +192,31 @@ test('require-context keywords are found at every byte offset and parity (the ga
   wasm.loadRules(builtinBytes);
 });
 
+test("a value exactly as long as a detector's shortest match over its few byte kinds is still scanned (the prefilter's per-subset lengths)", () => {
+  // search-prefilter.ts skips a detector in a segment shorter than its shortest match over the
+  // features the segment has: each value below is that shortest match (digits and one separator,
+  // an upper-case letter and digits), so a length claimed one byte too long would lose it.
+  wasm.loadRules(builtinBytes);
+  for (const [key, value, type] of [
+    ['dob', '1.1.2000', 'date_of_birth'],
+    ['dob', '1/1/2000', 'date_of_birth'],
+    ['birth', '1-1-1990', 'date_of_birth'],
+    ['dl', 'A1234', 'us_drivers_license'],
+    ['dl', '1234567', 'us_drivers_license'],
+    ['passport', 'C03005988', 'us_passport'],
+    ['ip', '1.1.1.1', 'ipv4'],
+    ['ssn', '536225492', 'us_ssn'],
+  ] as const) {
+    const body = JSON.stringify({ [key]: value });
+    const lines = assertAgree({ body, contentType: 'application/json' });
+    const start = body.indexOf(value);
+    assert.ok(
+      lines.some((l) => l.startsWith(`${type} body [${start},${start + value.length})`)),
+      `${key}: ${value}: ${lines.join('; ')}`,
+    );
+  }
+});
+
 /** A small deterministic byte generator (xorshift) for binary bodies. */
 function noise(n: number, seed: number): number[] {
   const out: number[] = [];

@@ -7,7 +7,11 @@
 // in a segment, or whose shortest match is longer than the segment, has no finding there, and a
 // SEARCH automaton none of whose detectors can have one is not run. JSON values are short and
 // typed (a status word has no digit, a price no `@` and fewer digits than a phone number): most
-// segments need only a few automata. The same test tells whether any require-context detector
+// segments need only a few automata. Where a detector's matches can use bytes of only a few
+// features, the shortest match is also known for every subset of them: a match inside the
+// segment uses only bytes of features the segment has, so it is at least the shortest match over
+// those bytes (a price `320.60` has digits and `.` but no date of birth or licence number is that
+// short over digits and `.` alone). The same test tells whether any require-context detector
 // that keywords can give context to may have a finding in the segment: when none can, the
 // scanner does not ask the context gate about it.
 import { ACCEPT_GATED, ACCEPT_PLAIN, Dfa, ROW_MASK } from "./automaton";
@@ -36,6 +40,12 @@ const FEATURES = new StaticArray<u32>(256);
 @inline const MEMO: i32 = 256;
 /** Lengths are compared up to this (a longer segment counts as this long; minimum lengths are capped to it). */
 @inline const LENGTH_CAP: u32 = 255;
+/** A restricted minimumLength() that finds no match at all. */
+@inline const NO_MATCH: u32 = U32.MAX_VALUE;
+/** Detectors whose matches can hold bytes of at most this many features get per-subset lengths. */
+@inline const MAX_RELEVANT: i32 = 8;
+/** Most table entries times subsets a detector's per-subset lengths may visit at load. */
+@inline const SUBSET_WORK: u64 = 1 << 20;
 /** lookup() flag: some require-context detector may have a finding in the segment. */
 @inline export const GATED_POSSIBLE: u32 = 1;
 /** lookup() flag: some require-context detector with context keywords (a gate slot) may have one. */
@@ -102,8 +112,11 @@ function requiredFeatures(rev: Dfa): u32 {
   return required;
 }
 
-/** Fewest bytes of a string accepted by `rev` (anchored, at least one byte), capped to LENGTH_CAP. */
-function minimumLength(rev: Dfa): u32 {
+/**
+ * Fewest bytes of a string accepted by `rev` (anchored, at least one byte), capped to LENGTH_CAP;
+ * with `allowed`, of a string of bytes whose classes it allows, and NO_MATCH when there is none.
+ */
+function minimumLength(rev: Dfa, allowed: StaticArray<bool> | null = null): u32 {
   const classes = rev.classCount;
   const states = rev.rows.length / <i32>classes;
   const depth = new StaticArray<u32>(states); // 0: not reached yet; else 1 + bytes to reach it
@@ -116,8 +129,9 @@ function minimumLength(rev: Dfa): u32 {
   while (head < tail) {
     const s = queue[head++];
     const d = depth[s]; // bytes read so far + 1
-    if (d > LENGTH_CAP) break;
+    if (d > LENGTH_CAP) return LENGTH_CAP; // no match within the cap: claim only the cap
     for (let c: u32 = 0; c < classes; c++) {
+      if (allowed !== null && !allowed[c]) continue;
       const e = rev.rows[<i32>(s * classes + c)];
       if ((e & (ACCEPT_PLAIN | ACCEPT_GATED)) != 0) return d; // the d-th byte completes a match
       const next = rev.stateOf(e & ROW_MASK);
@@ -126,18 +140,88 @@ function minimumLength(rev: Dfa): u32 {
       queue[tail++] = next;
     }
   }
-  return LENGTH_CAP; // no match within the cap: claim only the cap
+  // Every reachable state was seen and none accepts: no match at all (unrestricted, claim the cap
+  // as before: a detector that can never match is not worth a special case).
+  return allowed !== null ? NO_MATCH : LENGTH_CAP;
+}
+
+/** OR of the features of the bytes in each class of `rev` (classCount entries). */
+function classFeatures(rev: Dfa): StaticArray<u32> {
+  const out = new StaticArray<u32>(<i32>rev.classCount);
+  for (let b = 0; b < 256; b++) out[rev.classes[b]] |= FEATURES[b];
+  return out;
+}
+
+/**
+ * Features of the bytes a match of `rev` can contain: those of every class with a live transition
+ * from some state (a byte of any other class ends every match attempt).
+ */
+function relevantFeatures(rev: Dfa, perClass: StaticArray<u32>): u32 {
+  const classes = <i32>rev.classCount;
+  const entries = rev.rows.length;
+  let relevant: u32 = 0;
+  for (let c = 0; c < classes; c++) {
+    for (let i = c; i < entries; i += classes) {
+      const e = rev.rows[i];
+      if ((e & (ACCEPT_PLAIN | ACCEPT_GATED)) != 0 || rev.stateOf(e & ROW_MASK) != 0) {
+        relevant |= perClass[c];
+        break;
+      }
+    }
+  }
+  return relevant;
+}
+
+/**
+ * Index of the subset of `relevant` that `features` holds: bit j for the j-th lowest feature of
+ * `relevant`, the order subsetLengths() numbers its table in.
+ */
+function subsetIndex(features: u32, relevant: u32): i32 {
+  let index = 0;
+  let j = 0;
+  for (let r = relevant; r != 0; r &= r - 1) {
+    if ((features & r & (~r + 1)) != 0) index |= 1 << j;
+    j++;
+  }
+  return index;
+}
+
+/**
+ * Shortest match of `rev` over the bytes of each subset of `relevant` (2^popcnt entries, by
+ * subsetIndex), or null when that is too many subsets or too much work to do at load.
+ */
+function subsetLengths(rev: Dfa, relevant: u32, perClass: StaticArray<u32>): StaticArray<u32> | null {
+  const bits = <i32>popcnt(relevant);
+  if (bits > MAX_RELEVANT) return null;
+  const count = 1 << bits;
+  if (<u64>rev.rows.length * <u64>count > SUBSET_WORK) return null;
+  const lengths = new StaticArray<u32>(count);
+  const allowed = new StaticArray<bool>(<i32>rev.classCount);
+  for (let index = 0; index < count; index++) {
+    let subset: u32 = 0;
+    let j = 0;
+    for (let r = relevant; r != 0; r &= r - 1) {
+      if ((index & (1 << j)) != 0) subset |= r & (~r + 1);
+      j++;
+    }
+    for (let c = 0; c < allowed.length; c++) allowed[c] = (perClass[c] & subset) != 0;
+    lengths[index] = minimumLength(rev, allowed);
+  }
+  return lengths;
 }
 
 export class SearchPrefilter {
   /** False when there are more SEARCH automata than bits: every automaton always runs. */
   enabled: bool;
   // Per SEARCH automaton a: entries [reqFrom[a], reqFrom[a + 1]) of (required features, minimum
-  // length, kind: 0 ordinary, GATED_POSSIBLE, or GATED_POSSIBLE | KEYWORD_GATED_POSSIBLE).
+  // length, kind: 0 ordinary, GATED_POSSIBLE, or GATED_POSSIBLE | KEYWORD_GATED_POSSIBLE,
+  // relevant features and per-subset lengths, or 0 and null).
   private reqFrom: StaticArray<i32>;
   private reqMask: Array<u32> = new Array<u32>();
   private reqLength: Array<u32> = new Array<u32>();
   private reqKind: Array<u32> = new Array<u32>();
+  private reqRelevant: Array<u32> = new Array<u32>();
+  private reqSubsets: Array<StaticArray<u32> | null> = new Array<StaticArray<u32> | null>();
   private memoKey: StaticArray<u64> = new StaticArray<u64>(MEMO);
   /** Per memo slot: automata needed by ordinary detectors, by all detectors, and the flags. */
   private memoPlain: StaticArray<u32> = new StaticArray<u32>(MEMO);
@@ -162,9 +246,19 @@ export class SearchPrefilter {
     for (let i = 0; i < MEMO; i++) this.memoKey[i] = U64.MAX_VALUE; // no (features, length) key has all bits set
     const required = new StaticArray<u32>(plans.length);
     const length = new StaticArray<u32>(plans.length);
+    const relevant = new StaticArray<u32>(plans.length);
+    const subsets = new Array<StaticArray<u32> | null>(plans.length);
     for (let d = 0; d < plans.length; d++) {
       required[d] = this.enabled ? requiredFeatures(plans[d].reverse) : 0;
       length[d] = this.enabled ? minimumLength(plans[d].reverse) : 1;
+      subsets[d] = null;
+      if (!this.enabled) continue;
+      const perClass = classFeatures(plans[d].reverse);
+      const features = relevantFeatures(plans[d].reverse, perClass);
+      const table = subsetLengths(plans[d].reverse, features, perClass);
+      if (table === null) continue;
+      relevant[d] = features;
+      subsets[d] = table;
     }
     for (let a = 0; a < searchCount; a++) {
       this.reqFrom[a] = this.reqMask.length;
@@ -172,11 +266,15 @@ export class SearchPrefilter {
         if (searchOf[d] != a) continue;
         const kind = plans[d].data.context.requireContext ? (keyworded[d] ? GATED_POSSIBLE | KEYWORD_GATED_POSSIBLE : GATED_POSSIBLE) : 0;
         let dup = false;
-        for (let k = this.reqFrom[a]; k < this.reqMask.length; k++) dup = dup || (this.reqMask[k] == required[d] && this.reqLength[k] == length[d] && this.reqKind[k] == kind);
+        for (let k = this.reqFrom[a]; k < this.reqMask.length; k++) {
+          dup = dup || (this.reqMask[k] == required[d] && this.reqLength[k] == length[d] && this.reqKind[k] == kind && subsets[d] === null && this.reqSubsets[k] === null);
+        }
         if (dup) continue;
         this.reqMask.push(required[d]);
         this.reqLength.push(length[d]);
         this.reqKind.push(kind);
+        this.reqRelevant.push(relevant[d]);
+        this.reqSubsets.push(subsets[d]);
       }
     }
     this.reqFrom[searchCount] = this.reqMask.length;
@@ -209,6 +307,8 @@ export class SearchPrefilter {
     for (let a = 0; a < this.searchCount; a++) {
       for (let k = this.reqFrom[a]; k < this.reqFrom[a + 1]; k++) {
         if ((this.reqMask[k] & ~features) != 0 || this.reqLength[k] > len) continue;
+        const table = this.reqSubsets[k];
+        if (table !== null && table[subsetIndex(features, this.reqRelevant[k])] > len) continue;
         const kind = this.reqKind[k];
         const bit = (<u32>1) << (<u32>a);
         all |= bit;
