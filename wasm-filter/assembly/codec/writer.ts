@@ -73,6 +73,13 @@ export class ProtoWriter {
   uint64(field: u32, v: u64): void {
     if (v == 0) return;
     this.tag(field, WIRE_VARINT);
+    if (v < 0x80) {
+      // Enums, flags and small offsets: most of an event's numbers.
+      this.ensure(1);
+      store<u8>(changetype<usize>(this.buf) + <usize>this.len, <u8>v);
+      this.len++;
+      return;
+    }
     this.rawVarint(v);
   }
 
