@@ -38,6 +38,7 @@ import { inferParams, mediaTypeInspectable } from "./telemetry/params";
 import { scanPath } from "./telemetry/path-privacy";
 import { upstreamIpOf } from "./telemetry/upstream-address";
 import { beginValues, VALUE_QUERY, VALUE_REQUEST, VALUE_RESPONSE } from "./telemetry/value-hash";
+import { lowerCaseOf, upperCaseOf } from "./util/ascii";
 import { jsonEscape } from "./util/json-escape";
 
 // @ts-ignore: decorator
@@ -126,7 +127,7 @@ export class Exchange extends HttpContext {
           if (name == ":path") path = h.value;
           break;
         case 7:
-          if (name == ":method") req.method = h.value.toUpperCase();
+          if (name == ":method") req.method = upperCaseOf(h.value);
           else if (name == ":scheme") this.scheme = h.value;
           break;
         case 10:
@@ -142,7 +143,7 @@ export class Exchange extends HttpContext {
     const q = path.indexOf("?");
     req.path = q >= 0 ? path.substring(0, q) : path;
     req.query = q >= 0 ? path.substring(q + 1) : "";
-    req.host = stripPort(authority).toLowerCase();
+    req.host = lowerCaseOf(stripPort(authority));
     const source = getPropertyAt(SOURCE_ADDRESS);
     if (source !== null) {
       req.clientIpText = stripPort(String.UTF8.decode(source));
@@ -553,12 +554,7 @@ export class Exchange extends HttpContext {
 /** The content type without parameters, trimmed, lower case (the header itself when it already is). */
 function mediaType(contentType: string): string {
   const semi = contentType.indexOf(";");
-  const media = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim();
-  for (let i = 0; i < media.length; i++) {
-    const c = <u32>media.charCodeAt(i);
-    if (c - 0x41 < 26 || c >= 0x80) return media.toLowerCase(); // a capital, or what toLowerCase may map
-  }
-  return media;
+  return lowerCaseOf((semi >= 0 ? contentType.substring(0, semi) : contentType).trim());
 }
 
 /** The configured body, or a small JSON document naming the policy. */

@@ -8,12 +8,15 @@ const API_KEY_HEADERS: Array<string> = ["x-api-key", "api-key", "apikey", "x-api
 const API_KEY_PARAMS: Array<string> = ["api_key", "apikey", "api-key", "key", "access_token", "token"];
 const SESSION_COOKIES: Array<string> = ["session", "sessionid", "sid", "jsessionid", "phpsessid", "connect.sid", "_session"];
 
-/** `prefix` is lower-case ASCII; compared char by char, without the substring and lower-cased copy. */
-function startsWithIgnoreCase(s: string, prefix: string): bool {
+/**
+ * Does `prefix` (lower-case ASCII) start s at `at`, ASCII case ignored? Compared char by char,
+ * without the substring and lower-cased copy.
+ */
+function startsWithIgnoreCase(s: string, prefix: string, at: i32 = 0): bool {
   const n = prefix.length;
-  if (s.length < n) return false;
+  if (s.length - at < n) return false;
   for (let i = 0; i < n; i++) {
-    let c = s.charCodeAt(i);
+    let c = s.charCodeAt(at + i);
     if (<u32>(c - 0x41) < 26) c |= 0x20; // A-Z to a-z
     if (c != prefix.charCodeAt(i)) return false;
   }
@@ -76,13 +79,39 @@ export function jwtAlg(token: string): string | null {
   return header.substring(open + 1, close);
 }
 
+/**
+ * The first of `names` (lower-case ASCII) that names a query parameter with a value, compared in
+ * place: every request with a query asks, and most carry no API key.
+ */
 function queryHasParam(query: string, names: Array<string>): string {
-  if (query.length == 0) return "";
-  const parts = query.split("&");
-  for (let i = 0; i < parts.length; i++) {
-    const eq = parts[i].indexOf("=");
-    const name = (eq >= 0 ? parts[i].substring(0, eq) : parts[i]).toLowerCase();
-    if (names.includes(name) && eq >= 0 && eq < parts[i].length - 1) return name;
+  const n = query.length;
+  for (let from = 0; from < n; ) {
+    let end = query.indexOf("&", from);
+    if (end < 0) end = n;
+    let eq = from;
+    while (eq < end && query.charCodeAt(eq) != 0x3d) eq++;
+    // A name, then `=` and at least one value character.
+    if (eq + 1 < end) {
+      const found = namedIn(query, from, eq, names);
+      if (found.length > 0) return found;
+    }
+    from = end + 1;
+  }
+  return "";
+}
+
+/** The entry of `names` equal to s[from, to) lower-cased, or "". */
+function namedIn(s: string, from: i32, to: i32, names: Array<string>): string {
+  for (let i = from; i < to; i++) {
+    // Beyond ASCII, toLowerCase() may map a character into ASCII (the Kelvin sign to `k`): as before.
+    if (s.charCodeAt(i) >= 0x80) {
+      const name = s.substring(from, to).toLowerCase();
+      return names.includes(name) ? name : "";
+    }
+  }
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k];
+    if (name.length == to - from && startsWithIgnoreCase(s, name, from)) return name;
   }
   return "";
 }

@@ -18,3 +18,26 @@ export function asciiLower(s: string): string {
   }
   return out;
 }
+
+/**
+ * s.toLowerCase(), or s itself when that would be equal (no ASCII capital, nothing beyond ASCII,
+ * which toLowerCase() may map): per-request values are nearly always so already, and
+ * toLowerCase() allocates a copy either way.
+ */
+export function lowerCaseOf(s: string): string {
+  return hasUnits(s, 0x41) ? s.toLowerCase() : s;
+}
+
+/** s.toUpperCase(), or s itself when that would be equal (see lowerCaseOf). */
+export function upperCaseOf(s: string): string {
+  return hasUnits(s, 0x61) ? s.toUpperCase() : s;
+}
+
+/** Whether s has a unit in [from, from + 26) or beyond ASCII. */
+function hasUnits(s: string, from: u32): bool {
+  for (let i = 0, n = s.length; i < n; i++) {
+    const c = <u32>s.charCodeAt(i);
+    if (c - from < 26 || c >= 0x80) return true;
+  }
+  return false;
+}

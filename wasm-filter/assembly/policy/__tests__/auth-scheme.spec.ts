@@ -1,4 +1,5 @@
-import { decodeBase64Url, jwtAlg } from "../auth-scheme";
+import { decodeBase64Url, detectRequestAuth, jwtAlg } from "../auth-scheme";
+import { AuthScheme, RequestInfo } from "../request-info";
 
 describe("decodeBase64Url", () => {
   it("decodes with and without padding", () => {
@@ -22,5 +23,35 @@ describe("jwtAlg", () => {
     expect(jwtAlg("opaque-token")).toBeNull();
     expect(jwtAlg("a.b.c.d")).toBeNull();
     expect(jwtAlg("YWJj.e30.x")).toBeNull();
+  });
+});
+
+function queryAuth(query: string): RequestInfo {
+  const req = new RequestInfo();
+  req.query = query;
+  detectRequestAuth(req);
+  return req;
+}
+
+describe("detectRequestAuth, API keys in the query", () => {
+  it("names the first listed parameter that has a value, whatever its case", () => {
+    const req = queryAuth("page=2&API_KEY=k1&token=t");
+    expect(req.authScheme).toBe(AuthScheme.ApiKeyQuery);
+    expect(req.apiKeyName).toBe("api_key");
+    expect(req.apiKey).toBe("k1");
+  });
+  it("skips parameters without a value, empty parts and names that only start like a listed one", () => {
+    const req = queryAuth("key=&&apikeys=x&Token=t2");
+    expect(req.apiKeyName).toBe("token");
+    expect(req.apiKey).toBe("t2");
+    expect(queryAuth("apikey").authScheme).toBe(AuthScheme.None);
+    expect(queryAuth("a=1&b=2").authScheme).toBe(AuthScheme.None);
+    expect(queryAuth("").authScheme).toBe(AuthScheme.None);
+  });
+  it("lower-cases a name beyond ASCII as toLowerCase() does (the Kelvin sign is a k)", () => {
+    const req = queryAuth("api_\u212Aey=k2");
+    expect(req.authScheme).toBe(AuthScheme.ApiKeyQuery);
+    expect(req.apiKeyName).toBe("api_key");
+    expect(req.apiKey).toBe("k2");
   });
 });
