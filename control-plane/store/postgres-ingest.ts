@@ -47,14 +47,15 @@ const EVENT_TYPES = [
 const MINUTE_TYPES = MINUTE_COLS.map((c) => (c === 'endpoint_id' ? 'text' : 'int8'));
 const ENDPOINT_ADD = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_requests', 'external_requests'];
 
-const NEEDS_ESCAPE = /["\\]/;
-
 /** One array element in PostgreSQL's array literal syntax: numbers bare, strings quoted. */
 function element(v: unknown): string {
   if (typeof v === 'number') return String(v);
   if (v === null || v === undefined) return 'NULL';
   const s = String(v);
-  return NEEDS_ESCAPE.test(s) ? `"${s.replace(/["\\]/g, '\\$&')}"` : `"${s}"`;
+  // Two native scans and string replaces: cheaper than a RegExp test and replace per value (the
+  // detail JSON of every event row holds quotes).
+  if (s.indexOf('"') === -1 && s.indexOf('\\') === -1) return `"${s}"`;
+  return `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
 /**
