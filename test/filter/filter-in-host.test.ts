@@ -83,6 +83,27 @@ describe('plugin configuration', () => {
   });
 });
 
+describe('finding metrics', () => {
+  test('each finding type counts its findings of the exchange, request and response alike', async () => {
+    const plugin = await filter({});
+    try {
+      const body = (extra: Record<string, string>) =>
+        JSON.stringify({ a: 'ana@example.com', card: '4111 1111 1111 1111', b: 'bo@example.com', ...extra });
+      exchange(plugin, {
+        method: 'POST',
+        path: '/v1/people',
+        headers: [['content-type', 'application/json']],
+        body: body({}),
+        response: { headers: [['content-type', 'application/json']], body: body({ c: 'cy@example.com' }) },
+      });
+      assert.equal(plugin.metrics.get('palisade.findings.email'), 5);
+      assert.equal(plugin.metrics.get('palisade.findings.credit_card'), 2);
+    } finally {
+      await plugin.close();
+    }
+  });
+});
+
 describe('live rules over WatchRules', () => {
   const cp = new FakeControlPlane();
   let plugin: Plugin;

@@ -536,17 +536,21 @@ export class Exchange extends HttpContext {
     root.enqueue(encodeApiEvent(e));
   }
 
-  /** One metric increment per finding type, not per finding: each increment is a hostcall. */
+  /**
+   * One metric increment per finding type, not per finding: each increment is a hostcall. Types are
+   * told apart by detector index (one rule set per exchange): an int compare, not a string one; two
+   * detectors of one type would only make two increments of the same counter.
+   */
   private countFindingTypes(): void {
     const count = this.findings.count;
     for (let i = 0; i < count; i++) {
-      const type = this.findings.at(i).type;
+      const detector = this.findings.at(i).detector;
       let first = true;
-      for (let j = 0; j < i && first; j++) first = this.findings.at(j).type != type;
+      for (let j = 0; j < i && first; j++) first = this.findings.at(j).detector != detector;
       if (!first) continue;
       let n: i64 = 1;
-      for (let j = i + 1; j < count; j++) if (this.findings.at(j).type == type) n++;
-      this.root.metrics.finding(type, n);
+      for (let j = i + 1; j < count; j++) if (this.findings.at(j).detector == detector) n++;
+      this.root.metrics.finding(this.findings.at(i).type, n);
     }
   }
 }

@@ -31,13 +31,29 @@ const COMMON_HEADER_LIST: Array<string> = [
   "x-envoy-internal",
   "authorization",
 ];
-/** Bit n set: some common header name has n chars; other lengths skip the 15 string compares. */
-let commonLengths: u64 = 0;
-for (let i = 0; i < COMMON_HEADER_LIST.length; i++) commonLengths |= (<u64>1) << <u64>min(COMMON_HEADER_LIST[i].length, 63);
+// @ts-ignore: decorator
+@inline const MAX_COMMON_LENGTH: i32 = 32;
+/** The common header names by length: a name is compared only with those of its own length. */
+const COMMON_BY_LENGTH = new StaticArray<Array<string> | null>(MAX_COMMON_LENGTH);
+for (let i = 0; i < COMMON_HEADER_LIST.length; i++) {
+  const name = COMMON_HEADER_LIST[i];
+  let same = COMMON_BY_LENGTH[name.length];
+  if (same === null) {
+    same = new Array<string>();
+    COMMON_BY_LENGTH[name.length] = same;
+  }
+  same.push(name);
+}
 
 function isCommonHeader(name: string): bool {
   const n = name.length;
-  return n < 64 && ((commonLengths >> <u64>n) & 1) != 0 && COMMON_HEADER_LIST.includes(name);
+  if (n >= MAX_COMMON_LENGTH) return false;
+  const same = unchecked(COMMON_BY_LENGTH[n]); // n < MAX_COMMON_LENGTH = length
+  if (same === null) return false;
+  for (let i = 0; i < same.length; i++) {
+    if (memory.compare(changetype<usize>(unchecked(same[i])), changetype<usize>(name), <usize>n << 1) == 0) return true;
+  }
+  return false;
 }
 
 /** JSON type a textual value looks like. */
