@@ -64,6 +64,12 @@ export type RootFactory = (id: u32) => RootContext;
 let rootFactory: RootFactory | null = null;
 const roots = new Map<u32, RootContext>();
 const streams = new Map<u32, HttpContext>();
+/**
+ * The stream context found last: an exchange's callbacks come one after another, so most lookups
+ * are for it (two map lookups each otherwise). Never a deleted one: deleteContext() forgets it.
+ */
+let lastStreamId: u32 = 0;
+let lastStream: HttpContext | null = null;
 
 export function setRootFactory(factory: RootFactory): void {
   rootFactory = factory;
@@ -77,7 +83,11 @@ export function createContext(id: u32, parentId: u32): void {
   }
   if (!roots.has(parentId)) return;
   const stream = roots.get(parentId).newHttpContext(id);
-  if (stream !== null) streams.set(id, stream);
+  if (stream !== null) {
+    streams.set(id, stream);
+    lastStreamId = id;
+    lastStream = stream;
+  }
 }
 
 export function rootContext(id: u32): RootContext | null {
@@ -85,10 +95,17 @@ export function rootContext(id: u32): RootContext | null {
 }
 
 export function httpContext(id: u32): HttpContext | null {
-  return streams.has(id) ? streams.get(id) : null;
+  const last = lastStream;
+  if (last !== null && id == lastStreamId) return last;
+  if (!streams.has(id)) return null;
+  const stream = streams.get(id);
+  lastStreamId = id;
+  lastStream = stream;
+  return stream;
 }
 
 export function deleteContext(id: u32): void {
+  if (id == lastStreamId) lastStream = null;
   if (streams.has(id)) {
     streams.get(id).onDelete();
     streams.delete(id);
