@@ -29,23 +29,57 @@ const addArr = (a: number[], b: readonly number[]) => {
   for (let i = 0; i < b.length; i++) a[i] = (a[i] ?? 0) + b[i]!;
 };
 
-function byKey<T>(map: Map<string, T>): T[] {
-  return [...map.keys()].sort().map((k) => map.get(k)!);
+/**
+ * Rows keyed by several parts, found through maps nested part by part: no key string per input row
+ * (a group of batches of 100 events brings ~3.6 aggregate rows per event, most of them merged
+ * away). The key string, the same as before, is built once per merged row, to sort them.
+ */
+class KeyedRows<T> {
+  private readonly root = new Map<string | number, unknown>();
+  private readonly rows: { parts: readonly (string | number)[]; row: T }[] = [];
+
+  get(parts: readonly (string | number)[]): T | undefined {
+    let map = this.root;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const next = map.get(parts[i]!) as Map<string | number, unknown> | undefined;
+      if (!next) return undefined;
+      map = next;
+    }
+    return map.get(parts[parts.length - 1]!) as T | undefined;
+  }
+
+  add(parts: readonly (string | number)[], row: T): void {
+    let map = this.root;
+    for (let i = 0; i < parts.length - 1; i++) {
+      let next = map.get(parts[i]!) as Map<string | number, unknown> | undefined;
+      if (!next) map.set(parts[i]!, (next = new Map()));
+      map = next;
+    }
+    map.set(parts[parts.length - 1]!, row);
+    this.rows.push({ parts, row });
+  }
+
+  /** Rows sorted by their key string (`keyOf(parts)`). */
+  sorted(keyOf: (parts: readonly (string | number)[]) => string = (parts) => parts.join('\0')): T[] {
+    const keyed = this.rows.map((r) => ({ key: keyOf(r.parts), row: r.row }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return keyed.map((k) => k.row);
+  }
 }
 
 export function mergeDeltas(units: readonly Omit<IngestUnit, 'events'>[]): MergedDeltas {
-  const minutes = new Map<string, MinuteAggregate>();
-  const endpoints = new Map<string, EndpointDelta>();
-  const fields = new Map<string, EndpointField>();
-  const findings = new Map<string, FindingDelta>();
-  const values = new Map<string, [string, string, string]>();
-  const observations = new Map<string, ObservationDelta>();
-  const fieldValues = new Map<string, FieldValueDelta>();
+  const minutes = new KeyedRows<MinuteAggregate>();
+  const endpoints = new KeyedRows<EndpointDelta>();
+  const fields = new KeyedRows<EndpointField>();
+  const findings = new KeyedRows<FindingDelta>();
+  const values = new KeyedRows<[string, string, string]>();
+  const observations = new KeyedRows<ObservationDelta>();
+  const fieldValues = new KeyedRows<FieldValueDelta>();
   for (const u of units) {
     for (const v of u.fieldValues ?? []) {
-      const k = `${v.endpointId}\0${v.location}\0${v.name}\0${v.hash}`;
+      const k = [v.endpointId, v.location, v.name, v.hash];
       const cur = fieldValues.get(k);
-      if (!cur) fieldValues.set(k, { ...v });
+      if (!cur) fieldValues.add(k, { ...v });
       else {
         cur.count += v.count;
         cur.clients = (cur.clients | v.clients) >>> 0;
@@ -53,15 +87,15 @@ export function mergeDeltas(units: readonly Omit<IngestUnit, 'events'>[]): Merge
       }
     }
     for (const o of u.observations ?? []) {
-      const k = `${o.endpointId}\0${o.kind}\0${o.location}\0${o.name}\0${o.value}`;
+      const k = [o.endpointId, o.kind, o.location, o.name, o.value];
       const cur = observations.get(k);
-      if (!cur) observations.set(k, { ...o });
+      if (!cur) observations.add(k, { ...o });
       else cur.count += o.count;
     }
     for (const m of u.minutes) {
-      const k = `${m.endpointId}\0${String(m.minuteMs).padStart(15, '0')}`;
+      const k = [m.endpointId, m.minuteMs];
       const cur = minutes.get(k);
-      if (!cur) minutes.set(k, { ...m, latency: [...m.latency] });
+      if (!cur) minutes.add(k, { ...m, latency: [...m.latency] });
       else {
         cur.requests += m.requests;
         cur.s0xx += m.s0xx;
@@ -79,8 +113,9 @@ export function mergeDeltas(units: readonly Omit<IngestUnit, 'events'>[]): Merge
       }
     }
     for (const e of u.endpoints) {
-      const cur = endpoints.get(e.endpointId);
-      if (!cur) endpoints.set(e.endpointId, { ...e, latency: [...e.latency] });
+      const k = [e.endpointId];
+      const cur = endpoints.get(k);
+      if (!cur) endpoints.add(k, { ...e, latency: [...e.latency] });
       else {
         cur.requests += e.requests;
         cur.s0xx += e.s0xx;
@@ -98,9 +133,9 @@ export function mergeDeltas(units: readonly Omit<IngestUnit, 'events'>[]): Merge
       }
     }
     for (const f of u.fields) {
-      const k = `${f.endpointId}\0${f.location}\0${f.name}`;
+      const k = [f.endpointId, f.location, f.name];
       const cur = fields.get(k);
-      if (!cur) fields.set(k, { ...f });
+      if (!cur) fields.add(k, { ...f });
       else {
         cur.typeMask |= f.typeMask;
         if (f.format) cur.format = f.format;
@@ -110,9 +145,9 @@ export function mergeDeltas(units: readonly Omit<IngestUnit, 'events'>[]): Merge
       }
     }
     for (const f of u.findings) {
-      const k = `${f.endpointId}\0${f.type}\0${f.direction}`;
+      const k = [f.endpointId, f.type, f.direction];
       const cur = findings.get(k);
-      if (!cur) findings.set(k, { ...f, valueHashes: [] });
+      if (!cur) findings.add(k, { ...f, valueHashes: [] });
       else {
         cur.count += f.count;
         if (f.category) cur.category = f.category;
@@ -122,17 +157,19 @@ export function mergeDeltas(units: readonly Omit<IngestUnit, 'events'>[]): Merge
       let n = 0;
       for (const h of f.valueHashes) {
         if (n++ >= FINDING_DISTINCT_CAP) break;
-        values.set(`${f.endpointId}\0${f.type}\0${h}`, [f.endpointId, f.type, h]);
+        const vk = [f.endpointId, f.type, h];
+        if (!values.get(vk)) values.add(vk, [f.endpointId, f.type, h]);
       }
     }
   }
   return {
-    minutes: byKey(minutes),
-    endpoints: byKey(endpoints),
-    fields: byKey(fields),
-    findings: byKey(findings),
-    observations: byKey(observations),
-    values: byKey(values),
-    fieldValues: byKey(fieldValues),
+    // A minute sorts by its zero-padded number, as endpoint_minutes keys compare.
+    minutes: minutes.sorted(([id, minuteMs]) => `${id}\0${String(minuteMs).padStart(15, '0')}`),
+    endpoints: endpoints.sorted(),
+    fields: fields.sorted(),
+    findings: findings.sorted(),
+    observations: observations.sorted(),
+    values: values.sorted(),
+    fieldValues: fieldValues.sorted(),
   };
 }
