@@ -53,11 +53,16 @@ export interface ReportClient<Req> {
 export function openReport<Req = ReportBatch>(client: ReportClient<Req> | GatewayServiceClient, token: string): ReportSession<Req> {
   const stream = (client as ReportClient<Req>).Report(bearerMetadata(token));
   const acks: ReportAck__Output[] = [];
-  const waiters: { n: number; resolve: (a: ReportAck__Output[]) => void; reject: (e: Error) => void }[] = [];
+  let waiters: { n: number; resolve: (a: ReportAck__Output[]) => void; reject: (e: Error) => void }[] = [];
   let failure: Error | null = null;
   stream.on('data', (ack: ReportAck__Output) => {
     acks.push(ack);
-    for (const w of waiters.filter((w) => acks.length >= w.n)) w.resolve(acks.slice());
+    // Each waiter is answered once and dropped: a benchmark waits on every ack of a long stream,
+    // and answering every waiter again with a copy of all acks made the client quadratic.
+    if (!waiters.some((w) => acks.length >= w.n)) return;
+    const done = waiters.filter((w) => acks.length >= w.n);
+    waiters = waiters.filter((w) => acks.length < w.n);
+    for (const w of done) w.resolve(acks.slice());
   });
   const closed = new Promise<grpc.ServiceError | null>((resolve) => {
     stream.on('error', (err: grpc.ServiceError) => {
