@@ -104,6 +104,54 @@ describe('finding metrics', () => {
   });
 });
 
+describe('recycled events', () => {
+  // filter.ts keeps the ApiEvent of a deleted exchange for the next one (ApiEvent.reset()).
+  const strip = (e: Record<string, unknown>) => {
+    const { id: _id, timestampMs: _t, latencyUs: _l, ...rest } = e;
+    return rest;
+  };
+  async function reported(exchanges: Parameters<typeof exchange>[1][]): Promise<Record<string, unknown>[]> {
+    const cp = new FakeControlPlane();
+    const { config, options } = cpConfig(await cp.start());
+    const plugin = await filter(config, options);
+    try {
+      await cp.waitWatch((r) => r.gateway !== undefined);
+      for (const x of exchanges) exchange(plugin, x);
+      const batches = await Promise.all(
+        exchanges.map((x) => cp.waitBatch((b) => JSON.stringify(b).includes(`"${x!.path!.split('?')[0]}"`))),
+      );
+      return exchanges.map((x, i) =>
+        strip((batches[i]!.events as Record<string, unknown>[]).find((e) => e.path === x!.path!.split('?')[0])!),
+      );
+    } finally {
+      await plugin.close();
+      await cp.stop();
+    }
+  }
+
+  test('an exchange reports nothing of the one before it', async () => {
+    const json = [['content-type', 'application/json']] as [string, string][];
+    const full = {
+      method: 'POST',
+      path: '/v1/full?expand=items&page=2',
+      headers: [
+        ...json,
+        ['authorization', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2ln'],
+        ['user-agent', 'ua/1'],
+        ['x-request-id', 'r-1'],
+      ] as [string, string][],
+      body: JSON.stringify({ plan: 'pro', email: 'ana@example.com' }),
+      upstreamAddress: '10.0.0.5:8080',
+      response: { status: 201, headers: json, body: JSON.stringify({ card: '4111 1111 1111 1111', tags: ['a'] }) },
+    };
+    const minimal = { path: '/v1/minimal' };
+    const [, after] = await reported([full, minimal]);
+    const [alone] = await reported([minimal]);
+    assert.ok(after!.upstreamIp === undefined && after!.params === undefined, JSON.stringify(after));
+    assert.deepEqual(after, alone);
+  });
+});
+
 describe('live rules over WatchRules', () => {
   const cp = new FakeControlPlane();
   let plugin: Plugin;

@@ -73,7 +73,8 @@ export class Exchange extends HttpContext {
   requestFindingCount: i32 = 0;
   charged: Array<string> = [];
   decision: Decision = new Decision();
-  event: ApiEvent = new ApiEvent();
+  /** The root's recycled event (taken in the constructor, given back in onDelete). */
+  event: ApiEvent;
   maxBody: u32 = 0;
   sampled: bool = true;
   inspectRequestBody: bool = false;
@@ -96,7 +97,10 @@ export class Exchange extends HttpContext {
     this.root = root;
     // Rules are captured per exchange: a swap mid-exchange applies to the next request only.
     this.rules = root.active!;
-    this.findings = root.takeFindings();
+    const findings = root.spareFindings.take();
+    this.findings = findings !== null ? findings : new Findings();
+    const event = root.spareEvents.take();
+    this.event = event !== null ? event : new ApiEvent();
   }
 
   private get monitorOnly(): bool {
@@ -279,8 +283,11 @@ export class Exchange extends HttpContext {
   }
 
   onDelete(): void {
-    // The event was encoded in report(); nothing reads the findings after this.
-    this.root.returnFindings(this.findings);
+    // The event was encoded in report(); nothing reads it or the findings after this.
+    this.findings.clear();
+    this.root.spareFindings.give(this.findings);
+    this.event.reset();
+    this.root.spareEvents.give(this.event);
   }
 
   // ---- helpers -------------------------------------------------------------------------------

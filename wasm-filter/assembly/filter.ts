@@ -11,7 +11,7 @@ import { SharedDataRateLimiter } from "./policy/rate-limiter";
 import { ActiveRules, loadRules } from "./rules/active-rules";
 import { builtinRuleSetBytes } from "./rules/builtin";
 import { EventQueue } from "./telemetry/event-queue";
-import { GatewayCounters } from "./telemetry/event";
+import { ApiEvent, GatewayCounters } from "./telemetry/event";
 import { Metrics } from "./telemetry/metrics";
 import { Exchange } from "./exchange";
 import { Findings } from "./detect/findings";
@@ -28,9 +28,27 @@ const RULES_VERSION_ZERO = "rules: version 0 is reserved for the built-in rules"
 // A batch with no events (a heartbeat with counters) at least this often.
 // @ts-ignore: decorator
 @inline const HEARTBEAT_MS: u64 = 10_000;
-// Spare finding lists kept for reuse: more than the exchanges one worker usually has in flight.
+// Spare finding lists and events kept for reuse: more than the exchanges one worker usually has in
+// flight.
 // @ts-ignore: decorator
-@inline const MAX_SPARE_FINDINGS: i32 = 64;
+@inline const MAX_SPARES: i32 = 64;
+
+/**
+ * What deleted exchanges leave for the next ones, already emptied by the giver: a new exchange
+ * takes one instead of allocating it anew. A bounded few are kept.
+ */
+export class Spares<T> {
+  private items: Array<T> = new Array<T>();
+
+  /** A spare one, or null when none is. */
+  take(): T | null {
+    return this.items.length > 0 ? this.items.pop() : null;
+  }
+
+  give(item: T): void {
+    if (this.items.length < MAX_SPARES) this.items.push(item);
+  }
+}
 
 function hex(buf: ArrayBuffer): string {
   let s = "";
@@ -58,10 +76,12 @@ export class PalisadeRoot extends RootContext {
   lastFlushMs: u64 = 0;
   private rng: u64 = 0x9e3779b97f4a7c15;
   /**
-   * Finding lists of finished exchanges: a new exchange takes one, so its Finding objects are
-   * refilled instead of allocated anew (each exchange would otherwise allocate up to max_findings).
+   * Finding lists of deleted exchanges: their Finding objects are refilled instead of allocated
+   * anew (each exchange would otherwise allocate up to max_findings).
    */
-  private spareFindings: Array<Findings> = new Array<Findings>();
+  spareFindings: Spares<Findings> = new Spares<Findings>();
+  /** Events of deleted exchanges (encoded and queued already): two dozen objects each. */
+  spareEvents: Spares<ApiEvent> = new Spares<ApiEvent>();
   configured: bool = false;
 
   onConfigure(configSize: u32): bool {
@@ -108,19 +128,6 @@ export class PalisadeRoot extends RootContext {
   newHttpContext(id: u32): HttpContext | null {
     if (!this.configured) return null;
     return new Exchange(id, this);
-  }
-
-  /** An empty finding list for a new exchange, recycled when one is spare. */
-  takeFindings(): Findings {
-    if (this.spareFindings.length == 0) return new Findings();
-    const f = this.spareFindings.pop();
-    f.clear();
-    return f;
-  }
-
-  /** Takes back the list of a deleted exchange (nothing reads it any more); keeps a bounded few. */
-  returnFindings(f: Findings): void {
-    if (this.spareFindings.length < MAX_SPARE_FINDINGS) this.spareFindings.push(f);
   }
 
   /** xorshift64: sampling and backoff jitter need no cryptographic quality. */
