@@ -218,9 +218,11 @@ export class Scanner extends SegmentSink {
   scanHeader(name: string, ptr: usize, len: usize, out: Findings, limits: ScanLimits): void {
     if (!this.beginField(FIELD_HEADER, name, ptr, len, out, limits)) return;
     const n = min(len, <usize>limits.maxFieldBytes);
-    const utf8 = String.UTF8.encode(name);
     this.headerKey.len = 0;
-    this.headerKey.append(changetype<usize>(utf8), <usize>utf8.byteLength);
+    if (!this.headerKey.appendAscii(name)) {
+      const utf8 = String.UTF8.encode(name);
+      this.headerKey.append(changetype<usize>(utf8), <usize>utf8.byteLength);
+    }
     this.seg.setIdentity(ptr, 0, n);
     this.seg.keyPtr = this.headerKey.ptr;
     this.seg.keyLen = this.headerKey.len;

@@ -34,6 +34,21 @@ export class ByteBuf {
     else memory.copy(dst, src, n);
     this.len += n;
   }
+
+  /**
+   * Appends s's UTF-8 when s is ASCII (then a byte per code unit) and returns true; otherwise
+   * appends nothing and returns false. For header names, which are ASCII: no encoded copy.
+   */
+  appendAscii(s: string): bool {
+    const n = <usize>s.length;
+    const src = changetype<usize>(s);
+    for (let i: usize = 0; i < n; i++) if (load<u16>(src + (i << 1)) >= 0x80) return false;
+    if (this.len + n > this.cap) this.ensure(this.len + n);
+    const dst = this.ptr + this.len;
+    for (let i: usize = 0; i < n; i++) store<u8>(dst + i, <u8>load<u16>(src + (i << 1)));
+    this.len += n;
+    return true;
+  }
 }
 
 /** Growable u32 buffer (raw offset maps). */
