@@ -5,10 +5,11 @@
 import { HttpContext } from "./abi/context";
 import {
   getBufferBytes,
-  getHeader,
+  getHeaderNamed,
   readBufferBytes,
   getHeaderPairs,
   getPropertyAt,
+  HeaderName,
   log,
   nowNanos,
   PropertyPath,
@@ -58,6 +59,10 @@ const FACTS = new Array<FindingFact>();
 const FACT_POOL = new Array<FindingFact>();
 const CONNECTION_MTLS = new PropertyPath(["connection", "mtls"]);
 const UPSTREAM_ADDRESS = new PropertyPath(["upstream", "address"]);
+// What the response headers callback asks for, by name (a lookup each instead of the whole map).
+const STATUS = new HeaderName(":status");
+const CONTENT_TYPE = new HeaderName("content-type");
+const CONTENT_ENCODING = new HeaderName("content-encoding");
 
 export class Exchange extends HttpContext {
   root: PalisadeRoot;
@@ -231,13 +236,13 @@ export class Exchange extends HttpContext {
     if (this.localReplied) return Action.Continue; // our own local reply passing through
     this.requestFindingCount = this.findings.count;
     // Three lookups instead of the whole map: the host serializes every pair for getHeaderPairs.
-    const status = getHeader(MapType.HttpResponseHeaders, ":status");
+    const status = getHeaderNamed(MapType.HttpResponseHeaders, STATUS);
     if (status !== null) this.event.status = <u32>I32.parseInt(status);
     if (endOfStream) return Action.Continue;
-    const header = getHeader(MapType.HttpResponseHeaders, "content-type");
+    const header = getHeaderNamed(MapType.HttpResponseHeaders, CONTENT_TYPE);
     const contentType = header !== null ? header : "";
     const media = mediaType(contentType);
-    const reason = this.bodySkipReason(getHeader(MapType.HttpResponseHeaders, "content-encoding"), media);
+    const reason = this.bodySkipReason(getHeaderNamed(MapType.HttpResponseHeaders, CONTENT_ENCODING), media);
     this.event.responseShape.contentType = media;
     this.event.responseShape.notInspectedReason = reason;
     this.inspectResponseBody = reason.length == 0;

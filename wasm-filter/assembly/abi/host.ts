@@ -110,8 +110,25 @@ export function getHeaderPairs(mapType: u32): Array<HeaderPair> {
 }
 
 export function getHeader(mapType: u32, name: string): string | null {
+  return headerValue(mapType, String.UTF8.encode(name));
+}
+
+/** A header name encoded once, for lookups made on every exchange. */
+export class HeaderName {
+  readonly bytes: ArrayBuffer;
+
+  constructor(name: string) {
+    this.bytes = String.UTF8.encode(name);
+  }
+}
+
+export function getHeaderNamed(mapType: u32, name: HeaderName): string | null {
+  return headerValue(mapType, name.bytes);
+}
+
+/** The value of the header whose name is `key` (UTF-8), null when absent or refused. */
+function headerValue(mapType: u32, key: ArrayBuffer): string | null {
   clearRet();
-  const key = String.UTF8.encode(name);
   lastStatus = raw.proxy_get_header_map_value(mapType, changetype<usize>(key), key.byteLength, RET_PTR, RET_SIZE);
   if (lastStatus != WasmResult.Ok) return null;
   const ptr = load<usize>(RET_PTR);

@@ -84,7 +84,6 @@ export function decide(
   monitorOnly: bool,
   charged: Array<string>,
 ): Decision {
-  const out = new Decision();
   let logged: Array<string> | null = null;
   let would: Decision | null = null;
   let firstLog: Policy | null = null;
@@ -144,6 +143,7 @@ export function decide(
     if (logged !== null) would.logged = logged;
     return would;
   }
+  const out = new Decision(); // only now: a matching BLOCK or RATE_LIMIT returns its own
   const log = firstLog;
   if (log !== null) {
     out.action = PolicyAction.Log;
