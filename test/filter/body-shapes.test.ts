@@ -145,6 +145,27 @@ describe('body shapes from the Envoy filter', () => {
     assert.equal(params.find((p) => p.name === 'who')?.format, 'email');
   });
 
+  test('query parameters: empty names and values, types, decoding, names beyond ASCII', async () => {
+    exchange(plugin, {
+      path: '/q?=x&a=&b&t=true&n=-12&x=1.5&y=1.2.3&e=ana%40example.com&&k%41=v%zz&caf\u00e9=1&long=123456789012345678901',
+    });
+    const params = (await event('/q')).params as { name?: string; type: string; format?: string }[];
+    const got = params.map((p) => `${p.name ?? ''} ${p.type.replace('JSON_TYPE_', '')} ${p.format ?? ''}`.trim());
+    assert.deepEqual(got, [
+      'STRING',
+      'a STRING',
+      'b STRING',
+      't BOOLEAN',
+      'n INTEGER',
+      'x NUMBER',
+      'y STRING',
+      'e STRING email',
+      'k%41 STRING',
+      'caf\u00e9 INTEGER',
+      'long STRING',
+    ]);
+  });
+
   test('the per-event field budget counts what it leaves out', async () => {
     const wide = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
     exchange(plugin, {

@@ -18,7 +18,7 @@ import { ByteBuf, PathSource, Segment, SegmentSink } from "../detect/segment";
 import { BodyShape, FieldShape, FieldValue, JSON_ARRAY, JSON_BOOLEAN, JSON_INTEGER, JSON_NULL, JSON_NUMBER, JSON_OBJECT, JSON_STRING } from "./event";
 import { internedField, internField } from "./field-intern";
 import { formatOf } from "./format";
-import { valueType } from "./params";
+import { valueTypeAt } from "./params";
 import { releasedValue, valueHashOf } from "./value-hash";
 
 // @ts-ignore: decorator
@@ -194,7 +194,7 @@ export class ShapeCollector extends JsonVisitor {
       if (this.seg.n > 0) {
         const path = "$" + memberPath(this.seg.data, this.seg.n);
         decodeForm(this.seg, p, eq < i ? eq + 1 : i, i);
-        const type = valueType(String.UTF8.decodeUnsafe(this.seg.data, this.seg.n));
+        const type = valueTypeAt(this.seg.data, this.seg.n);
         let h: u64 = type;
         for (let k = 0; k < path.length; k++) h = mix(h, path.charCodeAt(k));
         if (listed(h) < 0) {

@@ -4,7 +4,8 @@
 import { EventParam, JSON_BOOLEAN, JSON_INTEGER, JSON_NUMBER, JSON_STRING } from "./event";
 import { RequestInfo } from "../policy/request-info";
 import { formatOf } from "./format";
-import { percentDecode } from "./path-privacy";
+import { ByteBuf } from "../detect/segment";
+import { percentDecodeInto } from "./path-privacy";
 import { releasedValue, valueHashOf } from "./value-hash";
 
 // @ts-ignore: decorator
@@ -56,14 +57,17 @@ function isCommonHeader(name: string): bool {
   return false;
 }
 
-/** JSON type a textual value looks like. */
-export function valueType(v: string): u32 {
-  if (v == "true" || v == "false") return JSON_BOOLEAN;
-  if (v.length == 0 || v.length > 20) return JSON_STRING;
+/**
+ * JSON type the UTF-8 value [p, p+n) looks like. Only ASCII decides (any other byte makes a
+ * string), so it is the type of the decoded text too.
+ */
+export function valueTypeAt(p: usize, n: usize): u32 {
+  if (n == 0 || n > 20) return JSON_STRING;
+  if (sameBytes(p, n, "true") || sameBytes(p, n, "false")) return JSON_BOOLEAN;
   let digits = 0;
   let dot = false;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
+  for (let i: usize = 0; i < n; i++) {
+    const c = <u32>load<u8>(p + i);
     if (c >= 0x30 && c <= 0x39) digits++;
     else if (c == 0x2d && i == 0) continue;
     else if (c == 0x2e && !dot) dot = true;
@@ -73,34 +77,65 @@ export function valueType(v: string): u32 {
   return dot ? JSON_NUMBER : JSON_INTEGER;
 }
 
-/** A parameter with the type and (for strings) the format its value looks like; query values are
- * percent-decoded first so `a%40b.example` is an email. */
-function param(name: string, kind: u32, value: string, encoded: bool): EventParam {
-  const type = valueType(value);
-  const p = new EventParam(name, kind, type);
+/** Whether [p, p+n) is the ASCII string s. */
+function sameBytes(p: usize, n: usize, s: string): bool {
+  if (n != <usize>s.length) return false;
+  for (let i: usize = 0; i < n; i++) if (<u32>load<u8>(p + i) != <u32>s.charCodeAt(<i32>i)) return false;
+  return true;
+}
+
+/** Percent-decoded query values (reused: one is worked on at a time). */
+const decodedValue = new ByteBuf();
+
+/**
+ * A parameter with the type and (for strings) the format its UTF-8 value [p, p+n) looks like;
+ * query values are percent-decoded first so `a%40b.example` is an email.
+ */
+function paramAt(name: string, kind: u32, p: usize, n: usize, encoded: bool): EventParam {
+  const type = valueTypeAt(p, n);
+  const param = new EventParam(name, kind, type);
   if (type == JSON_STRING) {
-    let b = String.UTF8.encode(value);
-    if (encoded) b = percentDecode(changetype<usize>(b), <usize>b.byteLength);
-    const format = formatOf(changetype<usize>(b), <usize>b.byteLength);
-    p.format = format;
+    if (encoded) {
+      percentDecodeInto(p, n, decodedValue);
+      p = decodedValue.ptr;
+      n = decodedValue.len;
+    }
+    const format = formatOf(p, n);
+    param.format = format;
     // Query values only (location `q`, path = the name as sent), decoded (value-hash.ts).
     if (kind == FIELD_QUERY && format.length == 0) {
-      p.valueHash = valueHashOf(name, changetype<usize>(b), <usize>b.byteLength);
-      p.value = releasedValue;
+      param.valueHash = valueHashOf(name, p, n);
+      param.value = releasedValue;
     }
   }
-  return p;
+  return param;
 }
+
+function param(name: string, kind: u32, value: string): EventParam {
+  const b = String.UTF8.encode(value);
+  return paramAt(name, kind, changetype<usize>(b), <usize>b.byteLength, false);
+}
+
+/** UTF-8 of the query being listed (a global: read through raw pointers across allocations). */
+let queryBytes = new ArrayBuffer(0);
 
 export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
   if (req.query.length > 0) {
-    const parts = req.query.split("&");
-    for (let i = 0; i < parts.length && out.length < MAX_PARAMS; i++) {
-      if (parts[i].length == 0) continue;
-      const eq = parts[i].indexOf("=");
-      const name = eq >= 0 ? parts[i].substring(0, eq) : parts[i];
-      const value = eq >= 0 ? parts[i].substring(eq + 1) : "";
-      out.push(param(name, FIELD_QUERY, value, true));
+    // One UTF-8 copy; parameters are cut from it in place (`&` never occurs inside a multi-byte
+    // sequence), only names become strings.
+    queryBytes = String.UTF8.encode(req.query);
+    const base = changetype<usize>(queryBytes);
+    const n = <usize>queryBytes.byteLength;
+    for (let from: usize = 0; from < n && out.length < MAX_PARAMS; ) {
+      let end = from;
+      while (end < n && load<u8>(base + end) != 0x26) end++;
+      if (end > from) {
+        let eq = from;
+        while (eq < end && load<u8>(base + eq) != 0x3d) eq++;
+        const value = eq < end ? eq + 1 : end;
+        out.push(paramAt(String.UTF8.decodeUnsafe(base + from, eq - from), FIELD_QUERY, base + value, end - value, true));
+      }
+      from = end + 1;
     }
   }
   for (let i = 0; i < req.headers.length && out.length < MAX_PARAMS; i++) {
@@ -110,12 +145,12 @@ export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
       for (let j = 0; j < cookies.length && out.length < MAX_PARAMS; j++) {
         const c = cookies[j].trim();
         const eq = c.indexOf("=");
-        if (eq > 0) out.push(param(c.substring(0, eq), FIELD_COOKIE, c.substring(eq + 1), false));
+        if (eq > 0) out.push(param(c.substring(0, eq), FIELD_COOKIE, c.substring(eq + 1)));
       }
       continue;
     }
     if ((h.name.length > 0 && h.name.charCodeAt(0) == 0x3a) || isCommonHeader(h.name)) continue; // 0x3a ":" pseudo-headers
-    out.push(param(h.name, FIELD_HEADER, h.value, false));
+    out.push(param(h.name, FIELD_HEADER, h.value));
   }
 }
 

@@ -4,6 +4,7 @@
 // variable segment for the control plane's templater, so `/v1/imei/{imei}` still templates.
 import { Findings, ScanLimits, Scanner } from "../detect";
 import { FIELD_PATH } from "../detect/field-kinds";
+import { ByteBuf } from "../detect/segment";
 import { asciiLower } from "../util/ascii";
 
 /** Keys longer than this (bytes) are not a resource name (no context from them). */
@@ -89,8 +90,18 @@ function hasPercent(ptr: usize, len: usize): bool {
 
 /** `%XX` → byte; a `%` not followed by two hex digits stays as is. `+` is not a space in a path. */
 export function percentDecode(src: usize, n: usize): ArrayBuffer {
-  const outBuf = new ArrayBuffer(<i32>n);
-  const dst = changetype<usize>(outBuf);
+  percentDecodeInto(src, n, decodedBytes);
+  const out = new ArrayBuffer(<i32>decodedBytes.len);
+  memory.copy(changetype<usize>(out), decodedBytes.ptr, decodedBytes.len);
+  return out;
+}
+const decodedBytes = new ByteBuf();
+
+/** percentDecode() into `out` (emptied first), without a buffer of its own. */
+export function percentDecodeInto(src: usize, n: usize, out: ByteBuf): void {
+  out.len = 0;
+  out.ensure(n);
+  const dst = out.ptr;
   let w: usize = 0;
   for (let r: usize = 0; r < n; r++) {
     const c = load<u8>(src + r);
@@ -107,7 +118,7 @@ export function percentDecode(src: usize, n: usize): ArrayBuffer {
     store<u8>(dst + w, c);
     w++;
   }
-  return outBuf.slice(0, <i32>w);
+  out.len = w;
 }
 
 function hexValue(c: u8): i32 {
