@@ -15,6 +15,7 @@ import {
   PropertyPath,
   removeHeader,
   replaceHeader,
+  replaceHeaderAt,
   sendLocalResponse,
   setBufferBytes,
 } from "./abi/host";
@@ -24,7 +25,6 @@ import { encodeApiEvent } from "./codec/telemetry-encode";
 import { Mode } from "./config/plugin-config";
 import { Findings, ScanLimits, SYNTAX_FORM, SYNTAX_JSON, bodyMode, bodySyntax } from "./detect";
 import { FIELD_BODY } from "./detect/field-kinds";
-import { siphash24 } from "./detect/siphash";
 import { PalisadeRoot } from "./filter";
 import { clientCertificateDecides, detectRequestAuth } from "./policy/auth-scheme";
 import { parseIp, stripPort } from "./policy/ip";
@@ -405,9 +405,9 @@ export class Exchange extends HttpContext {
     const name = this.root.config.rateLimitDescriptorHeader;
     const d = this.decision;
     if (name.length == 0 || d.action != PolicyAction.RateLimit || d.rateKey.length == 0 || d.mode != PolicyMode.Enforce) return;
-    const key = String.UTF8.encode(d.rateKey);
-    const h = siphash24(this.root.hashKey0, this.root.hashKey1, changetype<usize>(key), <usize>key.byteLength);
-    replaceHeader(MapType.HttpRequestHeaders, name, d.policyId + ":" + h.toString(16));
+    const root = this.root;
+    const value = root.rateDescriptor.valueFor(d.policyId, d.rateKey, root.hashKey0, root.hashKey1);
+    replaceHeaderAt(MapType.HttpRequestHeaders, root.rateDescriptorName.bytes, value);
   }
 
   /** Could an enforced response-side BLOCK happen for this request? (Then the body is held.) */

@@ -2,11 +2,12 @@
 // the tick. One per worker VM (Envoy clones the VM per worker, notes §8.6); state shared between
 // workers lives only in shared data (rate-limit buckets).
 import { RootContext, HttpContext, setRootFactory } from "./abi/context";
-import { getBufferBytes, getStatusMessage, log, nowMillis, randomBytes, setTickPeriod } from "./abi/host";
+import { getBufferBytes, getStatusMessage, HeaderName, log, nowMillis, randomBytes, setTickPeriod } from "./abi/host";
 import { BufferType, LogLevel } from "./abi/types";
 import { PluginConfig, parsePluginConfig } from "./config/plugin-config";
 import { ControlPlane } from "./control/control-plane";
 import { encodeReportBatch, encodeWatchRulesRequest, GatewayInfo } from "./codec/telemetry-encode";
+import { RateDescriptor } from "./policy/rate-descriptor";
 import { SharedDataRateLimiter } from "./policy/rate-limiter";
 import { ActiveRules, loadRules } from "./rules/active-rules";
 import { builtinRuleSetBytes } from "./rules/builtin";
@@ -67,6 +68,9 @@ export class PalisadeRoot extends RootContext {
   queue: EventQueue = new EventQueue(1);
   counters: GatewayCounters = new GatewayCounters();
   limiter: SharedDataRateLimiter = new SharedDataRateLimiter();
+  rateDescriptor: RateDescriptor = new RateDescriptor();
+  /** config.rateLimitDescriptorHeader, encoded once. */
+  rateDescriptorName: HeaderName = new HeaderName("");
   controlPlane: ControlPlane | null = null;
   bootId: string = "";
   hashKey0: u64 = 0;
@@ -95,6 +99,7 @@ export class PalisadeRoot extends RootContext {
       return false;
     }
     this.config = config;
+    this.rateDescriptorName = new HeaderName(config.rateLimitDescriptorHeader);
     this.hashKey0 = load<u64>(changetype<usize>(config.hashKey));
     this.hashKey1 = load<u64>(changetype<usize>(config.hashKey) + 8);
     const seed = randomBytes(16);

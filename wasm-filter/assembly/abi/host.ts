@@ -141,9 +141,12 @@ function headerValue(mapType: u32, key: ArrayBuffer): string | null {
 }
 
 export function replaceHeader(mapType: u32, name: string, value: string): u32 {
-  const k = String.UTF8.encode(name);
-  const v = String.UTF8.encode(value);
-  return raw.proxy_replace_header_map_value(mapType, changetype<usize>(k), k.byteLength, changetype<usize>(v), v.byteLength);
+  return replaceHeaderAt(mapType, String.UTF8.encode(name), String.UTF8.encode(value));
+}
+
+/** replaceHeader with the name and value already UTF-8. */
+export function replaceHeaderAt(mapType: u32, name: ArrayBuffer, value: ArrayBuffer): u32 {
+  return raw.proxy_replace_header_map_value(mapType, changetype<usize>(name), name.byteLength, changetype<usize>(value), value.byteLength);
 }
 
 export function addHeader(mapType: u32, name: string, value: string): u32 {
