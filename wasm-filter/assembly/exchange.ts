@@ -119,7 +119,7 @@ export class Exchange extends HttpContext {
     this.startNs = nowNanos();
     const config = this.root.config;
     const settings = this.rules.rules.settings;
-    const headers = getHeaderPairs(MapType.HttpRequestHeaders);
+    const headers = getHeaderPairs(MapType.HttpRequestHeaders, this.root.spareHeaders.take());
     const req = this.req;
     req.headers = headers;
     let path = "";
@@ -288,11 +288,12 @@ export class Exchange extends HttpContext {
   }
 
   onDelete(): void {
-    // The event was encoded in report(); nothing reads it or the findings after this.
+    // The event was encoded in report(); nothing reads it, the findings or the request headers after this.
     this.findings.clear();
     this.root.spareFindings.give(this.findings);
     this.event.reset();
     this.root.spareEvents.give(this.event);
+    this.root.spareHeaders.give(this.req.headers);
   }
 
   // ---- helpers -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import { ActiveRules, loadRules } from "./rules/active-rules";
 import { builtinRuleSetBytes } from "./rules/builtin";
 import { EventQueue } from "./telemetry/event-queue";
 import { ApiEvent, GatewayCounters } from "./telemetry/event";
+import { HeaderPair } from "./abi/pairs";
 import { Metrics } from "./telemetry/metrics";
 import { Exchange } from "./exchange";
 import { Findings } from "./detect/findings";
@@ -86,6 +87,8 @@ export class PalisadeRoot extends RootContext {
   spareFindings: Spares<Findings> = new Spares<Findings>();
   /** Events of deleted exchanges (encoded and queued already): two dozen objects each. */
   spareEvents: Spares<ApiEvent> = new Spares<ApiEvent>();
+  /** Request header lists of deleted exchanges: getHeaderPairs() refills them and their pairs. */
+  spareHeaders: Spares<Array<HeaderPair>> = new Spares<Array<HeaderPair>>();
   configured: bool = false;
 
   onConfigure(configSize: u32): bool {

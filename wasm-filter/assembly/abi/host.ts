@@ -99,14 +99,15 @@ export function setBufferBytes(bufferType: u32, start: u32, length: u32, data: A
   return raw.proxy_set_buffer_bytes(bufferType, start, length, changetype<usize>(data), data.byteLength);
 }
 
-export function getHeaderPairs(mapType: u32): Array<HeaderPair> {
+/** The whole map; `reuse`: a list of an earlier call nothing reads any more (refilled, see decodePairs). */
+export function getHeaderPairs(mapType: u32, reuse: Array<HeaderPair> | null = null): Array<HeaderPair> {
   clearRet();
   lastStatus = raw.proxy_get_header_map_pairs(mapType, RET_PTR, RET_SIZE);
   if (lastStatus != WasmResult.Ok || load<usize>(RET_PTR) == 0) return new Array<HeaderPair>();
   // The map's buffer stays alive with the pairs, so their values' bytes can be scanned in place.
   const block = takeBuffer()!;
   const strings = mapType == MapType.HttpRequestHeaders ? REQUEST_HEADER_STRINGS : null;
-  return decodePairs(changetype<usize>(block), <usize>block.byteLength, block, strings);
+  return decodePairs(changetype<usize>(block), <usize>block.byteLength, block, strings, reuse);
 }
 
 export function getHeader(mapType: u32, name: string): string | null {

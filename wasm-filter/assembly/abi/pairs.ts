@@ -67,13 +67,47 @@ function decodeAt(list: Array<string> | null, i: i32, ptr: usize, len: usize): s
   return fresh;
 }
 
+/** Pairs of lists nothing reads any more (decodePairs `reuse`), refilled instead of allocated. */
+const sparePairs = new Array<HeaderPair>();
+// @ts-ignore: decorator
+@inline const MAX_SPARE_PAIRS: i32 = 256;
+
+/** A pair for (name, value), a spare one when there is one. */
+function pairOf(name: string, value: string): HeaderPair {
+  if (sparePairs.length == 0) return new HeaderPair(name, value);
+  const pair = sparePairs.pop();
+  pair.name = name;
+  pair.value = value;
+  pair.raw = null;
+  pair.rawValueAt = 0;
+  pair.rawValueLength = 0;
+  return pair;
+}
+
 /**
  * Decodes `size` bytes at `ptr`. Malformed input (short, missing NULs, trailing bytes, counts
  * past the bounds) yields an empty list, as cpp-host's toPairs does — never a trap. `strings`,
  * when given, lends strings equal to the last map's at the same position (and is updated).
+ * `reuse`, when given, is a list of an earlier decode that nothing reads any more: it and its
+ * pairs are refilled.
  */
-export function decodePairs(ptr: usize, size: usize, owner: ArrayBuffer | null = null, strings: PairStrings | null = null): Array<HeaderPair> {
-  const out = new Array<HeaderPair>();
+export function decodePairs(
+  ptr: usize,
+  size: usize,
+  owner: ArrayBuffer | null = null,
+  strings: PairStrings | null = null,
+  reuse: Array<HeaderPair> | null = null,
+): Array<HeaderPair> {
+  let out: Array<HeaderPair>;
+  if (reuse !== null) {
+    for (let i = 0; i < reuse.length && sparePairs.length < MAX_SPARE_PAIRS; i++) {
+      const pair = reuse[i];
+      pair.raw = null; // keeps no old map alive while spare
+      sparePairs.push(pair);
+    }
+    reuse.length = 0;
+    out = reuse;
+  } else out = new Array<HeaderPair>();
   if (size < 4 || size > MAX_PAIRS_BYTES) return out;
   const n = load<u32>(ptr);
   if (n > MAX_PAIRS_COUNT) return out;
@@ -88,7 +122,7 @@ export function decodePairs(ptr: usize, size: usize, owner: ArrayBuffer | null =
     if (load<u8>(ptr + pos + keyLen) != 0 || load<u8>(ptr + pos + keyLen + 1 + valueLen) != 0) return new Array<HeaderPair>();
     const name = decodeAt(strings !== null ? strings.names : null, <i32>i, ptr + pos, keyLen);
     const value = decodeAt(strings !== null ? strings.values : null, <i32>i, ptr + pos + keyLen + 1, valueLen);
-    const pair = new HeaderPair(name, value);
+    const pair = pairOf(name, value);
     if (owner !== null && isAscii(ptr + pos + keyLen + 1, valueLen)) {
       pair.raw = owner;
       pair.rawValueAt = <u32>(pos + keyLen + 1);

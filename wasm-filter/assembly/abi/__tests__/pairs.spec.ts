@@ -22,6 +22,28 @@ describe("decodePairs", () => {
     expect(pairs[1].value).toBe("Zoë");
     expect(pairs[1].raw).toBeNull();
   });
+  it("refills a list given back, and its pairs, with the new map's values and raw bytes", () => {
+    const a = serialized();
+    const first = decodePairs(changetype<usize>(a), <usize>a.byteLength, a);
+    const firstPair = changetype<usize>(first[0]);
+    const other = new Array<HeaderPair>();
+    other.push(new HeaderPair("x-name", "Zoë"));
+    other.push(new HeaderPair("accept", "text/html"));
+    other.push(new HeaderPair("x-more", "1"));
+    const b = encodePairs(other);
+    const second = decodePairs(changetype<usize>(b), <usize>b.byteLength, b, null, first);
+    expect(changetype<usize>(second)).toBe(changetype<usize>(first));
+    expect(second.length).toBe(3);
+    expect(second[0].name).toBe("x-name");
+    expect(second[0].value).toBe("Zoë");
+    expect(second[0].raw).toBeNull(); // non-ASCII: no raw bytes, whatever the pair held before
+    expect(second[1].value).toBe("text/html");
+    expect(second[1].raw).toBe(b);
+    expect(second[2].value).toBe("1");
+    let reused = false;
+    for (let i = 0; i < 3; i++) reused = reused || changetype<usize>(second[i]) == firstPair;
+    expect(reused).toBe(true);
+  });
   it("records no raw bytes without an owner", () => {
     const block = serialized();
     const pairs = decodePairs(changetype<usize>(block), <usize>block.byteLength);
