@@ -11,6 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SqliteClient } from './sql-client.ts';
 import type { IngestThreadData, IngestThreadReply, IngestThreadRequest } from './sqlite-ingest-thread.ts';
+import { packedTransfer } from './packed-events.ts';
 import { flattenUnit, mergeGroup, SqliteIngestRepository } from './sqlite-ingest.ts';
 import type { IngestOutcome, IngestRepository, IngestUnit } from './types.ts';
 
@@ -67,19 +68,19 @@ export class OffThreadSqliteIngestRepository implements IngestRepository {
     // duplicate the thread writes nothing and the units go again one by one, in the same section.
     const group = mergeGroup(units);
     return this.client.exclusive(async () => {
-      const outcomes = await this.send((id) => ({ id, group }));
+      const outcomes = await this.send((id) => ({ id, group }), Array.isArray(group.events) ? [] : packedTransfer(group.events));
       return outcomes ?? (await this.send((id) => ({ id, units: units.map(flattenUnit) })))!;
     });
   }
 
-  private send(request: (id: number) => IngestThreadRequest): Promise<IngestOutcome[] | null> {
+  private send(request: (id: number) => IngestThreadRequest, transfer: ArrayBuffer[] = []): Promise<IngestOutcome[] | null> {
     if (this.fallback) throw new Error('SQLite ingest thread stopped');
     const id = this.nextId++;
     return new Promise<IngestOutcome[] | null>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // Referenced only while a commit is in flight: an idle store never keeps the process alive.
       this.worker.ref();
-      this.worker.postMessage(request(id));
+      this.worker.postMessage(request(id), transfer);
     });
   }
 

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
 import { mergeDeltas, type MergedDeltas } from './merge-deltas.ts';
+import { packEvents, unpackRow, type PackedEvents } from './packed-events.ts';
 import type { SqliteClient } from './sql-client.ts';
 import { fieldValueKey, OVERFLOW_HASH, planFieldValueWrites } from '../inventory/value-sketch.ts';
 import {
@@ -88,17 +89,22 @@ export function flattenUnit(u: IngestUnit): FlatIngestUnit {
  */
 export interface MergedIngestGroup {
   keys: { key: BatchKey; eventCount: number }[];
-  eventValues: unknown[];
+  /** Packed (packed-events.ts), or flat column values when a row does not pack. */
+  events: PackedEvents | unknown[];
   merged: MergedDeltas;
   gateways: GatewayDelta[];
 }
 
 export function mergeGroup(units: readonly IngestUnit[]): MergedIngestGroup {
-  const eventValues: unknown[] = [];
-  for (const u of units) for (const e of u.events) pushEventValues(eventValues, e);
+  const records = units.length === 1 ? units[0]!.events : units.flatMap((u) => u.events);
+  let events: PackedEvents | unknown[] | null = packEvents(records);
+  if (!events) {
+    events = [];
+    for (const e of records) pushEventValues(events, e);
+  }
   return {
     keys: units.map((u) => ({ key: u.key, eventCount: u.events.length })),
-    eventValues,
+    events,
     merged: mergeDeltas(units),
     gateways: units.map((u) => u.gateway),
   };
@@ -151,7 +157,15 @@ export class SqliteIngestRepository implements IngestRepository {
     const width = EVENT_COLS.length;
     // One array re-filled per row: better-sqlite3 reads the bound values before run() returns.
     const row: unknown[] = new Array(width);
-    const writeEvents = (values: readonly unknown[]) => {
+    const writeEvents = (values: PackedEvents | readonly unknown[]) => {
+      if (!Array.isArray(values)) {
+        const packed = values as PackedEvents;
+        for (let i = 0; i < packed.count; i++) {
+          unpackRow(packed, i, row);
+          insertEvent.run(row);
+        }
+        return;
+      }
       for (let at = 0; at < values.length; at += width) {
         for (let c = 0; c < width; c++) row[c] = values[at + c];
         insertEvent.run(row);
@@ -249,7 +263,7 @@ export class SqliteIngestRepository implements IngestRepository {
     });
     this.runMerged = db.transaction((group: MergedIngestGroup): void => {
       if (!insertKeys(group.keys).every(Boolean)) throw HAS_DUPLICATE;
-      writeEvents(group.eventValues);
+      writeEvents(group.events);
       writeAggregates(group.merged, group.gateways);
     });
   }
