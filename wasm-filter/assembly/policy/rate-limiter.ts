@@ -22,6 +22,11 @@ export class SharedDataRateLimiter extends RateLimiter {
   private lastPolicyId: string = "";
   private lastKey: string = "";
   private lastKeyBytes: ArrayBuffer = new ArrayBuffer(0);
+  // Reused on every take(): the bucket read, the bytes written (the host copies them) and the
+  // outcome (decide() reads it at once).
+  private read: BucketState = new BucketState(0, 0);
+  private written: ArrayBuffer = new ArrayBuffer(16);
+  private outcome: RateOutcome = new RateOutcome(true, 0);
 
   take(policy: Policy, key: string): RateOutcome {
     const rl = policy.rateLimit;
@@ -38,14 +43,19 @@ export class SharedDataRateLimiter extends RateLimiter {
       let cas: u32 = 0;
       if (current.status == WasmResult.Ok) {
         const value = current.value;
-        if (value !== null) prev = BucketState.decode(value);
+        if (value !== null && this.read.decodeFrom(value)) prev = this.read;
         cas = current.cas;
       }
       const result = takeToken(prev, nowMillis(), rl.rate, rl.periodSeconds, rl.burst);
       // A missing key is created with cas 0... but two workers may create it at once; the second
       // write then overwrites the first. One extra token at creation is the accepted cost.
-      const status = setSharedDataAt(k, result.state.encode(), cas);
-      if (status == WasmResult.Ok) return new RateOutcome(result.allowed, result.retryAfterSeconds);
+      result.state.encodeInto(this.written);
+      const status = setSharedDataAt(k, this.written, cas);
+      if (status == WasmResult.Ok) {
+        this.outcome.allowed = result.allowed;
+        this.outcome.retryAfterSeconds = result.retryAfterSeconds;
+        return this.outcome;
+      }
       if (status != WasmResult.CasMismatch) break;
     }
     this.contentionFailOpen++;

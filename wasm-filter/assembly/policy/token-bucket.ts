@@ -14,15 +14,28 @@ export class BucketState {
 
   encode(): ArrayBuffer {
     const out = new ArrayBuffer(16);
+    this.encodeInto(out);
+    return out;
+  }
+
+  /** encode() into `out` (16 bytes at least). */
+  encodeInto(out: ArrayBuffer): void {
     store<u64>(changetype<usize>(out), this.milliTokens);
     store<u64>(changetype<usize>(out) + 8, this.updatedMs);
-    return out;
   }
 
   /** Null for a value of the wrong size (another writer's format): the caller resets it. */
   static decode(buf: ArrayBuffer): BucketState | null {
-    if (buf.byteLength != 16) return null;
-    return new BucketState(load<u64>(changetype<usize>(buf)), load<u64>(changetype<usize>(buf) + 8));
+    const state = new BucketState(0, 0);
+    return state.decodeFrom(buf) ? state : null;
+  }
+
+  /** decode() into this state; false (this unchanged) for a value of the wrong size. */
+  decodeFrom(buf: ArrayBuffer): bool {
+    if (buf.byteLength != 16) return false;
+    this.milliTokens = load<u64>(changetype<usize>(buf));
+    this.updatedMs = load<u64>(changetype<usize>(buf) + 8);
+    return true;
   }
 }
 
