@@ -16,7 +16,7 @@ const byType = (a: { type: string }, b: { type: string }) => a.type.localeCompar
 interface Finding {
   type: string;
   masked: string;
-  location: { field: string; name?: string };
+  location: { field: string; name?: string; start?: number; end?: number };
 }
 
 const cp = new FakeControlPlane();
@@ -56,3 +56,18 @@ for (const v of pathPrivacyVectors()) {
     }
   });
 }
+
+test('a path beyond ASCII is scanned from its encoded copy, the query too, with the same result', async () => {
+  // An ASCII :path is scanned in place from the header map's bytes; any other is encoded first.
+  for (const [id, path] of [
+    ['ascii', '/v1/cafe/cards/4111111111111111?card=5555555555554444'],
+    ['utf8', '/v1/café/cards/4111111111111111?card=5555555555554444&q=é'],
+  ] as const) {
+    const { event, findings } = await report(`path-${id}`, path);
+    assert.equal(event.path, path.split('?')[0]!.replace('4111111111111111', '{credit_card}'), id);
+    const where = findings
+      .map((f) => `${f.location.field} ${f.location.name ?? ''} ${f.type} ${f.location.start ?? 0}-${f.location.end}`)
+      .sort();
+    assert.deepEqual(where, ['FIELD_KIND_PATH cards credit_card 0-16', 'FIELD_KIND_QUERY  credit_card 5-21'], id);
+  }
+});

@@ -27,7 +27,7 @@ import { Findings, ScanLimits, SYNTAX_FORM, SYNTAX_JSON, bodyMode, bodySyntax } 
 import { FIELD_BODY } from "./detect/field-kinds";
 import { PalisadeRoot } from "./filter";
 import { clientCertificateDecides, detectRequestAuth } from "./policy/auth-scheme";
-import { parseIp, stripPort } from "./policy/ip";
+import { IpAddress, parseIp, stripPort } from "./policy/ip";
 import { matchesRequest } from "./policy/match";
 import { Direction, FailureMode, PolicyAction, PolicyMode, ResponseBlockStyle, RuleSet } from "./policy/model";
 import { AuthScheme, FindingFact, RequestInfo } from "./policy/request-info";
@@ -59,6 +59,10 @@ const FACTS = new Array<FindingFact>();
 const FACT_POOL = new Array<FindingFact>();
 const CONNECTION_MTLS = new PropertyPath(["connection", "mtls"]);
 const UPSTREAM_ADDRESS = new PropertyPath(["upstream", "address"]);
+/** The last source.address read and what it gave (read-only once made: decisions only compare). */
+let lastSource = new ArrayBuffer(0);
+let lastClientText = "";
+let lastClientIp: IpAddress | null = null;
 // What the response headers callback asks for, by name (a lookup each instead of the whole map).
 const STATUS = new HeaderName(":status");
 const CONTENT_TYPE = new HeaderName("content-type");
@@ -123,6 +127,7 @@ export class Exchange extends HttpContext {
     const req = this.req;
     req.headers = headers;
     let path = "";
+    let pathPair: HeaderPair | null = null;
     let authority = "";
     for (let i = 0; i < headers.length; i++) {
       const h = headers[i];
@@ -133,7 +138,10 @@ export class Exchange extends HttpContext {
           if (name == "host" && authority.length == 0) authority = h.value;
           break;
         case 5:
-          if (name == ":path") path = h.value;
+          if (name == ":path") {
+            path = h.value;
+            pathPair = h;
+          }
           break;
         case 7:
           if (name == ":method") req.method = upperCaseOf(h.value);
@@ -153,10 +161,19 @@ export class Exchange extends HttpContext {
     req.path = q >= 0 ? path.substring(0, q) : path;
     req.query = q >= 0 ? path.substring(q + 1) : "";
     req.host = lowerCaseOf(stripPort(authority));
+    // The :path value's bytes as the host sent them, when ASCII (then a byte per char): the path
+    // and the query are scanned in place.
+    const rawPath: usize = pathPair !== null && pathPair.raw !== null ? changetype<usize>(pathPair.raw) + <usize>pathPair.rawValueAt : 0;
     const source = getPropertyAt(SOURCE_ADDRESS);
     if (source !== null) {
-      req.clientIpText = stripPort(String.UTF8.decode(source));
-      req.clientIp = parseIp(req.clientIpText);
+      // A connection's requests repeat it: the address is parsed when it changes.
+      if (source.byteLength != lastSource.byteLength || memory.compare(changetype<usize>(source), changetype<usize>(lastSource), <usize>source.byteLength) != 0) {
+        lastClientText = stripPort(String.UTF8.decode(source));
+        lastClientIp = parseIp(lastClientText);
+        lastSource = source;
+      }
+      req.clientIpText = lastClientText;
+      req.clientIp = lastClientIp;
     }
     detectRequestAuth(req);
     if (clientCertificateDecides(req)) {
@@ -179,7 +196,7 @@ export class Exchange extends HttpContext {
     // Path, headers and query are always inspected (cheap, bounded); bodies per limits and
     // sampling. The path goes first so the finding limit never leaves a segment unmasked.
     const scanner = this.rules.scanner;
-    this.reportedPath = scanPath(scanner, req.path, this.findings, this.limits);
+    this.reportedPath = scanPath(scanner, req.path, this.findings, this.limits, rawPath);
     for (let i = 0; i < headers.length; i++) {
       const h = headers[i];
       if (h.name.startsWith(":")) continue;
@@ -193,8 +210,11 @@ export class Exchange extends HttpContext {
       scanner.scanHeader(h.name, changetype<usize>(v), <usize>v.byteLength, this.findings, this.limits);
     }
     if (req.query.length > 0) {
-      const qb = String.UTF8.encode(req.query);
-      scanner.scanQuery(changetype<usize>(qb), <usize>qb.byteLength, this.findings, this.limits);
+      if (rawPath != 0) scanner.scanQuery(rawPath + <usize>q + 1, <usize>(path.length - q - 1), this.findings, this.limits);
+      else {
+        const qb = String.UTF8.encode(req.query);
+        scanner.scanQuery(changetype<usize>(qb), <usize>qb.byteLength, this.findings, this.limits);
+      }
     }
     this.root.counters.requestsSeen++;
     this.root.metrics.add(this.root.metrics.requestsInspected, 1);

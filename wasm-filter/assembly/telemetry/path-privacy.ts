@@ -22,14 +22,19 @@ let decodedSegment: ArrayBuffer = NO_BYTES;
  * Scans each segment of `path` (no query) as its own field: percent-decoded, key = the previous
  * segment when that one carried no finding (`/v1/imei/<value>` gives the key `imei`), else none.
  * Findings get FIELD_PATH, the key as their name, offsets into the decoded segment. Returns the
- * path to report.
+ * path to report. `raw`, when not 0, holds path's UTF-8 (the caller keeps it alive).
  */
-export function scanPath(scanner: Scanner, path: string, out: Findings, limits: ScanLimits): string {
-  // One UTF-8 copy of the path; segments without `%` are scanned in place (no copy per segment).
-  const bytes = String.UTF8.encode(path);
-  pathBytes = bytes;
-  const base = changetype<usize>(bytes);
-  const n = bytes.byteLength;
+export function scanPath(scanner: Scanner, path: string, out: Findings, limits: ScanLimits, raw: usize = 0): string {
+  // One UTF-8 copy of the path, unless the caller has one; segments without `%` are scanned in
+  // place (no copy per segment).
+  let base = raw;
+  let n = path.length;
+  if (raw == 0) {
+    const bytes = String.UTF8.encode(path);
+    pathBytes = bytes;
+    base = changetype<usize>(bytes);
+    n = bytes.byteLength;
+  }
   let reported: Array<string> | null = null;
   let key = "";
   let segmentNo = 0;
