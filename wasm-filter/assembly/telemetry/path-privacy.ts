@@ -60,7 +60,7 @@ export function scanPath(scanner: Scanner, path: string, out: Findings, limits: 
         const before = out.count;
         scanner.scanHeader(key, ptr, len, out, limits);
         placeholder = placeholderOf(out, before, key);
-        key = placeholder.length == 0 && len <= <usize>MAX_KEY_BYTES ? asciiLower(String.UTF8.decodeUnsafe(ptr, len)) : "";
+        key = placeholder.length == 0 && len <= <usize>MAX_KEY_BYTES ? keyOf(segmentNo, ptr, len) : "";
       }
       if (placeholder.length > 0) {
         if (reported === null) reported = path.split("/");
@@ -73,6 +73,37 @@ export function scanPath(scanner: Scanner, path: string, out: Findings, limits: 
   pathBytes = NO_BYTES;
   decodedSegment = NO_BYTES;
   return reported === null ? path : reported.join("/");
+}
+
+// @ts-ignore: decorator
+@inline const KEPT_KEYS: i32 = 16;
+/** The key made of segment k + 1 of the last paths, by position: requests repeat their endpoints. */
+const keptKeys = new Array<string>();
+
+/**
+ * The key that segment number `segmentNo` (from 1), [ptr, ptr + len), gives the next one:
+ * asciiLower of its text. The last one made at that position is reused when the bytes spell it.
+ */
+function keyOf(segmentNo: i32, ptr: usize, len: usize): string {
+  const k = segmentNo - 1;
+  if (k < keptKeys.length && spellsLower(ptr, len, unchecked(keptKeys[k]))) return unchecked(keptKeys[k]); // k < length
+  const key = asciiLower(String.UTF8.decodeUnsafe(ptr, len));
+  if (k < keptKeys.length) unchecked((keptKeys[k] = key));
+  else if (k == keptKeys.length && k < KEPT_KEYS) keptKeys.push(key);
+  return key;
+}
+
+/** Whether ASCII bytes [ptr, ptr + len), A-Z lower-cased, are `s` (false for any other byte). */
+function spellsLower(ptr: usize, len: usize, s: string): bool {
+  if (<usize>s.length != len) return false;
+  const units = changetype<usize>(s);
+  for (let i: usize = 0; i < len; i++) {
+    let b = <u32>load<u8>(ptr + i);
+    if (b >= 0x80) return false;
+    if (b - 0x41 < 26) b |= 0x20;
+    if (b != <u32>load<u16>(units + (i << 1))) return false;
+  }
+  return true;
 }
 
 /** Marks findings [from, count) as path findings; `{type}` of the first one, or "" when none. */
