@@ -4,7 +4,7 @@
 // the first to commit, then sees the conflict and reports a duplicate.
 import type pg from 'pg';
 import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
-import { mergeDeltas } from './merge-deltas.ts';
+import { mergeDeltas, mergeGatewayDeltas } from './merge-deltas.ts';
 import { eventValues } from './sqlite-ingest.ts';
 import { fieldValueKey, OVERFLOW_HASH, planFieldValueWrites } from '../inventory/value-sketch.ts';
 import { FINDING_DISTINCT_CAP, type IngestOutcome, type IngestRepository, type IngestUnit } from './types.ts';
@@ -287,9 +287,7 @@ export class PostgresIngestRepository implements IngestRepository {
         );
       }
     }
-    const gws = [...stored].sort((a, b) => (a.gateway.gatewayId < b.gateway.gatewayId ? -1 : 1));
-    for (const u of gws) {
-      const g = u.gateway;
+    for (const g of mergeGatewayDeltas(stored.map((u) => u.gateway))) {
       await conn.query(
         `INSERT INTO gateways (${GATEWAY_COUNTER_COLS.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ${gatewayCountersOnConflict('postgres')}`,
         [g.gatewayId, g.bootId, g.seenMs, g.seenMs, g.eventsReceived, g.bootId, g.eventsDroppedSinceBoot, g.requestsSeenSinceBoot],

@@ -3,7 +3,7 @@
 // yields cannot interleave with another writer on this connection.
 import type Database from 'better-sqlite3';
 import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
-import { mergeDeltas, type MergedDeltas } from './merge-deltas.ts';
+import { mergeDeltas, mergeGatewayDeltas, type MergedDeltas } from './merge-deltas.ts';
 import { packEvents, unpackRow, type PackedEvents } from './packed-events.ts';
 import type { SqliteClient } from './sql-client.ts';
 import { fieldValueKey, OVERFLOW_HASH, planFieldValueWrites } from '../inventory/value-sketch.ts';
@@ -235,7 +235,7 @@ export class SqliteIngestRepository implements IngestRepository {
         }
         for (const v of plan.upserts) upsertFieldValue.run(v.endpointId, v.location, v.name, v.hash, v.count, v.clients, v.value);
       }
-      for (const g of [...gateways].sort((a, b) => (a.gatewayId < b.gatewayId ? -1 : 1))) {
+      for (const g of mergeGatewayDeltas(gateways)) {
         upsertGateway.run(
           g.gatewayId,
           g.bootId,

@@ -103,6 +103,25 @@ for (const target of targets) {
       assert.equal(g?.eventsReceived, 7);
     });
 
+    it('gateway counters of a group are those of its batches applied one by one (boots, several gateways)', async () => {
+      // A store of its own: the other cases count this one's events and gateways.
+      const own = await target.open();
+      const [ep] = (await own.endpoints.ensure([KEY], T0)) as [string];
+      const batches = (gw: string) => [
+        unit(1, ep, 2, { gw, boot: 'b1' }),
+        unit(2, ep, 3, { gw, boot: 'b1' }),
+        unit(1, ep, 1, { gw: `${gw}-other` }),
+        unit(1, ep, 4, { gw, boot: 'b2' }),
+        unit(2, ep, 5, { gw, boot: 'b2' }),
+      ];
+      await own.ingest.commit(batches('grp-a'));
+      for (const u of batches('grp-b')) await own.ingest.commit([u]);
+      const [a, b] = [await own.gateways.get('grp-a'), await own.gateways.get('grp-b')];
+      await own.close();
+      assert.deepEqual([a?.eventsReceived, a?.eventsDropped, a?.requestsSeen, a?.bootId], [2 + 3 + 4 + 5, 2 + 2, 20 + 20, b?.bootId]);
+      assert.deepEqual({ ...a, id: '' }, { ...b, id: '' });
+    });
+
     it('records gateway identity, rules acks and open streams', async () => {
       await store.gateways.upsertInfo(
         { id: 'gw-a', kind: 'GATEWAY_KIND_ENVOY', version: '1.2.0', hostname: 'pod-1', bootId: 'boot-2' },
