@@ -156,6 +156,32 @@ export function clientCertificateDecides(req: RequestInfo): bool {
   return req.authScheme == AuthScheme.None || req.authScheme == AuthScheme.Cookie;
 }
 
+let lastAuthorization: string | null = null;
+let lastScheme: u32 = AuthScheme.None;
+let lastApiKey: string = "";
+let lastJwtAlg: string = "";
+
+/** Sets the scheme, credential and JWT alg (else "") that an Authorization header value gives. */
+function readAuthorization(req: RequestInfo, authorization: string): void {
+  req.jwtAlg = "";
+  const value = authorization.trim();
+  if (startsWithIgnoreCase(value, "basic ")) {
+    req.authScheme = AuthScheme.Basic;
+    req.apiKey = value.substring(6).trim();
+  } else if (startsWithIgnoreCase(value, "bearer ")) {
+    const token = value.substring(7).trim();
+    req.apiKey = token;
+    const alg = jwtAlg(token);
+    if (alg !== null) {
+      req.authScheme = AuthScheme.Jwt;
+      req.jwtAlg = alg;
+    } else req.authScheme = AuthScheme.Bearer;
+  } else {
+    req.authScheme = AuthScheme.Other;
+    req.apiKey = value;
+  }
+}
+
 /** detectAuth from the request alone, as if no client certificate was presented. */
 export function detectRequestAuth(req: RequestInfo): void {
   req.authScheme = AuthScheme.None;
@@ -166,22 +192,17 @@ export function detectRequestAuth(req: RequestInfo): void {
     if (h.name == "authorization") authorization = h.value;
   }
   if (authorization !== null) {
-    const value = authorization.trim();
-    if (startsWithIgnoreCase(value, "basic ")) {
-      req.authScheme = AuthScheme.Basic;
-      req.apiKey = value.substring(6).trim();
-    } else if (startsWithIgnoreCase(value, "bearer ")) {
-      const token = value.substring(7).trim();
-      req.apiKey = token;
-      const alg = jwtAlg(token);
-      if (alg !== null) {
-        req.authScheme = AuthScheme.Jwt;
-        req.jwtAlg = alg;
-      } else req.authScheme = AuthScheme.Bearer;
-    } else {
-      req.authScheme = AuthScheme.Other;
-      req.apiKey = value;
+    // A client's requests repeat their credential: what the last Authorization value gave is kept.
+    if (authorization != lastAuthorization) {
+      readAuthorization(req, authorization);
+      lastAuthorization = authorization;
+      lastScheme = req.authScheme;
+      lastApiKey = req.apiKey;
+      lastJwtAlg = req.jwtAlg;
     }
+    req.authScheme = lastScheme;
+    req.apiKey = lastApiKey;
+    req.jwtAlg = lastJwtAlg;
     req.apiKeyName = "authorization";
     return;
   }

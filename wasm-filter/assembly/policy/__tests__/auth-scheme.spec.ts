@@ -1,5 +1,6 @@
 import { decodeBase64Url, detectRequestAuth, jwtAlg } from "../auth-scheme";
 import { AuthScheme, RequestInfo } from "../request-info";
+import { HeaderPair } from "../../abi/pairs";
 
 describe("decodeBase64Url", () => {
   it("decodes with and without padding", () => {
@@ -53,5 +54,34 @@ describe("detectRequestAuth, API keys in the query", () => {
     expect(req.authScheme).toBe(AuthScheme.ApiKeyQuery);
     expect(req.apiKeyName).toBe("api_key");
     expect(req.apiKey).toBe("k2");
+  });
+});
+
+function headerAuth(value: string): RequestInfo {
+  const req = new RequestInfo();
+  req.headers.push(new HeaderPair("authorization", value));
+  detectRequestAuth(req);
+  return req;
+}
+
+describe("detectRequestAuth, Authorization values in turn", () => {
+  it("reads each value for itself, the same one again included", () => {
+    const jwt = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2ln";
+    for (let round = 0; round < 2; round++) {
+      const a = headerAuth(jwt);
+      expect(a.authScheme).toBe(AuthScheme.Jwt);
+      expect(a.jwtAlg).toBe("HS256");
+      expect(a.apiKey).toBe("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2ln");
+      const again = headerAuth(jwt);
+      expect(again.jwtAlg).toBe("HS256");
+      const basic = headerAuth("Basic YWxhZGRpbjpvcGVuc2VzYW1l");
+      expect(basic.authScheme).toBe(AuthScheme.Basic);
+      expect(basic.jwtAlg).toBe("");
+      expect(basic.apiKey).toBe("YWxhZGRpbjpvcGVuc2VzYW1l");
+      const opaque = headerAuth("Bearer opaque-token");
+      expect(opaque.authScheme).toBe(AuthScheme.Bearer);
+      expect(opaque.jwtAlg).toBe("");
+      expect(opaque.apiKeyName).toBe("authorization");
+    }
   });
 });
