@@ -302,6 +302,31 @@ describe('RuleSets without their detector tables', () => {
   });
 });
 
+describe('findings of a request blocked on its headers', () => {
+  test("are reported as the request's", async () => {
+    const cp = new FakeControlPlane();
+    const { config, options } = cpConfig(await cp.start());
+    const plugin = await filter(config, options);
+    try {
+      const hello = await cp.waitWatch((r) => r.gateway !== undefined);
+      await cp.pushWhenConnected({ ...blockAdmin(1), detectorsOmitted: true, detectorsDigest: hello.detectorsDigest });
+      await cp.waitWatch((r) => r.appliedVersion === '1');
+      const jwt = 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl';
+      assert.ok(exchange(plugin, { path: '/admin/with-jwt', headers: [['authorization', jwt]] }).localReply, 'blocked on headers');
+      const batch = await cp.waitBatch((b) => JSON.stringify(b).includes('/admin/with-jwt'));
+      const event = (batch.events as Record<string, unknown>[]).find((e) => e.path === '/admin/with-jwt')!;
+      const findings = event.findings as { type: string; location: { direction: string; field: string } }[];
+      assert.deepEqual(
+        findings.map((f) => `${f.type} ${f.location.field} ${f.location.direction}`),
+        ['jwt FIELD_KIND_HEADER DIRECTION_REQUEST'],
+      );
+    } finally {
+      await plugin.close();
+      await cp.stop();
+    }
+  });
+});
+
 describe('enforcement', () => {
   test('a rate limit shared by two worker VMs holds the configured rate within 5%', async () => {
     const cp = new FakeControlPlane();

@@ -216,6 +216,9 @@ export class Exchange extends HttpContext {
         scanner.scanQuery(changetype<usize>(qb), <usize>qb.byteLength, this.findings, this.limits);
       }
     }
+    // Everything found so far is the request's, also when a block on headers ends the exchange
+    // here (onResponseHeaders, which would otherwise mark the split, then never runs).
+    this.requestFindingCount = this.findings.count;
     this.root.counters.requestsSeen++;
     this.root.metrics.add(this.root.metrics.requestsInspected, 1);
 
