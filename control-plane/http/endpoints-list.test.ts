@@ -38,7 +38,15 @@ const PATHS: [string, number][] = [
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'palisade-endpoints-'));
   cp = await startControlPlane(
-    { dataDir: dir, grpc: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, log: { level: 'silent' } },
+    {
+      dataDir: dir,
+      grpc: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0 },
+      log: { level: 'silent' },
+      // The posture below is written by the test; the control plane's own evaluation (2 s after
+      // traffic by default) would overwrite it mid-test on a slow machine, so it waits past the run.
+      posture: { debounceMs: 600_000, maxDelayMs: 3_600_000, evaluateIntervalMs: 0 },
+    },
     { detectionEngine: EMPTY_DETECTION_ENGINE },
   );
   const gw = await cp.createToken('gw', 'gateway', 'gw-1');
