@@ -15,6 +15,7 @@ export interface GrpcEvents {
 }
 
 export interface GrpcStreamHandle {
+  /** `message` is the transport's from now on (a copy of guest memory that nothing else holds). */
   send(message: Uint8Array, endStream: boolean): void;
   /** Half-close (local end of stream). */
   close(): void;

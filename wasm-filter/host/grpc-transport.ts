@@ -66,18 +66,10 @@ export class GrpcJsTransport implements CalloutTransport {
       return { cancel() {} };
     }
     const options: grpc.CallOptions = timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {};
-    const call = client.makeUnaryRequest(
-      path,
-      passthrough,
-      passthrough,
-      Buffer.from(message),
-      toMetadata(metadata),
-      options,
-      (err, value) => {
-        if (err) events.onClose(err.code ?? grpc.status.UNKNOWN, err.details ?? err.message);
-        else events.onMessage(value ?? Buffer.alloc(0));
-      },
-    );
+    const call = client.makeUnaryRequest(path, passthrough, passthrough, asBuffer(message), toMetadata(metadata), options, (err, value) => {
+      if (err) events.onClose(err.code ?? grpc.status.UNKNOWN, err.details ?? err.message);
+      else events.onMessage(value ?? Buffer.alloc(0));
+    });
     return { cancel: () => call.cancel() };
   }
 
@@ -100,7 +92,7 @@ export class GrpcJsTransport implements CalloutTransport {
     call.on('error', () => {});
     return {
       send: (message, endStream) => {
-        call.write(Buffer.from(message));
+        call.write(asBuffer(message));
         if (endStream) call.end();
       },
       close: () => call.end(),
@@ -173,4 +165,13 @@ export class GrpcJsTransport implements CalloutTransport {
 function splitAddress(address: string): [string, number] {
   const i = address.lastIndexOf(':');
   return [address.slice(0, i).replace(/^\[|\]$/g, ''), Number(address.slice(i + 1))];
+}
+
+/**
+ * The message as a Buffer over the same bytes: hostcalls hand over a copy of guest memory that
+ * nothing else holds (guest-memory.ts read()), so copying it again would only cost (a Report batch
+ * is up to a megabyte).
+ */
+function asBuffer(message: Uint8Array): Buffer {
+  return Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
 }

@@ -55,8 +55,11 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** One direction (request or response) of the stream as seen by this filter. */
-class Side {
+/**
+ * One direction (request or response) of the stream as seen by this filter; also its body as the
+ * hostcalls see it (one object per side, not closures made per body read).
+ */
+class Side implements BufferAccess {
   headers: HeaderMap | undefined;
   headersVisible = false;
   headersEnd = false;
@@ -78,7 +81,20 @@ class Side {
   trailersVisible = false;
   trailersHeld = false;
   ended = false;
-  bytes = 0;
+  /** Body bytes received so far (request.size / response.size). */
+  received = 0;
+
+  bytes(): Uint8Array {
+    return this.body;
+  }
+
+  /** Envoy Buffer semantics: start 0 drains `length` bytes and prepends, start >= size appends. */
+  set(start: number, length: number, data: Uint8Array): number {
+    if (start === 0) this.body = concat(data, this.body.subarray(Math.min(length, this.body.length)));
+    else if (start >= this.body.length) this.body = concat(this.body, data);
+    else return WasmResult.BadArgument;
+    return WasmResult.Ok;
+  }
 }
 
 export class HttpStream extends EventEmitter implements ContextHost {
@@ -198,17 +214,7 @@ export class HttpStream extends EventEmitter implements ContextHost {
 
   buffer(type: number): BufferAccess | undefined {
     const side = type === BufferType.HttpRequestBody ? this.req : type === BufferType.HttpResponseBody ? this.res : undefined;
-    if (!side || !side.bodyVisible) return undefined;
-    return {
-      bytes: () => side.body,
-      // Envoy Buffer semantics: start 0 drains `length` bytes and prepends, start >= size appends.
-      set: (start, length, data) => {
-        if (start === 0) side.body = concat(data, side.body.subarray(Math.min(length, side.body.length)));
-        else if (start >= side.body.length) side.body = concat(side.body, data);
-        else return WasmResult.BadArgument;
-        return WasmResult.Ok;
-      },
-    };
+    return side?.bodyVisible ? side : undefined;
   }
 
   property(path: string): PropertyValue | undefined {
@@ -243,7 +249,7 @@ export class HttpStream extends EventEmitter implements ContextHost {
         return this.info.protocol ?? 'HTTP/1.1';
       case 'request.size':
       case 'request.total_size':
-        return BigInt(this.req.bytes);
+        return BigInt(this.req.received);
       case 'response.code': {
         const s = this.res.headers?.get(':status');
         return s === undefined ? undefined : BigInt(Number(s) || 0);
@@ -256,7 +262,7 @@ export class HttpStream extends EventEmitter implements ContextHost {
         return this.res.trailers?.pairs();
       case 'response.size':
       case 'response.total_size':
-        return BigInt(this.res.bytes);
+        return BigInt(this.res.received);
       case 'source.address':
         return this.info.sourceAddress;
       case 'source.port':
@@ -375,7 +381,7 @@ export class HttpStream extends EventEmitter implements ContextHost {
 
   private onData(side: Side, chunk: Uint8Array, endOfStream: boolean): void {
     side.ended = endOfStream;
-    side.bytes += chunk.length;
+    side.received += chunk.length;
     if (side.stoppedAll) {
       // StopAllIterationAndWatermark: Envoy holds the data under flow control until continue.
       side.pending.push(chunk);
