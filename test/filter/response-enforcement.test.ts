@@ -111,3 +111,42 @@ describe('response-side BLOCK on a card number in the body', () => {
     }
   });
 });
+
+describe('response-side BLOCK on a card number in a response header', () => {
+  let cp: FakeControlPlane;
+  beforeEach(async () => {
+    cp = new FakeControlPlane();
+    await cp.start();
+  });
+  afterEach(async () => cp.stop());
+
+  // The headers have not left when they are inspected, so in both modes and whatever the style
+  // the whole response is replaced: a masked or replaced body would still let the header out.
+  for (const [held, style] of [
+    [true, 'RESPONSE_BLOCK_STYLE_MASK'],
+    [false, 'RESPONSE_BLOCK_STYLE_REPLACE_BODY'],
+  ] as const) {
+    test(`${held ? 'held' : 'not held'}, ${style}: the client gets the local reply, the header never leaves`, async () => {
+      const plugin = await filterWithPolicy(held, style, cp);
+      try {
+        const r = exchange(plugin, {
+          path: '/v1/customers/42',
+          response: {
+            headers: [
+              ['x-card-on-file', CARD],
+              ['content-type', 'text/plain'],
+            ],
+            body: 'ok',
+          },
+        });
+        assert.equal(r.clientStatus, undefined, 'the upstream response never reaches the client');
+        assert.equal(r.localReply?.status, 502);
+        assert.equal(Buffer.from(r.localReply!.body).toString(), '{"error":"withheld"}');
+        const headersOnly = exchange(plugin, { path: '/v1/customers/43', response: { headers: [['x-card-on-file', CARD]] } });
+        assert.equal(headersOnly.localReply?.status, 502, 'a response without a body is blocked too');
+      } finally {
+        await plugin.close();
+      }
+    });
+  }
+});

@@ -5,11 +5,9 @@
 import { HttpContext } from "./abi/context";
 import {
   getBufferBytes,
-  getHeaderNamed,
   readBufferBytes,
   getHeaderPairs,
   getPropertyAt,
-  HeaderName,
   log,
   nowNanos,
   PropertyPath,
@@ -63,10 +61,6 @@ const UPSTREAM_ADDRESS = new PropertyPath(["upstream", "address"]);
 let lastSource = new ArrayBuffer(0);
 let lastClientText = "";
 let lastClientIp: IpAddress | null = null;
-// What the response headers callback asks for, by name (a lookup each instead of the whole map).
-const STATUS = new HeaderName(":status");
-const CONTENT_TYPE = new HeaderName("content-type");
-const CONTENT_ENCODING = new HeaderName("content-encoding");
 
 export class Exchange extends HttpContext {
   root: PalisadeRoot;
@@ -191,24 +185,13 @@ export class Exchange extends HttpContext {
     this.sampled = percent >= 100 || <u32>(this.root.random() % 100) < percent;
     this.limits.maxFindings = <u32>(settings.maxFindingsPerEvent > 0 ? settings.maxFindingsPerEvent : DEFAULT_MAX_FINDINGS);
     this.limits.minConfidence = settings.minConfidence;
-    this.limits.maxFieldBytes = this.maxBody > 0 ? this.maxBody : 1;
+    this.limits.maxFieldBytes = this.maxBody; // bodies only: headers and the query are scanned whole
 
     // Path, headers and query are always inspected (cheap, bounded); bodies per limits and
     // sampling. The path goes first so the finding limit never leaves a segment unmasked.
     const scanner = this.rules.scanner;
     this.reportedPath = scanPath(scanner, req.path, this.findings, this.limits, rawPath);
-    for (let i = 0; i < headers.length; i++) {
-      const h = headers[i];
-      if (h.name.startsWith(":")) continue;
-      const raw = h.raw;
-      if (raw !== null) {
-        // The value's bytes as the host sent them (ASCII, so identical to re-encoding it).
-        scanner.scanHeader(h.name, changetype<usize>(raw) + <usize>h.rawValueAt, <usize>h.rawValueLength, this.findings, this.limits);
-        continue;
-      }
-      const v = String.UTF8.encode(h.value);
-      scanner.scanHeader(h.name, changetype<usize>(v), <usize>v.byteLength, this.findings, this.limits);
-    }
+    this.scanHeaders(headers);
     if (req.query.length > 0) {
       if (rawPath != 0) scanner.scanQuery(rawPath + <usize>q + 1, <usize>(path.length - q - 1), this.findings, this.limits);
       else {
@@ -258,14 +241,24 @@ export class Exchange extends HttpContext {
   onResponseHeaders(count: u32, endOfStream: bool): u32 {
     if (this.localReplied) return Action.Continue; // our own local reply passing through
     this.requestFindingCount = this.findings.count;
-    // Three lookups instead of the whole map: the host serializes every pair for getHeaderPairs.
-    const status = getHeaderNamed(MapType.HttpResponseHeaders, STATUS);
-    if (status !== null) this.event.status = <u32>I32.parseInt(status);
+    // Response headers are inspected like the request's (a token or a stack trace in a header
+    // leaks as surely as in a body); the findings from here on are the response's.
+    const headers = getHeaderPairs(MapType.HttpResponseHeaders, this.root.spareHeaders.take());
+    let contentType = "";
+    let encoding: string | null = null;
+    for (let i = 0; i < headers.length; i++) {
+      const h = headers[i];
+      const name = h.name;
+      if (name.length == 7 && name == ":status") this.event.status = <u32>I32.parseInt(h.value);
+      else if (name.length == 12 && name == "content-type") contentType = h.value;
+      else if (name.length == 16 && name == "content-encoding") encoding = h.value;
+    }
+    this.scanHeaders(headers);
+    this.root.spareHeaders.give(headers); // findings keep no reference to the values' bytes
+    if (this.findings.count > this.requestFindingCount && this.blockOnResponseHeaders()) return Action.Pause;
     if (endOfStream) return Action.Continue;
-    const header = getHeaderNamed(MapType.HttpResponseHeaders, CONTENT_TYPE);
-    const contentType = header !== null ? header : "";
     const media = mediaType(contentType);
-    const reason = this.bodySkipReason(getHeaderNamed(MapType.HttpResponseHeaders, CONTENT_ENCODING), media);
+    const reason = this.bodySkipReason(encoding, media);
     this.event.responseShape.contentType = media;
     this.event.responseShape.notInspectedReason = reason;
     this.inspectResponseBody = reason.length == 0;
@@ -320,6 +313,23 @@ export class Exchange extends HttpContext {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
+
+  /** Scans every header but the pseudo-headers (:path is scanned apart, by scanPath and scanQuery). */
+  private scanHeaders(headers: Array<HeaderPair>): void {
+    const scanner = this.rules.scanner;
+    for (let i = 0; i < headers.length; i++) {
+      const h = headers[i];
+      if (h.name.startsWith(":")) continue;
+      const raw = h.raw;
+      if (raw !== null) {
+        // The value's bytes as the host sent them (ASCII, so identical to re-encoding it).
+        scanner.scanHeader(h.name, changetype<usize>(raw) + <usize>h.rawValueAt, <usize>h.rawValueLength, this.findings, this.limits);
+        continue;
+      }
+      const v = String.UTF8.encode(h.value);
+      scanner.scanHeader(h.name, changetype<usize>(v), <usize>v.byteLength, this.findings, this.limits);
+    }
+  }
 
   /** Why a body will not be inspected ("" when it will); `media` is mediaType() of its content type. */
   private bodySkipReason(encoding: string | null, media: string): string {
@@ -445,6 +455,22 @@ export class Exchange extends HttpContext {
       if (matchesRequest(p.match, this.req)) return true;
     }
     return false;
+  }
+
+  /**
+   * A BLOCK enforced on what the response headers carry: they have not left yet, so the whole
+   * response is replaced by the block reply, whatever the policy's response style (a masked or
+   * replaced body would still let the header out). True when the reply was sent.
+   */
+  private blockOnResponseHeaders(): bool {
+    if (!this.mayBlockResponse()) return false;
+    const d = this.decideNow(Direction.Response);
+    if (d.action == PolicyAction.Unspecified) return false;
+    this.record(d);
+    if (d.action != PolicyAction.Block || !d.enforced) return false;
+    const p = d.policy!;
+    this.reply(d.status, "palisade_blocked_response", blockBody(p.id, p.block.body), p.block.contentType, []);
+    return true;
   }
 
   private blockResponse(d: Decision, size: u32): u32 {

@@ -3,7 +3,7 @@
 // from the RuleSet's Settings and the plugin config.
 
 export class ScanLimits {
-  /** Bytes of one field inspected (Settings.max_body_bytes; 0 there = 1 MiB); the rest is skipped and Findings.truncated set. */
+  /** Bytes of a body inspected (Settings.max_body_bytes; 0 there = 1 MiB); the rest is skipped and Findings.truncated set. Headers and the query are scanned whole. */
   maxFieldBytes: u32 = 1 << 20;
   /** Findings kept per exchange (Settings.max_findings_per_event; 0 there = 100). */
   maxFindings: u32 = 100;

@@ -217,13 +217,12 @@ export class Scanner extends SegmentSink {
   /** A header value; `name` lower case. */
   scanHeader(name: string, ptr: usize, len: usize, out: Findings, limits: ScanLimits): void {
     if (!this.beginField(FIELD_HEADER, name, ptr, len, out, limits)) return;
-    const n = min(len, <usize>limits.maxFieldBytes);
     this.headerKey.len = 0;
     if (!this.headerKey.appendAscii(name)) {
       const utf8 = String.UTF8.encode(name);
       this.headerKey.append(changetype<usize>(utf8), <usize>utf8.byteLength);
     }
-    this.seg.setIdentity(ptr, 0, n);
+    this.seg.setIdentity(ptr, 0, len);
     this.seg.keyPtr = this.headerKey.ptr;
     this.seg.keyLen = this.headerKey.len;
     this.onSegment(this.seg, this.noPath);
@@ -233,7 +232,7 @@ export class Scanner extends SegmentSink {
   /** The raw query string (without `?`). */
   scanQuery(ptr: usize, len: usize, out: Findings, limits: ScanLimits): void {
     if (!this.beginField(FIELD_QUERY, "", ptr, len, out, limits)) return;
-    this.form.walk(ptr, min(len, <usize>limits.maxFieldBytes), this.seg, this);
+    this.form.walk(ptr, len, this.seg, this);
     this.endField(limits);
   }
 
@@ -259,7 +258,10 @@ export class Scanner extends SegmentSink {
   }
 
   private beginField(kind: i32, name: string, ptr: usize, len: usize, out: Findings, limits: ScanLimits): bool {
-    if (len > <usize>limits.maxFieldBytes) out.truncated = true;
+    // Only a body is cut at maxFieldBytes (docs/detectors.md §9): a header or query is whole, its
+    // size bounded by the proxy's header limits.
+    const scanned = kind == FIELD_BODY ? min(len, <usize>limits.maxFieldBytes) : len;
+    if (scanned < len) out.truncated = true;
     if (<u32>out.count >= limits.maxFindings) {
       // Findings past the limit would be cut anyway (§9): skip the work.
       if (len > 0) out.truncated = true;
@@ -273,7 +275,7 @@ export class Scanner extends SegmentSink {
     this.fieldDone = false;
     this.maxFindings = limits.maxFindings;
     this.minConfidence = limits.minConfidence;
-    this.gate.beginField(ptr, min(len, <usize>limits.maxFieldBytes));
+    this.gate.beginField(ptr, scanned);
     return true;
   }
   private fieldStart: i32 = 0;
