@@ -29,11 +29,15 @@ import { FakeControlPlane } from '../../../test/filter/lib/fake-control-plane.ts
 // BENCH_ONLY=<words> runs only the scenarios whose name starts with one of them (to profile one);
 // BENCH_DETECTORS=none pushes the policies alone, so no detector runs (figures before 2026-12-04
 // were measured so: compare like with like); BENCH_COMPARE=<another palisade.wasm> (main's, say)
-// measures it too, interleaved in the same rounds, for a before/after under the same load.
+// measures it too, interleaved in the same rounds, for a before/after under the same load;
+// BENCH_LOOP_BUDGET=<n> meters the modules with that loop budget (default: the host's, as the dev
+// gateway runs them; 0: unmetered, as Envoy's V8 runs them, which has no loop meter: the host's
+// meter costs ~9 µs of the 4 KiB figure, wasm-filter/host/loop-budget.ts).
 const PALISADE = process.env.PALISADE_WASM ?? 'wasm-filter/build/palisade.wasm';
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter((w) => w !== '');
 const DETECTORS = process.env.BENCH_DETECTORS === 'none' ? 'none' : 'built-in';
 const COMPARE = process.env.BENCH_COMPARE;
+const LOOP_BUDGET = process.env.BENCH_LOOP_BUDGET === undefined ? {} : { loopBudget: Number(process.env.BENCH_LOOP_BUDGET) };
 const input = (name: string) => readFileSync(new URL(`inputs/${name}`, import.meta.url));
 
 interface Scenario {
@@ -203,6 +207,7 @@ async function startSubject(label: string, file: string): Promise<Subject> {
   const cp = new FakeControlPlane();
   const port = await cp.start();
   const plugin = await createPlugin({
+    ...LOOP_BUDGET,
     wasm: file,
     pluginConfig: JSON.stringify({
       control_plane_cluster: 'cp',
@@ -225,10 +230,10 @@ async function main(): Promise<void> {
   const [noopWasm] = buildFixtures(['noop']);
   const subjects = [await startSubject('palisade.wasm', PALISADE)];
   if (COMPARE !== undefined) subjects.push(await startSubject('compared', COMPARE));
-  const noop = await createPlugin({ wasm: noopWasm!, pluginConfig: '' });
+  const noop = await createPlugin({ ...LOOP_BUDGET, wasm: noopWasm!, pluginConfig: '' });
 
   console.log(
-    `palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine; detectors: ${DETECTORS}` +
+    `palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine; detectors: ${DETECTORS}; loop budget ${LOOP_BUDGET.loopBudget ?? 'default'}` +
       (COMPARE !== undefined ? `; compared module ${COMPARE} interleaved in the same rounds` : ''),
   );
   const ran = SCENARIOS.filter((x) => ONLY.length === 0 || ONLY.some((w) => x.name.startsWith(w)));
