@@ -5,9 +5,9 @@
 import type pg from 'pg';
 import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
 import { mergeDeltas, mergeGatewayDeltas } from './merge-deltas.ts';
-import { eventValues } from './sqlite-ingest.ts';
+import { EVENT_VALUES } from './sqlite-ingest.ts';
 import { fieldValueKey, OVERFLOW_HASH, planFieldValueWrites } from '../inventory/value-sketch.ts';
-import { FINDING_DISTINCT_CAP, type IngestOutcome, type IngestRepository, type IngestUnit } from './types.ts';
+import { FINDING_DISTINCT_CAP, type EventRecord, type IngestOutcome, type IngestRepository, type IngestUnit } from './types.ts';
 import {
   FIELD_COLS,
   FINDING_COLS,
@@ -59,6 +59,37 @@ function element(v: unknown): string {
 }
 
 /**
+ * One column as an array literal. The common columns take one native join: all numbers
+ * (`{1,2}`), or all strings needing no escape (`{"a","b"}`, the quotes written by the join's
+ * separator); a quoted string per value, as element() writes it, was half of this function's cost.
+ */
+function arrayLiteral(values: readonly unknown[]): string {
+  if (values.length === 0) return '{}';
+  let numbers = true;
+  let strings = true;
+  let plain = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number') {
+      strings = false;
+      continue;
+    }
+    numbers = false;
+    if (typeof v !== 'string' || v.indexOf('\0') !== -1) {
+      strings = false;
+      break;
+    }
+    if (plain && (v.indexOf('"') !== -1 || v.indexOf('\\') !== -1)) plain = false;
+  }
+  if (numbers) return `{${values.join(',')}}`;
+  if (strings && plain) return `{"${values.join('","')}"}`;
+  // Strings to escape (the detail JSON of every event row): escaped in one pass over the whole
+  // column, joined on NUL — which no value holds, PostgreSQL text cannot — then NUL made the separator.
+  if (strings) return `{"${values.join('\0').replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\0', '","')}"}`;
+  return `{${values.map(element).join(',')}}`;
+}
+
+/**
  * Columns as array literals (`{"a","b"}`, `{1,2}`): `unnest($1::text[], $2::int8[], …)` takes one
  * parameter per column. Written here rather than handing pg JavaScript arrays, which it would
  * serialise element by element through generic value preparation: that and the garbage it left
@@ -66,10 +97,10 @@ function element(v: unknown): string {
  */
 function columns(rows: readonly (readonly unknown[])[], width: number): string[] {
   const out: string[] = new Array(width);
-  const parts: string[] = new Array(rows.length);
+  const values: unknown[] = new Array(rows.length);
   for (let c = 0; c < width; c++) {
-    for (let r = 0; r < rows.length; r++) parts[r] = element(rows[r]![c]);
-    out[c] = `{${parts.join(',')}}`;
+    for (let r = 0; r < rows.length; r++) values[r] = rows[r]![c];
+    out[c] = arrayLiteral(values);
   }
   return out;
 }
@@ -81,6 +112,18 @@ export const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLS.join(', ')}) SELE
 
 /** The parameters of INSERT_EVENTS for rows of EVENT_COLS values. */
 export const eventColumns = (rows: readonly (readonly unknown[])[]): string[] => columns(rows, EVENT_COLS.length);
+
+/**
+ * The parameters of INSERT_EVENTS straight from the records, column by column: no row array per
+ * event (building them was about 2 CPU-µs an event).
+ */
+function eventColumnsOf(events: readonly EventRecord[]): string[] {
+  const values: unknown[] = new Array(events.length);
+  return EVENT_VALUES.map((valueOf) => {
+    for (let r = 0; r < events.length; r++) values[r] = valueOf(events[r]!);
+    return arrayLiteral(values);
+  });
+}
 
 function isRetryable(err: unknown): boolean {
   const code = (err as { code?: string }).code;
@@ -159,10 +202,8 @@ export class PostgresIngestRepository implements IngestRepository {
   }
 
   private async write(conn: pg.PoolClient, stored: IngestUnit[]): Promise<void> {
-    const eventRows = stored.flatMap((u) => u.events.map(eventValues));
-    if (eventRows.length) {
-      await conn.query(INSERT_EVENTS, eventColumns(eventRows));
-    }
+    const events = stored.length === 1 ? stored[0]!.events : stored.flatMap((u) => u.events);
+    if (events.length) await conn.query(INSERT_EVENTS, eventColumnsOf(events));
     const merged = mergeDeltas(stored);
     if (merged.minutes.length) {
       const rows = merged.minutes.map((m) => [

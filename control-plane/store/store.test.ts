@@ -48,10 +48,11 @@ for (const target of targets) {
       assert.equal(await store.batches.has({ gatewayId: 'gw-a', bootId: 'boot-2', sequence: '2' }), false);
     });
 
-    it('stores strings with quotes, backslashes, braces, commas and the word NULL exactly', async () => {
+    it('stores strings with quotes, backslashes, braces, commas, array separators and the word NULL exactly', async () => {
       const [odd] = (await store.endpoints.ensure([{ ...KEY, pathTemplate: '/odd/{v}' }], T0)) as [string];
       const u = unit(900, odd, 2, { gw: 'gw-odd' });
-      const awkward = ['a"b\\c', '{x,y}', 'NULL', '', ' sp ', 'é\\"\\\\'];
+      // '","' is the separator of a PostgreSQL array literal's quoted elements: it must stay inside one value.
+      const awkward = ['a"b\\c', '{x,y}', 'NULL', '', ' sp ', 'é\\"\\\\', '","', '\\'];
       u.events[0]!.path = `/odd/${awkward.join('/')}`;
       u.events[0]!.detail = JSON.stringify({ userAgent: awkward.join('') });
       u.events[1]!.path = 'NULL';
