@@ -2,8 +2,8 @@
 // encoded before the clock starts, as a gateway's encoding is not the control plane's work; control
 // plane in a child process, as in production) into SQLite and into PostgreSQL, with batches of 100 and
 // 1 000 events, against a baseline of raw INSERTs of the same event rows into the same table,
-// measured in the same run. Goals: ≥ 50 000 ev/s (SQLite), ≥ 30 000 ev/s (PostgreSQL), ≥ 0.5×
-// the baseline. Input: scripts/bench/ingest/bench-events.ts (seeded, identical on every run).
+// measured in the same run, before and after the gRPC runs. Goals: ≥ 50 000 ev/s (SQLite),
+// ≥ 30 000 ev/s (PostgreSQL), ≥ 0.5× the baseline. Input: scripts/bench/ingest/bench-events.ts (seeded, identical on every run).
 //   npm run bench -- ingest   (PALISADE_BENCH_EVENTS=200000 changes the volume,
 //   PALISADE_BENCH_DIALECTS=sqlite runs one dialect, PALISADE_BENCH_SIZES=1000 one batch size,
 //   PALISADE_BENCH_PROFILE=<dir> writes a CPU profile of each control-plane child there,
@@ -107,7 +107,7 @@ async function baseline(
   dialect: 'sqlite' | 'postgres',
   size: number,
   tag: string,
-): Promise<{ rate: number; perCpu: number; events: number }> {
+): Promise<{ rate: number; perCpu: number; events: number; secs: number; cpu: number }> {
   const store = await openStore(freshConfig(dialect, `${tag}b`));
   const inventory = createInventory({ store });
   const streams = streamBatches(size);
@@ -149,7 +149,7 @@ async function baseline(
   const secs = (performance.now() - started) / 1000;
   const cpu = ownCpuSeconds() - cpu0;
   await store.close();
-  return { rate: events / secs, perCpu: events / Math.max(cpu, 0.01), events };
+  return { rate: events / secs, perCpu: events / Math.max(cpu, 0.01), events, secs, cpu };
 }
 
 function startServer(config: StoreConfig, server: string): Promise<{ child: ChildProcess; port: number }> {
@@ -251,9 +251,18 @@ try {
   for (const dialect of dialects) {
     for (const size of (process.env.PALISADE_BENCH_SIZES ?? '100,1000').split(',').map(Number)) {
       const tag = `${dialect[0]}${size}`;
-      const base = await baseline(dialect, size, tag);
+      // The baseline runs before and after the gRPC runs, into fresh stores, and counts as both
+      // together: one short run alone read anywhere in 93k-158k ev/s on a shared machine, and
+      // whatever the neighbours did during it decided the ratio.
+      const first = await baseline(dialect, size, tag);
       const before = COMPARE ? await throughGrpc(dialect, size, `${tag}r`, COMPARE) : null;
       const got = await throughGrpc(dialect, size, tag);
+      const second = await baseline(dialect, size, `${tag}z`);
+      const base = {
+        events: first.events,
+        rate: (first.events + second.events) / (first.secs + second.secs),
+        perCpu: (first.events + second.events) / Math.max(first.cpu + second.cpu, 0.01),
+      };
       if (got.stored < base.events) throw new Error(`only ${got.stored} of ${base.events} events stored`);
       const ratio = got.rate / base.rate;
       const ok = got.rate >= GOALS[dialect] && ratio >= 0.5;
@@ -261,7 +270,7 @@ try {
         `${dialect.padEnd(9)} ${String(size).padStart(5)}   ${fmt(got.rate).padStart(13)}   ${fmt(base.rate).padStart(15)}   ${ratio.toFixed(2).padStart(5)}   ≥${fmt(GOALS[dialect])} & ≥0.5× ${(ok ? 'met' : 'NOT met').padEnd(7)} | ${fmt(got.perCpu).padStart(20)}   ${fmt(base.perCpu).padStart(10)}   ${(got.perCpu / base.perCpu).toFixed(2).padStart(5)}`,
       );
       console.log(
-        `${' '.repeat(16)}control plane: ${got.processUsPerEvent.toFixed(1)} CPU-µs/event, of which main thread ${got.mainUsPerEvent.toFixed(1)}, other threads (busiest first) ${got.otherThreadsUsPerEvent.map((u) => u.toFixed(1)).join(' ')}; gateway client ${got.clientUsPerEvent.toFixed(1)}`,
+        `${' '.repeat(16)}raw INSERT before and after: ${fmt(first.rate)} and ${fmt(second.rate)} ev/s; control plane: ${got.processUsPerEvent.toFixed(1)} CPU-µs/event, of which main thread ${got.mainUsPerEvent.toFixed(1)}, other threads (busiest first) ${got.otherThreadsUsPerEvent.map((u) => u.toFixed(1)).join(' ')}; gateway client ${got.clientUsPerEvent.toFixed(1)}`,
       );
       if (before)
         console.log(
