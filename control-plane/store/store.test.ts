@@ -68,6 +68,22 @@ for (const target of targets) {
       assert.equal(byId.get(u.events[1]!.eventId)?.action, '');
     });
 
+    it('stores details holding the control character PostgreSQL ingest separates details with, and one empty detail', async () => {
+      const [sep] = (await store.endpoints.ensure([{ ...KEY, pathTemplate: '/sep/{v}' }], T0)) as [string];
+      const a = unit(901, sep, 2, { gw: 'gw-sep' });
+      a.events[0]!.detail = 'x\u001fy"';
+      a.events[1]!.detail = '\u001f';
+      const b = unit(902, sep, 1, { gw: 'gw-sep' });
+      b.events[0]!.detail = '';
+      assert.deepEqual(await store.ingest.commit([a]), ['stored']);
+      assert.deepEqual(await store.ingest.commit([b]), ['stored']);
+      const got = new Map((await store.events.list({ endpointId: sep, limit: 10 })).items.map((e) => [`${e.eventId}`, e.detail]));
+      assert.equal(got.size, 3);
+      assert.equal(got.get(a.events[0]!.eventId), 'x\u001fy"');
+      assert.equal(got.get(a.events[1]!.eventId), '\u001f');
+      assert.equal(got.get(b.events[0]!.eventId), '');
+    });
+
     it('adds aggregates instead of overwriting them', async () => {
       const [m] = await store.aggregates.series(ep, T0 - MIN, T0 + MIN);
       assert.equal(m?.requests, 5);

@@ -24,7 +24,7 @@ import { buildUnit, DEFAULT_BATCH_LIMITS, prepareBatch } from '../../../control-
 import { createInventory } from '../../../control-plane/inventory/inventory.ts';
 import { EVENT_COLS } from '../../../control-plane/store/columns.ts';
 import { openStore, type StoreConfig } from '../../../control-plane/store/database.ts';
-import { eventColumns, INSERT_EVENTS } from '../../../control-plane/store/postgres-ingest.ts';
+import { insertEventRows } from '../../../control-plane/store/postgres-ingest.ts';
 import { eventValues } from '../../../control-plane/store/sqlite-ingest.ts';
 import { TEST_PG_URL } from '../../../control-plane/store/testing.ts';
 import { benchBatches } from './bench-events.ts';
@@ -141,7 +141,7 @@ async function baseline(
     // parameter), which made the ratio look better than it is.
     for (const batch of rows) {
       await poolConn.query('BEGIN');
-      await poolConn.query(INSERT_EVENTS, eventColumns(batch));
+      await poolConn.query(insertEventRows(batch));
       await poolConn.query('COMMIT');
     }
     poolConn.release();
