@@ -59,7 +59,7 @@ export interface ControlPlane {
 function storeConfig(config: ControlPlaneConfig): StoreConfig {
   const retention = config.retention;
   return config.store.kind === 'sqlite'
-    ? { kind: 'sqlite', dataDir: config.store.dataDir, retention }
+    ? { kind: 'sqlite', dataDir: config.store.dataDir, synchronous: config.store.synchronous, retention }
     : { kind: 'postgres', url: config.store.url, schema: config.store.schema, poolSize: config.store.poolSize, retention };
 }
 

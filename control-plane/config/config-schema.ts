@@ -10,6 +10,12 @@ export const CONFIG_SCHEMA: JsonSchema = {
   additionalProperties: false,
   properties: {
     dataDir: { type: 'string', minLength: 1, description: 'Directory of the embedded SQLite store (palisade.db).' },
+    sqliteSynchronous: {
+      type: 'string',
+      enum: ['full', 'normal'],
+      description:
+        'SQLite durability of acked batches: full (default) survives power loss (an fsync per commit); normal survives a killed process only.',
+    },
     postgres: {
       type: 'object',
       additionalProperties: false,

@@ -8,7 +8,7 @@ import { ConfigError, envName, loadConfig, resolveConfig } from './load-config.t
 
 test('a data dir alone is a complete config with defaults', () => {
   const c = resolveConfig({ dataDir: '/tmp/x' });
-  assert.deepEqual(c.store, { kind: 'sqlite', dataDir: '/tmp/x' });
+  assert.deepEqual(c.store, { kind: 'sqlite', dataDir: '/tmp/x', synchronous: 'full' });
   assert.equal(c.grpc.port, 50051);
   assert.equal(c.http.port, 8080);
   assert.ok(Object.isFrozen(c.http));
@@ -62,3 +62,15 @@ function loadConfigMessage(env: NodeJS.ProcessEnv): string {
   }
   return '';
 }
+
+test('sqliteSynchronous: full by default, normal on request, anything else refused', () => {
+  assert.deepEqual(resolveConfig({ dataDir: '/tmp/x', sqliteSynchronous: 'normal' }).store, {
+    kind: 'sqlite',
+    dataDir: '/tmp/x',
+    synchronous: 'normal',
+  });
+  assert.throws(
+    () => resolveConfig({ dataDir: '/tmp/x', sqliteSynchronous: 'off' }),
+    (e: ConfigError) => e instanceof ConfigError && e.errors.some((f) => f.path === '$.sqliteSynchronous'),
+  );
+});

@@ -9,13 +9,14 @@ import { fieldErrorsOf } from '../errors/schema-errors.ts';
 import type { FieldError } from '../errors/catalogue.ts';
 import type { JsonSchema } from '../rules/proto-json-schema.ts';
 import { cidrProblem } from '../rules/match-syntax.ts';
+import type { SqliteSynchronous } from '../store/database.ts';
 import { CONFIG_SCHEMA } from './config-schema.ts';
 
 export type Role = 'viewer' | 'operator' | 'admin' | 'gateway';
 
 export interface ControlPlaneConfig {
   readonly store:
-    | { readonly kind: 'sqlite'; readonly dataDir: string }
+    | { readonly kind: 'sqlite'; readonly dataDir: string; readonly synchronous: SqliteSynchronous }
     | { readonly kind: 'postgres'; readonly url: string; readonly schema: string; readonly poolSize: number };
   readonly grpc: {
     readonly host: string;
@@ -100,7 +101,7 @@ export function resolveConfig(input: ControlPlaneConfigInput): ControlPlaneConfi
   const config: ControlPlaneConfig = {
     store: pgIn
       ? { kind: 'postgres', url: pgIn.url, schema: pgIn.schema ?? 'public', poolSize: pgIn.poolSize ?? 10 }
-      : { kind: 'sqlite', dataDir: c.dataDir! },
+      : { kind: 'sqlite', dataDir: c.dataDir!, synchronous: (c.sqliteSynchronous as unknown as SqliteSynchronous | undefined) ?? 'full' },
     grpc: {
       host: (c.grpc?.host as string) ?? '0.0.0.0',
       port: (c.grpc?.port as number) ?? 50051,
