@@ -88,7 +88,9 @@ async function withTokens<T>(
   const config = configFrom(values, io);
   const s = config.store;
   const store = await openStore(
-    s.kind === 'sqlite' ? { kind: 'sqlite', dataDir: s.dataDir, synchronous: s.synchronous } : { kind: 'postgres', url: s.url, schema: s.schema, poolSize: 2 },
+    s.kind === 'sqlite'
+      ? { kind: 'sqlite', dataDir: s.dataDir, synchronous: s.synchronous }
+      : { kind: 'postgres', url: s.url, schema: s.schema, poolSize: 2 },
   );
   try {
     return await fn(new TokenStore(store.sql, new AuditLog(store.sql), 0));
