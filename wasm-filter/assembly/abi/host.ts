@@ -123,10 +123,6 @@ export class HeaderName {
   }
 }
 
-export function getHeaderNamed(mapType: u32, name: HeaderName): string | null {
-  return headerValue(mapType, name.bytes);
-}
-
 /** The value of the header whose name is `key` (UTF-8), null when absent or refused. */
 function headerValue(mapType: u32, key: ArrayBuffer): string | null {
   clearRet();
