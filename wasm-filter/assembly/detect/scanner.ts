@@ -16,6 +16,7 @@ import { ANY_GATED_KEY_MATCH, KEY_MATCH, KeyCache, NEGATIVE_KEY_MATCH } from "./
 import { KeywordSet } from "./keyword-set";
 import { maskPreviewInto } from "./mask";
 import { resolveOverlaps } from "./overlaps";
+import { resolveSegmentOverlaps } from "./segment-overlaps";
 import { GATED_POSSIBLE, KEYWORD_GATED_POSSIBLE, SearchPrefilter, segmentFeatures } from "./search-prefilter";
 import { ScanLimits } from "./scan-limits";
 import { ByteBuf, FixedPath, PathSource, Segment, SegmentSink } from "./segment";
@@ -104,6 +105,9 @@ export class Scanner extends SegmentSink {
   private keptAlive: StaticArray<bool> = new StaticArray<bool>(256);
   /** Previous kept entry of the same detector (-1: none): step 6 looks only at its own detector. */
   private keptPrev: StaticArray<i32> = new StaticArray<i32>(256);
+  /** Raw span of each kept entry, filled when the segment's entries become Findings. */
+  private keptRawStart: StaticArray<u32> = new StaticArray<u32>(256);
+  private keptRawEnd: StaticArray<u32> = new StaticArray<u32>(256);
   private keptCount: i32 = 0;
   /** Last kept entry of each detector in the segment numbered lastKeptSegment[det]. */
   private lastKept: StaticArray<i32>;
@@ -319,6 +323,8 @@ export class Scanner extends SegmentSink {
     this.keptConf = grown<u32>(this.keptConf, cap);
     this.keptAlive = grown<bool>(this.keptAlive, cap);
     this.keptPrev = grown<i32>(this.keptPrev, cap);
+    this.keptRawStart = grown<u32>(this.keptRawStart, cap);
+    this.keptRawEnd = grown<u32>(this.keptRawEnd, cap);
   }
 
   /** §4: every SEARCH automaton over the segment, then the candidates in (end, automaton, accept) order. */
@@ -673,11 +679,21 @@ export class Scanner extends SegmentSink {
     unchecked((this.keptAlive[k] = true));
   }
 
-  /** Turns the segment's surviving candidates into Findings (raw spans, preview, hash, path). */
+  /**
+   * Turns the segment's surviving candidates into Findings (raw spans, preview, hash, path), once
+   * the overlaps between them are settled (segment-overlaps.ts).
+   */
   private emitKept(seg: Segment, paths: PathSource): void {
+    const count = this.keptCount;
+    // k < keptCount <= the length of every kept array.
+    for (let k = 0; k < count; k++) {
+      unchecked((this.keptRawStart[k] = seg.rawStart(unchecked(this.keptStart[k]))));
+      unchecked((this.keptRawEnd[k] = seg.rawEnd(unchecked(this.keptEnd[k]) - 1)));
+    }
+    if (count > 1) resolveSegmentOverlaps(count, this.keptDet, this.keptConf, this.keptAlive, this.keptRawStart, this.keptRawEnd);
     let path = "";
     let pathDone = false;
-    for (let k = 0; k < this.keptCount; k++) {
+    for (let k = 0; k < count; k++) {
       if (!unchecked(this.keptAlive[k])) continue;
       const det = <i32>unchecked(this.keptDet[k]);
       const s = unchecked(this.keptStart[k]);
@@ -690,8 +706,8 @@ export class Scanner extends SegmentSink {
       f.severity = d.severity;
       f.field = this.fieldKind;
       f.name = this.fieldName;
-      f.start = seg.rawStart(s);
-      f.end = seg.rawEnd(e - 1);
+      f.start = unchecked(this.keptRawStart[k]);
+      f.end = unchecked(this.keptRawEnd[k]);
       if (!pathDone) {
         path = paths.hasPath() ? paths.path() : "";
         pathDone = true;
