@@ -11,47 +11,50 @@ import { Direction } from "../policy/model";
 const EVENT_WRITER = new ProtoWriter(1024);
 
 function encodeFinding(w: ProtoWriter, f: EventFinding): void {
-  const m = beginFinding(w, f.type, f.category, f.severity, f.direction, f.field, f.name, f.jsonPath, f.start, f.end, f.confidence);
+  const m = beginFinding(w, f.type, f.category, f.severity);
+  const loc = beginLocation(w, f.direction, f.field, f.name);
+  w.string(4, f.jsonPath);
+  endLocation(w, loc, f.start, f.end, f.confidence);
   w.string(6, f.masked);
   endFinding(w, m, f.valueHash);
 }
 
 /** A scanner Finding as the same ApiEvent.findings entry EventFinding would give, without the copy. */
 function encodeScanned(w: ProtoWriter, f: Finding, direction: u32): void {
-  const m = beginFinding(w, f.type, <u32>f.category, <u32>f.severity, direction, <u32>f.field, f.name, f.jsonPath, f.start, f.end, f.confidence);
+  const m = beginFinding(w, f.type, <u32>f.category, <u32>f.severity);
+  const loc = beginLocation(w, direction, <u32>f.field, f.name);
+  // The path is kept as UTF-8: the same field string(4, f.jsonPath) would write.
+  w.rawField(4, changetype<usize>(f.pathBytes), f.pathLength);
+  endLocation(w, loc, f.start, f.end, f.confidence);
   // The preview's ASCII bytes are its UTF-8: the same field string(6, f.masked) would write.
   w.rawField(6, changetype<usize>(f.maskedBytes), f.maskedLength);
   endFinding(w, m, f.valueHash);
 }
 
-/** Finding fields 1-5; the caller writes masked (6), then endFinding(). */
-function beginFinding(
-  w: ProtoWriter,
-  type: string,
-  category: u32,
-  severity: u32,
-  direction: u32,
-  field: u32,
-  name: string,
-  jsonPath: string,
-  start: u32,
-  end: u32,
-  confidence: u32,
-): i32 {
+/** Finding fields 1-3; the caller writes the location (4) with beginLocation() and endLocation(). */
+function beginFinding(w: ProtoWriter, type: string, category: u32, severity: u32): i32 {
   const m = w.begin(17);
   w.string(1, type);
   w.uint32(2, category);
   w.uint32(3, severity);
+  return m;
+}
+
+/** Location fields 1-3; the caller writes json_path (4), then endLocation(). */
+function beginLocation(w: ProtoWriter, direction: u32, field: u32, name: string): i32 {
   const loc = w.begin(4);
   w.uint32(1, direction);
   w.uint32(2, field);
   w.string(3, name);
-  w.string(4, jsonPath);
+  return loc;
+}
+
+/** Location fields 5-6, then Finding.confidence (5); the caller writes masked (6), then endFinding(). */
+function endLocation(w: ProtoWriter, loc: i32, start: u32, end: u32, confidence: u32): void {
   w.uint32(5, start);
   w.uint32(6, end);
   w.end(loc);
   w.uint32(5, confidence);
-  return m;
 }
 
 function endFinding(w: ProtoWriter, m: i32, valueHash: u64): void {

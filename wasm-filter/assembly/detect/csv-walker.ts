@@ -1,7 +1,7 @@
 // CSV bodies (docs/detectors.md §2 "CSV"): records end at LF, cells at `,`; quoted cells may hold
 // `,` and LF, with `""` standing for `"`. The first record names the columns; every later
 // non-empty cell is a segment whose key and path are its column's name.
-import { ByteBuf, PathSource, Segment, SegmentSink } from "./segment";
+import { appendText, ByteBuf, PathSource, Segment, SegmentSink } from "./segment";
 
 @inline const QUOTE: u8 = 34;
 @inline const COMMA: u8 = 44;
@@ -22,8 +22,9 @@ export class CsvWalker extends PathSource {
     return this.nameLength(this.column) > 0;
   }
 
-  path(): string {
-    return String.UTF8.decodeUnsafe(this.names.ptr + <usize>this.nameStart(this.column), <usize>this.nameLength(this.column));
+  spellPath(out: ByteBuf): void {
+    out.len = 0;
+    appendText(out, this.names.ptr + <usize>this.nameStart(this.column), <usize>this.nameLength(this.column));
   }
 
   walk(field: usize, len: usize, seg: Segment, sink: SegmentSink): void {

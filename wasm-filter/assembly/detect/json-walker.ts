@@ -4,7 +4,7 @@
 // rest of the body into one text segment.
 import { decodeJsonString } from "./decode";
 import { JsonVisitor } from "./json-visitor";
-import { ByteBuf, PathSource, Segment, SegmentSink } from "./segment";
+import { appendString, ByteBuf, PathSource, Segment, SegmentSink } from "./segment";
 
 @inline export const MAX_DEPTH: i32 = 64;
 
@@ -36,27 +36,20 @@ export class JsonWalker extends PathSource {
   private names: ByteBuf = new ByteBuf();
   private depth: i32 = 0;
   private keySeg: Segment = new Segment();
-  /** UTF-16 code units of the path being spelled (path()). */
-  private pathUnits: ByteBuf = new ByteBuf();
   private noPath: bool = false;
 
   hasPath(): bool {
     return !this.noPath;
   }
 
-  /**
-   * `$` then `.name`, `['name']` or `[i]` per container from the bottom. Spelled as UTF-16 into
-   * pathUnits and made a string once: a finding's path costs one allocation, not one per piece.
-   */
-  path(): string {
-    const out = this.pathUnits;
+  /** `$` then `.name`, `['name']` or `[i]` per container from the bottom, as UTF-8. */
+  spellPath(out: ByteBuf): void {
     out.len = 0;
-    pushUnit(out, 36); // $
+    out.push(36); // $
     for (let k = 0; k < this.depth; k++) {
-      if (unchecked(this.isObject[k])) appendMember(out, this.nameAddress(k), unchecked(this.nameLen[k]));
-      else appendIndex(out, unchecked(this.index[k]));
+      if (unchecked(this.isObject[k])) appendMemberBytes(out, this.nameAddress(k), unchecked(this.nameLen[k]));
+      else appendIndexBytes(out, unchecked(this.index[k]));
     }
-    return String.UTF16.decodeUnsafe(out.ptr, out.len);
   }
 
   /**
@@ -248,12 +241,6 @@ export function appendUnits(out: ByteBuf, s: string): void {
   out.append(changetype<usize>(s), <usize>s.length << 1);
 }
 
-@inline function pushUnit(out: ByteBuf, u: u32): void {
-  if (out.len + 2 > out.cap) out.ensure(out.len + 2);
-  store<u16>(out.ptr + out.len, <u16>u);
-  out.len += 2;
-}
-
 /** memberPath(ptr, len) as UTF-16 units: an identifier is ASCII, so its bytes are its units. */
 export function appendMember(out: ByteBuf, ptr: usize, len: usize): void {
   if (!isIdentName(ptr, len)) {
@@ -267,21 +254,31 @@ export function appendMember(out: ByteBuf, ptr: usize, len: usize): void {
   out.len += (len + 1) << 1;
 }
 
-/** `[i]` as UTF-16 units (i.toString() without the string). */
-function appendIndex(out: ByteBuf, i: i32): void {
-  pushUnit(out, 91); // [
+/** memberPath(ptr, len) as UTF-8: an identifier is its own bytes after the `.`. */
+function appendMemberBytes(out: ByteBuf, ptr: usize, len: usize): void {
+  if (!isIdentName(ptr, len)) {
+    appendString(out, memberPath(ptr, len)); // rare: escaping and non-ASCII decoding as memberPath does them
+    return;
+  }
+  out.push(46); // .
+  out.append(ptr, len);
+}
+
+/** `[i]` as UTF-8 (i.toString() without the string). */
+function appendIndexBytes(out: ByteBuf, i: i32): void {
+  out.push(91); // [
   if (i < 0) {
-    appendUnits(out, i.toString()); // never in practice: an index counts commas of one body
+    appendString(out, i.toString()); // never in practice: an index counts commas of one body
   } else {
     let digits = 1;
     for (let v = i; v >= 10; v /= 10) digits++;
-    if (out.len + (<usize>digits << 1) > out.cap) out.ensure(out.len + (<usize>digits << 1));
+    if (out.len + <usize>digits > out.cap) out.ensure(out.len + <usize>digits);
     let v = i;
     for (let d = digits - 1; d >= 0; d--) {
-      store<u16>(out.ptr + out.len + (<usize>d << 1), <u16>(48 + v % 10));
+      store<u8>(out.ptr + out.len + <usize>d, <u8>(48 + v % 10));
       v /= 10;
     }
-    out.len += <usize>digits << 1;
+    out.len += <usize>digits;
   }
-  pushUnit(out, 93); // ]
+  out.push(93); // ]
 }

@@ -109,6 +109,8 @@ export class Scanner extends SegmentSink {
   private keptRawStart: StaticArray<u32> = new StaticArray<u32>(256);
   private keptRawEnd: StaticArray<u32> = new StaticArray<u32>(256);
   private keptCount: i32 = 0;
+  /** The path of the segment whose kept entries become Findings (spelled once per segment). */
+  private pathBytes: ByteBuf = new ByteBuf();
   /** Last kept entry of each detector in the segment numbered lastKeptSegment[det]. */
   private lastKept: StaticArray<i32>;
   private lastKeptSegment: StaticArray<u32>;
@@ -691,8 +693,8 @@ export class Scanner extends SegmentSink {
       unchecked((this.keptRawEnd[k] = seg.rawEnd(unchecked(this.keptEnd[k]) - 1)));
     }
     if (count > 1) resolveSegmentOverlaps(count, this.keptDet, this.keptConf, this.keptAlive, this.keptRawStart, this.keptRawEnd);
-    let path = "";
     let pathDone = false;
+    let hasPath = false;
     for (let k = 0; k < count; k++) {
       if (!unchecked(this.keptAlive[k])) continue;
       const det = <i32>unchecked(this.keptDet[k]);
@@ -709,10 +711,12 @@ export class Scanner extends SegmentSink {
       f.start = unchecked(this.keptRawStart[k]);
       f.end = unchecked(this.keptRawEnd[k]);
       if (!pathDone) {
-        path = paths.hasPath() ? paths.path() : "";
+        hasPath = paths.hasPath();
+        if (hasPath) paths.spellPath(this.pathBytes);
         pathDone = true;
       }
-      f.jsonPath = path;
+      if (hasPath) f.setPath(this.pathBytes.ptr, <i32>this.pathBytes.len);
+      else f.pathLength = 0;
       f.confidence = unchecked(this.keptConf[k]);
       f.maskedLength = maskPreviewInto(d.mask, seg.data + s, <i32>(e - s), changetype<usize>(f.maskedBytes));
       f.valueHash = siphash24(this.hashKey0, this.hashKey1, seg.data + s, e - s);

@@ -128,11 +128,37 @@ export class Segment {
   }
 }
 
-/** Supplies the path of the segment being reported (built only when a finding needs it). */
+/** Supplies the path of the segment being reported (spelled only when a finding needs it). */
 export abstract class PathSource {
   /** False when the segment has no path (headers, text bodies, top-level XML text). */
   abstract hasPath(): bool;
-  abstract path(): string;
+  /**
+   * Spells the path as UTF-8 into out (from out.len = 0): bytes, not a string, so a finding's path
+   * costs a copy into the Finding and no allocation.
+   */
+  abstract spellPath(out: ByteBuf): void;
+}
+
+/**
+ * Appends the text of the bytes [ptr, ptr+n) as valid UTF-8: ASCII as it is (the usual case, no
+ * decoding); anything else through a string, so a malformed sequence becomes U+FFFD exactly as
+ * String.UTF8.decode makes it.
+ */
+export function appendText(out: ByteBuf, ptr: usize, n: usize): void {
+  let ascii = true;
+  for (let i: usize = 0; ascii && i < n; i++) ascii = load<u8>(ptr + i) < 0x80;
+  if (ascii) {
+    out.append(ptr, n);
+    return;
+  }
+  appendString(out, String.UTF8.decodeUnsafe(ptr, n));
+}
+
+/** Appends s as UTF-8. */
+export function appendString(out: ByteBuf, s: string): void {
+  if (out.appendAscii(s)) return;
+  const utf8 = String.UTF8.encode(s);
+  out.append(changetype<usize>(utf8), <usize>utf8.byteLength);
 }
 
 /** Receives the segments a field walker cuts (the scanner). */
@@ -149,7 +175,8 @@ export class FixedPath extends PathSource {
   hasPath(): bool {
     return this.present;
   }
-  path(): string {
-    return String.UTF8.decodeUnsafe(this.ptr, this.len);
+  spellPath(out: ByteBuf): void {
+    out.len = 0;
+    appendText(out, this.ptr, this.len);
   }
 }

@@ -2,7 +2,10 @@
 // under the element path. Not a validating parser: it only needs to know where values are, and
 // it stops quietly at an unterminated construct.
 import { decodeXml } from "./decode";
-import { PathSource, Segment, SegmentSink } from "./segment";
+import { appendText, ByteBuf, PathSource, Segment, SegmentSink } from "./segment";
+
+@inline const SLASH: u8 = 47;
+@inline const AT: u8 = 64;
 
 @inline const MAX_DEPTH: i32 = 64;
 
@@ -51,14 +54,21 @@ export class XmlWalker extends PathSource {
     return this.inAttr || this.pushed > 0;
   }
 
-  path(): string {
-    let p = "";
-    for (let k = 0; k < this.pushed; k++) p += "/" + String.UTF8.decodeUnsafe(this.field + this.nameStart[k], this.nameLen[k]);
-    if (this.inAttr) {
-      if (this.depth < MAX_DEPTH) p += "/" + String.UTF8.decodeUnsafe(this.field + this.attrElemStart, this.attrElemLen);
-      p += "/@" + String.UTF8.decodeUnsafe(this.field + this.attrNameStart, this.attrNameLen);
+  spellPath(out: ByteBuf): void {
+    out.len = 0;
+    for (let k = 0; k < this.pushed; k++) {
+      out.push(SLASH);
+      appendText(out, this.field + this.nameStart[k], this.nameLen[k]);
     }
-    return p;
+    if (this.inAttr) {
+      if (this.depth < MAX_DEPTH) {
+        out.push(SLASH);
+        appendText(out, this.field + this.attrElemStart, this.attrElemLen);
+      }
+      out.push(SLASH);
+      out.push(AT);
+      appendText(out, this.field + this.attrNameStart, this.attrNameLen);
+    }
   }
 
   /** Key of text: the current element's local name (after the last `:`), or empty at the top. */

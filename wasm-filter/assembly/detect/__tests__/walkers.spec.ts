@@ -11,9 +11,14 @@ import { XmlWalker } from "../xml-walker";
 /** Records each segment as "key|path|decoded|rawStart-rawEnd". */
 class Recorder extends SegmentSink {
   lines: Array<string> = new Array<string>();
+  private pathBytes: ByteBuf = new ByteBuf();
   onSegment(seg: Segment, paths: PathSource): void {
     const key = String.UTF8.decodeUnsafe(seg.keyPtr, seg.keyLen);
-    const path = paths.hasPath() ? paths.path() : "-";
+    let path = "-";
+    if (paths.hasPath()) {
+      paths.spellPath(this.pathBytes);
+      path = String.UTF8.decodeUnsafe(this.pathBytes.ptr, this.pathBytes.len);
+    }
     const value = String.UTF8.decodeUnsafe(seg.data, seg.n);
     const span = seg.n > 0 ? seg.rawStart(0).toString() + "-" + seg.rawEnd(seg.n - 1).toString() : "";
     this.lines.push(key + "|" + path + "|" + value + "|" + span);
@@ -81,6 +86,17 @@ describe("JSON walker", () => {
     const lines = walkJson('{"first name":"Al","it\'s":"b","\\u0061":"c"}');
     expect(lines.join("\n")).toBe("first name|$['first name']|Al|15-17\nit's|$['it\\'s']|b|27-28\na|$.a|c|40-41");
   });
+  it("spells non-ASCII member names as UTF-8 and malformed ones as a string decode reads them", () => {
+    expect(walkJson('{"prénom":{"ü":"x"}}').join("\n")).toBe("ü|$['prénom']['ü']|x|18-19");
+    // {"a<FF>b":"x"}: the byte 0xFF is no UTF-8; the path spells the name as String.UTF8.decode reads it.
+    const b = new StaticArray<u8>(12);
+    const bytes: u8[] = [123, 34, 97, 0xff, 98, 34, 58, 34, 120, 34, 125, 10];
+    for (let i = 0; i < 12; i++) b[i] = bytes[i];
+    const r = new Recorder();
+    new JsonWalker().walk(changetype<usize>(b), 12, new Segment(), r);
+    const name = String.UTF8.decodeUnsafe(changetype<usize>(b) + 2, 3);
+    expect(r.lines[0].split("|")[1]).toBe("$['" + name + "']");
+  });
   it("roots each NDJSON line at $ and tolerates truncation", () => {
     const lines = walkJson('{"a":"1"}\n{"a":"2"}\n{"b":"tru');
     expect(lines.join("\n")).toBe("a|$.a|1|6-7\na|$.a|2|16-17\nb|$.b|tru|26-29");
@@ -111,6 +127,11 @@ describe("XML walker", () => {
   it("decodes entities in text and drops blank text; local name is the key", () => {
     const lines = walkXml("<a:b>\n  <x>1 &lt; 2</x>\n</a:b>");
     expect(lines.join("\n")).toBe("x|/a:b/x|1 < 2|11-19");
+  });
+  it("spells non-ASCII element and attribute names as UTF-8", () => {
+    expect(walkXml('<données><carte numéro="1">2</carte></données>').join("\n")).toBe(
+      "numéro|/données/carte/@numéro|1|26-27\ncarte|/données/carte|2|29-30",
+    );
   });
   it("stops at an unterminated construct", () => {
     expect(walkXml("<a>one</a><!-- open").join("\n")).toBe("a|/a|one|3-6");
