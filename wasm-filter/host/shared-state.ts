@@ -10,32 +10,31 @@ interface SharedValue {
 }
 
 export class SharedData {
-  private readonly store = new Map<string, SharedValue>();
+  // Keyed by vm_id, then key: cpp-host keys its map by (vm_id, key). Two levels, not one map of
+  // joined strings: a lookup then builds and hashes no new string (this is on every rate-limited
+  // request's path).
+  private readonly byVm = new Map<string, Map<string, SharedValue>>();
   // cpp-host uses one global CAS counter starting at 1 and skipping 0 on wrap.
   private nextCas = 1;
 
-  private static key(vmId: string, key: string): string {
-    return `${vmId}\u0000${key}`;
-  }
-
   get(vmId: string, key: string): SharedValue | undefined {
-    return this.store.get(SharedData.key(vmId, key));
+    return this.byVm.get(vmId)?.get(key);
   }
 
   /** cas = 0 writes unconditionally; a non-zero cas must match the stored one when the key exists. */
   set(vmId: string, key: string, value: Uint8Array, cas: number): number {
-    const k = SharedData.key(vmId, key);
-    const existing = this.store.get(k);
+    let store = this.byVm.get(vmId);
+    if (!store) this.byVm.set(vmId, (store = new Map()));
+    const existing = store.get(key);
     if (existing && cas !== 0 && cas !== existing.cas) return WasmResult.CasMismatch;
     const next = this.nextCas;
     this.nextCas = this.nextCas >= 0xffffffff ? 1 : this.nextCas + 1;
-    this.store.set(k, { value: value.slice(), cas: next });
+    store.set(key, { value: value.slice(), cas: next });
     return WasmResult.Ok;
   }
 
   keys(vmId: string): string[] {
-    const prefix = `${vmId}\u0000`;
-    return [...this.store.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    return [...(this.byVm.get(vmId)?.keys() ?? [])];
   }
 }
 
