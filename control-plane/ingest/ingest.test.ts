@@ -83,6 +83,18 @@ for (const target of targets) {
       assert.match(stored?.detail ?? '', /"userAgent":"xy"/);
     });
 
+    it('stores tabs, line breaks and backslashes in a path and the detail exactly (COPY text escapes on PostgreSQL)', async () => {
+      const store = await target.open();
+      const ingest = createIngest({ store, inventory: createInventory({ store }) });
+      const path = '/files/a\tb\nc\rd\\e';
+      const userAgent = 'agent\t1\\2\n';
+      const r = await ingest.ingestBatch('gw', batch(1, [ev(path, { userAgent })]));
+      assert.equal(r.status, 'ACK_STATUS_OK');
+      const [stored] = (await store.events.list({})).items;
+      assert.equal(stored?.path, path);
+      assert.equal((JSON.parse(stored?.detail ?? '{}') as { userAgent?: string }).userAgent, userAgent);
+    });
+
     it('aggregates status classes, latency, auth, params, shapes and findings per endpoint', async () => {
       const store = await target.open();
       const ingest = createIngest({ store, inventory: createInventory({ store, internalNetworks: ['10.0.0.0/8'] }) });

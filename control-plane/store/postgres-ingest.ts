@@ -1,10 +1,11 @@
 // PostgreSQL hot path: a group of batches costs a fixed number of round trips whatever its size —
-// each table is written with one statement over arrays (`unnest`), not one per row. Dedup is the
+// event rows by one COPY, every other table with one statement over arrays (`unnest`), not one per row. Dedup is the
 // primary key of ingested_batches: when two replicas race on the same batch, the second waits for
 // the first to commit, then sees the conflict and reports a duplicate.
 import type pg from 'pg';
 import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
 import { mergeDeltas, mergeGatewayDeltas } from './merge-deltas.ts';
+import { copyFrom, copyText } from './postgres-copy.ts';
 import { EVENT_VALUES } from './sqlite-ingest.ts';
 import { fieldValueKey, OVERFLOW_HASH, planFieldValueWrites } from '../inventory/value-sketch.ts';
 import { FINDING_DISTINCT_CAP, type EventRecord, type IngestOutcome, type IngestRepository, type IngestUnit } from './types.ts';
@@ -23,27 +24,6 @@ import {
 } from './upserts.ts';
 
 const DAY_MS = 86_400_000;
-const EVENT_TYPES = [
-  'text',
-  'text',
-  'int8',
-  'int8',
-  'text',
-  'text',
-  'text',
-  'text',
-  'int4',
-  'int8',
-  'int8',
-  'int8',
-  'text',
-  'text',
-  'int4',
-  'text',
-  'int8',
-  'text',
-  'text',
-];
 const MINUTE_TYPES = MINUTE_COLS.map((c) => (c === 'endpoint_id' ? 'text' : 'int8'));
 const ENDPOINT_ADD = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_requests', 'external_requests'];
 
@@ -52,8 +32,7 @@ function element(v: unknown): string {
   if (typeof v === 'number') return String(v);
   if (v === null || v === undefined) return 'NULL';
   const s = String(v);
-  // Two native scans and string replaces: cheaper than a RegExp test and replace per value (the
-  // detail JSON of every event row holds quotes).
+  // Two native scans and string replaces: cheaper than a RegExp test and replace per value.
   if (s.indexOf('"') === -1 && s.indexOf('\\') === -1) return `"${s}"`;
   return `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
@@ -83,7 +62,7 @@ function arrayLiteral(values: readonly unknown[]): string {
   }
   if (numbers) return `{${values.join(',')}}`;
   if (strings && plain) return `{"${values.join('","')}"}`;
-  // Strings to escape (the detail JSON of every event row): escaped in one pass over the whole
+  // Strings to escape: escaped in one pass over the whole
   // column, joined on NUL — which no value holds, PostgreSQL text cannot — then NUL made the separator.
   if (strings) return `{"${values.join('\0').replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\0', '","')}"}`;
   return `{${values.map(element).join(',')}}`;
@@ -107,54 +86,32 @@ function columns(rows: readonly (readonly unknown[])[], width: number): string[]
 
 const unnest = (types: readonly string[]) => `unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
 
-/** Inserts event rows: one statement and one parameter per column, whatever the row count (see eventsInsert). */
-const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLS.join(', ')}) SELECT * FROM ${unnest(EVENT_TYPES)}`;
-
-const DETAIL = EVENT_COLS.indexOf('detail');
-/** Separates the detail values in their one string: chr(31), a control character every JSON text escapes. */
-const DETAIL_SEPARATOR = '\u001f';
 /**
- * INSERT_EVENTS with the detail column as one string that PostgreSQL splits, each value after a
- * separator (`[2:]` drops the empty first element, so one empty detail is still one element). The
- * detail JSON of an event is full of quotes, which an array literal must escape: escaping it was
- * the largest share of writing the event columns (about 1.7 of 2.9 CPU-µs an event).
+ * Event rows go by COPY (postgres-copy.ts): every other table takes one statement over arrays, but
+ * the event rows are most of what a group writes, and COPY loads them with less server work.
  */
-const INSERT_EVENTS_DETAIL_SPLIT = `INSERT INTO events (${EVENT_COLS.join(', ')}) SELECT * FROM unnest(${EVENT_TYPES.map((t, i) =>
-  i === DETAIL ? `(string_to_array($${i + 1}::text, chr(31)))[2:]` : `$${i + 1}::${t}[]`,
-).join(', ')})`;
+const COPY_EVENTS = `COPY events (${EVENT_COLS.join(', ')}) FROM STDIN`;
 
-/**
- * The event-insert statement and its parameters, given each column's values in turn (`column(c)`
- * fills `values` with column c's): the detail column goes as one split string unless a value
- * holds the separator (only a detail not written by ingest could), then as an array literal.
- */
-function eventsInsert(count: number, column: (c: number, values: unknown[]) => void): { text: string; values: string[] } {
-  const values: unknown[] = new Array(count);
-  let split = true;
-  const params = EVENT_COLS.map((_, c) => {
-    column(c, values);
-    if (c === DETAIL) {
-      for (let r = 0; r < count && split; r++)
-        split = typeof values[r] === 'string' && (values[r] as string).indexOf(DETAIL_SEPARATOR) === -1;
-      if (split) return DETAIL_SEPARATOR + values.join(DETAIL_SEPARATOR);
-    }
-    return arrayLiteral(values);
-  });
-  return { text: split ? INSERT_EVENTS_DETAIL_SPLIT : INSERT_EVENTS, values: params };
-}
+/** Copies rows of EVENT_COLS values (the benchmark's raw baseline writes its rows so too). */
+export const copyEventRows = (client: pg.ClientBase, rows: readonly (readonly unknown[])[]) =>
+  copyFrom(
+    client,
+    COPY_EVENTS,
+    copyText(rows.length, EVENT_COLS.length, (c, out) => {
+      for (let r = 0; r < rows.length; r++) out[r] = rows[r]![c];
+    }),
+  );
 
-/** The insert of rows of EVENT_COLS values (the benchmark's raw-INSERT baseline runs it too). */
-export const insertEventRows = (rows: readonly (readonly unknown[])[]) =>
-  eventsInsert(rows.length, (c, values) => {
-    for (let r = 0; r < rows.length; r++) values[r] = rows[r]![c];
-  });
-
-/** The insert straight from the records, column by column: no row array per event (building them was about 2 CPU-µs an event). */
-const insertEventRecords = (events: readonly EventRecord[]) =>
-  eventsInsert(events.length, (c, values) => {
-    const valueOf = EVENT_VALUES[c]!;
-    for (let r = 0; r < events.length; r++) values[r] = valueOf(events[r]!);
-  });
+/** The same straight from the records: no row array per event. */
+const copyEventRecords = (client: pg.ClientBase, events: readonly EventRecord[]) =>
+  copyFrom(
+    client,
+    COPY_EVENTS,
+    copyText(events.length, EVENT_COLS.length, (c, out) => {
+      const valueOf = EVENT_VALUES[c]!;
+      for (let r = 0; r < events.length; r++) out[r] = valueOf(events[r]!);
+    }),
+  );
 
 function isRetryable(err: unknown): boolean {
   const code = (err as { code?: string }).code;
@@ -234,7 +191,7 @@ export class PostgresIngestRepository implements IngestRepository {
 
   private async write(conn: pg.PoolClient, stored: IngestUnit[]): Promise<void> {
     const events = stored.length === 1 ? stored[0]!.events : stored.flatMap((u) => u.events);
-    if (events.length) await conn.query(insertEventRecords(events));
+    if (events.length) await copyEventRecords(conn, events);
     const merged = mergeDeltas(stored);
     if (merged.minutes.length) {
       const rows = merged.minutes.map((m) => [
