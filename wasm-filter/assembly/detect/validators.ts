@@ -58,23 +58,29 @@ function luhnOk(n: i32): bool {
 
 /** Whether the first n collected digits are all the same (test numbers like 0000…, 1111…). */
 function allEqual(n: i32): bool {
-  for (let i = 1; i < n; i++) if (digitBuf[i] != digitBuf[0]) return false;
+  // Callers pass the count a validator accepted (at most 19 < MAX_DIGITS): i stays inside digitBuf.
+  for (let i = 1; i < n; i++) if (unchecked(digitBuf[i]) != unchecked(digitBuf[0])) return false;
   return true;
 }
 
 /** Value of collected digits [from, from+count) as an integer. */
 function digitsValue(from: i32, count: i32): i32 {
   let v = 0;
-  for (let i = from; i < from + count; i++) v = v * 10 + <i32>digitBuf[i];
+  // Callers read digits they counted (from + count <= 9 < MAX_DIGITS): i stays inside digitBuf.
+  for (let i = from; i < from + count; i++) v = v * 10 + <i32>unchecked(digitBuf[i]);
   return v;
 }
 
-/** Issuer (IIN) ranges and lengths of the major card networks (§5 CARD). */
+/**
+ * Issuer (IIN) ranges and lengths of the major card networks (§5 CARD); n >= 12 digits collected.
+ * Most candidates in clean traffic (13-digit timestamps, tracking numbers) fail here, so the
+ * prefixes are read once, not a loop per prefix length.
+ */
 function cardIssuerOk(n: i32): bool {
-  const p1 = digitsValue(0, 1);
-  const p2 = digitsValue(0, 2);
-  const p3 = digitsValue(0, 3);
-  const p4 = digitsValue(0, 4);
+  const p1 = <i32>unchecked(digitBuf[0]); // n >= 12: digits 0-3 were collected
+  const p2 = p1 * 10 + <i32>unchecked(digitBuf[1]);
+  const p3 = p2 * 10 + <i32>unchecked(digitBuf[2]);
+  const p4 = p3 * 10 + <i32>unchecked(digitBuf[3]);
   if (p1 == 4) return n == 13 || n == 16 || n == 19; // Visa
   if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n == 16; // Mastercard
   if (p2 == 34 || p2 == 37) return n == 15; // American Express
