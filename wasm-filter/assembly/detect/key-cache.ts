@@ -32,9 +32,11 @@ export const ANY_GATED_KEY_MATCH: u8 = 1;
 }
 
 /** Whether the len bytes at a and b are equal; up to 16 bytes by (overlapping) wide loads. */
-function sameKey(a: usize, b: usize, len: usize): bool {
+@inline function sameKey(a: usize, b: usize, len: usize): bool {
   if (len >= 8 && len <= 16) return load<u64>(a) == load<u64>(b) && load<u64>(a + len - 8) == load<u64>(b + len - 8);
   if (len >= 4 && len < 8) return load<u32>(a) == load<u32>(b) && load<u32>(a + len - 4) == load<u32>(b + len - 4);
+  // Two- and three-byte names (`id`, `qty`, `sku`) are common: no call for them either.
+  if (len >= 2 && len < 4) return load<u16>(a) == load<u16>(b) && load<u16>(a + len - 2) == load<u16>(b + len - 2);
   return memory.compare(a, b, len) == 0;
 }
 
@@ -90,7 +92,7 @@ export class KeyCache {
   }
 
   /** Whether slot (< SLOTS, by the callers' masks) holds key [ptr, ptr + len). */
-  private holds(slot: i32, ptr: usize, len: usize): bool {
+  @inline private holds(slot: i32, ptr: usize, len: usize): bool {
     return unchecked(this.lens[slot]) == <i32>len && sameKey(changetype<usize>(this.keys) + <usize>(slot * MAX_CACHED_KEY), ptr, len);
   }
 
