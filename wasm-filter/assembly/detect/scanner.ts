@@ -4,6 +4,7 @@
 // and grow only when a larger field arrives; objects are created only for findings.
 import { AUTOMATON_SEARCH, RuleSetDetectors } from "../codec/rules-detectors";
 import { ACCEPT_GATED, ACCEPT_PLAIN, Dfa, ROW_MASK } from "./automaton";
+import { SearchAutomaton } from "./search-automaton";
 import { ContextGate } from "./context-gate";
 import { DetectorPlan } from "./detector-plan";
 import { CsvWalker } from "./csv-walker";
@@ -41,7 +42,7 @@ import { XmlWalker } from "./xml-walker";
 export class Scanner extends SegmentSink {
   private plans: Array<DetectorPlan>;
   /** SEARCH automata in RuleSet order. */
-  private searches: Array<Dfa>;
+  private searches: Array<SearchAutomaton>;
 
   /** Public so the shape collector (telemetry/body-shape.ts) can reuse it once a scan is done. */
   seg: Segment = new Segment();
@@ -75,17 +76,25 @@ export class Scanner extends SegmentSink {
   private searchRows: StaticArray<usize> = new StaticArray<usize>(0);
   private searchClasses: StaticArray<usize> = new StaticArray<usize>(0);
   private searchStart: StaticArray<u32> = new StaticArray<u32>(0);
+  /**
+   * Per SEARCH automaton, the row offset from which its states accept what a segment's mask lets
+   * through: plainFrom (ordinary detectors only) and gatedFrom (require-context ones too).
+   */
+  private searchPlainFrom: StaticArray<u32> = new StaticArray<u32>(0);
+  private searchGatedFrom: StaticArray<u32> = new StaticArray<u32>(0);
   private searchRowsAt: usize = 0;
   private searchClassesAt: usize = 0;
   private searchStartAt: usize = 0;
+  private searchPlainFromAt: usize = 0;
+  private searchGatedFromAt: usize = 0;
   private laneRowsAt: usize = 0;
-  // For accept(), per SEARCH automaton: class count, addresses of accept offsets and detectors;
+  // For accept(), per SEARCH automaton: stateScale, addresses of accept offsets and detectors;
   // per detector: address of its boundary bitmap (0: none), whether it requires context.
-  private searchClassCount: StaticArray<u32> = new StaticArray<u32>(0);
+  private searchStateScale: StaticArray<u64> = new StaticArray<u64>(0);
   private searchAcceptOffsets: StaticArray<usize> = new StaticArray<usize>(0);
   private searchAcceptDetectors: StaticArray<usize> = new StaticArray<usize>(0);
   private detectorBoundary: StaticArray<usize> = new StaticArray<usize>(0);
-  private searchClassCountAt: usize = 0;
+  private searchStateScaleAt: usize = 0;
   private searchAcceptOffsetsAt: usize = 0;
   private searchAcceptDetectorsAt: usize = 0;
   private detectorBoundaryAt: usize = 0;
@@ -150,7 +159,7 @@ export class Scanner extends SegmentSink {
       }
     }
     const dfas = new Array<Dfa>(rules.automata.length);
-    const searches = new Array<Dfa>();
+    const searches = new Array<SearchAutomaton>();
     const searchIndex = new StaticArray<i32>(rules.automata.length);
     for (let i = 0; i < rules.automata.length; i++) {
       const a = rules.automata[i];
@@ -158,7 +167,7 @@ export class Scanner extends SegmentSink {
       searchIndex[i] = -1;
       if (a.kind == AUTOMATON_SEARCH) {
         searchIndex[i] = searches.length;
-        searches.push(dfas[i]);
+        searches.push(new SearchAutomaton(a, gated));
       }
     }
     const plans = new Array<DetectorPlan>();
@@ -194,7 +203,9 @@ export class Scanner extends SegmentSink {
     this.searchRows = new StaticArray<usize>(count);
     this.searchClasses = new StaticArray<usize>(count);
     this.searchStart = new StaticArray<u32>(count);
-    this.searchClassCount = new StaticArray<u32>(count);
+    this.searchPlainFrom = new StaticArray<u32>(count);
+    this.searchGatedFrom = new StaticArray<u32>(count);
+    this.searchStateScale = new StaticArray<u64>(count);
     this.searchAcceptOffsets = new StaticArray<usize>(count);
     this.searchAcceptDetectors = new StaticArray<usize>(count);
     for (let a = 0; a < count; a++) {
@@ -202,14 +213,16 @@ export class Scanner extends SegmentSink {
       this.searchRows[a] = changetype<usize>(dfa.rows);
       this.searchClasses[a] = changetype<usize>(dfa.classes);
       this.searchStart[a] = dfa.startRow;
-      this.searchClassCount[a] = dfa.classCount;
+      this.searchPlainFrom[a] = dfa.plainFrom;
+      this.searchGatedFrom[a] = dfa.gatedFrom;
+      this.searchStateScale[a] = dfa.stateScale;
       this.searchAcceptOffsets[a] = changetype<usize>(dfa.acceptOffsets);
       this.searchAcceptDetectors[a] = changetype<usize>(dfa.acceptDetectors);
     }
     const nd = this.plans.length;
     this.detectorBoundary = new StaticArray<usize>(nd);
     for (let d = 0; d < nd; d++) this.detectorBoundary[d] = this.plans[d].boundary;
-    this.searchClassCountAt = changetype<usize>(this.searchClassCount);
+    this.searchStateScaleAt = changetype<usize>(this.searchStateScale);
     this.searchAcceptOffsetsAt = changetype<usize>(this.searchAcceptOffsets);
     this.searchAcceptDetectorsAt = changetype<usize>(this.searchAcceptDetectors);
     this.detectorBoundaryAt = changetype<usize>(this.detectorBoundary);
@@ -217,6 +230,8 @@ export class Scanner extends SegmentSink {
     this.searchRowsAt = changetype<usize>(this.searchRows);
     this.searchClassesAt = changetype<usize>(this.searchClasses);
     this.searchStartAt = changetype<usize>(this.searchStart);
+    this.searchPlainFromAt = changetype<usize>(this.searchPlainFrom);
+    this.searchGatedFromAt = changetype<usize>(this.searchGatedFrom);
     this.laneRowsAt = changetype<usize>(this.laneRows);
   }
 
@@ -371,6 +386,8 @@ export class Scanner extends SegmentSink {
     } else {
       for (; m < this.searchCount; m++) unchecked((list[m] = m));
     }
+    // Where each automaton's states start accepting what the mask lets through (SearchAutomaton).
+    const thresholds = (mask & ACCEPT_GATED) != 0 ? this.searchGatedFromAt : this.searchPlainFromAt;
     for (let from: usize = 0; from < n; from += BLOCK) {
       const to = min(n, from + BLOCK);
       const more = to < n;
@@ -379,10 +396,10 @@ export class Scanner extends SegmentSink {
       for (let k = 0; k < m; k += LANES) {
         const before = this.candCount;
         // k < m <= searchCount = needList.length
-        if (k + 1 == m) this.runOne(unchecked(list[k]), data, from, to, mask, more);
-        else if (k + 2 == m) this.runTwo(unchecked(list[k]), unchecked(list[k + 1]), data, from, to, mask, more);
-        else if (k + 3 == m) this.runThree(unchecked(list[k]), unchecked(list[k + 1]), unchecked(list[k + 2]), data, from, to, mask, more);
-        else this.runLanes(unchecked(list[k]), unchecked(list[k + 1]), unchecked(list[k + 2]), unchecked(list[k + 3]), data, from, to, mask, more);
+        if (k + 1 == m) this.runOne(unchecked(list[k]), data, from, to, thresholds, more);
+        else if (k + 2 == m) this.runTwo(unchecked(list[k]), unchecked(list[k + 1]), data, from, to, thresholds, more);
+        else if (k + 3 == m) this.runThree(unchecked(list[k]), unchecked(list[k + 1]), unchecked(list[k + 2]), data, from, to, thresholds, more);
+        else this.runLanes(unchecked(list[k]), unchecked(list[k + 1]), unchecked(list[k + 2]), unchecked(list[k + 3]), data, from, to, thresholds, more);
         if (this.candCount > before) groupsWithCandidates++;
       }
       if (groupsWithCandidates > 1) this.sortCandidates();
@@ -405,7 +422,7 @@ export class Scanner extends SegmentSink {
    * automaton a class load and a row load. Accepts leave the loop through accept(). `more`:
    * another block of the segment follows, so the rows are kept.
    */
-  private runLanes(a0: i32, a1: i32, a2: i32, a3: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
+  private runLanes(a0: i32, a1: i32, a2: i32, a3: i32, data: usize, from: usize, to: usize, thresholds: usize, more: bool): void {
     // a0..a3 < searchCount: the raw tables have searchCount entries.
     const rowsAt = this.searchRowsAt;
     const classesAt = this.searchClassesAt;
@@ -421,25 +438,25 @@ export class Scanner extends SegmentSink {
     let r1 = this.rowAt(a1, from);
     let r2 = this.rowAt(a2, from);
     let r3 = this.rowAt(a3, from);
+    const h0 = lastSilent(thresholds, a0);
+    const h1 = lastSilent(thresholds, a1);
+    const h2 = lastSilent(thresholds, a2);
+    const h3 = lastSilent(thresholds, a3);
     for (let i = from; i < to; i++) {
       // Safe without bounds checks: a row offset is next * class_count * 4 with next < state_count
       // and a class byte < class_count (both checked by decodeRuleSetDetectors), so row + class * 4
       // < rows.length * 4; class tables have 256 entries and are indexed by a byte.
       const b = <usize>load<u8>(data + i);
-      const e0 = load<u32>(t0 + (<usize>load<u8>(c0 + b) << 2) + <usize>r0);
-      const e1 = load<u32>(t1 + (<usize>load<u8>(c1 + b) << 2) + <usize>r1);
-      const e2 = load<u32>(t2 + (<usize>load<u8>(c2 + b) << 2) + <usize>r2);
-      const e3 = load<u32>(t3 + (<usize>load<u8>(c3 + b) << 2) + <usize>r3);
-      r0 = e0 & ROW_MASK;
-      r1 = e1 & ROW_MASK;
-      r2 = e2 & ROW_MASK;
-      r3 = e3 & ROW_MASK;
-      if (((e0 | e1 | e2 | e3) & mask) != 0) {
+      r0 = load<u32>(t0 + (<usize>load<u8>(c0 + b) << 2) + <usize>r0);
+      r1 = load<u32>(t1 + (<usize>load<u8>(c1 + b) << 2) + <usize>r1);
+      r2 = load<u32>(t2 + (<usize>load<u8>(c2 + b) << 2) + <usize>r2);
+      r3 = load<u32>(t3 + (<usize>load<u8>(c3 + b) << 2) + <usize>r3);
+      if (<i32>((h0 - r0) | (h1 - r1) | (h2 - r2) | (h3 - r3)) < 0) {
         const end = <u32>(i + 1);
-        if (e0 & mask) this.accept(a0, r0, end);
-        if (e1 & mask) this.accept(a1, r1, end);
-        if (e2 & mask) this.accept(a2, r2, end);
-        if (e3 & mask) this.accept(a3, r3, end);
+        if (accepting(h0, r0)) this.accept(a0, r0, end);
+        if (accepting(h1, r1)) this.accept(a1, r1, end);
+        if (accepting(h2, r2)) this.accept(a2, r2, end);
+        if (accepting(h3, r3)) this.accept(a3, r3, end);
       }
     }
     if (more) {
@@ -455,7 +472,7 @@ export class Scanner extends SegmentSink {
    * Two SEARCH automata over [from, to), as runLanes does four: the last run of a segment gets a
    * loop of as many lanes as it has automata (idle lanes padding it cost as much as real ones).
    */
-  private runTwo(a0: i32, a1: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
+  private runTwo(a0: i32, a1: i32, data: usize, from: usize, to: usize, thresholds: usize, more: bool): void {
     // a0, a1 < searchCount: the raw tables' entries (see runLanes).
     const t0 = load<usize>(this.searchRowsAt + (<usize>a0 << alignof<usize>()));
     const t1 = load<usize>(this.searchRowsAt + (<usize>a1 << alignof<usize>()));
@@ -463,17 +480,17 @@ export class Scanner extends SegmentSink {
     const c1 = load<usize>(this.searchClassesAt + (<usize>a1 << alignof<usize>()));
     let r0 = this.rowAt(a0, from);
     let r1 = this.rowAt(a1, from);
+    const h0 = lastSilent(thresholds, a0);
+    const h1 = lastSilent(thresholds, a1);
     for (let i = from; i < to; i++) {
       // Same invariant as runLanes: validated tables keep the index inside rows.
       const b = <usize>load<u8>(data + i);
-      const e0 = load<u32>(t0 + (<usize>load<u8>(c0 + b) << 2) + <usize>r0);
-      const e1 = load<u32>(t1 + (<usize>load<u8>(c1 + b) << 2) + <usize>r1);
-      r0 = e0 & ROW_MASK;
-      r1 = e1 & ROW_MASK;
-      if (((e0 | e1) & mask) != 0) {
+      r0 = load<u32>(t0 + (<usize>load<u8>(c0 + b) << 2) + <usize>r0);
+      r1 = load<u32>(t1 + (<usize>load<u8>(c1 + b) << 2) + <usize>r1);
+      if (<i32>((h0 - r0) | (h1 - r1)) < 0) {
         const end = <u32>(i + 1);
-        if (e0 & mask) this.accept(a0, r0, end);
-        if (e1 & mask) this.accept(a1, r1, end);
+        if (accepting(h0, r0)) this.accept(a0, r0, end);
+        if (accepting(h1, r1)) this.accept(a1, r1, end);
       }
     }
     if (more) {
@@ -483,7 +500,7 @@ export class Scanner extends SegmentSink {
   }
 
   /** Three SEARCH automata over [from, to), as runTwo does two. */
-  private runThree(a0: i32, a1: i32, a2: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
+  private runThree(a0: i32, a1: i32, a2: i32, data: usize, from: usize, to: usize, thresholds: usize, more: bool): void {
     // a0..a2 < searchCount: the raw tables' entries (see runLanes).
     const rowsAt = this.searchRowsAt;
     const classesAt = this.searchClassesAt;
@@ -496,20 +513,20 @@ export class Scanner extends SegmentSink {
     let r0 = this.rowAt(a0, from);
     let r1 = this.rowAt(a1, from);
     let r2 = this.rowAt(a2, from);
+    const h0 = lastSilent(thresholds, a0);
+    const h1 = lastSilent(thresholds, a1);
+    const h2 = lastSilent(thresholds, a2);
     for (let i = from; i < to; i++) {
       // Same invariant as runLanes: validated tables keep the index inside rows.
       const b = <usize>load<u8>(data + i);
-      const e0 = load<u32>(t0 + (<usize>load<u8>(c0 + b) << 2) + <usize>r0);
-      const e1 = load<u32>(t1 + (<usize>load<u8>(c1 + b) << 2) + <usize>r1);
-      const e2 = load<u32>(t2 + (<usize>load<u8>(c2 + b) << 2) + <usize>r2);
-      r0 = e0 & ROW_MASK;
-      r1 = e1 & ROW_MASK;
-      r2 = e2 & ROW_MASK;
-      if (((e0 | e1 | e2) & mask) != 0) {
+      r0 = load<u32>(t0 + (<usize>load<u8>(c0 + b) << 2) + <usize>r0);
+      r1 = load<u32>(t1 + (<usize>load<u8>(c1 + b) << 2) + <usize>r1);
+      r2 = load<u32>(t2 + (<usize>load<u8>(c2 + b) << 2) + <usize>r2);
+      if (<i32>((h0 - r0) | (h1 - r1) | (h2 - r2)) < 0) {
         const end = <u32>(i + 1);
-        if (e0 & mask) this.accept(a0, r0, end);
-        if (e1 & mask) this.accept(a1, r1, end);
-        if (e2 & mask) this.accept(a2, r2, end);
+        if (accepting(h0, r0)) this.accept(a0, r0, end);
+        if (accepting(h1, r1)) this.accept(a1, r1, end);
+        if (accepting(h2, r2)) this.accept(a2, r2, end);
       }
     }
     if (more) {
@@ -521,16 +538,16 @@ export class Scanner extends SegmentSink {
   }
 
   /** One SEARCH automaton over [from, to): a segment, or the last of a run, that needs only it. */
-  private runOne(a: i32, data: usize, from: usize, to: usize, mask: u32, more: bool): void {
+  private runOne(a: i32, data: usize, from: usize, to: usize, thresholds: usize, more: bool): void {
     // a < searchCount = searchRows.length = searchClasses.length = laneRows.length
     const t = load<usize>(this.searchRowsAt + (<usize>a << alignof<usize>()));
     const c = load<usize>(this.searchClassesAt + (<usize>a << alignof<usize>()));
     let r = this.rowAt(a, from);
+    const h = lastSilent(thresholds, a);
     for (let i = from; i < to; i++) {
       // Same invariant as runLanes: validated tables keep the index inside rows.
-      const e = load<u32>(t + (<usize>load<u8>(c + <usize>load<u8>(data + i)) << 2) + <usize>r);
-      r = e & ROW_MASK;
-      if (e & mask) this.accept(a, r, <u32>(i + 1));
+      r = load<u32>(t + (<usize>load<u8>(c + <usize>load<u8>(data + i)) << 2) + <usize>r);
+      if (accepting(h, r)) this.accept(a, r, <u32>(i + 1));
     }
     if (more) store<u32>(this.laneRowsAt + (<usize>a << 2), r);
   }
@@ -555,7 +572,7 @@ export class Scanner extends SegmentSink {
     // state_count + 1 entries; accept offsets and detector ids were checked at decode
     // (det < detectors.length = detectorBoundary.length = gated.length).
     const at = <usize>search << alignof<usize>();
-    const state = (row >> 2) / load<u32>(this.searchClassCountAt + (<usize>search << 2));
+    const state = <u32>((<u64>(row >> 2) * load<u64>(this.searchStateScaleAt + (<usize>search << 3))) >> 32);
     const offsets = load<usize>(this.searchAcceptOffsetsAt + at) + (<usize>state << 2);
     const dets = load<usize>(this.searchAcceptDetectorsAt + at);
     const from = load<u32>(offsets);
@@ -724,6 +741,24 @@ export class Scanner extends SegmentSink {
   }
 }
 
+
+/**
+ * One less than SEARCH automaton a's threshold in the table chosen for the segment (its entry a:
+ * a < searchCount = the table's length): the last row offset that accepts nothing the segment
+ * lets through; U32.MAX_VALUE when every state does (threshold 0).
+ */
+@inline function lastSilent(thresholds: usize, a: i32): u32 {
+  return load<u32>(thresholds + (<usize>a << 2)) - 1;
+}
+
+/**
+ * Whether row offset r is at or past the threshold whose lastSilent is h: h - r is negative as an
+ * i32 exactly then, as row offsets (< 2^26, see SearchAutomaton) are far from the sign bit, and a
+ * negative difference of several lanes ORed together says some lane accepts.
+ */
+@inline function accepting(h: u32, r: u32): bool {
+  return <i32>(h - r) < 0;
+}
 
 /** A copy of `a` with capacity `cap` (>= a.length). */
 function grown<T>(a: StaticArray<T>, cap: i32): StaticArray<T> {
