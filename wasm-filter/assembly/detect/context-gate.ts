@@ -13,6 +13,11 @@ import { DetectorPlan } from "./detector-plan";
 @inline const MAX_SLOTS: i32 = 64;
 /** Initial occurrence capacity; it doubles when a field holds more (never shrinks). */
 @inline const INITIAL_OCCURRENCES: i32 = 1024;
+/**
+ * Bytes searched past the window asked about, so the next windows mostly lie in searched bytes
+ * and possibleNow() answers them without a call.
+ */
+@inline const SEARCH_AHEAD: usize = 512;
 
 const LOWER = new StaticArray<u8>(256);
 (function initLower(): void {
@@ -81,6 +86,8 @@ export class ContextGate {
    */
   private coveredFrom: u32 = 0;
   private scannedTo: u32 = 0;
+  /** One past the start of the last occurrence found (0: none): no occurrence starts at or after it. */
+  private clearFrom: u32 = 0;
   private whole: bool = false;
   private field: usize = 0;
   private fieldLen: usize = 0;
@@ -186,7 +193,9 @@ export class ContextGate {
     this.cursorFrom = 0;
     this.coveredFrom = 0;
     this.scannedTo = 0;
+    this.clearFrom = 0;
     this.whole = this.words.length == 0; // no keyword: nothing to find anywhere
+    if (this.whole) this.scannedTo = <u32>len;
   }
 
   /**
@@ -200,7 +209,10 @@ export class ContextGate {
       this.occCount = 0;
       this.cursor = 0;
       this.cursorFrom = 0;
+      this.clearFrom = 0;
       this.whole = true;
+      this.coveredFrom = 0;
+      this.scannedTo = <u32>this.fieldLen;
       this.scan(0, <u32>this.fieldLen);
       return;
     }
@@ -208,10 +220,20 @@ export class ContextGate {
       this.coveredFrom = from;
       this.scannedTo = from;
     }
-    const to = min(last + 1, <u32>this.fieldLen);
-    if (to <= this.scannedTo) return;
+    if (min(last + 1, <u32>this.fieldLen) <= this.scannedTo) return;
+    const to = <u32>min(<usize>last + 1 + SEARCH_AHEAD, this.fieldLen);
     this.scan(this.scannedTo, to);
     this.scannedTo = to;
+  }
+
+  /**
+   * possible(first, last), without a call when the window lies in searched bytes and no
+   * occurrence found starts in it (most windows of a body without keywords).
+   */
+  @inline possibleNow(first: u32, last: u32): u64 {
+    const from = first > this.maxDistance ? first - this.maxDistance : 0;
+    if (last < this.scannedTo && from >= this.coveredFrom && from >= this.clearFrom) return 0;
+    return this.possible(first, last);
   }
 
   /**
@@ -344,6 +366,7 @@ export class ContextGate {
       unchecked((this.occStart[c] = <u32>i)); // c < capacity: grown above
       unchecked((this.occEnd[c] = <u32>(i + m)));
       unchecked((this.occMask[c] = unchecked(this.flatMask[k])));
+      this.clearFrom = <u32>i + 1;
     }
   }
 

@@ -367,7 +367,7 @@ export class Scanner extends SegmentSink {
     let mask = ACCEPT_PLAIN;
     let slots: u64 = 0;
     if (this.anyGated && (possible & GATED_POSSIBLE) != 0) {
-      if ((possible & KEYWORD_GATED_POSSIBLE) != 0) slots = this.gate.possible(seg.rawStart(0), seg.rawStart(n - 1));
+      if ((possible & KEYWORD_GATED_POSSIBLE) != 0) slots = this.gate.possibleNow(seg.rawStart(0), seg.rawStart(n - 1));
       if (slots != 0 || this.anyUnslotted || (load<u8>(keyBits + this.detectorCount) & ANY_GATED_KEY_MATCH) != 0) mask |= ACCEPT_GATED;
     }
     this.segSlots = slots;
