@@ -74,7 +74,7 @@ function arrayLiteral(values: readonly unknown[]): string {
  * serialise element by element through generic value preparation: that and the garbage it left
  * were a large share of the control plane's CPU per ingested event.
  */
-function columns(rows: readonly (readonly unknown[])[], width: number): string[] {
+export function columns(rows: readonly (readonly unknown[])[], width: number): string[] {
   const out: string[] = new Array(width);
   const values: unknown[] = new Array(rows.length);
   for (let c = 0; c < width; c++) {
@@ -84,7 +84,7 @@ function columns(rows: readonly (readonly unknown[])[], width: number): string[]
   return out;
 }
 
-const unnest = (types: readonly string[]) => `unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
+export const unnest = (types: readonly string[]) => `unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
 
 /**
  * Event rows go by COPY (postgres-copy.ts): every other table takes one statement over arrays, but
@@ -92,7 +92,7 @@ const unnest = (types: readonly string[]) => `unnest(${types.map((t, i) => `$${i
  */
 const COPY_EVENTS = `COPY events (${EVENT_COLS.join(', ')}) FROM STDIN`;
 
-/** Copies rows of EVENT_COLS values (the benchmark's raw baseline writes its rows so too). */
+/** Copies rows of EVENT_COLS values (the benchmark's raw COPY, printed beside its INSERT baseline, runs it). */
 export const copyEventRows = (client: pg.ClientBase, rows: readonly (readonly unknown[])[]) =>
   copyFrom(
     client,
