@@ -8,14 +8,23 @@
 import { Finding, Findings } from "./findings";
 import { ByteBuf } from "./segment";
 
-/** Whether a should be considered before b when resolving overlaps (a total order, §7). */
-function ranksBefore(a: Finding, b: Finding): bool {
-  if (a.confidence != b.confidence) return a.confidence > b.confidence;
-  const la = a.end - a.start;
-  const lb = b.end - b.start;
+/**
+ * The §7 order over two matches given by confidence, raw span and detector index: whether a is
+ * considered before b (a total order). The one definition of it: the field-wide pass below and
+ * the per-segment one (segment-overlaps.ts) both rank by it.
+ */
+@inline export function rankedBefore(ca: u32, sa: u32, ea: u32, da: i32, cb: u32, sb: u32, eb: u32, db: i32): bool {
+  if (ca != cb) return ca > cb;
+  const la = ea - sa;
+  const lb = eb - sb;
   if (la != lb) return la > lb;
-  if (a.detector != b.detector) return a.detector < b.detector;
-  return a.start < b.start;
+  if (da != db) return da < db;
+  return sa < sb;
+}
+
+/** Whether a should be considered before b when resolving overlaps (§7). */
+function ranksBefore(a: Finding, b: Finding): bool {
+  return rankedBefore(a.confidence, a.start, a.end, a.detector, b.confidence, b.start, b.end, b.detector);
 }
 
 function wireBefore(a: Finding, b: Finding): bool {

@@ -4,13 +4,14 @@
 // segment gives exactly what the field-wide walk (overlaps.ts) gives for it. Done here, the
 // losers never get a masked preview, a value hash, a path or a Finding: a phone number read by
 // two phone detectors, say, costs one finding, not two and a field-wide sort.
+import { rankedBefore } from "./overlaps";
 
 /** Above this many live matches in one segment the field-wide pass (overlaps.ts) settles them. */
 @inline export const SEGMENT_RESOLVE_MAX: i32 = 32;
 
 const order = new StaticArray<i32>(SEGMENT_RESOLVE_MAX);
 
-/** The §7 rank order (overlaps.ts ranksBefore) over kept matches a and b, by raw span. */
+/** The §7 rank order (overlaps.ts rankedBefore) over kept matches a and b, by raw span. */
 @inline function ranksBefore(
   a: i32,
   b: i32,
@@ -20,16 +21,16 @@ const order = new StaticArray<i32>(SEGMENT_RESOLVE_MAX);
   rawEnd: StaticArray<u32>,
 ): bool {
   // a, b < count <= the arrays' length (callers' invariant).
-  const ca = unchecked(conf[a]);
-  const cb = unchecked(conf[b]);
-  if (ca != cb) return ca > cb;
-  const la = unchecked(rawEnd[a]) - unchecked(rawStart[a]);
-  const lb = unchecked(rawEnd[b]) - unchecked(rawStart[b]);
-  if (la != lb) return la > lb;
-  const da = unchecked(det[a]);
-  const db = unchecked(det[b]);
-  if (da != db) return da < db;
-  return unchecked(rawStart[a]) < unchecked(rawStart[b]);
+  return rankedBefore(
+    unchecked(conf[a]),
+    unchecked(rawStart[a]),
+    unchecked(rawEnd[a]),
+    <i32>unchecked(det[a]),
+    unchecked(conf[b]),
+    unchecked(rawStart[b]),
+    unchecked(rawEnd[b]),
+    <i32>unchecked(det[b]),
+  );
 }
 
 /**
