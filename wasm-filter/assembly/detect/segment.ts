@@ -141,8 +141,8 @@ export abstract class PathSource {
 
 /**
  * Appends the text of the bytes [ptr, ptr+n) as valid UTF-8: ASCII as it is (the usual case, no
- * decoding); anything else through a string, so a malformed sequence becomes U+FFFD exactly as
- * String.UTF8.decode makes it.
+ * decoding); anything else through a string, so a malformed sequence comes out as String.UTF8.decode
+ * reads it: the same bytes the path had when it was a string.
  */
 export function appendText(out: ByteBuf, ptr: usize, n: usize): void {
   let ascii = true;
