@@ -68,8 +68,11 @@ interface Undecodable {
   detail: string;
 }
 
-/** Encoded size of each decoded batch, for byte-based flow control (entries vanish with the batch). */
-const encodedSize = new WeakMap<object, number>();
+/**
+ * The bytes each decoded batch came from (entries vanish with the batch): their size drives
+ * byte-based flow control, and ingest may decode them again (Ingest.ingestBatch's reread).
+ */
+const encodedBytes = new WeakMap<object, Buffer>();
 
 const isUndecodable = (v: unknown): v is Undecodable => typeof v === 'object' && v !== null && 'undecodable' in v;
 
@@ -109,7 +112,7 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
           // enums as strings): ingest reads numbers, Longs and enum numbers directly, and skipping
           // the copy halves the decode cost of a batch. Small uint64 fields come as plain numbers.
           const message = batchType.decode(batchReader(buf)) as unknown as ReportBatch;
-          encodedSize.set(message, buf.length);
+          encodedBytes.set(message, buf);
           return message;
         } catch (err) {
           return { undecodable: 'malformed', detail: (err as Error).message };
@@ -164,14 +167,21 @@ export async function createGrpcServer(options: GrpcServerOptions): Promise<Grpc
         return;
       }
       metrics.inc('grpc_report_batches_total');
-      const bytes = encodedSize.get(batch) ?? 0;
+      const encoded = encodedBytes.get(batch);
+      const bytes = encoded?.length ?? 0;
       inFlight++;
       inFlightBytes += bytes;
       if (inFlight >= maxInFlight || inFlightBytes >= maxInFlightBytes) {
         metrics.inc('grpc_report_paused_total');
         call.pause();
       }
-      const done = ingest.ingestBatch(gatewayId, batch);
+      // Should the batch's commit group meet a duplicate, ingest reads it again from its bytes
+      // rather than keeping the decoded message (one object per field of every event) until then.
+      const done = ingest.ingestBatch(
+        gatewayId,
+        batch,
+        encoded && (() => batchType.decode(batchReader(encoded)) as unknown as ReportBatch),
+      );
       // Only the sequence is kept for the ack: holding the decoded batch until its commit would keep
       // every event's message objects alive across collections (most of the GC work under load).
       const sequence = batch.sequence;

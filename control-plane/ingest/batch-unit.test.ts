@@ -6,16 +6,19 @@ import { it } from 'node:test';
 import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
 import { createInventory } from '../inventory/inventory.ts';
 import type { Store } from '../store/types.ts';
-import { DEFAULT_BATCH_LIMITS, prepareBatch } from './batch-unit.ts';
+import { BatchGroup } from './batch-group.ts';
+import { DEFAULT_BATCH_LIMITS } from './batch-unit.ts';
 
 const NOW = Date.UTC(2026, 0, 1);
 const ODD = ['plain', 'a"quote', 'back\\slash', 'ctl\u0001\u001f\u007f', 'tab\tnl\n', 'ünï 😀', 'lone \ud800', 'lone \udc00 x', ''];
 
 function detailOf(event: Record<string, unknown>): string {
-  // Templating and ids need no store here: prepareBatch only learns templates.
+  // Templating needs no store here: adding a batch to a group only learns templates.
   const inventory = createInventory({ store: {} as Store });
   const batch = { gatewayId: 'gw', sequence: 1, events: [{ host: 'h', method: 'GET', path: '/a', ...event }] } as unknown as ReportBatch;
-  return prepareBatch(batch, inventory, NOW, DEFAULT_BATCH_LIMITS).records[0]!.detail;
+  const group = new BatchGroup(inventory, DEFAULT_BATCH_LIMITS);
+  group.add(batch, NOW);
+  return group.batches[0]!.records[0]!.detail;
 }
 
 it('detail JSON is JSON.stringify of the detail, for odd strings in every member', () => {

@@ -1,21 +1,15 @@
 // The edge between the wire and the store: checks a ReportBatch (from gRPC or its JSON form, so
-// every field may be missing or of the wrong type), bounds every string and list, and builds the
-// IngestUnit the store writes. Never throws on input: problems are a reject code and a message.
+// every field may be missing or of the wrong type) and bounds every string and list of its events,
+// each becoming the row the store keeps and what it adds to the aggregates (batch-group.ts gathers
+// them). Never throws on input: problems are a reject code and a message.
 import type { ApiEvent } from '../../proto/gen/palisade/v1/ApiEvent.ts';
 import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
-import type { Inventory } from '../inventory/inventory.ts';
-import {
-  ADMIT_ALL,
-  aggregateEvents,
-  relabelAggregates,
-  type BatchAggregates,
-  type ObservedEvent,
-} from '../inventory/endpoint-aggregate.ts';
+import type { ObservedEvent } from '../inventory/endpoint-aggregate.ts';
 import { enumName } from '../store/enum-bits.ts';
 import { jwtAlgName, knownFormat } from './observation-vocabulary.ts';
 import { isTokenLike, SKETCHED_LOCATIONS } from '../inventory/value-sketch.ts';
 import type { ObservedField } from '../inventory/endpoint-aggregate.ts';
-import type { BatchKey, EndpointKey, EventRecord, FieldLocation, IngestUnit } from '../store/types.ts';
+import type { BatchKey, EventRecord, FieldLocation } from '../store/types.ts';
 
 export interface BatchLimits {
   /** Events per batch (default 5 000); more → REJECTED `too_many_events`. */
@@ -47,29 +41,16 @@ export interface BatchProblem {
   message: string;
 }
 
-/** An event bounded and typed, with its endpoint key and what it adds to the aggregates. */
-interface PreparedEvent {
-  key: EndpointKey;
+/** An event bounded and typed: the row the store keeps and what it adds to the aggregates. */
+export interface PreparedEvent {
+  /** Complete but for `endpointId` and `receivedMs` (known at the commit). */
   record: EventRecord;
   observed: ObservedEvent;
 }
 
-/**
- * A batch bounded, templated and aggregated as soon as it is read, waiting for its endpoint ids
- * (known only at its commit, after any re-templating). It keeps no per-event objects but the
- * stored rows: a batch waits for its commit long enough for its objects to outlive young-generation
- * collections, and copying them there was most of the garbage collector's work under load.
- */
-export interface PreparedBatch {
+/** What a batch says besides its events. */
+export interface BatchHeader {
   key: BatchKey;
-  /** The distinct endpoint keys of the batch, in first-seen order. */
-  endpointKeys: EndpointKey[];
-  /** The rows the store keeps, complete but for `endpointId` and `receivedMs` (buildUnit fills them in). */
-  records: EventRecord[];
-  /** records[i]'s endpoint is endpointKeys[keyIndex[i]]. */
-  keyIndex: Uint32Array;
-  /** Aggregates labelled by key index (as a string) instead of endpoint id. */
-  aggregates: BatchAggregates;
   droppedSinceBoot: number;
   requestsSinceBoot: number;
 }
@@ -177,18 +158,12 @@ function member(parts: string[], key: string, json: string): void {
   parts.push(parts.length ? ',"' : '{"', key, '":', json);
 }
 
-function prepareEvent(
-  raw: ApiEvent & Record<string, unknown>,
-  gatewayId: string,
-  inventory: Inventory,
-  now: number,
-  limits: BatchLimits,
-): PreparedEvent {
+/** Bounds and types one event of a validated batch (`now` clamps its timestamp). Pure: the same input gives the same event. */
+export function prepareEvent(raw: ApiEvent & Record<string, unknown>, gatewayId: string, now: number, limits: BatchLimits): PreparedEvent {
   const S = limits.maxStringLength;
   const host = str(raw.host, 256);
   const method = str(raw.method, 16);
   const path = str(raw.path, limits.maxPathLength);
-  const key = inventory.keyFor(host, method, path);
   const auth = isObj(raw.auth) ? raw.auth : {};
   const verdict = isObj(raw.verdict) ? raw.verdict : {};
   const params: ObservedEvent['params'] = [];
@@ -293,7 +268,7 @@ function prepareEvent(
     rulesVersion: u64(raw.rulesVersion) ?? '0',
     detail: detail.join(''),
   };
-  return { key, record, observed };
+  return { record, observed };
 }
 
 /**
@@ -323,81 +298,12 @@ function shapeFields(out: ObservedEvent['fields'], location: FieldLocation, shap
   return budget;
 }
 
-/**
- * Bounds, templates and aggregates a validated batch (synchronous: templating learns in request
- * order).
- */
-export function prepareBatch(batch: ReportBatch, inventory: Inventory, now: number, limits: BatchLimits): PreparedBatch {
+/** The key and counters of a validated batch. */
+export function batchHeader(batch: ReportBatch): BatchHeader {
   const counters = isObj(batch.counters) ? batch.counters : {};
-  const gatewayId = String(batch.gatewayId);
-  const raw = batch.events ?? [];
-  const endpointKeys: EndpointKey[] = [];
-  // Label by template, host and method: no key string per event (the templater hands out the same
-  // template string for a path each time, and host and method are shared strings too).
-  const labelOf = new Map<string, Map<string, Map<string, number>>>();
-  const records: EventRecord[] = new Array(raw.length);
-  const observed: ObservedEvent[] = new Array(raw.length);
-  const labels: string[] = new Array(raw.length);
-  const keyIndex = new Uint32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) {
-    const e = prepareEvent(raw[i] as ApiEvent & Record<string, unknown>, gatewayId, inventory, now, limits);
-    const { host, method, pathTemplate } = e.key;
-    let byHost = labelOf.get(pathTemplate);
-    if (!byHost) labelOf.set(pathTemplate, (byHost = new Map()));
-    let byMethod = byHost.get(host);
-    if (!byMethod) byHost.set(host, (byMethod = new Map()));
-    let label = byMethod.get(method);
-    if (label === undefined) {
-      label = endpointKeys.length;
-      byMethod.set(method, label);
-      endpointKeys.push(e.key);
-    }
-    keyIndex[i] = label;
-    labels[i] = String(label);
-    records[i] = e.record;
-    observed[i] = e.observed;
-  }
   return {
-    key: { gatewayId, bootId: str(batch.bootId, 128), sequence: u64(batch.sequence) ?? '0' },
-    endpointKeys,
-    records,
-    keyIndex,
-    // Fields are bounded per endpoint once its id is known (buildUnit).
-    aggregates: aggregateEvents(observed, labels, { isInternal: inventory.isInternal, admitField: ADMIT_ALL }),
+    key: { gatewayId: String(batch.gatewayId), bootId: str(batch.bootId, 128), sequence: u64(batch.sequence) ?? '0' },
     droppedSinceBoot: num(counters.eventsDropped),
     requestsSinceBoot: num(counters.requestsSeen),
-  };
-}
-
-/**
- * The store's unit for a prepared batch once its endpoint ids are known (ids[k] for
- * endpointKeys[k]). Completes the prepared records and aggregates in place (no copy per event): a
- * prepared batch makes one unit.
- */
-export function buildUnit(p: PreparedBatch, ids: readonly string[], inventory: Inventory, receivedMs: number): IngestUnit {
-  const agg = relabelAggregates(p.aggregates, (label) => ids[Number(label)]!, inventory.admitField, inventory.isReleased);
-  const events = p.records;
-  for (let i = 0; i < events.length; i++) {
-    const r = events[i]!;
-    r.endpointId = ids[p.keyIndex[i]!]!;
-    r.receivedMs = receivedMs;
-  }
-  return {
-    key: p.key,
-    events,
-    minutes: agg.minutes,
-    endpoints: agg.endpoints,
-    fields: agg.fields,
-    findings: agg.findings,
-    observations: agg.observations,
-    fieldValues: agg.fieldValues,
-    gateway: {
-      gatewayId: p.key.gatewayId,
-      bootId: p.key.bootId,
-      seenMs: receivedMs,
-      eventsReceived: events.length,
-      eventsDroppedSinceBoot: p.droppedSinceBoot,
-      requestsSeenSinceBoot: p.requestsSinceBoot,
-    },
   };
 }

@@ -49,6 +49,41 @@ for (const target of targets) {
       assert.equal(ingest.pendingEvents(), 0);
     });
 
+    it('a commit group meeting a duplicate stores the rest once, its aggregates made again from the batches read anew', async () => {
+      const store = await target.open();
+      const ingest = createIngest({ store, inventory: createInventory({ store }) });
+      const withField = (path: string) =>
+        ev(path, { params: [{ name: 'page', in: 'FIELD_KIND_QUERY', type: 'JSON_TYPE_INTEGER' }], status: 500 });
+      const b = (seq: number) => batch(seq, [withField(`/carts/${seq}`), withField(`/carts/${seq + 100}`)]);
+      assert.equal((await ingest.ingestBatch('gw', b(1))).status, 'ACK_STATUS_OK');
+      const reread: number[] = [];
+      const again = (seq: number) => () => (reread.push(seq), b(seq));
+      // One group (added in the same turn): 1 was stored before, 3 comes twice.
+      const results = await Promise.all([1, 2, 3, 3].map((seq) => ingest.ingestBatch('gw', b(seq), again(seq))));
+      assert.deepEqual(
+        results.map((r) => [r.status, r.accepted]),
+        [
+          ['ACK_STATUS_DUPLICATE', 0],
+          ['ACK_STATUS_OK', 2],
+          ['ACK_STATUS_OK', 2],
+          ['ACK_STATUS_DUPLICATE', 0],
+        ],
+      );
+      assert.deepEqual(reread, [1, 2, 3, 3]);
+      assert.equal(ingest.metrics.snapshot().ingest_commits_total, 2);
+      // Batches 1, 2 and 3 once each: 6 events, every aggregate counted once.
+      assert.equal(await store.events.count(), 6);
+      const [e] = (await store.endpoints.list({ search: '/carts/' })).items;
+      assert.deepEqual([e?.requests, e?.s5xx], [6, 6]);
+      const [page] = await store.endpoints.fields(e!.id);
+      assert.deepEqual([page?.name, page?.count], ['page', 6]);
+      const minutes = await store.aggregates.series(e!.id, NOW - 120_000, NOW + 120_000);
+      assert.equal(
+        minutes.reduce((a, m) => a + m.requests, 0),
+        6,
+      );
+    });
+
     it('rejects malformed batches with a stable code and a metric, never throwing', async () => {
       const store = await target.open();
       const ingest = createIngest({ store, inventory: createInventory({ store }), limits: { maxEvents: 3 } });

@@ -1,12 +1,13 @@
-// Ingest: turns a ReportBatch (proto-loader camelCase object, or the same shape parsed from the
-// JSON form by /v1/reports) into one IngestUnit and hands it to the store. Batches that arrive
-// while a commit is running, or within a few ms of the first waiting one, go together in the next
-// transaction (group commit), so the cost of a commit is shared; a batch's promise resolves only
-// after its transaction committed.
+// Ingest: takes ReportBatches (the decoded gRPC message, or the same shape parsed from the JSON
+// form by /v1/reports) and hands them to the store. Batches that arrive while a commit is running,
+// or within a few ms of the first waiting one, go together in the next transaction (group commit,
+// batch-group.ts), so the cost of a commit is shared; a batch's promise resolves only after its
+// transaction committed.
 import type { ReportBatch } from '../../proto/gen/palisade/v1/ReportBatch.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Store } from '../store/types.ts';
-import { buildUnit, DEFAULT_BATCH_LIMITS, prepareBatch, validateBatch, type BatchLimits, type PreparedBatch } from './batch-unit.ts';
+import { BatchGroup } from './batch-group.ts';
+import { DEFAULT_BATCH_LIMITS, validateBatch, type BatchLimits } from './batch-unit.ts';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.ts';
 
 export type AckStatusName = 'ACK_STATUS_OK' | 'ACK_STATUS_DUPLICATE' | 'ACK_STATUS_REJECTED';
@@ -37,9 +38,11 @@ export interface Ingest {
   /**
    * Stores one batch from `gatewayId` (the authenticated gateway). Resolves once it is durable
    * (OK), was already stored (DUPLICATE), or was refused (REJECTED with a message). Rejects only
-   * when the store fails; the caller must then not ack the batch.
+   * when the store fails; the caller must then not ack the batch. `reread` gives the same batch
+   * again, decoded anew, should its commit group meet a duplicate (batch-group.ts units); without
+   * it the batch object itself is kept until its commit.
    */
-  ingestBatch(gatewayId: string, batch: ReportBatch): Promise<IngestResult>;
+  ingestBatch(gatewayId: string, batch: ReportBatch, reread?: () => ReportBatch): Promise<IngestResult>;
   /** Events waiting for or inside the running commit: what the gRPC server's flow control watches. */
   pendingEvents(): number;
   readonly metrics: IngestMetrics;
@@ -48,9 +51,15 @@ export interface Ingest {
 }
 
 interface Waiting {
-  batch: PreparedBatch;
   resolve: (r: IngestResult) => void;
   reject: (err: unknown) => void;
+  reread: () => ReportBatch;
+}
+
+/** A group and the callers of its batches (waiting[i] for group.batches[i]). */
+interface PendingGroup {
+  group: BatchGroup;
+  waiting: Waiting[];
 }
 
 export function createIngest(options: IngestOptions): Ingest {
@@ -61,7 +70,8 @@ export function createIngest(options: IngestOptions): Ingest {
   const commitLingerMs = options.commitLingerMs ?? 5;
   const now = options.now ?? Date.now;
   const metrics = createIngestMetrics();
-  let queue: Waiting[] = [];
+  /** Groups waiting for their commit; new batches join the last one (while it has room). */
+  const groups: PendingGroup[] = [];
   let queuedEvents = 0;
   let committingEvents = 0;
   let running: Promise<void> | null = null;
@@ -81,38 +91,29 @@ export function createIngest(options: IngestOptions): Ingest {
   }
 
   async function commitLoop(): Promise<void> {
-    while (queue.length) {
+    while (groups.length) {
       await gatherGroup();
-      let take = 0;
-      let events = 0;
-      while (take < queue.length && (take === 0 || events + queue[take]!.batch.records.length <= maxEventsPerCommit)) {
-        events += queue[take]!.batch.records.length;
-        take++;
-      }
-      const group = queue.slice(0, take);
-      queue = queue.slice(take);
+      // Taken off the list: batches read from now on start the next group.
+      const { group, waiting } = groups.shift()!;
+      const events = group.eventCount;
       queuedEvents -= events;
       committingEvents = events;
       const started = performance.now();
       try {
         // Endpoint ids are resolved here, just before the commit, after any re-templating the
         // templater found while these batches were prepared has been applied to the store.
-        const ids = await inventory.endpointIds(group.flatMap((w) => w.batch.endpointKeys));
+        const ids = await inventory.endpointIds(group.endpointKeys);
         const receivedMs = now();
-        let at = 0;
-        const units = group.map((w) => {
-          const n = w.batch.endpointKeys.length;
-          const unit = buildUnit(w.batch, ids.slice(at, at + n), inventory, receivedMs);
-          at += n;
-          return unit;
-        });
-        const outcomes = await store.ingest.commit(units);
-        metrics.observeCommit(group.length, events, performance.now() - started);
-        group.forEach((w, i) => {
+        const outcomes =
+          (await store.ingest.commitGroup(group.build(ids, receivedMs))) ??
+          (await store.ingest.commit(group.units(ids, receivedMs, (i) => waiting[i]!.reread())));
+        metrics.observeCommit(waiting.length, events, performance.now() - started);
+        waiting.forEach((w, i) => {
+          const accepted = group.batches[i]!.records.length;
           if (outcomes[i] === 'stored') {
             metrics.inc('ingest_batches_stored_total');
-            metrics.inc('ingest_events_stored_total', w.batch.records.length);
-            w.resolve({ status: 'ACK_STATUS_OK', accepted: w.batch.records.length, message: '' });
+            metrics.inc('ingest_events_stored_total', accepted);
+            w.resolve({ status: 'ACK_STATUS_OK', accepted, message: '' });
           } else {
             metrics.inc('ingest_batches_duplicate_total');
             w.resolve({ status: 'ACK_STATUS_DUPLICATE', accepted: 0, message: '' });
@@ -120,7 +121,7 @@ export function createIngest(options: IngestOptions): Ingest {
         });
       } catch (err) {
         metrics.inc('ingest_commit_failures_total');
-        for (const w of group) w.reject(err);
+        for (const w of waiting) w.reject(err);
       } finally {
         committingEvents = 0;
       }
@@ -131,14 +132,14 @@ export function createIngest(options: IngestOptions): Ingest {
     if (running) return;
     running = commitLoop().finally(() => {
       running = null;
-      if (queue.length) schedule();
+      if (groups.length) schedule();
     });
   }
 
   return {
     metrics,
     pendingEvents: () => queuedEvents + committingEvents,
-    async ingestBatch(gatewayId, batch) {
+    async ingestBatch(gatewayId, batch, reread) {
       metrics.inc('ingest_batches_received_total');
       const problem = validateBatch(gatewayId, batch, limits);
       if (problem) {
@@ -146,10 +147,16 @@ export function createIngest(options: IngestOptions): Ingest {
         metrics.inc(`ingest_rejected_${problem.code}_total`);
         return { status: 'ACK_STATUS_REJECTED', accepted: 0, message: problem.message };
       }
-      const prepared = prepareBatch(batch, inventory, now(), limits);
+      const count = batch.events?.length ?? 0;
+      let open = groups[groups.length - 1];
+      if (!open || (open.group.eventCount > 0 && open.group.eventCount + count > maxEventsPerCommit)) {
+        groups.push((open = { group: new BatchGroup(inventory, limits), waiting: [] }));
+      }
+      open.group.add(batch, now());
+      const pending = open;
       return new Promise<IngestResult>((resolve, reject) => {
-        queue.push({ batch: prepared, resolve, reject });
-        queuedEvents += prepared.records.length;
+        pending.waiting.push({ resolve, reject, reread: reread ?? (() => batch) });
+        queuedEvents += count;
         schedule();
       });
     },

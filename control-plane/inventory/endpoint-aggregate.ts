@@ -132,21 +132,26 @@ function newMinute(endpointId: string, minuteMs: number): MinuteAggregate {
   };
 }
 
-/** Aggregates `events[i]` under `endpointIds[i]`. */
-export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: readonly string[], ctx: AggregateContext): BatchAggregates {
-  const accs = new Map<string, EndpointAcc>();
-  let fieldsDropped = 0;
+/**
+ * Adds events one at a time to per-endpoint accumulators: one batch (aggregateEvents), or every
+ * batch of a commit group as it arrives (ingest), so a group's aggregate rows are built once
+ * instead of once per batch and merged again.
+ */
+export class EventAggregator {
+  private readonly accs = new Map<string, EndpointAcc>();
+  private fieldsDropped = 0;
 
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    const id = endpointIds[i]!;
+  constructor(private readonly ctx: AggregateContext) {}
+
+  /** Adds `e` to the endpoint labelled `id` (an endpoint id, or a provisional label). */
+  add(e: ObservedEvent, id: string): void {
     const ts = e.timestampMs;
     const cls = statusClass(e.status);
     const bucket = bucketOf(e.latencyUs);
-    const internal = e.clientIp !== '' && ctx.isInternal(e.clientIp);
+    const internal = e.clientIp !== '' && this.ctx.isInternal(e.clientIp);
 
-    let acc = accs.get(id);
-    if (!acc) accs.set(id, (acc = newEndpointAcc(id, ts)));
+    let acc = this.accs.get(id);
+    if (!acc) this.accs.set(id, (acc = newEndpointAcc(id, ts)));
 
     const minuteMs = minuteOf(ts);
     let m = acc.minutes.get(minuteMs);
@@ -179,8 +184,8 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
         let f = byName.get(p.name);
         if (!f) {
           // Refused fields are asked again on their next event, as the cap may have been lifted.
-          if (!ctx.admitField(id, p.location, p.name)) {
-            fieldsDropped++;
+          if (!this.ctx.admitField(id, p.location, p.name)) {
+            this.fieldsDropped++;
             continue;
           }
           f = {
@@ -247,7 +252,18 @@ export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: r
       if (x.valueHash) g.valueHashes.push(x.valueHash);
     }
   }
-  return flatten(accs, fieldsDropped);
+
+  /** The aggregates so far, as rows (the accumulators are handed over: add no more after this). */
+  result(): BatchAggregates {
+    return flatten(this.accs, this.fieldsDropped);
+  }
+}
+
+/** Aggregates `events[i]` under `endpointIds[i]`. */
+export function aggregateEvents(events: readonly ObservedEvent[], endpointIds: readonly string[], ctx: AggregateContext): BatchAggregates {
+  const aggregator = new EventAggregator(ctx);
+  for (let i = 0; i < events.length; i++) aggregator.add(events[i]!, endpointIds[i]!);
+  return aggregator.result();
 }
 
 function flatten(accs: Map<string, EndpointAcc>, fieldsDropped: number): BatchAggregates {

@@ -9,6 +9,7 @@ import {
   type EndpointField,
   type FieldValueDelta,
   type FindingDelta,
+  type IngestGroup,
   type IngestUnit,
   type MinuteAggregate,
   type ObservationDelta,
@@ -68,7 +69,9 @@ class KeyedRows<T> {
   }
 }
 
-export function mergeDeltas(units: readonly Omit<IngestUnit, 'events'>[]): MergedDeltas {
+export function mergeDeltas(
+  units: readonly Pick<IngestUnit, 'minutes' | 'endpoints' | 'fields' | 'findings' | 'observations' | 'fieldValues'>[],
+): MergedDeltas {
   const minutes = new KeyedRows<MinuteAggregate>();
   const endpoints = new KeyedRows<EndpointDelta>();
   const fields = new KeyedRows<EndpointField>();
@@ -194,4 +197,14 @@ export function mergeGatewayDeltas(deltas: readonly GatewayDelta[]): GatewayDelt
     } else out.push({ ...g });
   }
   return out;
+}
+
+/** Units as one group: their events in order, their deltas merged (what a group commit writes). */
+export function mergeUnits(units: readonly IngestUnit[]): IngestGroup {
+  return {
+    keys: units.map((u) => ({ key: u.key, eventCount: u.events.length })),
+    events: units.length === 1 ? units[0]!.events : units.flatMap((u) => u.events),
+    merged: mergeDeltas(units),
+    gateways: units.map((u) => u.gateway),
+  };
 }

@@ -4,11 +4,19 @@
 // the first to commit, then sees the conflict and reports a duplicate.
 import type pg from 'pg';
 import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
-import { mergeDeltas, mergeGatewayDeltas } from './merge-deltas.ts';
+import { mergeGatewayDeltas, mergeUnits } from './merge-deltas.ts';
 import { copyFrom, copyText } from './postgres-copy.ts';
 import { EVENT_VALUES } from './sqlite-ingest.ts';
 import { fieldValueKey, OVERFLOW_HASH, planFieldValueWrites } from '../inventory/value-sketch.ts';
-import { FINDING_DISTINCT_CAP, type EventRecord, type IngestOutcome, type IngestRepository, type IngestUnit } from './types.ts';
+import {
+  FINDING_DISTINCT_CAP,
+  type EventRecord,
+  type BatchKey,
+  type IngestGroup,
+  type IngestOutcome,
+  type IngestRepository,
+  type IngestUnit,
+} from './types.ts';
 import {
   FIELD_COLS,
   FINDING_COLS,
@@ -113,6 +121,9 @@ const copyEventRecords = (client: pg.ClientBase, events: readonly EventRecord[])
     }),
   );
 
+/** A batch key as one string (gateway, boot and sequence cannot hold NUL: ingest removes it). */
+const keyString = (k: BatchKey) => `${k.gatewayId}\0${k.bootId}\0${k.sequence}`;
+
 function isRetryable(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   return code === '40P01' || code === '40001';
@@ -123,10 +134,10 @@ export class PostgresIngestRepository implements IngestRepository {
 
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Creates the day partitions these units write to (outside the ingest transaction: DDL locks the parent). */
-  private async ensurePartitions(units: IngestUnit[]): Promise<void> {
+  /** Creates the day partitions these events go to (outside the ingest transaction: DDL locks the parent). */
+  private async ensurePartitions(events: readonly EventRecord[]): Promise<void> {
     const days = new Set<number>();
-    for (const u of units) for (const e of u.events) days.add(Math.floor(e.receivedMs / DAY_MS));
+    for (const e of events) days.add(Math.floor(e.receivedMs / DAY_MS));
     for (const day of days) {
       if (this.partitions.has(day)) continue;
       try {
@@ -144,43 +155,49 @@ export class PostgresIngestRepository implements IngestRepository {
 
   async commit(units: IngestUnit[]): Promise<IngestOutcome[]> {
     if (units.length === 0) return [];
-    await this.ensurePartitions(units);
-    for (let attempt = 0; ; attempt++) {
+    await this.ensurePartitions(units.length === 1 ? units[0]!.events : units.flatMap((u) => u.events));
+    return this.retried(() => this.commitOnce(units));
+  }
+
+  async commitGroup(group: IngestGroup): Promise<IngestOutcome[] | null> {
+    if (group.keys.length === 0) return [];
+    await this.ensurePartitions(group.events);
+    return this.retried(() => this.commitGroupOnce(group));
+  }
+
+  /** `attempt` again after a deadlock or serialization failure (replicas racing on aggregate rows), up to 3 times. */
+  private async retried<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let n = 0; ; n++) {
       try {
-        return await this.commitOnce(units);
+        return await attempt();
       } catch (err) {
-        if (attempt < 3 && isRetryable(err)) continue;
+        if (n < 3 && isRetryable(err)) continue;
         throw err;
       }
     }
   }
 
-  private async commitOnce(units: IngestUnit[]): Promise<IngestOutcome[]> {
+  /** Inserts the batch keys (ON CONFLICT DO NOTHING) and returns the ones that were new, as `keyString`s. */
+  private async insertKeys(conn: pg.PoolClient, keys: IngestGroup['keys']): Promise<Set<string>> {
+    const now = Date.now();
+    const keyRows = keys.map((k) => [k.key.gatewayId, k.key.bootId, k.key.sequence, now, k.eventCount]);
+    const { rows: inserted } = await conn.query<{ gateway_id: string; boot_id: string; sequence: string }>(
+      `INSERT INTO ingested_batches (gateway_id, boot_id, sequence, received_ms, event_count)
+       SELECT * FROM ${unnest(['text', 'text', 'text', 'int8', 'int4'])} ON CONFLICT DO NOTHING
+       RETURNING gateway_id, boot_id, sequence`,
+      columns(keyRows, 5),
+    );
+    return new Set(inserted.map((r) => keyString({ gatewayId: r.gateway_id, bootId: r.boot_id, sequence: r.sequence })));
+  }
+
+  /** One transaction on a pooled connection: BEGIN, `body`, then COMMIT, or ROLLBACK when `body` throws or returns null. */
+  private async transaction<T>(body: (conn: pg.PoolClient) => Promise<T | null>): Promise<T | null> {
     const conn = await this.pool.connect();
     try {
       await conn.query('BEGIN');
-      const now = Date.now();
-      const keyRows = units.map((u) => [u.key.gatewayId, u.key.bootId, u.key.sequence, now, u.events.length]);
-      const { rows: inserted } = await conn.query<{ gateway_id: string; boot_id: string; sequence: string }>(
-        `INSERT INTO ingested_batches (gateway_id, boot_id, sequence, received_ms, event_count)
-         SELECT * FROM ${unnest(['text', 'text', 'text', 'int8', 'int4'])} ON CONFLICT DO NOTHING
-         RETURNING gateway_id, boot_id, sequence`,
-        columns(keyRows, 5),
-      );
-      const fresh = new Set(inserted.map((r) => `${r.gateway_id}\0${r.boot_id}\0${r.sequence}`));
-      const outcomes: IngestOutcome[] = [];
-      const stored: IngestUnit[] = [];
-      for (const u of units) {
-        const k = `${u.key.gatewayId}\0${u.key.bootId}\0${u.key.sequence}`;
-        // The same key twice in one group: the first occurrence is stored, the rest are duplicates.
-        if (fresh.delete(k)) {
-          outcomes.push('stored');
-          stored.push(u);
-        } else outcomes.push('duplicate');
-      }
-      if (stored.length) await this.write(conn, stored);
-      await conn.query('COMMIT');
-      return outcomes;
+      const result = await body(conn);
+      await conn.query(result === null ? 'ROLLBACK' : 'COMMIT');
+      return result;
     } catch (err) {
       await conn.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -189,10 +206,39 @@ export class PostgresIngestRepository implements IngestRepository {
     }
   }
 
-  private async write(conn: pg.PoolClient, stored: IngestUnit[]): Promise<void> {
-    const events = stored.length === 1 ? stored[0]!.events : stored.flatMap((u) => u.events);
+  private commitGroupOnce(group: IngestGroup): Promise<IngestOutcome[] | null> {
+    return this.transaction(async (conn) => {
+      const fresh = await this.insertKeys(conn, group.keys);
+      if (fresh.size !== group.keys.length) return null;
+      await this.write(conn, group);
+      return group.keys.map((): IngestOutcome => 'stored');
+    });
+  }
+
+  private async commitOnce(units: IngestUnit[]): Promise<IngestOutcome[]> {
+    const outcomes = await this.transaction(async (conn) => {
+      const fresh = await this.insertKeys(
+        conn,
+        units.map((u) => ({ key: u.key, eventCount: u.events.length })),
+      );
+      const outcomes: IngestOutcome[] = [];
+      const stored: IngestUnit[] = [];
+      for (const u of units) {
+        // The same key twice in one group: the first occurrence is stored, the rest are duplicates.
+        if (fresh.delete(keyString(u.key))) {
+          outcomes.push('stored');
+          stored.push(u);
+        } else outcomes.push('duplicate');
+      }
+      if (stored.length) await this.write(conn, mergeUnits(stored));
+      return outcomes;
+    });
+    return outcomes!;
+  }
+
+  private async write(conn: pg.PoolClient, group: IngestGroup): Promise<void> {
+    const { events, merged } = group;
     if (events.length) await copyEventRecords(conn, events);
-    const merged = mergeDeltas(stored);
     if (merged.minutes.length) {
       const rows = merged.minutes.map((m) => [
         m.endpointId,
@@ -316,7 +362,7 @@ export class PostgresIngestRepository implements IngestRepository {
         );
       }
     }
-    for (const g of mergeGatewayDeltas(stored.map((u) => u.gateway))) {
+    for (const g of mergeGatewayDeltas(group.gateways)) {
       await conn.query(
         `INSERT INTO gateways (${GATEWAY_COUNTER_COLS.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ${gatewayCountersOnConflict('postgres')}`,
         [g.gatewayId, g.bootId, g.seenMs, g.seenMs, g.eventsReceived, g.bootId, g.eventsDroppedSinceBoot, g.requestsSeenSinceBoot],

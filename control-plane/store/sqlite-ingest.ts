@@ -9,9 +9,9 @@ import type { SqliteClient } from './sql-client.ts';
 import { fieldValueKey, OVERFLOW_HASH, planFieldValueWrites } from '../inventory/value-sketch.ts';
 import {
   FINDING_DISTINCT_CAP,
-  type BatchKey,
   type EventRecord,
   type GatewayDelta,
+  type IngestGroup,
   type IngestOutcome,
   type IngestRepository,
   type IngestUnit,
@@ -87,33 +87,25 @@ export function flattenUnit(u: IngestUnit): FlatIngestUnit {
 }
 
 /**
- * A group of units as one write: batch keys, event rows concatenated, aggregates already merged
- * (mergeDeltas). What crosses to the ingest thread when no batch of the group was stored before:
- * one aggregate row per key for the whole group instead of one per batch (a batch of 100 events
- * carries ~3.6 aggregate rows per event, and cloning them was the largest single cost of the
- * hand-off), and the thread has nothing left to merge.
+ * A group as the ingest thread receives it: event rows packed (packed-events.ts), or as flat
+ * column values when a row does not pack. Cloning a few flat arrays of primitives to the thread
+ * costs far less than cloning one object per event, and the aggregate rows arrive merged (one per
+ * key for the whole group: a batch of 100 events carries ~3.6 of them per event, most merged away).
  */
 export interface MergedIngestGroup {
-  keys: { key: BatchKey; eventCount: number }[];
-  /** Packed (packed-events.ts), or flat column values when a row does not pack. */
+  keys: IngestGroup['keys'];
   events: PackedEvents | unknown[];
   merged: MergedDeltas;
   gateways: GatewayDelta[];
 }
 
-export function mergeGroup(units: readonly IngestUnit[]): MergedIngestGroup {
-  const records = units.length === 1 ? units[0]!.events : units.flatMap((u) => u.events);
-  let events: PackedEvents | unknown[] | null = packEvents(records);
+export function packGroup(group: IngestGroup): MergedIngestGroup {
+  let events: PackedEvents | unknown[] | null = packEvents(group.events);
   if (!events) {
     events = [];
-    for (const e of records) pushEventValues(events, e);
+    for (const e of group.events) pushEventValues(events, e);
   }
-  return {
-    keys: units.map((u) => ({ key: u.key, eventCount: u.events.length })),
-    events,
-    merged: mergeDeltas(units),
-    gateways: units.map((u) => u.gateway),
-  };
+  return { keys: group.keys, events, merged: group.merged, gateways: group.gateways };
 }
 
 /** Thrown inside the merged transaction to roll it back when one of its batches is a duplicate. */
@@ -285,8 +277,12 @@ export class SqliteIngestRepository implements IngestRepository {
     return this.client.exclusive(() => this.run.immediate(units));
   }
 
+  commitGroup(group: IngestGroup): Promise<IngestOutcome[] | null> {
+    return this.commitMerged(packGroup(group));
+  }
+
   /**
-   * Commits a merged group when none of its batches was stored before: every one 'stored'. Null
+   * Commits a packed group when none of its batches was stored before: every one 'stored'. Null
    * when one was (or a key repeats within the group): the transaction rolled back, nothing of the
    * group is written, and the caller commits its units one by one (commitFlat) to find which.
    */

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { FieldValueDelta } from '../inventory/value-sketch.ts';
+import type { MergedDeltas } from './merge-deltas.ts';
 
 export type { FieldValueDelta };
 
@@ -259,6 +260,18 @@ export interface IngestUnit {
 
 export type IngestOutcome = 'stored' | 'duplicate';
 
+/**
+ * Several batches written as one (ingest's commit group), their aggregates merged before the store
+ * sees them: one row per aggregate key for the whole group (mergeDeltas' form, sorted).
+ */
+export interface IngestGroup {
+  keys: { key: BatchKey; eventCount: number }[];
+  /** Every batch's events, batch after batch. */
+  events: EventRecord[];
+  merged: MergedDeltas;
+  gateways: GatewayDelta[];
+}
+
 export interface Page<T> {
   items: T[];
   /** Opaque cursor for the next page; empty on the last page. */
@@ -278,6 +291,12 @@ export interface IngestRepository {
    * stored or already present. Resolves only after the transaction committed.
    */
   commit(units: IngestUnit[]): Promise<IngestOutcome[]>;
+  /**
+   * Writes a group when every one of its batch keys is new, all in one transaction, and returns
+   * 'stored' for each. When one is not (a duplicate, or a key twice in the group) it writes nothing
+   * and returns null: the caller then commits the batches as units (commit) to find out which.
+   */
+  commitGroup(group: IngestGroup): Promise<IngestOutcome[] | null>;
 }
 
 export interface EventQuery extends PageQuery {

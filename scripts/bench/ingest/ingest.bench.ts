@@ -21,7 +21,8 @@ import pg from 'pg';
 import type { ReportBatch } from '../../../proto/gen/palisade/v1/ReportBatch.ts';
 import { encodedReportClient, openReport } from '../../../control-plane/grpc/test-client.ts';
 import { messageType } from '../../../control-plane/grpc/wire-check.ts';
-import { buildUnit, DEFAULT_BATCH_LIMITS, prepareBatch } from '../../../control-plane/ingest/batch-unit.ts';
+import { BatchGroup } from '../../../control-plane/ingest/batch-group.ts';
+import { DEFAULT_BATCH_LIMITS } from '../../../control-plane/ingest/batch-unit.ts';
 import { createInventory } from '../../../control-plane/inventory/inventory.ts';
 import { EVENT_COLS } from '../../../control-plane/store/columns.ts';
 import { openStore, type StoreConfig } from '../../../control-plane/store/database.ts';
@@ -119,9 +120,10 @@ async function baseline(
   const rows: unknown[][][] = [];
   for (const [i, b] of arrival.entries()) {
     const receivedMs = BASE_MS + i;
-    const p = prepareBatch(b, inventory, receivedMs, DEFAULT_BATCH_LIMITS);
-    const ids = await inventory.endpointIds(p.endpointKeys);
-    rows.push(buildUnit(p, ids, inventory, receivedMs).events.map(eventValues));
+    const group = new BatchGroup(inventory, DEFAULT_BATCH_LIMITS);
+    group.add(b, receivedMs);
+    const ids = await inventory.endpointIds(group.endpointKeys);
+    rows.push(group.build(ids, receivedMs).events.map(eventValues));
   }
   const events = rows.reduce((n, r) => n + r.length, 0);
   const started = performance.now();
@@ -161,7 +163,9 @@ async function baseline(
 function startServer(config: StoreConfig, server: string): Promise<{ child: ChildProcess; port: number }> {
   // PALISADE_BENCH_PROFILE=<dir>: a V8 CPU profile of each control-plane child lands in <dir>.
   const profile = process.env.PALISADE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PALISADE_BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', server, JSON.stringify(config)], {
+  // PALISADE_BENCH_NODE_FLAGS="<flags>": Node/V8 flags for each control-plane child (e.g. GC settings to compare).
+  const flags = (process.env.PALISADE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', server, JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

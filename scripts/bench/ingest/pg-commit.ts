@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { batchReader } from '../../../control-plane/grpc/batch-reader.ts';
 import { messageType } from '../../../control-plane/grpc/wire-check.ts';
-import { buildUnit, DEFAULT_BATCH_LIMITS, prepareBatch } from '../../../control-plane/ingest/batch-unit.ts';
+import { BatchGroup } from '../../../control-plane/ingest/batch-group.ts';
+import { DEFAULT_BATCH_LIMITS } from '../../../control-plane/ingest/batch-unit.ts';
 import { createInventory } from '../../../control-plane/inventory/inventory.ts';
 import { openStore } from '../../../control-plane/store/database.ts';
 import { TEST_PG_URL } from '../../../control-plane/store/testing.ts';
@@ -38,16 +39,13 @@ for (let round = 0; round < 6; round++) {
     let wall = 0;
     let used = 0;
     for (let i = 0; i < encoded.length; i += per) {
-      const prepared = encoded
-        .slice(i, i + per)
-        .map((b) => prepareBatch(type.decode(batchReader(b)) as never, inventory, BASE, DEFAULT_BATCH_LIMITS));
-      const ids = await inventory.endpointIds(prepared.flatMap((p) => p.endpointKeys));
-      let at = 0;
-      const units = prepared.map((p) => {
-        const u = buildUnit(p, ids.slice(at, at + p.endpointKeys.length), inventory, BASE + i);
-        at += p.endpointKeys.length;
-        return u;
-      });
+      // One unit per batch (the repository API both checkouts share), templated as ingest does.
+      const decoded = encoded.slice(i, i + per).map((b) => type.decode(batchReader(b)) as never);
+      const group = new BatchGroup(inventory, DEFAULT_BATCH_LIMITS);
+      for (const b of decoded) group.add(b, BASE);
+      const ids = await inventory.endpointIds(group.endpointKeys);
+      group.build(ids, BASE + i);
+      const units = group.units(ids, BASE + i, (k) => decoded[k]!);
       const t0 = performance.now();
       const c0 = cpu();
       await repo.commit(units);

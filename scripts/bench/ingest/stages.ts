@@ -1,12 +1,13 @@
 // Where ingest time goes, stage by stage, in one process (no gRPC): wire check, protobuf decode,
-// prepare (bounding + templating), endpoint ids, unit building (aggregation), store commit.
+// prepare (bounding, templating, aggregation into the group), endpoint ids, group building, store commit.
 //   node --import tsx --expose-gc scripts/bench/ingest/stages.ts [sqlite|postgres] [batch size]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchReader } from '../../../control-plane/grpc/batch-reader.ts';
 import { messageType, wireProblem } from '../../../control-plane/grpc/wire-check.ts';
-import { buildUnit, DEFAULT_BATCH_LIMITS, prepareBatch } from '../../../control-plane/ingest/batch-unit.ts';
+import { BatchGroup } from '../../../control-plane/ingest/batch-group.ts';
+import { DEFAULT_BATCH_LIMITS } from '../../../control-plane/ingest/batch-unit.ts';
 import type { ReportBatch } from '../../../proto/gen/palisade/v1/ReportBatch.ts';
 import { createInventory } from '../../../control-plane/inventory/inventory.ts';
 import { openStore } from '../../../control-plane/store/database.ts';
@@ -41,18 +42,14 @@ for (let i = 0; i < encoded.length; i += GROUP) {
   t0 = lap('wire', t0);
   const decoded = group.map((b) => type.decode(batchReader(b)) as unknown as ReportBatch);
   t0 = lap('decode', t0);
-  const prepared = decoded.map((b) => prepareBatch(b, inventory, BASE_MS, DEFAULT_BATCH_LIMITS));
+  const batches = new BatchGroup(inventory, DEFAULT_BATCH_LIMITS);
+  for (const b of decoded) batches.add(b, BASE_MS);
   t0 = lap('prepare', t0);
-  const ids = await inventory.endpointIds(prepared.flatMap((p) => p.endpointKeys));
+  const ids = await inventory.endpointIds(batches.endpointKeys);
   t0 = lap('ids', t0);
-  let at = 0;
-  const units = prepared.map((p) => {
-    const u = buildUnit(p, ids.slice(at, at + p.endpointKeys.length), inventory, BASE_MS);
-    at += p.endpointKeys.length;
-    return u;
-  });
+  const built = batches.build(ids, BASE_MS);
   t0 = lap('build', t0);
-  await store.ingest.commit(units);
+  await store.ingest.commitGroup(built);
   lap('commit', t0);
 }
 const wall = performance.now() - started;
