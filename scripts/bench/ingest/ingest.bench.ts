@@ -9,6 +9,7 @@
 //   PALISADE_BENCH_DIALECTS=sqlite runs one dialect, PALISADE_BENCH_SIZES=1000 one batch size,
 //   PALISADE_BENCH_PROFILE=<dir> writes a CPU profile of each control-plane child there,
 //   PALISADE_BENCH_INGEST_THREAD=0 keeps SQLite ingest commits on the main thread,
+//   PALISADE_BENCH_NODE_FLAGS="<flags>" starts each control-plane child with those Node/V8 flags,
 //   PALISADE_BENCH_COMPARE=<another checkout> also runs that checkout's control plane on the same
 //   input in the same run, before this one, and prints both: a before/after on a shared machine)
 import { spawn, type ChildProcess } from 'node:child_process';
