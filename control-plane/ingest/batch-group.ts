@@ -45,14 +45,19 @@ export class BatchGroup {
     this.aggregator = new EventAggregator({ isInternal: inventory.isInternal, admitField: ADMIT_ALL });
   }
 
-  /** Adds a validated batch read at `now` (synchronous: templating learns in request order). */
+  /**
+   * Adds a validated batch read at `now` (synchronous: templating learns in request order). Every
+   * event is prepared before any reaches the group, so a batch that fails part-way leaves the
+   * group as it was (its caller alone sees the error).
+   */
   add(batch: ReportBatch, now: number): void {
     const header = batchHeader(batch);
     const raw = batch.events ?? [];
+    const prepared = raw.map((e) => prepareEvent(e as RawEvent, header.key.gatewayId, now, this.limits));
     const records: EventRecord[] = new Array(raw.length);
     const keyIndex = new Uint32Array(raw.length);
-    for (let i = 0; i < raw.length; i++) {
-      const { record, observed } = prepareEvent(raw[i] as RawEvent, header.key.gatewayId, now, this.limits);
+    for (let i = 0; i < prepared.length; i++) {
+      const { record, observed } = prepared[i]!;
       const label = this.labelOf(this.inventory.keyFor(record.host, record.method, record.path));
       keyIndex[i] = label;
       records[i] = record;
