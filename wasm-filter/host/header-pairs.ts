@@ -11,28 +11,50 @@ export const PAIRS_MAX_COUNT = 1024;
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
+/** What serializing some pairs takes: their keys and values joined, and the sizes. */
+export interface PairsLayout {
+  readonly pairs: readonly HeaderPair[];
+  /** Every key and value, each followed by a NUL. */
+  readonly joined: string;
+  /** Bytes of `joined` in UTF-8. */
+  readonly textSize: number;
+  /** Bytes of the whole serialization. */
+  readonly size: number;
+}
+
 /**
- * Serializes pairs exactly as cpp-host's toPairs counterpart; an empty map is zero bytes.
- * Hot path (every proxy_get_header_map_pairs): the keys and values go out as ONE string joined
- * with NULs, encoded by a single native call, instead of one encoder call per key and value.
+ * Lays out a non-empty map for writePairs (an empty map is zero bytes: nothing to write). Hot path
+ * (every proxy_get_header_map_pairs): the keys and values go out as ONE string joined with NULs,
+ * encoded by a single native call, instead of one encoder call per key and value.
  */
-export function serializePairs(pairs: readonly HeaderPair[]): Uint8Array {
-  const n = pairs.length;
-  if (n === 0) return new Uint8Array(0);
+export function layOutPairs(pairs: readonly HeaderPair[]): PairsLayout {
   let joined = '';
-  for (let i = 0; i < n; i++) joined += pairs[i]![0] + '\0' + pairs[i]![1] + '\0';
-  const headerSize = 4 + n * 8;
+  for (let i = 0; i < pairs.length; i++) joined += pairs[i]![0] + '\0' + pairs[i]![1] + '\0';
   const textSize = Buffer.byteLength(joined, 'utf8');
-  const out = Buffer.allocUnsafe(headerSize + textSize);
-  out.writeUInt32LE(n, 0);
+  return { pairs, joined, textSize, size: 4 + pairs.length * 8 + textSize };
+}
+
+/** Writes the serialization of `layout` at `at` in `out`, which has room for layout.size bytes. */
+export function writePairs(layout: PairsLayout, out: Buffer, at: number): void {
+  const { pairs, joined, textSize } = layout;
+  const n = pairs.length;
+  out.writeUInt32LE(n, at);
   // All ASCII (the usual case): every byte length is the string length; else measure each.
   const ascii = textSize === joined.length;
-  for (let i = 0, p = 4; i < n; i++, p += 8) {
+  for (let i = 0, p = at + 4; i < n; i++, p += 8) {
     const [k, v] = pairs[i]!;
     out.writeUInt32LE(ascii ? k.length : Buffer.byteLength(k, 'utf8'), p);
     out.writeUInt32LE(ascii ? v.length : Buffer.byteLength(v, 'utf8'), p + 4);
   }
-  out.write(joined, headerSize, 'utf8');
+  out.write(joined, at + 4 + n * 8, textSize, 'utf8');
+}
+
+/** Serializes pairs exactly as cpp-host's toPairs counterpart; an empty map is zero bytes. */
+export function serializePairs(pairs: readonly HeaderPair[]): Uint8Array {
+  if (pairs.length === 0) return new Uint8Array(0);
+  const layout = layOutPairs(pairs);
+  const out = Buffer.allocUnsafe(layout.size);
+  writePairs(layout, out, 0);
   return out;
 }
 

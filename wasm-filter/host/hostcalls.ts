@@ -5,7 +5,7 @@
 import { randomFillSync } from 'node:crypto';
 import { ENV_EXTRAS, PROXY_FUNCTIONS, WASI_FUNCTIONS, WASI_MODULES } from './abi-signatures.ts';
 import { BufferType, Errno, MapType, WasmResult } from './abi-enums.ts';
-import { parsePairs, serializePairs } from './header-pairs.ts';
+import { layOutPairs, parsePairs, serializePairs, writePairs, type HeaderPair } from './header-pairs.ts';
 import { propertyBytes } from './context-types.ts';
 import type { Vm } from './vm.ts';
 
@@ -25,6 +25,7 @@ const START_ALLOWED = new Set([
 const MALLOC_ALLOWED = new Set(['proxy_log', 'fd_write', 'clock_time_get', 'poll_oneoff']);
 
 const u = (n: number) => n >>> 0;
+const EMPTY = new Uint8Array(0);
 const MAX_RANDOM = 64 * 1024;
 
 export function buildImports(vm: Vm): WebAssembly.Imports {
@@ -35,6 +36,23 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
     const ptr = vm.alloc(data.length);
     if (ptr === 0 || !mem().write(ptr, data)) return WasmResult.InvalidMemoryAccess;
     return mem().writeU32(ptrPtr, ptr) && mem().writeU32(sizePtr, data.length) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+  };
+  /** Hands the guest `text` as UTF-8 like copyOut, encoded straight into the allocation. */
+  const copyOutText = (text: string, ptrPtr: number, sizePtr: number): number => {
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size === 0) return copyOut(EMPTY, ptrPtr, sizePtr);
+    const ptr = vm.alloc(size);
+    if (ptr === 0 || !mem().writeString(ptr, text, size)) return WasmResult.InvalidMemoryAccess;
+    return mem().writeU32(ptrPtr, ptr) && mem().writeU32(sizePtr, size) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+  };
+  /** Hands the guest a header map serialized like copyOut(serializePairs(pairs)), written in place. */
+  const copyOutPairs = (pairs: readonly HeaderPair[], ptrPtr: number, sizePtr: number): number => {
+    if (pairs.length === 0) return copyOut(EMPTY, ptrPtr, sizePtr);
+    const layout = layOutPairs(pairs);
+    const ptr = vm.alloc(layout.size);
+    if (ptr === 0 || !mem().writeWith(ptr, layout.size, (memory, at) => writePairs(layout, memory, at)))
+      return WasmResult.InvalidMemoryAccess;
+    return mem().writeU32(ptrPtr, ptr) && mem().writeU32(sizePtr, layout.size) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
   };
   const str = (ptr: number, size: number) => mem().readString(ptr, size);
   const bytes = (ptr: number, size: number) => mem().read(ptr, size);
@@ -65,6 +83,7 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
       if (path === undefined) return WasmResult.InvalidMemoryAccess;
       const value = vm.property(propertyPath(path));
       if (value === undefined) return WasmResult.NotFound;
+      if (typeof value === 'string') return copyOutText(value, retPtrPtr, retSizePtr);
       return copyOut(propertyBytes(value, serializePairs), retPtrPtr, retSizePtr);
     },
     proxy_send_local_response(
@@ -136,7 +155,7 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
       if (!map) return WasmResult.BadArgument;
       const value = map.get(key);
       if (value === undefined) return WasmResult.NotFound;
-      return copyOut(Buffer.from(value), retPtrPtr, retSizePtr);
+      return copyOutText(value, retPtrPtr, retSizePtr);
     },
     proxy_add_header_map_value(type: number, keyPtr: number, keySize: number, valPtr: number, valSize: number) {
       if (u(type) > MapType.HttpCallResponseTrailers) return WasmResult.BadArgument;
@@ -171,7 +190,7 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
       if (u(type) > MapType.HttpCallResponseTrailers) return WasmResult.BadArgument;
       // Envoy: an unavailable map reads as empty, and an empty map is (0, 0) — not a zero count.
       const map = vm.context().headerMap(u(type));
-      return copyOut(map ? serializePairs(map.view()) : new Uint8Array(0), retPtrPtr, retSizePtr);
+      return copyOutPairs(map ? map.view() : [], retPtrPtr, retSizePtr);
     },
     proxy_set_header_map_pairs(type: number, ptr: number, size: number) {
       if (u(type) > MapType.HttpCallResponseTrailers) return WasmResult.BadArgument;
