@@ -61,6 +61,11 @@ const UPSTREAM_ADDRESS = new PropertyPath(["upstream", "address"]);
 let lastSource = new ArrayBuffer(0);
 let lastClientText = "";
 let lastClientIp: IpAddress | null = null;
+/** The last :path value and its parts (read-only once made, like the client address above). */
+let lastPathValue = "";
+let lastQueryAt = -1;
+let lastPathPart = "";
+let lastQueryPart = "";
 
 export class Exchange extends HttpContext {
   root: PalisadeRoot;
@@ -151,9 +156,18 @@ export class Exchange extends HttpContext {
           break;
       }
     }
-    const q = path.indexOf("?");
-    req.path = q >= 0 ? path.substring(0, q) : path;
-    req.query = q >= 0 ? path.substring(q + 1) : "";
+    // A :path whose bytes repeat the last one's is the same string (abi/pairs.ts PairStrings), held
+    // in lastPathValue so no other string can take its address: its parts are cut once.
+    if (changetype<usize>(path) != changetype<usize>(lastPathValue)) {
+      const at = path.indexOf("?");
+      lastPathValue = path;
+      lastQueryAt = at;
+      lastPathPart = at >= 0 ? path.substring(0, at) : path;
+      lastQueryPart = at >= 0 ? path.substring(at + 1) : "";
+    }
+    const q = lastQueryAt;
+    req.path = lastPathPart;
+    req.query = lastQueryPart;
     req.host = lowerCaseOf(stripPort(authority));
     // The :path value's bytes as the host sent them, when ASCII (then a byte per char): the path
     // and the query are scanned in place.

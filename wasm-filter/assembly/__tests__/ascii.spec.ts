@@ -1,4 +1,4 @@
-import { asciiLower, lowerCaseOf, upperCaseOf } from "../util/ascii";
+import { asciiLower, lowerCaseOf, sameAscii, upperCaseOf } from "../util/ascii";
 
 describe("asciiLower", () => {
   it("lower-cases ASCII letters only", () => {
@@ -26,5 +26,21 @@ describe("lowerCaseOf / upperCaseOf", () => {
       expect(lowerCaseOf(cases[i])).toBe(cases[i].toLowerCase());
       expect(upperCaseOf(cases[i])).toBe(cases[i].toUpperCase());
     }
+  });
+});
+
+describe("sameAscii", () => {
+  it("tells whether UTF-8 bytes spell an ASCII string exactly", () => {
+    const bytes = String.UTF8.encode("expand");
+    const p = changetype<usize>(bytes);
+    expect(sameAscii("expand", p, 6)).toBe(true);
+    expect(sameAscii("expand", p, 5)).toBe(false, "a shorter span");
+    expect(sameAscii("expanD", p, 6)).toBe(false, "one unit differs");
+    expect(sameAscii("", p, 0)).toBe(true);
+  });
+  it("never matches a byte beyond ASCII, even one equal to the unit", () => {
+    const bytes = new ArrayBuffer(1);
+    store<u8>(changetype<usize>(bytes), 0xe9);
+    expect(sameAscii("\u00e9", changetype<usize>(bytes), 1)).toBe(false);
   });
 });

@@ -15,6 +15,8 @@ const RET_EXTRA: usize = memory.data(8);
 
 /** Request header strings of the last request, reused when the next one repeats them. */
 const REQUEST_HEADER_STRINGS = new PairStrings();
+/** The same for response headers: an upstream answers with the same names, often the same values. */
+const RESPONSE_HEADER_STRINGS = new PairStrings();
 
 /** Status of the last wrapper call that returned a value rather than a status. */
 export let lastStatus: u32 = WasmResult.Ok;
@@ -106,7 +108,7 @@ export function getHeaderPairs(mapType: u32, reuse: Array<HeaderPair> | null = n
   if (lastStatus != WasmResult.Ok || load<usize>(RET_PTR) == 0) return new Array<HeaderPair>();
   // The map's buffer stays alive with the pairs, so their values' bytes can be scanned in place.
   const block = takeBuffer()!;
-  const strings = mapType == MapType.HttpRequestHeaders ? REQUEST_HEADER_STRINGS : null;
+  const strings = mapType == MapType.HttpRequestHeaders ? REQUEST_HEADER_STRINGS : mapType == MapType.HttpResponseHeaders ? RESPONSE_HEADER_STRINGS : null;
   return decodePairs(changetype<usize>(block), <usize>block.byteLength, block, strings, reuse);
 }
 

@@ -1,6 +1,7 @@
 // Proxy-Wasm header-map serialization (notes §3, cpp-host src/pairs_util.cc), little-endian:
 //   u32 N | N × (u32 key_len, u32 value_len) | N × (key, 0x00, value, 0x00)
 // Pure functions over bytes so they are unit-tested without a host.
+import { sameAscii } from "../util/ascii";
 
 /** One header (or gRPC metadata entry). Names from Envoy are already lower case. */
 export class HeaderPair {
@@ -40,17 +41,6 @@ export class HeaderPair {
 export class PairStrings {
   names: Array<string> = [];
   values: Array<string> = [];
-}
-
-/** Is the ASCII string s exactly the bytes [ptr, ptr + len)? (False for any non-ASCII byte.) */
-function sameAscii(s: string, ptr: usize, len: usize): bool {
-  if (<usize>s.length != len) return false;
-  const chars = changetype<usize>(s);
-  for (let i: usize = 0; i < len; i++) {
-    const b = <u32>load<u8>(ptr + i);
-    if (b >= 0x80 || b != <u32>load<u16>(chars + (i << 1))) return false;
-  }
-  return true;
 }
 
 function decodeAt(list: Array<string> | null, i: i32, ptr: usize, len: usize): string {

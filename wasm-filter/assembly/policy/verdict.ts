@@ -42,6 +42,9 @@ export class Decision {
   logged: Array<string> = NO_LOGGED;
 }
 
+let lastIpText = "";
+let lastIpKey = "";
+
 /** Bucket key of `policy` for this request; "" when the key is absent (no bucket applies). */
 export function rateKeyFor(policy: Policy, req: RequestInfo): string {
   const rl = policy.rateLimit;
@@ -52,7 +55,14 @@ export function rateKeyFor(policy: Policy, req: RequestInfo): string {
     const v = findHeader(req.headers, rl.header);
     return v !== null && v.length > 0 ? "h:" + v : "";
   }
-  return req.clientIpText.length > 0 ? "ip:" + req.clientIpText : "";
+  if (req.clientIpText.length == 0) return "";
+  // A connection's requests share one client address string (exchange.ts), held in lastIpText so
+  // no other string can take its address: its key is made once.
+  if (changetype<usize>(req.clientIpText) != changetype<usize>(lastIpText)) {
+    lastIpText = req.clientIpText;
+    lastIpKey = "ip:" + req.clientIpText;
+  }
+  return lastIpKey;
 }
 
 function effectiveMode(p: Policy, rules: RuleSet, monitorOnly: bool): u32 {
@@ -64,9 +74,34 @@ function effectiveMode(p: Policy, rules: RuleSet, monitorOnly: bool): u32 {
 function findingReason(p: Policy, findings: Array<FindingFact>): string {
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i];
-    if (p.match.findingTypes.length == 0 || p.match.findingTypes.includes(f.type)) return "finding:" + f.type;
+    if (p.match.findingTypes.length == 0 || p.match.findingTypes.includes(f.type)) return findingReasonOf(f.type);
   }
-  return "policy:" + p.id;
+  return policyReasonOf(p.id);
+}
+
+// The last reason of each kind and what it was made of: a finding type or a policy id is a string
+// of the rule set, so a repeat is told by identity (held here, no other string can take its place).
+let lastFindingType = "";
+let lastFindingReason = "finding:";
+let lastPolicyId = "";
+let lastPolicyReason = "policy:";
+
+/** "finding:" + type, made again only when the type is not last time's. */
+function findingReasonOf(type: string): string {
+  if (changetype<usize>(type) != changetype<usize>(lastFindingType)) {
+    lastFindingType = type;
+    lastFindingReason = "finding:" + type;
+  }
+  return lastFindingReason;
+}
+
+/** "policy:" + id, made again only when the id is not last time's. */
+function policyReasonOf(id: string): string {
+  if (changetype<usize>(id) != changetype<usize>(lastPolicyId)) {
+    lastPolicyId = id;
+    lastPolicyReason = "policy:" + id;
+  }
+  return lastPolicyReason;
 }
 
 /**

@@ -7,6 +7,7 @@ import { formatOf } from "./format";
 import { ByteBuf } from "../detect/segment";
 import { percentDecodeInto } from "./path-privacy";
 import { releasedValue, valueHashOf } from "./value-hash";
+import { sameAscii } from "../util/ascii";
 
 // @ts-ignore: decorator
 @inline const MAX_PARAMS: i32 = 64;
@@ -116,6 +117,20 @@ function param(name: string, kind: u32, value: string): EventParam {
   return paramAt(name, kind, changetype<usize>(b), <usize>b.byteLength, false);
 }
 
+// @ts-ignore: decorator
+@inline const KEPT_NAMES: i32 = 16;
+/** The query parameter names of the last queries, by position: requests repeat their endpoints. */
+const keptNames = new Array<string>();
+
+/** The name [p, p + n) of query parameter number k: the last one at k when the bytes spell it. */
+function queryNameAt(k: i32, p: usize, n: usize): string {
+  if (k < keptNames.length && sameAscii(unchecked(keptNames[k]), p, n)) return unchecked(keptNames[k]); // k < length
+  const name = String.UTF8.decodeUnsafe(p, n);
+  if (k < keptNames.length) unchecked((keptNames[k] = name));
+  else if (k == keptNames.length && k < KEPT_NAMES) keptNames.push(name);
+  return name;
+}
+
 /** UTF-8 of the query being listed (a global: read through raw pointers across allocations). */
 let queryBytes = new ArrayBuffer(0);
 
@@ -133,7 +148,7 @@ export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
         let eq = from;
         while (eq < end && load<u8>(base + eq) != 0x3d) eq++;
         const value = eq < end ? eq + 1 : end;
-        out.push(paramAt(String.UTF8.decodeUnsafe(base + from, eq - from), FIELD_QUERY, base + value, end - value, true));
+        out.push(paramAt(queryNameAt(out.length, base + from, eq - from), FIELD_QUERY, base + value, end - value, true));
       }
       from = end + 1;
     }

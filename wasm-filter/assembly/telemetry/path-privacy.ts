@@ -89,7 +89,12 @@ function keyOf(segmentNo: i32, ptr: usize, len: usize): string {
   if (k < keptKeys.length && spellsLower(ptr, len, unchecked(keptKeys[k]))) return unchecked(keptKeys[k]); // k < length
   const key = asciiLower(String.UTF8.decodeUnsafe(ptr, len));
   if (k < keptKeys.length) unchecked((keptKeys[k] = key));
-  else if (k == keptKeys.length && k < KEPT_KEYS) keptKeys.push(key);
+  else if (k < KEPT_KEYS) {
+    // Positions before k may never get a key (a path's first segment, before its leading `/`,
+    // is empty): "" holds them, which no segment spells, so k itself is kept.
+    while (keptKeys.length < k) keptKeys.push("");
+    keptKeys.push(key);
+  }
   return key;
 }
 

@@ -3,7 +3,7 @@
 // `[2001:db8::5]:443`, absent when no upstream was chosen (local reply, no route). Other forms (a
 // pipe path, an internal listener name) are not IP destinations and are not reported. This runs on
 // every response, so the raw property bytes are read in place: the usual IPv4 case allocates only
-// the result string.
+// the result string, and nothing when the address is the last one's.
 import { parseIp } from "../policy/ip";
 
 // @ts-ignore: decorator
@@ -28,8 +28,21 @@ function isIpv4At(ptr: usize, len: i32): bool {
   return parts == 4;
 }
 
+/** The last value read and its IP: exchanges through one upstream repeat it. */
+let lastAddress = new ArrayBuffer(0);
+let lastIp = "";
+
 /** The IP of an `upstream.address` value without its port, or "" when it is not an IP address. */
 export function upstreamIpOf(address: ArrayBuffer): string {
+  const n = address.byteLength;
+  if (n == lastAddress.byteLength && memory.compare(changetype<usize>(address), changetype<usize>(lastAddress), <usize>n) == 0) return lastIp;
+  const ip = ipOf(address);
+  lastAddress = address;
+  lastIp = ip;
+  return ip;
+}
+
+function ipOf(address: ArrayBuffer): string {
   const base = changetype<usize>(address);
   const n = address.byteLength;
   let start = 0;

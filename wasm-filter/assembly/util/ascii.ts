@@ -41,3 +41,14 @@ function hasUnits(s: string, from: u32): bool {
   }
   return false;
 }
+
+/** Is the ASCII string s exactly the bytes [ptr, ptr + len)? (False for any non-ASCII byte.) */
+export function sameAscii(s: string, ptr: usize, len: usize): bool {
+  if (<usize>s.length != len) return false;
+  const chars = changetype<usize>(s);
+  for (let i: usize = 0; i < len; i++) {
+    const b = <u32>load<u8>(ptr + i);
+    if (b >= 0x80 || b != <u32>load<u16>(chars + (i << 1))) return false;
+  }
+  return true;
+}

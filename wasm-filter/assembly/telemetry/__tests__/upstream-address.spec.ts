@@ -31,4 +31,12 @@ describe("upstreamIpOf", () => {
     expect(ipOf("[]:80")).toBe("");
     expect(ipOf("[1:2:3:4:5:6:7:8:9]:80")).toBe("");
   });
+
+  it("answers a repeated address with the last IP string, and a new one with its own", () => {
+    const first = ipOf("10.0.0.7:8080");
+    expect(changetype<usize>(ipOf("10.0.0.7:8080"))).toBe(changetype<usize>(first), "the same string, not a new one");
+    expect(ipOf("10.0.0.8:8080")).toBe("10.0.0.8");
+    expect(ipOf("/var/run/app.sock")).toBe("");
+    expect(ipOf("10.0.0.7:8080")).toBe("10.0.0.7");
+  });
 });
