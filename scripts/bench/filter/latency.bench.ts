@@ -13,6 +13,8 @@
 // plane sends it to a gateway that has them): a RuleSet with policies alone would leave the filter
 // no detectors, and the bodies would be walked but never searched.
 import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createPlugin, type Plugin } from '../../../wasm-filter/host/plugin.ts';
 import { buildFixtures } from '../../../wasm-filter/host/fixtures/build-fixtures.mjs';
 import { FakeControlPlane } from '../../../test/filter/lib/fake-control-plane.ts';
@@ -30,13 +32,17 @@ import { FakeControlPlane } from '../../../test/filter/lib/fake-control-plane.ts
 // BENCH_DETECTORS=none pushes the policies alone, so no detector runs (figures before 2026-12-04
 // were measured so: compare like with like); BENCH_COMPARE=<another palisade.wasm> (main's, say)
 // measures it too, interleaved in the same rounds, for a before/after under the same load;
+// BENCH_COMPARE_HOST=<another checkout> (a worktree of main, say) runs the compared module (this
+// one when BENCH_COMPARE is not set) under that checkout's Proxy-Wasm host, for a before/after of a
+// host change (wasm-filter/host/);
 // BENCH_LOOP_BUDGET=<n> meters the modules with that loop budget (default: the host's, as the dev
 // gateway runs them; 0: unmetered, as Envoy's V8 runs them, which has no loop meter: the host's
 // meter costs ~9 µs of the 4 KiB figure, wasm-filter/host/loop-budget.ts).
 const PALISADE = process.env.PALISADE_WASM ?? 'wasm-filter/build/palisade.wasm';
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter((w) => w !== '');
 const DETECTORS = process.env.BENCH_DETECTORS === 'none' ? 'none' : 'built-in';
-const COMPARE = process.env.BENCH_COMPARE;
+const COMPARE_HOST = process.env.BENCH_COMPARE_HOST;
+const COMPARE = process.env.BENCH_COMPARE ?? (COMPARE_HOST !== undefined ? PALISADE : undefined);
 const LOOP_BUDGET = process.env.BENCH_LOOP_BUDGET === undefined ? {} : { loopBudget: Number(process.env.BENCH_LOOP_BUDGET) };
 const input = (name: string) => readFileSync(new URL(`inputs/${name}`, import.meta.url));
 
@@ -203,10 +209,10 @@ interface Subject {
   cp: FakeControlPlane;
 }
 
-async function startSubject(label: string, file: string): Promise<Subject> {
+async function startSubject(label: string, file: string, create: typeof createPlugin = createPlugin): Promise<Subject> {
   const cp = new FakeControlPlane();
   const port = await cp.start();
-  const plugin = await createPlugin({
+  const plugin = await create({
     ...LOOP_BUDGET,
     wasm: file,
     pluginConfig: JSON.stringify({
@@ -226,15 +232,23 @@ async function startSubject(label: string, file: string): Promise<Subject> {
   return { label, file, plugin, cp };
 }
 
+/** createPlugin of BENCH_COMPARE_HOST's checkout, or this one's. */
+async function comparedHost(): Promise<typeof createPlugin> {
+  if (COMPARE_HOST === undefined) return createPlugin;
+  const url = pathToFileURL(resolve(COMPARE_HOST, 'wasm-filter/host/plugin.ts')).href;
+  return ((await import(url)) as { createPlugin: typeof createPlugin }).createPlugin;
+}
+
 async function main(): Promise<void> {
   const [noopWasm] = buildFixtures(['noop']);
   const subjects = [await startSubject('palisade.wasm', PALISADE)];
-  if (COMPARE !== undefined) subjects.push(await startSubject('compared', COMPARE));
+  if (COMPARE !== undefined) subjects.push(await startSubject('compared', COMPARE, await comparedHost()));
   const noop = await createPlugin({ ...LOOP_BUDGET, wasm: noopWasm!, pluginConfig: '' });
 
   console.log(
     `palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine; detectors: ${DETECTORS}; loop budget ${LOOP_BUDGET.loopBudget ?? 'default'}` +
-      (COMPARE !== undefined ? `; compared module ${COMPARE} interleaved in the same rounds` : ''),
+      (COMPARE !== undefined ? `; compared module ${COMPARE} interleaved in the same rounds` : '') +
+      (COMPARE_HOST !== undefined ? `, under the host of ${COMPARE_HOST}` : ''),
   );
   const ran = SCENARIOS.filter((x) => ONLY.length === 0 || ONLY.some((w) => x.name.startsWith(w)));
   for (const s of ran) {
