@@ -38,6 +38,10 @@ import { XmlWalker } from "./xml-walker";
  * candidate of a block ends before any candidate of the next one.
  */
 @inline const BLOCK: usize = 16384;
+/** afterEnd() of a match that ends the segment: no byte follows, so no boundary is violated. */
+@inline const END_OF_SEGMENT: u32 = 256;
+/** Bytes per SEARCH automaton in the end-kill table: 256 bits, then the END_OF_SEGMENT byte. */
+@inline const END_KILLS_STRIDE: usize = 33;
 
 export class Scanner extends SegmentSink {
   private plans: Array<DetectorPlan>;
@@ -94,6 +98,14 @@ export class Scanner extends SegmentSink {
   private searchAcceptOffsets: StaticArray<usize> = new StaticArray<usize>(0);
   private searchAcceptDetectors: StaticArray<usize> = new StaticArray<usize>(0);
   private detectorBoundary: StaticArray<usize> = new StaticArray<usize>(0);
+  /**
+   * Per SEARCH automaton, END_KILLS_STRIDE bytes: bit b set when byte b after a match end violates
+   * the boundary of every detector the automaton accepts (byte 32, the segment's end, is 0). An
+   * accept followed by such a byte can record nothing, so the lanes skip the call: a digit run of
+   * a card-length number otherwise calls accept() once per digit past the twelfth.
+   */
+  private searchEndKills: StaticArray<u8> = new StaticArray<u8>(0);
+  private searchEndKillsAt: usize = 0;
   private searchStateScaleAt: usize = 0;
   private searchAcceptOffsetsAt: usize = 0;
   private searchAcceptDetectorsAt: usize = 0;
@@ -222,6 +234,8 @@ export class Scanner extends SegmentSink {
     const nd = this.plans.length;
     this.detectorBoundary = new StaticArray<usize>(nd);
     for (let d = 0; d < nd; d++) this.detectorBoundary[d] = this.plans[d].boundary;
+    this.searchEndKills = endKillTables(this.searches, this.plans);
+    this.searchEndKillsAt = changetype<usize>(this.searchEndKills);
     this.searchStateScaleAt = changetype<usize>(this.searchStateScale);
     this.searchAcceptOffsetsAt = changetype<usize>(this.searchAcceptOffsets);
     this.searchAcceptDetectorsAt = changetype<usize>(this.searchAcceptDetectors);
@@ -453,10 +467,11 @@ export class Scanner extends SegmentSink {
       r3 = load<u32>(t3 + (<usize>load<u8>(c3 + b) << 2) + <usize>r3);
       if (<i32>((h0 - r0) | (h1 - r1) | (h2 - r2) | (h3 - r3)) < 0) {
         const end = <u32>(i + 1);
-        if (accepting(h0, r0)) this.accept(a0, r0, end);
-        if (accepting(h1, r1)) this.accept(a1, r1, end);
-        if (accepting(h2, r2)) this.accept(a2, r2, end);
-        if (accepting(h3, r3)) this.accept(a3, r3, end);
+        const after = this.afterEnd(data, end);
+        if (accepting(h0, r0) && !this.endKills(a0, after)) this.accept(a0, r0, end);
+        if (accepting(h1, r1) && !this.endKills(a1, after)) this.accept(a1, r1, end);
+        if (accepting(h2, r2) && !this.endKills(a2, after)) this.accept(a2, r2, end);
+        if (accepting(h3, r3) && !this.endKills(a3, after)) this.accept(a3, r3, end);
       }
     }
     if (more) {
@@ -489,8 +504,9 @@ export class Scanner extends SegmentSink {
       r1 = load<u32>(t1 + (<usize>load<u8>(c1 + b) << 2) + <usize>r1);
       if (<i32>((h0 - r0) | (h1 - r1)) < 0) {
         const end = <u32>(i + 1);
-        if (accepting(h0, r0)) this.accept(a0, r0, end);
-        if (accepting(h1, r1)) this.accept(a1, r1, end);
+        const after = this.afterEnd(data, end);
+        if (accepting(h0, r0) && !this.endKills(a0, after)) this.accept(a0, r0, end);
+        if (accepting(h1, r1) && !this.endKills(a1, after)) this.accept(a1, r1, end);
       }
     }
     if (more) {
@@ -524,9 +540,10 @@ export class Scanner extends SegmentSink {
       r2 = load<u32>(t2 + (<usize>load<u8>(c2 + b) << 2) + <usize>r2);
       if (<i32>((h0 - r0) | (h1 - r1) | (h2 - r2)) < 0) {
         const end = <u32>(i + 1);
-        if (accepting(h0, r0)) this.accept(a0, r0, end);
-        if (accepting(h1, r1)) this.accept(a1, r1, end);
-        if (accepting(h2, r2)) this.accept(a2, r2, end);
+        const after = this.afterEnd(data, end);
+        if (accepting(h0, r0) && !this.endKills(a0, after)) this.accept(a0, r0, end);
+        if (accepting(h1, r1) && !this.endKills(a1, after)) this.accept(a1, r1, end);
+        if (accepting(h2, r2) && !this.endKills(a2, after)) this.accept(a2, r2, end);
       }
     }
     if (more) {
@@ -547,9 +564,23 @@ export class Scanner extends SegmentSink {
     for (let i = from; i < to; i++) {
       // Same invariant as runLanes: validated tables keep the index inside rows.
       r = load<u32>(t + (<usize>load<u8>(c + <usize>load<u8>(data + i)) << 2) + <usize>r);
-      if (accepting(h, r)) this.accept(a, r, <u32>(i + 1));
+      if (accepting(h, r)) {
+        const end = <u32>(i + 1);
+        if (!this.endKills(a, this.afterEnd(data, end))) this.accept(a, r, end);
+      }
     }
     if (more) store<u32>(this.laneRowsAt + (<usize>a << 2), r);
+  }
+
+  /** The byte after a match ending at `end` in the current segment, END_OF_SEGMENT past its last. */
+  @inline private afterEnd(data: usize, end: u32): u32 {
+    return <usize>end < this.curN ? <u32>load<u8>(data + <usize>end) : END_OF_SEGMENT;
+  }
+
+  /** Whether `after` (afterEnd) violates the boundary of every detector SEARCH automaton a accepts. */
+  @inline private endKills(a: i32, after: u32): bool {
+    // a < searchCount; after <= END_OF_SEGMENT = 256, bit 0 of the table's byte 32.
+    return (load<u8>(this.searchEndKillsAt + (<usize>a * END_KILLS_STRIDE) + <usize>(after >> 3)) & (1 << (after & 7))) != 0;
   }
 
   /**
@@ -758,6 +789,25 @@ export class Scanner extends SegmentSink {
  */
 @inline function accepting(h: u32, r: u32): bool {
   return <i32>(h - r) < 0;
+}
+
+/**
+ * The end-kill table (Scanner.searchEndKills): per SEARCH automaton, the AND of the boundary
+ * bitmaps of every detector it accepts in some state (a detector without a boundary, or an
+ * automaton accepting none, leaves it empty: nothing is skipped).
+ */
+function endKillTables(searches: Array<SearchAutomaton>, plans: Array<DetectorPlan>): StaticArray<u8> {
+  const table = new StaticArray<u8>(searches.length * <i32>END_KILLS_STRIDE);
+  for (let a = 0; a < searches.length; a++) {
+    const dets = searches[a].acceptDetectors;
+    const at = a * <i32>END_KILLS_STRIDE;
+    for (let i = 0; i < 32; i++) table[at + i] = dets.length > 0 ? 0xff : 0;
+    for (let k = 0; k < dets.length; k++) {
+      const boundary = plans[dets[k]].boundary;
+      for (let i = 0; i < 32; i++) table[at + i] &= boundary != 0 ? load<u8>(boundary + <usize>i) : 0;
+    }
+  }
+  return table;
 }
 
 /** A copy of `a` with capacity `cap` (>= a.length). */
