@@ -68,16 +68,24 @@ export class KeyCache {
    * Address of one byte per detector holding its key-test bits for key [ptr, ptr+len), followed by
    * the ANY_GATED_KEY_MATCH summary byte.
    */
-  lookup(ptr: usize, len: usize): usize {
+  @inline lookup(ptr: usize, len: usize): usize {
+    // Inlined into the scanner's per-value path up to the first slot, where nearly every key of
+    // a body is found: a call per value cost more than the probe. A key longer than
+    // MAX_CACHED_KEY is never held (no slot's length exceeds it) and goes on to miss().
+    const h = keyHash(ptr, len);
+    const first = <i32>(h & <u32>(SLOTS - 1));
+    return this.holds(first, ptr, len) ? this.bitsAt(first) : this.miss(ptr, len, h);
+  }
+
+  /** lookup() past the first slot: the second slot, else the key is tested and cached. */
+  private miss(ptr: usize, len: usize, h: u32): usize {
     if (len > <usize>MAX_CACHED_KEY) {
       this.compute(ptr, len, changetype<usize>(this.scratch));
       return changetype<usize>(this.scratch);
     }
     // Two candidate slots per key: two keys of one body that share a slot (likely among ~20 keys
     // in 256 slots) would otherwise evict each other on every value and be tested each time.
-    const h = keyHash(ptr, len);
     const first = <i32>(h & <u32>(SLOTS - 1));
-    if (this.holds(first, ptr, len)) return this.bitsAt(first);
     const second = <i32>((h >> 8) & <u32>(SLOTS - 1));
     if (this.holds(second, ptr, len)) return this.bitsAt(second);
     // An empty slot if there is one, else the two take turns.
