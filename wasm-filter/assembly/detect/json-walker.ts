@@ -85,6 +85,12 @@ export class JsonWalker extends PathSource {
           unchecked((this.expectKey[d] = false));
           // The decoded name as setMemberName stored it (keySeg is used only for escaped names).
           if (visitor !== null) visitor.key(this.nameAddress(d), unchecked(this.nameLen[d]));
+          // The `:` that follows a name in compact JSON, taken here: its own turn of the loop
+          // would only clear expectKey[d] again.
+          if (to + 1 < len && load<u8>(field + to + 1) == 58) {
+            i = to + 2;
+            continue;
+          }
         } else {
           // Without a backslash the string is its own decoding: no second pass looking for one.
           if (escaped) decodeJsonString(seg, field, from, to);
@@ -92,14 +98,16 @@ export class JsonWalker extends PathSource {
           if (visitor !== null) visitor.string(seg.data, seg.n);
           this.setValueKey(seg);
           sink.onSegment(seg, this);
+          // The `,` that follows a value in compact JSON, taken here rather than by its own turn.
+          if (to + 1 < len && load<u8>(field + to + 1) == 44) {
+            this.nextMember();
+            i = to + 2;
+            continue;
+          }
         }
         i = to + 1;
       } else if (c == 44) {
-        if (this.depth > 0) {
-          const d = this.depth - 1;
-          if (unchecked(this.isObject[d])) unchecked((this.expectKey[d] = true));
-          else unchecked((this.index[d] = this.index[d] + 1));
-        }
+        this.nextMember();
         i++;
       } else if (c == 58) {
         if (this.depth > 0 && unchecked(this.isObject[this.depth - 1])) unchecked((this.expectKey[this.depth - 1] = false));
@@ -144,8 +152,21 @@ export class JsonWalker extends PathSource {
           this.setValueKey(seg);
           sink.onSegment(seg, this);
         }
+        if (j < len && load<u8>(field + j) == 44) {
+          this.nextMember(); // the `,` after a number, as after a string value
+          j++;
+        }
         i = j;
       }
+    }
+  }
+
+  /** A `,`: the next member of the innermost object is a name; the next element of an array, the next index. */
+  @inline private nextMember(): void {
+    if (this.depth > 0) {
+      const d = this.depth - 1;
+      if (unchecked(this.isObject[d])) unchecked((this.expectKey[d] = true)); // d < MAX_DEPTH
+      else unchecked((this.index[d] = this.index[d] + 1));
     }
   }
 
