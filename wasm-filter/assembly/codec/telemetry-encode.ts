@@ -5,6 +5,7 @@ import { ProtoWriter } from "./writer";
 import { ApiEvent, BodyShape, EventFinding, FieldShape, GatewayCounters } from "../telemetry/event";
 import { Finding } from "../detect/findings";
 import { Direction } from "../policy/model";
+import { putScannedFinding } from "./scanned-finding";
 
 // One writer for every event, reset each time: callbacks never nest, and finish() copies the
 // bytes out, so its buffer (grown to the largest event seen) is reused instead of regrown.
@@ -21,6 +22,7 @@ function encodeFinding(w: ProtoWriter, f: EventFinding): void {
 
 /** A scanner Finding as the same ApiEvent.findings entry EventFinding would give, without the copy. */
 function encodeScanned(w: ProtoWriter, f: Finding, direction: u32): void {
+  if (putScannedFinding(w, f, direction)) return;
   const m = beginFinding(w, f.type, <u32>f.category, <u32>f.severity);
   const loc = beginLocation(w, direction, <u32>f.field, f.name);
   // The path is kept as UTF-8: the same field string(4, f.jsonPath) would write.

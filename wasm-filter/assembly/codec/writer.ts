@@ -54,7 +54,9 @@ export class ProtoWriter {
 
   rawBytes(ptr: usize, size: i32): void {
     this.ensure(size);
-    memory.copy(changetype<usize>(this.buf) + <usize>this.len, ptr, <usize>size);
+    const to = changetype<usize>(this.buf) + <usize>this.len;
+    if (size <= 64) copySmall(to, ptr, <usize>size);
+    else memory.copy(to, ptr, <usize>size);
     this.len += size;
   }
 
@@ -145,6 +147,19 @@ export class ProtoWriter {
     this.rawBytes(ptr, size);
   }
 
+  /**
+   * Room for `size` more bytes, as the address to write them at (valid until the next call that
+   * may grow the buffer); commit() then counts the bytes written.
+   */
+  reserve(size: i32): usize {
+    this.ensure(size);
+    return changetype<usize>(this.buf) + <usize>this.len;
+  }
+
+  commit(size: i32): void {
+    this.len += size;
+  }
+
   /** 8 bytes (a u64 little-endian) as a bytes field, e.g. Finding.value_hash. */
   bytes8(field: u32, v: u64): void {
     this.tag(field, WIRE_LEN);
@@ -205,3 +220,16 @@ export class ProtoWriter {
     return out;
   }
 }
+
+/**
+ * Copies a few dozen bytes (a path, a preview, a cached field shape) without memory.copy, which
+ * V8 runs as a call out of the Wasm code: for sizes this small the call costs more than the copy.
+ * The regions must not overlap (a writer's buffer is never the source of its own copies).
+ */
+// @ts-ignore: decorator
+@inline export function copySmall(to: usize, from: usize, n: usize): void {
+  let i: usize = 0;
+  for (; i + 8 <= n; i += 8) store<u64>(to + i, load<u64>(from + i));
+  for (; i < n; i++) store<u8>(to + i, load<u8>(from + i));
+}
+
