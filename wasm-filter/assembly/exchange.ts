@@ -56,6 +56,10 @@ const NO_FACTS = new Array<FindingFact>();
 const FACTS = new Array<FindingFact>();
 const FACT_POOL = new Array<FindingFact>();
 const CONNECTION_MTLS = new PropertyPath(["connection", "mtls"]);
+/** Findings of each detector while report() counts them (zero otherwise), by detector index. */
+let detectorCounts = new StaticArray<i64>(64);
+/** The index of each detector's first finding while report() counts them. */
+let firstFindings = new StaticArray<i32>(0);
 const UPSTREAM_ADDRESS = new PropertyPath(["upstream", "address"]);
 /** The last source.address read and what it gave (read-only once made: decisions only compare). */
 let lastSource = new ArrayBuffer(0);
@@ -615,20 +619,32 @@ export class Exchange extends HttpContext {
   /**
    * One metric increment per finding type, not per finding: each increment is a hostcall. Types are
    * told apart by detector index (one rule set per exchange): an int compare, not a string one; two
-   * detectors of one type would only make two increments of the same counter.
+   * detectors of one type would only make two increments of the same counter. Increments go in the
+   * order of each detector's first finding.
    */
   private countFindingTypes(): void {
     const count = this.findings.count;
+    if (count == 0) return;
+    if (firstFindings.length < count) firstFindings = new StaticArray<i32>(max(count, firstFindings.length << 1));
+    let firsts = 0; // firstFindings[0, firsts): the index of each detector's first finding
     for (let i = 0; i < count; i++) {
-      const detector = this.findings.at(i).detector;
-      let first = true;
-      for (let j = 0; j < i && first; j++) first = this.findings.at(j).detector != detector;
-      if (!first) continue;
-      let n: i64 = 1;
-      for (let j = i + 1; j < count; j++) if (this.findings.at(j).detector == detector) n++;
-      this.root.metrics.finding(this.findings.at(i).type, n);
+      const detector = this.findings.at(i).detector; // an index into the rule set's plans: >= 0
+      if (detector >= detectorCounts.length) detectorCounts = grownCounts(detectorCounts, detector + 1);
+      const n = unchecked(detectorCounts[detector]); // detector < length, grown above
+      if (n == 0) unchecked((firstFindings[firsts++] = i)); // firsts <= i < count <= firstFindings.length
+      unchecked((detectorCounts[detector] = n + 1));
+    }
+    for (let k = 0; k < firsts; k++) {
+      const f = this.findings.at(unchecked(firstFindings[k]));
+      this.root.metrics.finding(f.type, unchecked(detectorCounts[f.detector]));
+      unchecked((detectorCounts[f.detector] = 0)); // zero again for the next exchange
     }
   }
+}
+
+/** Counts with room for `size` detectors: a new array, all zero as `counts` is between exchanges. */
+function grownCounts(counts: StaticArray<i64>, size: i32): StaticArray<i64> {
+  return new StaticArray<i64>(max(size, counts.length << 1));
 }
 
 /** The content type without parameters, trimmed, lower case (the header itself when it already is). */
