@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { LogLevelName } from '../host/abi-enums.ts';
-import { DEFAULT_LOOP_BUDGET } from '../host/loop-budget.ts';
 
 export interface ClusterAddress {
   readonly address: string;
@@ -28,8 +27,13 @@ export interface GatewayConfig {
     readonly failOpen: boolean;
     readonly allowOnHeadersStopIteration: boolean;
     readonly bufferLimitBytes: number;
-    /** Loop iterations one filter callback may run before its VM is failed; 0 = unmetered. */
-    readonly loopBudget: number;
+    /**
+     * Wall-clock ms one filter callback may run before it is stopped and its VM failed (0 = not
+     * guarded); undefined when loop_budget is given, or to take the host's default.
+     */
+    readonly callbackDeadlineMs: number | undefined;
+    /** Instead of the deadline: loop iterations one callback may run; 0 = unmetered. */
+    readonly loopBudget: number | undefined;
     readonly logLevel: LogLevelName;
   };
   /** gRPC clusters the filter may call by name (e.g. the control plane). */
@@ -66,6 +70,7 @@ const FILTER = [
   'fail_open',
   'allow_on_headers_stop_iteration',
   'buffer_limit_bytes',
+  'callback_deadline_ms',
   'loop_budget',
   'log_level',
 ];
@@ -88,6 +93,10 @@ function int(v: unknown, field: string, min: number, max: number, fallback: numb
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
     throw new GatewayConfigError(field, `must be an integer from ${min} to ${max}`);
   return v;
+}
+
+function optionalInt(v: unknown, field: string, min: number, max: number): number | undefined {
+  return v === undefined ? undefined : int(v, field, min, max, 0);
 }
 
 function bool(v: unknown, field: string, fallback: boolean): boolean {
@@ -137,6 +146,11 @@ export function parseGatewayConfig(doc: unknown, baseDir = process.cwd()): Gatew
   const config =
     f.config === undefined ? '' : typeof f.config === 'string' ? f.config : isObj(f.config) ? JSON.stringify(f.config) : undefined;
   if (config === undefined) throw new GatewayConfigError('filter.config', 'must be a JSON object or a string');
+  if (f.callback_deadline_ms !== undefined && f.loop_budget !== undefined)
+    throw new GatewayConfigError(
+      'filter.loop_budget',
+      'cannot be given with filter.callback_deadline_ms: a callback is bounded by time or by loop iterations',
+    );
   const logLevel = f.log_level ?? 'info';
   if (typeof logLevel !== 'string' || !LEVELS.includes(logLevel))
     throw new GatewayConfigError('filter.log_level', `must be one of ${LEVELS.join(', ')}`);
@@ -154,7 +168,8 @@ export function parseGatewayConfig(doc: unknown, baseDir = process.cwd()): Gatew
       failOpen: bool(f.fail_open, 'filter.fail_open', false),
       allowOnHeadersStopIteration: bool(f.allow_on_headers_stop_iteration, 'filter.allow_on_headers_stop_iteration', false),
       bufferLimitBytes: int(f.buffer_limit_bytes, 'filter.buffer_limit_bytes', 1024, 1 << 30, 1024 * 1024),
-      loopBudget: int(f.loop_budget, 'filter.loop_budget', 0, 0x7fffffff, DEFAULT_LOOP_BUDGET),
+      callbackDeadlineMs: optionalInt(f.callback_deadline_ms, 'filter.callback_deadline_ms', 0, 3_600_000),
+      loopBudget: optionalInt(f.loop_budget, 'filter.loop_budget', 0, 0x7fffffff),
       logLevel: logLevel as LogLevelName,
     }),
     grpcClusters: clusters(doc.grpc_clusters, 'grpc_clusters'),

@@ -1,45 +1,67 @@
-// Compiles a plugin's module for the VMs: memory capped at Envoy's 1 GiB (memory-limit.ts),
-// metered for loops (loop-budget.ts) unless the budget is 0, then compiled by V8. Test suites and the gateway load the same .wasm many times, so compiled
-// modules are kept per (content hash, budget); a WebAssembly.Module is immutable and may be
+// Compiles a plugin's module for the VMs: memory capped at Envoy's 1 GiB (memory-limit.ts), its
+// loops given a check (loop-budget.ts: the watchdog's stop flag, or an iteration budget, or none),
+// then compiled by V8. Test suites and the gateway load the same .wasm many times, so compiled
+// modules are kept per (content hash, loop guard); a WebAssembly.Module is immutable and may be
 // instantiated any number of times, so sharing it between plugins changes nothing they can see.
 import { createHash } from 'node:crypto';
-import { meterLoops, UnmeterableError } from './loop-budget.ts';
+import { DEFAULT_LOOP_BUDGET, meterLoops, stopLoops, UnmeterableError } from './loop-budget.ts';
 import { capMemory } from './memory-limit.ts';
 import { MAX_MEMORY_BYTES, VmError } from './vm.ts';
 import { WasmFormatError } from './wasm-reader.ts';
 
+/** What the loops check: the watchdog's stop flag, an iteration budget (0 = nothing). */
+export type LoopGuard = { readonly stop: true } | { readonly stop?: false; readonly budget: number };
+
 export interface CompiledModule {
   readonly module: WebAssembly.Module;
-  /** The budget the module was metered with; 0 when it runs unmetered. */
+  /** True when the loops check the stop flag. */
+  readonly stop: boolean;
+  /** The budget the module was metered with; 0 when it has no budget. */
   readonly loopBudget: number;
-  /** Why a module that asked for a budget runs unmetered (an opcode the meter does not know). */
+  /**
+   * Why the module did not get the guard asked for: a start section (stop flag unreachable, so a
+   * budget instead) or an opcode the rewrite does not know (unmetered).
+   */
   readonly unmetered?: string;
 }
 
 const CACHE_SIZE = 8;
 const cache = new Map<string, Promise<CompiledModule>>();
 
-async function compile(bytes: Uint8Array, loopBudget: number): Promise<CompiledModule> {
-  let code = bytes;
+/** The module with its loop checks, and what it got; a malformed module comes back as it is. */
+function guardLoops(code: Uint8Array, guard: LoopGuard): { code: Uint8Array; stop: boolean; loopBudget: number; unmetered?: string } {
+  let unmetered: string | undefined;
   try {
-    code = capMemory(bytes, MAX_MEMORY_BYTES);
+    if (guard.stop) {
+      try {
+        return { code: stopLoops(code).bytes, stop: true, loopBudget: 0 };
+      } catch (e) {
+        if (!(e instanceof UnmeterableError)) throw e;
+        unmetered = e.message;
+      }
+    }
+    const budget = guard.stop ? DEFAULT_LOOP_BUDGET : guard.budget;
+    if (budget > 0) return { code: meterLoops(code, budget).bytes, stop: false, loopBudget: budget, ...(unmetered ? { unmetered } : {}) };
+  } catch (e) {
+    // Valid for V8 but not decodable by the rewrite (a newer proposal): run it as it is. A
+    // malformed module is left to V8, whose compile error names the problem.
+    if (e instanceof UnmeterableError) unmetered = e.message;
+    else if (!(e instanceof WasmFormatError)) throw e;
+  }
+  return { code, stop: false, loopBudget: 0, ...(unmetered ? { unmetered } : {}) };
+}
+
+async function compile(bytes: Uint8Array, guard: LoopGuard): Promise<CompiledModule> {
+  let capped = bytes;
+  try {
+    capped = capMemory(bytes, MAX_MEMORY_BYTES);
   } catch (e) {
     if (!(e instanceof WasmFormatError)) throw e;
   }
-  let unmetered: string | undefined;
-  if (loopBudget > 0) {
-    try {
-      code = meterLoops(code, loopBudget).bytes;
-    } catch (e) {
-      // Valid for V8 but not decodable by the meter (a newer proposal): run it as it is. A
-      // malformed module is left to V8, whose compile error names the problem.
-      if (e instanceof UnmeterableError) unmetered = e.message;
-      else if (!(e instanceof WasmFormatError)) throw e;
-    }
-  }
+  const { code, ...guarded } = guardLoops(capped, guard);
   try {
     const module = await WebAssembly.compile(code);
-    return { module, loopBudget: unmetered === undefined ? loopBudget : 0, ...(unmetered === undefined ? {} : { unmetered }) };
+    return { module, ...guarded };
   } catch (e) {
     if (code !== bytes && WebAssembly.validate(bytes))
       throw new Error(`the loop meter broke a valid module: ${(e as Error).message}`, { cause: e });
@@ -47,9 +69,9 @@ async function compile(bytes: Uint8Array, loopBudget: number): Promise<CompiledM
   }
 }
 
-/** Compiles (or reuses) the module for `bytes` metered with `loopBudget`; failures are not kept. */
-export function compileModule(bytes: Uint8Array, loopBudget: number): Promise<CompiledModule> {
-  const key = `${createHash('sha256').update(bytes).digest('hex')}:${loopBudget}`;
+/** Compiles (or reuses) the module for `bytes` with `guard` on its loops; failures are not kept. */
+export function compileModule(bytes: Uint8Array, guard: LoopGuard): Promise<CompiledModule> {
+  const key = `${createHash('sha256').update(bytes).digest('hex')}:${guard.stop ? 'stop' : guard.budget}`;
   const hit = cache.get(key);
   if (hit) {
     // Most recently used last, so the oldest entry is the one evicted.
@@ -57,7 +79,7 @@ export function compileModule(bytes: Uint8Array, loopBudget: number): Promise<Co
     cache.set(key, hit);
     return hit;
   }
-  const pending = compile(bytes, loopBudget);
+  const pending = compile(bytes, guard);
   cache.set(key, pending);
   pending.catch(() => cache.delete(key));
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);

@@ -1,11 +1,16 @@
 // Bounds how long one callback can spin. A module that loops forever would freeze Node's event
 // loop, and with it every request of the dev gateway. Envoy has the same hazard (envoy#14126);
 // cpp-host answers it with WasmVm::terminate() (V8 TerminateExecution, cpp-host PR #268), after
-// which the call fails and the VM is failed like after any trap. Node cannot interrupt its own
-// thread from JavaScript, so the host meters the module instead: it rewrites the binary so that
-// every `loop` header decrements an exported i32 global and traps when it reaches zero. The host
-// refills the global before each outermost callback; a trap with the global at zero is reported
-// as an exhausted loop budget. Recursion needs no metering: it ends in a stack-overflow trap.
+// which the call fails and the VM is failed like after any trap. Node's own termination cannot be
+// used the same way (callback-watchdog.ts says why), so the host rewrites the module: every `loop`
+// header gets a check that traps with `unreachable`, an ordinary trap the host catches. Two checks:
+// - "stop" (the default): the header reads an exported i32 global and traps when it is non-zero.
+//   The callback watchdog sets it, from a V8 interrupt, once a callback has run past its deadline.
+//   A load and a branch per iteration, no store.
+// - "budget" (where the watchdog is unavailable): the header decrements an exported i32 global
+//   and traps at zero; the host refills it before each outermost callback, so it counts loop
+//   iterations per callback.
+// Recursion needs neither: it ends in a stack-overflow trap.
 //
 // The rewrite walks each function body instruction by instruction (every immediate decoded), so
 // block nesting and branch depths are unchanged: the inserted `if ... end` is self-contained and
@@ -13,8 +18,10 @@
 import { WasmFormatError, WasmReader } from './wasm-reader.ts';
 import { appendEntry, putSection, readSections, rewriteVector, sleb, uleb, writeModule, type Section } from './wasm-writer.ts';
 
-/** Export name of the budget global the host refills. */
+/** Export name of the budget global the host refills ("budget" check). */
 export const LOOP_BUDGET_EXPORT = '__palisade_loop_budget';
+/** Export name of the flag the callback watchdog sets ("stop" check). */
+export const LOOP_STOP_EXPORT = '__palisade_loop_stop';
 /**
  * Default: loop iterations one callback may run. palisade.wasm needs about 30 per body byte, so a
  * 1 MiB body stays far below it, while an endless loop is stopped within a second or so.
@@ -117,9 +124,14 @@ function afterSpecial(b: Uint8Array, op: number, p: number): number {
 }
 
 /** Instructions run at each `loop` header: budget -= 1; if budget == 0: unreachable. */
-function meterSequence(globalIndex: number): number[] {
+function budgetSequence(globalIndex: number): number[] {
   const g = uleb(globalIndex);
   return [0x23, ...g, 0x41, 0x01, 0x6b, 0x24, ...g, 0x23, ...g, 0x45, 0x04, 0x40, 0x00, 0x0b];
+}
+
+/** Instructions run at each `loop` header: if stop != 0: unreachable. */
+function stopSequence(globalIndex: number): number[] {
+  return [0x23, ...uleb(globalIndex), 0x04, 0x40, 0x00, 0x0b];
 }
 
 /**
@@ -166,9 +178,34 @@ function importedGlobals(c: WasmReader, section: Section | undefined): number {
  * UnmeterableError for an instruction this reader does not decode.
  */
 export function meterLoops(bytes: Uint8Array, budget = DEFAULT_LOOP_BUDGET): MeteredModule {
+  return instrumentLoops(bytes, BUDGET_CHECK, budget | 0);
+}
+
+/**
+ * Returns the module with every loop checking an exported, mutable i32 global (LOOP_STOP_EXPORT,
+ * initially 0) and trapping once it is set. A start section would run inside instantiation, before
+ * the host can reach the flag, so such a module is refused with UnmeterableError (the host meters
+ * it with a budget instead). Throws like meterLoops otherwise.
+ */
+export function stopLoops(bytes: Uint8Array): MeteredModule {
+  return instrumentLoops(bytes, STOP_CHECK, 0);
+}
+
+interface LoopCheck {
+  /** The instructions put after each `loop` header, given the index of the check's global. */
+  readonly sequence: (global: number) => number[];
+  readonly exportName: string;
+  /** The global is only reachable once instantiated: a start section would run unchecked. */
+  readonly refuseStart: boolean;
+}
+const BUDGET_CHECK: LoopCheck = { sequence: budgetSequence, exportName: LOOP_BUDGET_EXPORT, refuseStart: false };
+const STOP_CHECK: LoopCheck = { sequence: stopSequence, exportName: LOOP_STOP_EXPORT, refuseStart: true };
+
+function instrumentLoops(bytes: Uint8Array, check: LoopCheck, initial: number): MeteredModule {
   const c = new WasmReader(bytes);
   const sections = readSections(c);
   const find = (id: number) => sections.find((s) => s.id === id);
+  if (check.refuseStart && find(8)) throw new UnmeterableError('a start section runs before the stop flag can be set');
   const globals = find(6);
   let definedGlobals = 0;
   if (globals) {
@@ -176,7 +213,7 @@ export function meterLoops(bytes: Uint8Array, budget = DEFAULT_LOOP_BUDGET): Met
     definedGlobals = c.u32();
   }
   const globalIndex = importedGlobals(c, find(2)) + definedGlobals;
-  const meter = meterSequence(globalIndex);
+  const meter = check.sequence(globalIndex);
   let loops = 0;
   const code = find(10);
   if (code) {
@@ -197,9 +234,9 @@ export function meterLoops(bytes: Uint8Array, budget = DEFAULT_LOOP_BUDGET): Met
     });
     putSection(sections, 10, body);
   }
-  // (global (mut i32) (i32.const budget)), exported so the host can refill it.
-  putSection(sections, 6, appendEntry(c, globals, [0x7f, 0x01, 0x41, ...sleb(budget | 0), 0x0b]));
-  const name = [...new TextEncoder().encode(LOOP_BUDGET_EXPORT)];
+  // (global (mut i32) (i32.const initial)), exported so the host can refill or set it.
+  putSection(sections, 6, appendEntry(c, globals, [0x7f, 0x01, 0x41, ...sleb(initial), 0x0b]));
+  const name = [...new TextEncoder().encode(check.exportName)];
   putSection(sections, 7, appendEntry(c, find(7), [...uleb(name.length), ...name, 0x03, ...uleb(globalIndex)]));
   return { bytes: writeModule(bytes, sections), loops };
 }

@@ -7,8 +7,9 @@ import { LogLevel, type LogLevelName } from './abi-enums.ts';
 import { NO_TRANSPORT, type CalloutTransport } from './callouts.ts';
 import { GrpcJsTransport, type ClusterConfig } from './grpc-transport.ts';
 import { HttpStream, type StreamInfo } from './http-stream.ts';
-import { compileModule } from './compile-module.ts';
+import { compileModule, type LoopGuard } from './compile-module.ts';
 import { DEFAULT_LOOP_BUDGET } from './loop-budget.ts';
+import { callbackWatchdog } from './callback-watchdog.ts';
 import { readFunctionExports } from './module-exports.ts';
 import { linkProblems, readModuleImports, WasmFormatError } from './module-imports.ts';
 import { SharedState, type Metrics, type SharedData } from './shared-state.ts';
@@ -32,8 +33,14 @@ export interface PluginOptions {
   /** Stream buffer limit (Envoy per_connection_buffer_limit_bytes); default 1 MiB. */
   bufferLimitBytes?: number;
   /**
-   * Loop iterations one callback may run before it fails the VM (loop-budget.ts); default
-   * DEFAULT_LOOP_BUDGET; 0 runs the module unmetered.
+   * Wall-clock milliseconds one callback may run before it is stopped and fails the VM
+   * (callback-watchdog.ts); default DEFAULT_CALLBACK_DEADLINE_MS; 0 runs the module unguarded.
+   */
+  callbackDeadlineMs?: number;
+  /**
+   * Instead of the deadline: loop iterations one callback may run before it fails the VM
+   * (loop-budget.ts), the host's guard where the watchdog is unavailable; 0 runs the module
+   * unmetered. Not together with callbackDeadlineMs.
    */
   loopBudget?: number;
   /** gRPC clusters the filter may call by name: address "host:port". */
@@ -58,6 +65,9 @@ export interface PluginOptions {
 }
 
 export const DEFAULT_BUFFER_LIMIT = 1024 * 1024;
+/** Far above what palisade.wasm needs (a whole inspected 64 KiB exchange: ~0.5 ms), short enough to recover. */
+export const DEFAULT_CALLBACK_DEADLINE_MS = 1000;
+const MAX_CALLBACK_DEADLINE_MS = 3_600_000;
 
 export interface NewStreamOptions extends StreamInfo {
   /** Worker VM index; default round-robin. */
@@ -71,6 +81,8 @@ export class Plugin extends EventEmitter {
   readonly workers: Vm[] = [];
   readonly logs: LogEntry[] = [];
   readonly shared: SharedState;
+  /** Holds the callback watchdog, released on close. */
+  watched = false;
   private nextWorker = 0;
   private readonly timers = new Map<Vm, { period: number; rootId: number; timer?: NodeJS.Timeout }>();
   private closed = false;
@@ -115,6 +127,8 @@ export class Plugin extends EventEmitter {
     for (const t of this.timers.values()) clearInterval(t.timer);
     this.timers.clear();
     for (const vm of this.workers) vm.shutdown();
+    if (this.watched) callbackWatchdog.release();
+    this.watched = false;
     await this.transport.close?.();
   }
 
@@ -160,10 +174,14 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
   // cpp-host bytecode_util: the ABI version is a function export; this host implements 0.2.1 only.
   if (!exportTypes.has('proxy_abi_version_0_2_1'))
     throw new VmError('abi-version', 'Missing or unknown Proxy-Wasm ABI version (this host implements proxy_abi_version_0_2_1)');
-  const loopBudget = options.loopBudget ?? DEFAULT_LOOP_BUDGET;
-  if (!Number.isInteger(loopBudget) || loopBudget < 0 || loopBudget > 0x7fffffff)
-    throw new RangeError(`loopBudget must be an integer from 0 to ${0x7fffffff}`);
-  const { module, loopBudget: meteredWith, unmetered } = await compileModule(bytes, loopBudget);
+  const guard = await chooseLoopGuard(options);
+  let compiled;
+  try {
+    compiled = await compileModule(bytes, guard.loops);
+  } finally {
+    if (guard.watched && !compiled?.stop) callbackWatchdog.release();
+  }
+  const { module, stop, loopBudget, unmetered } = compiled;
   const name = options.name ?? 'palisade';
   const info: PluginInfo = {
     name,
@@ -174,7 +192,8 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
     failOpen: options.failOpen ?? false,
     allowOnHeadersStopIteration: options.allowOnHeadersStopIteration ?? false,
     bufferLimitBytes: options.bufferLimitBytes ?? DEFAULT_BUFFER_LIMIT,
-    loopBudget: meteredWith,
+    callbackDeadlineMs: stop ? guard.deadlineMs : 0,
+    loopBudget,
     logLevel: LogLevel[options.logLevel ?? 'info'],
     env: Object.entries(options.env ?? {}),
   };
@@ -185,13 +204,16 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
       ? new GrpcJsTransport(clusters, options.httpClusters ?? {})
       : NO_TRANSPORT);
   const plugin = new Plugin(info, options, transport);
+  plugin.watched = stop;
+  const warn = (message: string) => plugin.log({ level: 'warn', message, worker: -1, contextId: 0 });
+  if (guard.unavailable !== undefined)
+    warn(`callback watchdog unavailable (${guard.unavailable}): loops metered by iteration count instead (loopBudget ${loopBudget})`);
   if (unmetered !== undefined)
-    plugin.log({
-      level: 'warn',
-      message: `loops not metered, an endless loop would block the host: ${unmetered}`,
-      worker: -1,
-      contextId: 0,
-    });
+    warn(
+      loopBudget > 0
+        ? `loops metered by iteration count (loopBudget ${loopBudget}), not by the callback deadline: ${unmetered}`
+        : `loops not metered, an endless loop would block the host: ${unmetered}`,
+    );
   const now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
   const workers = Math.max(1, options.workers ?? 1);
   try {
@@ -207,6 +229,7 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
           plugin.emit('vm-failed', { worker: failedVm.index, reason });
         },
         onLoopBudgetExhausted: () => plugin.metrics.bump('wasm.loop_budget_exhausted'),
+        onDeadlineExceeded: () => plugin.metrics.bump('wasm.callback_deadline_exceeded'),
         onTickPeriod: (tickVm, rootId, period) => plugin.setTick(tickVm, rootId, period),
       });
       plugin.workers.push(vm);
@@ -219,4 +242,31 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
     throw e;
   }
   return plugin;
+}
+
+/**
+ * The callback deadline (the watchdog, held once it is chosen), or the iteration budget when one is
+ * asked for or the watchdog cannot run here (the reason is returned, for a warning).
+ */
+async function chooseLoopGuard(
+  options: PluginOptions,
+): Promise<{ loops: LoopGuard; deadlineMs: number; watched: boolean; unavailable?: string }> {
+  if (options.loopBudget !== undefined) {
+    if (options.callbackDeadlineMs !== undefined)
+      throw new RangeError('give callbackDeadlineMs (a time) or loopBudget (an iteration count), not both');
+    const budget = options.loopBudget;
+    if (!Number.isInteger(budget) || budget < 0 || budget > 0x7fffffff)
+      throw new RangeError(`loopBudget must be an integer from 0 to ${0x7fffffff}`);
+    return { loops: { budget }, deadlineMs: 0, watched: false };
+  }
+  const deadlineMs = options.callbackDeadlineMs ?? DEFAULT_CALLBACK_DEADLINE_MS;
+  if (!Number.isInteger(deadlineMs) || deadlineMs < 0 || deadlineMs > MAX_CALLBACK_DEADLINE_MS)
+    throw new RangeError(`callbackDeadlineMs must be an integer from 0 to ${MAX_CALLBACK_DEADLINE_MS}`);
+  if (deadlineMs === 0) return { loops: { budget: 0 }, deadlineMs, watched: false };
+  try {
+    await callbackWatchdog.acquire();
+    return { loops: { stop: true }, deadlineMs, watched: true };
+  } catch (e) {
+    return { loops: { budget: DEFAULT_LOOP_BUDGET }, deadlineMs: 0, watched: false, unavailable: (e as Error).message };
+  }
 }

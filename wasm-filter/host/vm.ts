@@ -8,7 +8,8 @@ import { GuestMemory } from './guest-memory.ts';
 import { HeaderMap } from './header-map.ts';
 import { buildImports, HostTrap } from './hostcalls.ts';
 import { Callouts, type CalloutTransport } from './callouts.ts';
-import { LOOP_BUDGET_EXPORT } from './loop-budget.ts';
+import { callbackWatchdog } from './callback-watchdog.ts';
+import { LOOP_BUDGET_EXPORT, LOOP_STOP_EXPORT } from './loop-budget.ts';
 import type { SharedState, QueueOwner } from './shared-state.ts';
 import type { FuncSignature } from './abi-signatures.ts';
 
@@ -24,7 +25,9 @@ export interface PluginInfo {
   readonly failOpen: boolean;
   readonly allowOnHeadersStopIteration: boolean;
   readonly bufferLimitBytes: number;
-  /** Loop iterations one callback may run (loop-budget.ts); 0 = unmetered. */
+  /** Wall-clock time one callback may run (callback-watchdog.ts); 0 = not watched. */
+  readonly callbackDeadlineMs: number;
+  /** Loop iterations one callback may run where the watchdog is not used (loop-budget.ts); 0 = unmetered. */
   readonly loopBudget: number;
   readonly logLevel: number;
   readonly env: readonly (readonly [string, string])[];
@@ -45,6 +48,7 @@ export interface VmEnvironment {
   log(entry: LogEntry): void;
   onFailed(vm: Vm, reason: string): void;
   onLoopBudgetExhausted?(vm: Vm): void;
+  onDeadlineExceeded?(vm: Vm): void;
   /** Tick timers are owned by the plugin so tests can drive ticks by hand. */
   onTickPeriod(vm: Vm, rootContextId: number, periodMs: number): void;
 }
@@ -153,6 +157,9 @@ export class Vm implements QueueOwner {
   private readonly allocator: (size: number) => number | undefined;
   /** The metered module's loop budget; refilled before every outermost callback. */
   private readonly budget: WebAssembly.Global | undefined;
+  /** The loop stop flag the callback watchdog has set (through stopLoops) when a callback overran. */
+  private readonly stopFlag: WebAssembly.Global | undefined;
+  private stopped = false;
   private readonly contexts = new Map<number, ContextHost>();
   private nextContextId = 1;
   private current: ContextHost;
@@ -192,6 +199,8 @@ export class Vm implements QueueOwner {
     this.guest = exports as Guest;
     const budget = exports[LOOP_BUDGET_EXPORT];
     this.budget = budget instanceof WebAssembly.Global ? budget : undefined;
+    const stop = exports[LOOP_STOP_EXPORT];
+    this.stopFlag = stop instanceof WebAssembly.Global && this.plugin.callbackDeadlineMs > 0 ? stop : undefined;
     // cpp-host looks up malloc first, proxy_on_memory_allocate only when malloc is absent (notes §2.1).
     const alloc = this.guest.malloc ?? this.guest.proxy_on_memory_allocate;
     if (!alloc) throw new VmError('no-allocator', 'Wasm module is missing malloc function.');
@@ -212,7 +221,7 @@ export class Vm implements QueueOwner {
   startModule(): void {
     const g = this.guest;
     this.restriction = 'start';
-    this.refillBudget();
+    this.beginOutermost();
     try {
       if (g._initialize) {
         g._initialize();
@@ -223,6 +232,7 @@ export class Vm implements QueueOwner {
       this.markFailed(`Function: _start failed: ${this.trapText(e)}`);
       throw new VmError('start', this.failure!);
     } finally {
+      this.endOutermost();
       this.restriction = undefined;
     }
   }
@@ -347,7 +357,7 @@ export class Vm implements QueueOwner {
     const savedEffective = this.effective;
     this.current = ctx;
     this.effective = undefined;
-    if (this.depth === 0) this.refillBudget();
+    if (this.depth === 0) this.beginOutermost();
     this.depth++;
     try {
       const result = fn(...args);
@@ -357,7 +367,7 @@ export class Vm implements QueueOwner {
       this.markFailed(`Function: ${name} failed: ${this.trapText(e)}`);
       return null;
     } finally {
-      this.depth--;
+      if (--this.depth === 0) this.endOutermost();
       this.current = savedCurrent;
       this.effective = savedEffective;
     }
@@ -434,12 +444,34 @@ export class Vm implements QueueOwner {
     this.env.onTickPeriod(this, root.id, 0);
   }
 
-  private refillBudget(): void {
-    if (this.budget) this.budget.value = this.plugin.loopBudget;
+  /** Called by the callback watchdog, on this thread, while an overrunning callback of this VM runs. */
+  stopLoops(): void {
+    if (!this.stopFlag) return;
+    this.stopFlag.value = 1;
+    this.stopped = true;
   }
 
-  /** A trap with the budget at zero is the meter's, not the module's own. */
+  private beginOutermost(): void {
+    if (this.stopFlag) callbackWatchdog.enter(this, this.plugin.callbackDeadlineMs);
+    else if (this.budget) this.budget.value = this.plugin.loopBudget;
+  }
+
+  private endOutermost(): void {
+    if (!this.stopFlag) return;
+    callbackWatchdog.exit();
+    // Stopped just after its last loop header: the callback finished, the next one starts clear.
+    if (this.stopped) {
+      this.stopped = false;
+      this.stopFlag.value = 0;
+    }
+  }
+
+  /** A trap after the watchdog stopped the callback, or with the budget at zero, is the guard's. */
   private trapText(e: unknown): string {
+    if (this.stopped && e instanceof WebAssembly.RuntimeError) {
+      this.env.onDeadlineExceeded?.(this);
+      return `callback deadline exceeded: ran longer than ${this.plugin.callbackDeadlineMs} ms (endless loop?)`;
+    }
     if (this.budget && this.budget.value === 0 && e instanceof WebAssembly.RuntimeError) {
       this.env.onLoopBudgetExhausted?.(this);
       return `loop budget exhausted: more than ${this.plugin.loopBudget} loop iterations in one callback (endless loop?)`;

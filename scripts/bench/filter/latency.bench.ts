@@ -35,9 +35,10 @@ import { FakeControlPlane } from '../../../test/filter/lib/fake-control-plane.ts
 // BENCH_COMPARE_HOST=<another checkout> (a worktree of main, say) runs the compared module (this
 // one when BENCH_COMPARE is not set) under that checkout's Proxy-Wasm host, for a before/after of a
 // host change (wasm-filter/host/);
-// BENCH_LOOP_BUDGET=<n> meters the modules with that loop budget (default: the host's, as the dev
-// gateway runs them; 0: unmetered, as Envoy's V8 runs them, which has no loop meter: the host's
-// meter costs ~9 µs of the 4 KiB figure, wasm-filter/host/loop-budget.ts).
+// BENCH_LOOP_BUDGET=<n> meters the modules by iteration count with that loop budget instead of the
+// host's default guard, the callback deadline (0: unguarded, as Envoy's V8 runs them, which has no
+// loop check). The deadline's stop-flag check costs ~3 µs of the 4 KiB figure, the iteration meter
+// ~10 µs (docs/proxy-wasm-host.md "Endless loops"; wasm-filter/host/loop-budget.ts).
 const PALISADE = process.env.PALISADE_WASM ?? 'wasm-filter/build/palisade.wasm';
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter((w) => w !== '');
 const DETECTORS = process.env.BENCH_DETECTORS === 'none' ? 'none' : 'built-in';
@@ -246,7 +247,7 @@ async function main(): Promise<void> {
   const noop = await createPlugin({ ...LOOP_BUDGET, wasm: noopWasm!, pluginConfig: '' });
 
   console.log(
-    `palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine; detectors: ${DETECTORS}; loop budget ${LOOP_BUDGET.loopBudget ?? 'default'}` +
+    `palisade.wasm vs the no-op filter in the same host, 1 worker, best-effort interleaved ${ROUNDS} rounds; shared 2-core machine; detectors: ${DETECTORS}; loop guard ${LOOP_BUDGET.loopBudget === undefined ? 'callback deadline (default)' : `loop budget ${LOOP_BUDGET.loopBudget}`}` +
       (COMPARE !== undefined ? `; compared module ${COMPARE} interleaved in the same rounds` : '') +
       (COMPARE_HOST !== undefined ? `, under the host of ${COMPARE_HOST}` : ''),
   );

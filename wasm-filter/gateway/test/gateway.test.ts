@@ -167,6 +167,18 @@ test('an endless loop in the filter: fail_open passes that request and the next;
   });
 });
 
+test('an endless loop stopped by the callback deadline: 503 to that request and the next; the gateway keeps serving', async () => {
+  await withGateway({ callback_deadline_ms: 50 }, async (gw, base) => {
+    const looped = await fetch(`${base}/loop`, { headers: { 'x-mode': 'loop' } });
+    assert.equal(looped.status, 503);
+    await looped.text();
+    assert.equal(gw.plugin.metrics.get('wasm.callback_deadline_exceeded'), 1);
+    const next = await fetch(`${base}/after`);
+    assert.equal(next.status, 503);
+    await next.text();
+  });
+});
+
 test('several workers share data: the CAS counter counts every request', async () => {
   await withGateway({ workers: 3 }, async (_gw, base) => {
     for (let i = 0; i < 6; i++) (await fetch(`${base}/c`, { headers: { 'x-mode': 'shared' } })).body?.cancel();
@@ -185,6 +197,14 @@ test('gateway config: unknown fields and bad values are refused with the field n
   assert.throws(
     () => parseGatewayConfig({ upstream: '127.0.0.1:1', filter: { wasm: 'x.wasm', workers: 0 } }),
     /field `filter.workers` must be an integer from 1 to 64/,
+  );
+  assert.throws(
+    () => parseGatewayConfig({ upstream: '127.0.0.1:1', filter: { wasm: 'x.wasm', callback_deadline_ms: '1s' } }),
+    /field `filter.callback_deadline_ms` must be an integer from 0 to 3600000/,
+  );
+  assert.throws(
+    () => parseGatewayConfig({ upstream: '127.0.0.1:1', filter: { wasm: 'x.wasm', callback_deadline_ms: 500, loop_budget: 1000 } }),
+    /field `filter.loop_budget` cannot be given with filter.callback_deadline_ms/,
   );
   assert.throws(
     () => parseGatewayConfig({ upstream: '127.0.0.1:1', filter: { wasm: 'x.wasm' }, xff_num_trusted_hops: -1 }),

@@ -2,6 +2,7 @@
 // success → on_grpc_receive only, failure → on_grpc_close + proxy_get_status, streams with
 // metadata callbacks, resuming a paused stream through proxy_set_effective_context.
 import { test, before, after } from 'node:test';
+import { once } from 'node:events';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { createPlugin } from '../plugin.ts';
@@ -191,5 +192,23 @@ test('a response for a stream that is gone: set_effective_context fails, the fil
   s.done();
   await waitFor(() => plugin.logs.some((l) => l.message.startsWith('stream gone')), 'callback');
   assert.equal(plugin.failed, false);
+  await plugin.close();
+});
+
+test('an endless loop in on_grpc_receive (a later turn, from setImmediate) is stopped by the callback deadline and fails the VM', async () => {
+  const plugin = await createPlugin({ wasm, pluginConfig: 'ok', grpcClusters: { cp: { address } }, callbackDeadlineMs: 50 });
+  const failed = once(plugin, 'vm-failed');
+  const s = plugin.newHttpStream();
+  s.requestHeaders(
+    GET('/', [
+      ['x-mode', 'grpc'],
+      ['x-answer', 'loop'],
+    ]),
+    true,
+  );
+  const [failure] = (await failed) as [{ reason: string }];
+  assert.match(failure.reason, /^Function: proxy_on_grpc_receive failed: callback deadline exceeded: ran longer than 50 ms/);
+  assert.equal(plugin.metrics.get('wasm.callback_deadline_exceeded'), 1);
+  assert.equal(plugin.newHttpStream().requestHeaders(GET(), true).localReply?.status, 503);
   await plugin.close();
 });

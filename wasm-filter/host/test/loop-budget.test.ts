@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { LOOP_BUDGET_EXPORT, meterLoops, UnmeterableError } from '../loop-budget.ts';
+import { LOOP_BUDGET_EXPORT, LOOP_STOP_EXPORT, meterLoops, stopLoops, UnmeterableError } from '../loop-budget.ts';
 import { fixture } from './helpers.ts';
 
 /** (global $counter (mut i32)) (func (export "f") (param $n i32) (loop counter++; br_if (--n))) */
@@ -45,6 +45,24 @@ test('a loop runs within the budget and traps when it is spent; module globals k
   assert.throws(() => m.f(50), WebAssembly.RuntimeError);
   assert.equal(m.budget.value, 0);
   assert.equal(m.counter.value, 5 + 9, 'stopped at the 10th loop header');
+});
+
+test('the stop check: loops run untouched while the flag is 0 and trap once it is set; a start section is refused', () => {
+  const checked = stopLoops(countingModule());
+  assert.equal(checked.loops, 1);
+  assert.ok(WebAssembly.validate(checked.bytes));
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(checked.bytes));
+  const f = exports.f as (n: number) => void;
+  const stop = exports[LOOP_STOP_EXPORT] as WebAssembly.Global;
+  f(1000);
+  assert.equal((exports.counter as WebAssembly.Global).value, 1000);
+  stop.value = 1;
+  assert.throws(() => f(5), WebAssembly.RuntimeError);
+  assert.equal((exports.counter as WebAssembly.Global).value, 1000, 'trapped at the first loop header');
+  const withStart = countingModule();
+  const code = withStart.length - 25; // the code section, last: id, size, count, body size, 21 bytes of body
+  const start = new Uint8Array([...withStart.subarray(0, code), 8, 1, 0, ...withStart.subarray(code)]);
+  assert.throws(() => stopLoops(start), /start section/);
 });
 
 test('an opcode the meter does not know is reported, not mis-rewritten', () => {
