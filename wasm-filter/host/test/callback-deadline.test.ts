@@ -4,6 +4,7 @@
 // last plugin. Deadlines are short here so the tests stay quick; nothing asserts a duration.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { callbackWatchdog } from '../callback-watchdog.ts';
 import { createPlugin } from '../plugin.ts';
@@ -118,4 +119,21 @@ test('callbackDeadlineMs is checked, and not given together with loopBudget', as
   assert.equal(unguarded.newHttpStream().requestHeaders(GET('/', [['x-mode', 'spin']]), true).action, 'continue');
   assert.equal(callbackWatchdog.active, false, 'no deadline, no watchdog');
   await unguarded.close();
+});
+
+test('a process that never closes its plugin still exits: the watchdog does not keep it alive', () => {
+  const script = [
+    `import { createPlugin } from ${JSON.stringify(new URL('../plugin.ts', import.meta.url).href)};`,
+    `const plugin = await createPlugin({ wasm: ${JSON.stringify(wasm)}, pluginConfig: 'tick', callbackDeadlineMs: 1000 });`,
+    `console.log(plugin.watched ? 'watched' : 'not watched');`,
+  ].join('\n');
+  // A safety net only: a process kept alive by the watchdog would be killed and fail the assertions.
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(child.signal, null, 'the process had to be killed');
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout.trim(), 'watched');
+  assert.doesNotMatch(child.stderr, /Waiting for the debugger/);
 });
