@@ -16,6 +16,7 @@
 // the wasm loop. It checks, on the main thread and so without a race, that the callback is still
 // the one that overran, and sets that VM's stop flag; the loop check (loop-budget.ts) then traps
 // with `unreachable`, an ordinary trap the host catches and reports like any other.
+import { randomUUID } from 'node:crypto';
 import { isMainThread, Worker } from 'node:worker_threads';
 
 /** What the watchdog stops: the VM whose callback overran. */
@@ -28,7 +29,9 @@ const RUNNING = 0; // generation of the outermost callback running now; 0 when n
 const DEADLINE_MS = 1; // that callback's deadline
 /** How often the worker looks; a callback is stopped between its deadline and about 2 polls later. */
 const POLL_MS = 20;
-const HOOK = Symbol.for('palisade.callbackWatchdog.stop');
+// Own to this copy of the module: a process may load two copies of the host (a bench comparing
+// checkouts), each with its watchdog and its callbacks.
+const HOOK = `palisade.callbackWatchdog.stop.${randomUUID()}`;
 
 // Plain CommonJS so the worker starts without the TypeScript loader.
 const WORKER_SOURCE = `
@@ -47,7 +50,7 @@ setInterval(() => {
     since = now;
   } else if (running !== 0 && now - since >= Atomics.load(state, ${DEADLINE_MS})) {
     since = now;
-    session.post('Runtime.evaluate', { expression: 'globalThis[Symbol.for(' + JSON.stringify(${JSON.stringify(HOOK.description)}) + ')]?.(' + running + ')', silent: true });
+    session.post('Runtime.evaluate', { expression: 'globalThis[Symbol.for(' + JSON.stringify(workerData.hook) + ')]?.(' + running + ')', silent: true });
   }
 }, workerData.pollMs);
 parentPort.postMessage('ready');
@@ -118,10 +121,14 @@ class CallbackWatchdog {
     if (!isMainThread) throw new Error('the host runs in a worker thread');
     const { Session } = await import('node:inspector');
     if (typeof Session !== 'function') throw new Error('this Node has no inspector');
-    (globalThis as Record<symbol, unknown>)[HOOK] = (generation: number) => {
+    (globalThis as Record<symbol, unknown>)[Symbol.for(HOOK)] = (generation: number) => {
       if (this.running && Atomics.load(this.state, RUNNING) === generation) this.running.stopLoops();
     };
-    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { state: this.state.buffer, pollMs: POLL_MS } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      execArgv: [],
+      workerData: { state: this.state.buffer, pollMs: POLL_MS, hook: HOOK },
+    });
     // Never what keeps the process alive.
     worker.unref();
     await new Promise<void>((resolve, reject) => {
