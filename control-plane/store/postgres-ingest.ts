@@ -311,15 +311,26 @@ export class PostgresIngestRepository implements IngestRepository {
       );
     }
     if (merged.values.length) {
-      // Capped per (endpoint, type): only as many new hashes as there is room left for.
+      // Capped per (endpoint, type): only as many new hashes as there is room left for. The room
+      // is counted once per pair that has new hashes (a full pair holds FINDING_DISTINCT_CAP rows
+      // to count), not once per new hash as a correlated subquery would: a flood of new values on
+      // one pair made that quadratic.
       await conn.query(
-        `INSERT INTO finding_values (endpoint_id, type, value_hash)
-         SELECT d.endpoint_id, d.type, d.value_hash FROM (
-           SELECT v.*, row_number() OVER (PARTITION BY v.endpoint_id, v.type ORDER BY v.value_hash) AS rn
-             FROM ${unnest(['text', 'text', 'text'])} AS v(endpoint_id, type, value_hash)
+        `WITH fresh AS (
+           SELECT v.* FROM ${unnest(['text', 'text', 'text'])} AS v(endpoint_id, type, value_hash)
             WHERE NOT EXISTS (SELECT 1 FROM finding_values f WHERE f.endpoint_id = v.endpoint_id AND f.type = v.type AND f.value_hash = v.value_hash)
-         ) d
-         WHERE d.rn <= ${FINDING_DISTINCT_CAP} - (SELECT COUNT(*) FROM finding_values f WHERE f.endpoint_id = d.endpoint_id AND f.type = d.type)
+         ),
+         room AS (
+           SELECT k.endpoint_id, k.type,
+                  ${FINDING_DISTINCT_CAP} - (SELECT COUNT(*) FROM finding_values f WHERE f.endpoint_id = k.endpoint_id AND f.type = k.type) AS n
+             FROM (SELECT DISTINCT endpoint_id, type FROM fresh) k
+         ),
+         ranked AS (
+           SELECT fresh.*, room.n, row_number() OVER (PARTITION BY fresh.endpoint_id, fresh.type ORDER BY fresh.value_hash) AS rn
+             FROM fresh JOIN room ON room.endpoint_id = fresh.endpoint_id AND room.type = fresh.type
+         )
+         INSERT INTO finding_values (endpoint_id, type, value_hash)
+         SELECT endpoint_id, type, value_hash FROM ranked WHERE rn <= n
          ON CONFLICT DO NOTHING`,
         columns(merged.values, 3),
       );

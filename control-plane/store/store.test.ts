@@ -8,7 +8,7 @@ import { CONTROL_PLANE_ROOT, discoverMigrations } from './migrations.ts';
 import { endpointIdFor } from './repositories.ts';
 import { storeTargets, type StoreTarget } from './testing.ts';
 import { MIN, T0, unit } from './test-units.ts';
-import type { Store } from './types.ts';
+import { FINDING_DISTINCT_CAP, type Store } from './types.ts';
 
 const KEY = { host: 'api.example.com', method: 'GET', pathTemplate: '/users/{userId}' };
 
@@ -107,6 +107,36 @@ for (const target of targets) {
       await store.ingest.commit([unit(3, ep, 1, { hashes: ['h1', 'h3', 'h3'] })]);
       const again = await store.findings.list({ endpointId: ep, type: 'credit_card' });
       assert.equal(again.items[0]?.distinctValues, 3);
+    });
+
+    it('keeps at most FINDING_DISTINCT_CAP distinct values per endpoint and type, filling what room is left', async () => {
+      const [full, other] = (await store.endpoints.ensure(
+        [
+          { ...KEY, pathTemplate: '/cap/{a}' },
+          { ...KEY, pathTemplate: '/cap/{b}' },
+        ],
+        T0,
+      )) as [string, string];
+      const hashes = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+      await store.ingest.commit([unit(700, full, 1, { gw: 'gw-cap', hashes: hashes('old', FINDING_DISTINCT_CAP - 2) })]);
+      // One commit: two held hashes again, five new ones on the nearly full pair, three on a fresh pair.
+      const outcomes = await store.ingest.commit([
+        unit(701, full, 1, { gw: 'gw-cap', hashes: ['old0000', 'old0001', ...hashes('new', 5)] }),
+        unit(702, other, 1, { gw: 'gw-cap', hashes: hashes('new', 3) }),
+      ]);
+      assert.deepEqual(outcomes, ['stored', 'stored']);
+      const count = async (endpointId: string) =>
+        Number(
+          (
+            await store.sql.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM finding_values WHERE endpoint_id = ?', [endpointId])
+          )[0]!.n,
+        );
+      assert.equal(await count(full), FINDING_DISTINCT_CAP);
+      assert.equal(await count(other), 3);
+      await store.ingest.commit([unit(703, full, 1, { gw: 'gw-cap', hashes: hashes('later', 4) })]);
+      assert.equal(await count(full), FINDING_DISTINCT_CAP);
+      const listed = await store.findings.list({ endpointId: full });
+      assert.equal(listed.items[0]?.distinctValues, FINDING_DISTINCT_CAP);
     });
 
     it('keeps gateway counters across boots', async () => {
