@@ -16,7 +16,9 @@ export const INGEST_COUNTERS = [
 export interface IngestMetrics {
   inc(name: string, by?: number): void;
   observeCommit(batches: number, events: number, ms: number): void;
-  /** Counter values plus `ingest_commit_ms_max` and `ingest_commit_batches_max`. */
+  /** Commits running at once, as one more starts (PostgreSQL overlaps two). */
+  observeInFlight(commits: number): void;
+  /** Counter values plus `ingest_commit_ms_max`, `ingest_commit_batches_max` and `ingest_commits_in_flight_max`. */
   snapshot(): Record<string, number>;
 }
 
@@ -24,6 +26,7 @@ export function createIngestMetrics(): IngestMetrics {
   const values = new Map<string, number>(INGEST_COUNTERS.map((n) => [n, 0]));
   let commitMsMax = 0;
   let commitBatchesMax = 0;
+  let inFlightMax = 0;
   return {
     inc(name, by = 1) {
       // Unknown names are a programming error caught by tests, not a new series per input.
@@ -35,8 +38,16 @@ export function createIngestMetrics(): IngestMetrics {
       commitMsMax = Math.max(commitMsMax, ms);
       commitBatchesMax = Math.max(commitBatchesMax, batches);
     },
+    observeInFlight(commits) {
+      inFlightMax = Math.max(inFlightMax, commits);
+    },
     snapshot() {
-      return { ...Object.fromEntries(values), ingest_commit_ms_max: commitMsMax, ingest_commit_batches_max: commitBatchesMax };
+      return {
+        ...Object.fromEntries(values),
+        ingest_commit_ms_max: commitMsMax,
+        ingest_commit_batches_max: commitBatchesMax,
+        ingest_commits_in_flight_max: inFlightMax,
+      };
     },
   };
 }

@@ -49,6 +49,42 @@ for (const target of targets) {
       assert.equal(ingest.pendingEvents(), 0);
     });
 
+    it('overlapping commits store every batch once and apply gateway counters in group order', async () => {
+      const store = await target.open();
+      // One batch a group: 13 commits, two at a time where the store overlaps them (PostgreSQL).
+      const ingest = createIngest({
+        store,
+        inventory: createInventory({ store }),
+        maxEventsPerCommit: 2,
+        commitTargetEvents: 2,
+        commitLingerMs: 0,
+      });
+      const counted = (bootId: string, seq: number): ReportBatch => ({
+        ...batch(seq, [ev(`/boots/${bootId}`), ev(`/boots/${bootId}/${seq}`)], 'gw-boots'),
+        bootId,
+        counters: { eventsDropped: seq, requestsSeen: seq * 10 },
+      });
+      // A gateway restarts after its sixth batch; its third is sent again after the restart.
+      const sent = [
+        ...[1, 2, 3, 4, 5, 6].map((s) => counted('b1', s)),
+        ...[1, 2, 3, 4, 5, 6].map((s) => counted('b2', s)),
+        counted('b1', 3),
+      ];
+      const results = await Promise.all(sent.map((b) => ingest.ingestBatch('gw-boots', b)));
+      assert.deepEqual(
+        results.map((r) => r.status),
+        [...Array<string>(12).fill('ACK_STATUS_OK'), 'ACK_STATUS_DUPLICATE'],
+      );
+      const m = ingest.metrics.snapshot();
+      assert.equal(m.ingest_commits_total, 13);
+      assert.equal(m.ingest_commits_in_flight_max, store.ingest.overlapsCommits ? 2 : 1);
+      assert.equal(await store.events.count({ gatewayId: 'gw-boots' }), 24);
+      // As committed one at a time: the first boot's highest counters, then the second's.
+      const g = await store.gateways.get('gw-boots');
+      assert.deepEqual([g?.eventsReceived, g?.eventsDropped, g?.requestsSeen], [24, 6 + 6, 60 + 60]);
+      assert.equal(ingest.pendingEvents(), 0);
+    });
+
     it('a commit group meeting a duplicate stores the rest once, its aggregates made again from the batches read anew', async () => {
       const store = await target.open();
       const ingest = createIngest({ store, inventory: createInventory({ store }) });

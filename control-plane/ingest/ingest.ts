@@ -74,7 +74,12 @@ export function createIngest(options: IngestOptions): Ingest {
   const groups: PendingGroup[] = [];
   let queuedEvents = 0;
   let committingEvents = 0;
+  /** The loop starting commits, while it runs. */
   let running: Promise<void> | null = null;
+  /** Commits running (at most maxInFlight), and the one started last. */
+  const inFlight = new Set<Promise<void>>();
+  let lastCommit: Promise<void> = Promise.resolve();
+  const maxInFlight = store.ingest.overlapsCommits ? 2 : 1;
 
   /**
    * Lets a group fill before it commits: batches already read from the sockets in this turn of the
@@ -90,41 +95,64 @@ export function createIngest(options: IngestOptions): Ingest {
     }
   }
 
+  /**
+   * Commits one group and settles its callers; never rejects (a failed commit rejects the callers,
+   * who then do not ack). `ids` resolves the group's endpoint ids (rejecting fails the group);
+   * `after` settles when the previous group's commit has: a store that overlaps commits
+   * (store.ingest.overlapsCommits) writes nothing another commit could hold before.
+   */
+  async function commitGroup({ group, waiting }: PendingGroup, ids: Promise<string[]>, after: Promise<void>): Promise<void> {
+    const events = group.eventCount;
+    const started = performance.now();
+    try {
+      const resolved = await ids;
+      const receivedMs = now();
+      const outcomes =
+        (await store.ingest.commitGroup(group.build(resolved, receivedMs), { after })) ??
+        (await store.ingest.commit(group.units(resolved, receivedMs, (i) => waiting[i]!.reread())));
+      metrics.observeCommit(waiting.length, events, performance.now() - started);
+      waiting.forEach((w, i) => {
+        const accepted = group.batches[i]!.records.length;
+        if (outcomes[i] === 'stored') {
+          metrics.inc('ingest_batches_stored_total');
+          metrics.inc('ingest_events_stored_total', accepted);
+          w.resolve({ status: 'ACK_STATUS_OK', accepted, message: '' });
+        } else {
+          metrics.inc('ingest_batches_duplicate_total');
+          w.resolve({ status: 'ACK_STATUS_DUPLICATE', accepted: 0, message: '' });
+        }
+      });
+    } catch (err) {
+      metrics.inc('ingest_commit_failures_total');
+      for (const w of waiting) w.reject(err);
+    } finally {
+      committingEvents -= events;
+    }
+  }
+
+  /** Takes gathered groups off the list and starts their commits, as many at once as the store allows. */
   async function commitLoop(): Promise<void> {
     while (groups.length) {
-      await gatherGroup();
-      // Taken off the list: batches read from now on start the next group.
-      const { group, waiting } = groups.shift()!;
-      const events = group.eventCount;
-      queuedEvents -= events;
-      committingEvents = events;
-      const started = performance.now();
-      try {
-        // Endpoint ids are resolved here, just before the commit, after any re-templating the
-        // templater found while these batches were prepared has been applied to the store.
-        const ids = await inventory.endpointIds(group.endpointKeys);
-        const receivedMs = now();
-        const outcomes =
-          (await store.ingest.commitGroup(group.build(ids, receivedMs))) ??
-          (await store.ingest.commit(group.units(ids, receivedMs, (i) => waiting[i]!.reread())));
-        metrics.observeCommit(waiting.length, events, performance.now() - started);
-        waiting.forEach((w, i) => {
-          const accepted = group.batches[i]!.records.length;
-          if (outcomes[i] === 'stored') {
-            metrics.inc('ingest_batches_stored_total');
-            metrics.inc('ingest_events_stored_total', accepted);
-            w.resolve({ status: 'ACK_STATUS_OK', accepted, message: '' });
-          } else {
-            metrics.inc('ingest_batches_duplicate_total');
-            w.resolve({ status: 'ACK_STATUS_DUPLICATE', accepted: 0, message: '' });
-          }
-        });
-      } catch (err) {
-        metrics.inc('ingest_commit_failures_total');
-        for (const w of waiting) w.reject(err);
-      } finally {
-        committingEvents = 0;
+      if (inFlight.size >= maxInFlight) {
+        await Promise.race(inFlight);
+        continue;
       }
+      await gatherGroup();
+      // Re-templating rewrites endpoints a commit in flight may be writing to: it waits for them.
+      if (inFlight.size && inventory.retemplatesPending()) await Promise.all(inFlight);
+      // Taken off the list: batches read from now on start the next group.
+      const pending = groups.shift()!;
+      queuedEvents -= pending.group.eventCount;
+      committingEvents += pending.group.eventCount;
+      // Endpoint ids are resolved here, one group after the other (creating endpoints, applying any
+      // re-templating the templater found while these batches were prepared), before the commit.
+      const ids = inventory.endpointIds(pending.group.endpointKeys);
+      await ids.catch(() => undefined);
+      const commit = commitGroup(pending, ids, lastCommit);
+      lastCommit = commit;
+      inFlight.add(commit);
+      metrics.observeInFlight(inFlight.size);
+      void commit.then(() => inFlight.delete(commit));
     }
   }
 
@@ -161,7 +189,7 @@ export function createIngest(options: IngestOptions): Ingest {
       });
     },
     async drain() {
-      while (running) await running;
+      while (running || inFlight.size) await (running ?? Promise.all(inFlight));
     },
   };
 }

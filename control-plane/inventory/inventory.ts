@@ -46,6 +46,8 @@ export interface Inventory {
   keyFor(host: string, method: string, path: string): EndpointKey;
   /** Applies pending re-templating, then returns the id for each key (creating endpoints). */
   endpointIds(keys: readonly EndpointKey[]): Promise<string[]>;
+  /** Whether keyFor has re-templated endpoints that the next endpointIds call will rewrite in the store. */
+  retemplatesPending(): boolean;
   isInternal(ip: string): boolean;
   admitField(endpointId: string, location: FieldLocation, name: string): boolean;
   isReleased(endpointId: string, hash: string): boolean;
@@ -123,6 +125,7 @@ export function createInventory(options: InventoryOptions): Inventory {
       const t = templater.template(host, path);
       return { host: t.host, method: normaliseMethod(method), pathTemplate: t.template };
     },
+    retemplatesPending: () => templater.hasRetemplates(),
     async endpointIds(keys) {
       const changes = templater.takeRetemplates();
       if (changes.length) await applyRetemplates(changes);

@@ -171,6 +171,11 @@ export class PathTemplater {
     return { host: hostKey, template: node.template };
   }
 
+  /** Whether folding changed templates that takeRetemplates has not handed out yet. */
+  hasRetemplates(): boolean {
+    return this.changes.length > 0;
+  }
+
   /** Templates changed by folding since the last call (oldest first). */
   takeRetemplates(): Retemplate[] {
     const c = this.changes;

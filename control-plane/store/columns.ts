@@ -1,5 +1,5 @@
 // Column lists shared by both dialects' statements, generated once from the histogram size.
-import { LATENCY_BUCKETS } from './types.ts';
+import { LATENCY_BUCKETS, type EndpointDelta, type MinuteAggregate } from './types.ts';
 
 export const LAT_COLS: readonly string[] = Array.from({ length: LATENCY_BUCKETS }, (_, i) => `lat_${String(i).padStart(2, '0')}`);
 export const STATUS_COLS = ['s0xx', 's1xx', 's2xx', 's3xx', 's4xx', 's5xx'] as const;
@@ -39,5 +39,41 @@ export const MINUTE_COLS = [
   ...LAT_COLS,
 ] as const;
 
+/** A minute row's values in MINUTE_COLS order. */
+export const minuteValues = (m: MinuteAggregate): (string | number)[] => [
+  m.endpointId,
+  m.minuteMs,
+  m.requests,
+  m.s0xx,
+  m.s1xx,
+  m.s2xx,
+  m.s3xx,
+  m.s4xx,
+  m.s5xx,
+  m.findings,
+  m.blocked,
+  m.requestBytes,
+  m.responseBytes,
+  m.latencySumUs,
+  ...m.latency,
+];
+
 /** Columns of `endpoints` that ingest adds to. */
 export const ENDPOINT_ADD_COLS = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_requests', 'external_requests'] as const;
+
+/** An endpoint delta's values in ENDPOINT_ADD_COLS order, then first seen, last seen and auth mask. */
+export const endpointDeltaValues = (e: EndpointDelta): number[] => [
+  e.requests,
+  e.s0xx,
+  e.s1xx,
+  e.s2xx,
+  e.s3xx,
+  e.s4xx,
+  e.s5xx,
+  ...e.latency,
+  e.internalRequests,
+  e.externalRequests,
+  e.firstSeenMs,
+  e.lastSeenMs,
+  e.authMask,
+];

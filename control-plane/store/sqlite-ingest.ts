@@ -2,7 +2,7 @@
 // statements only. Synchronous is right here: SQLite has one writer, and a commit that never
 // yields cannot interleave with another writer on this connection.
 import type Database from 'better-sqlite3';
-import { EVENT_COLS, LAT_COLS, MINUTE_COLS, STATUS_COLS } from './columns.ts';
+import { ENDPOINT_ADD_COLS, EVENT_COLS, MINUTE_COLS, endpointDeltaValues, minuteValues } from './columns.ts';
 import { mergeDeltas, mergeGatewayDeltas, type MergedDeltas } from './merge-deltas.ts';
 import { packEvents, unpackRow, type PackedEvents } from './packed-events.ts';
 import type { SqliteClient } from './sql-client.ts';
@@ -31,7 +31,6 @@ import {
   fieldValuesOnConflict,
 } from './upserts.ts';
 
-const ENDPOINT_ADD = ['requests', ...STATUS_COLS, ...LAT_COLS, 'internal_requests', 'external_requests'];
 const marks = (n: number) => `(${new Array(n).fill('?').join(', ')})`;
 
 /**
@@ -127,7 +126,7 @@ export class SqliteIngestRepository implements IngestRepository {
     const upsertMinute = db.prepare(
       `INSERT INTO endpoint_minutes (${MINUTE_COLS.join(', ')}) VALUES ${marks(MINUTE_COLS.length)} ${minutesOnConflict()}`,
     );
-    const updateEndpoint = db.prepare(`UPDATE endpoints SET ${ENDPOINT_DELTA_SET('sqlite', ENDPOINT_ADD)} WHERE id = ?`);
+    const updateEndpoint = db.prepare(`UPDATE endpoints SET ${ENDPOINT_DELTA_SET('sqlite', ENDPOINT_ADD_COLS)} WHERE id = ?`);
     const upsertField = db.prepare(
       `INSERT INTO endpoint_fields (${FIELD_COLS.join(', ')}) VALUES ${marks(FIELD_COLS.length)} ${fieldsOnConflict('sqlite')}`,
     );
@@ -171,41 +170,10 @@ export class SqliteIngestRepository implements IngestRepository {
     };
     const writeAggregates = (merged: MergedDeltas, gateways: GatewayDelta[]) => {
       for (const m of merged.minutes) {
-        upsertMinute.run(
-          m.endpointId,
-          m.minuteMs,
-          m.requests,
-          m.s0xx,
-          m.s1xx,
-          m.s2xx,
-          m.s3xx,
-          m.s4xx,
-          m.s5xx,
-          m.findings,
-          m.blocked,
-          m.requestBytes,
-          m.responseBytes,
-          m.latencySumUs,
-          ...m.latency,
-        );
+        upsertMinute.run(...minuteValues(m));
       }
       for (const e of merged.endpoints) {
-        updateEndpoint.run(
-          e.requests,
-          e.s0xx,
-          e.s1xx,
-          e.s2xx,
-          e.s3xx,
-          e.s4xx,
-          e.s5xx,
-          ...e.latency,
-          e.internalRequests,
-          e.externalRequests,
-          e.firstSeenMs,
-          e.lastSeenMs,
-          e.authMask,
-          e.endpointId,
-        );
+        updateEndpoint.run(...endpointDeltaValues(e), e.endpointId);
       }
       for (const f of merged.fields)
         upsertField.run(f.endpointId, f.location, f.name, f.typeMask, f.format, f.count, f.firstSeenMs, f.lastSeenMs);

@@ -296,7 +296,18 @@ export interface IngestRepository {
    * 'stored' for each. When one is not (a duplicate, or a key twice in the group) it writes nothing
    * and returns null: the caller then commits the batches as units (commit) to find out which.
    */
-  commitGroup(group: IngestGroup): Promise<IngestOutcome[] | null>;
+  commitGroup(group: IngestGroup, options?: CommitGroupOptions): Promise<IngestOutcome[] | null>;
+  /**
+   * True when a commitGroup may start before the previous one settled, given that one's promise as
+   * `after` (PostgreSQL: the server works on one while the control plane prepares the next). Rows
+   * other commits may hold are still written in group order.
+   */
+  readonly overlapsCommits?: boolean;
+}
+
+export interface CommitGroupOptions {
+  /** Settles when the previous group's commit has (never rejects): nothing it could hold is touched before. */
+  after?: Promise<unknown>;
 }
 
 export interface EventQuery extends PageQuery {

@@ -4,7 +4,7 @@
 // The column types are read from the table, so the statement follows the schema.
 import type pg from 'pg';
 import { EVENT_COLS } from '../../../control-plane/store/columns.ts';
-import { columns, unnest } from '../../../control-plane/store/postgres-ingest.ts';
+import { columns, unnest } from '../../../control-plane/store/postgres-arrays.ts';
 
 /** A function inserting a batch of EVENT_COLS rows with one statement, for the events table as it is. */
 export async function eventRowsInserter(client: pg.ClientBase): Promise<(rows: readonly (readonly unknown[])[]) => Promise<unknown>> {
