@@ -70,11 +70,24 @@ function isRetryable(err: unknown): boolean {
 
 export class PostgresIngestRepository implements IngestRepository {
   private readonly partitions = new Set<number>();
+  private partitionsTail: Promise<void> = Promise.resolve();
 
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Creates the day partitions these events go to (outside the ingest transaction: DDL locks the parent). */
-  private async ensurePartitions(events: readonly EventRecord[]): Promise<void> {
+  /**
+   * Creates the day partitions these events go to, outside the ingest transaction (DDL locks the
+   * parent), one call after another in call order: a commit's partitions exist before the next
+   * commit's transaction starts. Otherwise that overlapping transaction's COPY could take its lock
+   * on `events` first and then wait for this commit to settle, while this commit's CREATE waits
+   * for that lock: a deadlock PostgreSQL cannot see (one side waits in the control plane).
+   */
+  private ensurePartitions(events: readonly EventRecord[]): Promise<void> {
+    const done = this.partitionsTail.then(() => this.createPartitions(events));
+    this.partitionsTail = done.catch(() => undefined);
+    return done;
+  }
+
+  private async createPartitions(events: readonly EventRecord[]): Promise<void> {
     const days = new Set<number>();
     for (const e of events) days.add(Math.floor(e.receivedMs / DAY_MS));
     for (const day of days) {
