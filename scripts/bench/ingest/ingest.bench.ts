@@ -16,6 +16,9 @@
 //   PALISADE_BENCH_NODE_FLAGS="<flags>" starts each control-plane child with those Node/V8 flags,
 //   PALISADE_BENCH_COMPARE=<another checkout> also runs that checkout's control plane on the same
 //   input in the same run, before this one, and prints both: a before/after on a shared machine)
+// On PostgreSQL the CPU of the server's backends serving the control plane is printed per event too
+// (found by the application_name the child's connections carry): the server's share of the work,
+// which wall-clock rates hide when the machine is busy.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +96,35 @@ function threadCpuSeconds(pid: number): Map<number, number> {
   }
   return out;
 }
+/** PostgreSQL backends serving connections with this application_name (the control plane's pool). */
+async function backendPids(applicationName: string): Promise<number[]> {
+  const c = new pg.Client({ connectionString: TEST_PG_URL });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+    return rows.map((r) => r.pid);
+  } finally {
+    await c.end();
+  }
+}
+/** CPU seconds of these processes by pid (a backend that exited meanwhile reads as absent). */
+function cpuByPid(pids: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      out.set(pid, cpuSecondsOf(pid));
+    } catch {
+      // Gone: its connection was closed.
+    }
+  }
+  return out;
+}
+/** CPU the server's backends for `applicationName` used since `before` (backends opened meanwhile count from zero). */
+async function backendCpuSince(applicationName: string, before: Map<number, number>): Promise<number> {
+  let total = 0;
+  for (const [pid, s] of cpuByPid(await backendPids(applicationName))) total += s - (before.get(pid) ?? 0);
+  return total;
+}
 const ownCpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -165,13 +197,15 @@ async function baseline(
   return { rate: events / secs, perCpu: events / Math.max(cpu, 0.01), events, secs, cpu };
 }
 
-function startServer(config: StoreConfig, server: string): Promise<{ child: ChildProcess; port: number }> {
+function startServer(config: StoreConfig, server: string, applicationName: string): Promise<{ child: ChildProcess; port: number }> {
   // PALISADE_BENCH_PROFILE=<dir>: a V8 CPU profile of each control-plane child lands in <dir>.
   const profile = process.env.PALISADE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PALISADE_BENCH_PROFILE}`] : [];
   // PALISADE_BENCH_NODE_FLAGS="<flags>": Node/V8 flags for each control-plane child (e.g. GC settings to compare).
   const flags = (process.env.PALISADE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', server, JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    // node-postgres names its connections after PGAPPNAME: the bench finds the server's backends by it.
+    env: { ...process.env, PGAPPNAME: applicationName },
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`control plane exited (${code})`)));
@@ -193,9 +227,12 @@ async function throughGrpc(
   processUsPerEvent: number;
   otherThreadsUsPerEvent: number[];
   clientUsPerEvent: number;
+  /** PostgreSQL backends' CPU (0 on SQLite). */
+  serverUsPerEvent: number;
 }> {
   const config = freshConfig(dialect, `${tag}g`);
-  const { child, port } = await startServer(config, server);
+  const applicationName = `palisade-bench-${tag}-${process.pid}`;
+  const { child, port } = await startServer(config, server, applicationName);
   const window = size >= 1000 ? 16 : 64;
   const type = messageType('ReportBatch');
   const streams = streamBatches(size).map((batches) => batches.map((b) => type.encode(type.fromObject(b)).finish() as Buffer));
@@ -206,6 +243,7 @@ async function throughGrpc(
   // The child's main thread alone (its task id is its pid): what a writer thread takes off it.
   const main0 = cpuSecondsOf(child.pid!, child.pid!);
   const threads0 = threadCpuSeconds(child.pid!);
+  const backends0 = dialect === 'postgres' ? cpuByPid(await backendPids(applicationName)) : null;
   await Promise.all(
     streams.map(async (batches, g) => {
       const s = openReport(client, `tok-gw${g}`);
@@ -225,6 +263,7 @@ async function throughGrpc(
   const cpu = cpuSecondsOf(child.pid!) - cpu0;
   const mainCpu = cpuSecondsOf(child.pid!, child.pid!) - main0;
   const threads = [...threadCpuSeconds(child.pid!)].filter(([tid]) => tid !== child.pid).map(([tid, s]) => s - (threads0.get(tid) ?? 0));
+  const serverCpu = backends0 ? await backendCpuSince(applicationName, backends0) : 0;
   client.close();
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
@@ -243,6 +282,7 @@ async function throughGrpc(
       .sort((a, b) => b - a)
       .map((s) => (s * 1e6) / events),
     clientUsPerEvent: (clientCpu * 1e6) / events,
+    serverUsPerEvent: (serverCpu * 1e6) / events,
   };
 }
 
@@ -287,7 +327,7 @@ try {
         `${dialect.padEnd(9)} ${String(size).padStart(5)}   ${fmt(got.rate).padStart(13)}   ${fmt(base.rate).padStart(15)}   ${ratio.toFixed(2).padStart(5)}   ≥${fmt(GOALS[dialect])} & ≥0.5× ${(ok ? 'met' : 'NOT met').padEnd(7)} | ${fmt(got.perCpu).padStart(20)}   ${fmt(base.perCpu).padStart(10)}   ${(got.perCpu / base.perCpu).toFixed(2).padStart(5)}`,
       );
       console.log(
-        `${' '.repeat(16)}raw INSERT before and after: ${fmt(first.rate)} and ${fmt(second.rate)} ev/s; control plane: ${got.processUsPerEvent.toFixed(1)} CPU-µs/event, of which main thread ${got.mainUsPerEvent.toFixed(1)}, other threads (busiest first) ${got.otherThreadsUsPerEvent.map((u) => u.toFixed(1)).join(' ')}; gateway client ${got.clientUsPerEvent.toFixed(1)}`,
+        `${' '.repeat(16)}raw INSERT before and after: ${fmt(first.rate)} and ${fmt(second.rate)} ev/s; control plane: ${got.processUsPerEvent.toFixed(1)} CPU-µs/event, of which main thread ${got.mainUsPerEvent.toFixed(1)}, other threads (busiest first) ${got.otherThreadsUsPerEvent.map((u) => u.toFixed(1)).join(' ')}; gateway client ${got.clientUsPerEvent.toFixed(1)}${dialect === 'postgres' ? `; PostgreSQL backends ${got.serverUsPerEvent.toFixed(1)}` : ''}`,
       );
       if (firstCopy && secondCopy) {
         const copyRate = (firstCopy.events + secondCopy.events) / (firstCopy.secs + secondCopy.secs);
@@ -297,13 +337,14 @@ try {
       }
       if (before)
         console.log(
-          `${' '.repeat(16)}compared checkout: ${fmt(before.rate)} ev/s (this one ${(got.rate / before.rate).toFixed(2)}x), ${before.processUsPerEvent.toFixed(1)} CPU-µs/event, of which main thread ${before.mainUsPerEvent.toFixed(1)}; gateway client ${before.clientUsPerEvent.toFixed(1)}`,
+          `${' '.repeat(16)}compared checkout: ${fmt(before.rate)} ev/s (this one ${(got.rate / before.rate).toFixed(2)}x), ${before.processUsPerEvent.toFixed(1)} CPU-µs/event, of which main thread ${before.mainUsPerEvent.toFixed(1)}; gateway client ${before.clientUsPerEvent.toFixed(1)}${dialect === 'postgres' ? `; PostgreSQL backends ${before.serverUsPerEvent.toFixed(1)}` : ''}`,
         );
     }
   }
   console.log(`(${process.env.PALISADE_BENCH_NOTE ?? '2-core machine shared with other work: figures vary run to run'})`);
   console.log('(per CPU-second: events over the CPU time of the process doing the work — the control-plane child for gRPC,');
-  console.log(' this process for raw INSERTs; PostgreSQL server CPU is in neither — so it holds up when the machine is busy)');
+  console.log(' this process for raw INSERTs; PostgreSQL server CPU is in neither — so it holds up when the machine is busy;');
+  console.log(" PostgreSQL backends: CPU of the server processes serving the control plane's connections, per event)");
 } finally {
   for (const c of cleanups) await c().catch(() => undefined);
 }
