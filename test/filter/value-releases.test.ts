@@ -94,6 +94,24 @@ test('without releases: hashes of token-like first values only, no literal value
   for (const f of [...fields.values(), ...params.values()]) assert.equal(f.value, undefined, `${f.path ?? f.name} sent a value`);
 });
 
+test('a repeated query keeps its parameters while the releases stay, and not once they change', async () => {
+  // The filter keeps the parameters of a repeated query string (telemetry/params.ts): a release
+  // that arrives in between must still reach the next request with that query.
+  const path = '/v1/orders/43?view=full';
+  for (const id of ['same-1', 'same-2']) {
+    const { params } = await report(id, path);
+    assert.equal(params.get('view')?.valueHash, b64(hex('query', 'view', 'full')), id);
+    assert.equal(params.get('view')?.value, undefined, `${id}: nothing released yet`);
+  }
+  await pushAndWaitApplied(
+    { version: '1', valueReleases: [release('/v1/orders/{id}', [hex('query', 'view', 'full')])], releasesDigest: 'd0' },
+    '1',
+  );
+  const { params } = await report('same-3', path);
+  assert.equal(params.get('view')?.value, 'full', 'released since the last request with this query');
+  assert.equal(params.get('view')?.valueHash, b64(hex('query', 'view', 'full')));
+});
+
 test('released hashes send their value on the released endpoint only; a re-sent version updates the releases', async () => {
   const first = [hex('response', '$.status', 'active'), hex('query', 'view', 'full')];
   await pushAndWaitApplied({ version: '1', valueReleases: [release('/v1/orders/{id}', first)], releasesDigest: 'd1' }, '1');

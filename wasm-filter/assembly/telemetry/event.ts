@@ -68,11 +68,30 @@ export class FieldValue {
 export class BodyShape {
   contentType: string = "";
   fields: Array<FieldShape> = [];
-  /** Ascending by index. */
+  /** Ascending by index; filled by addValue(). */
   values: Array<FieldValue> = [];
+  /** Every FieldValue this shape made: values reuses them body after body (the event is reused). */
+  private madeValues: Array<FieldValue> = [];
   truncated: bool = false;
   fieldsDropped: u32 = 0;
   notInspectedReason: string = "";
+
+  /** Adds the value hash (and released value) of fields[index], in a FieldValue of an earlier body when there is one. */
+  addValue(index: i32, hash: u64, value: string): void {
+    const k = this.values.length;
+    const made = this.madeValues;
+    if (k < made.length) {
+      const v = unchecked(made[k]); // k < made.length
+      v.index = index;
+      v.hash = hash;
+      v.value = value;
+      this.values.push(v);
+      return;
+    }
+    const v = new FieldValue(index, hash, value);
+    made.push(v);
+    this.values.push(v);
+  }
 
   /** As new, keeping the lists' room (ApiEvent.reset). */
   reset(): void {

@@ -6,7 +6,7 @@ import { RequestInfo } from "../policy/request-info";
 import { formatOf } from "./format";
 import { ByteBuf } from "../detect/segment";
 import { percentDecodeInto } from "./path-privacy";
-import { releasedValue, valueHashOf } from "./value-hash";
+import { releasedValue, valueHashOf, valuesContext } from "./value-hash";
 import { sameAscii } from "../util/ascii";
 
 // @ts-ignore: decorator
@@ -134,8 +134,20 @@ function queryNameAt(k: i32, p: usize, n: usize): string {
 /** UTF-8 of the query being listed (a global: read through raw pointers across allocations). */
 let queryBytes = new ArrayBuffer(0);
 
+// The parameters of the last query, while requests repeat it: a repeated :path gives the same
+// query string (exchange.ts), held here so no other string can take its address, and its
+// parameters, value hashes included (always at the query location), are those of last time under
+// the same value-hash context.
+// Shared by the events: EventParam is only read once made.
+let keptQuery: string = "";
+let keptContext: u32 = 0;
+const keptParams = new Array<EventParam>();
+
+/** ApiEvent.params of `req` into `out` (empty): the query's parameters, then the uncommon headers. */
 export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
-  if (req.query.length > 0) {
+  if (req.query.length > 0 && changetype<usize>(req.query) == changetype<usize>(keptQuery) && valuesContext == keptContext) {
+    for (let i = 0; i < keptParams.length; i++) out.push(unchecked(keptParams[i])); // i < length
+  } else if (req.query.length > 0) {
     // One UTF-8 copy; parameters are cut from it in place (`&` never occurs inside a multi-byte
     // sequence), only names become strings.
     queryBytes = String.UTF8.encode(req.query);
@@ -152,6 +164,10 @@ export function inferParams(req: RequestInfo, out: Array<EventParam>): void {
       }
       from = end + 1;
     }
+    keptParams.length = 0;
+    for (let i = 0; i < out.length; i++) keptParams.push(unchecked(out[i])); // i < length
+    keptQuery = req.query;
+    keptContext = valuesContext;
   }
   for (let i = 0; i < req.headers.length && out.length < MAX_PARAMS; i++) {
     const h = req.headers[i];

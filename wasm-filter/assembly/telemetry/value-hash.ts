@@ -29,12 +29,19 @@ let location: u8 = 0;
 let releases: Array<Array<u64>> | null = null;
 /** The literal of the last hashed value, when released; "" otherwise. */
 export let releasedValue: string = "";
+/**
+ * Changes whenever beginValues() changes what a value at a given location hashes to or releases
+ * (the key or the releases; an exchange moves between locations, which alone changes nothing), so
+ * a caller may keep hashes it made at one location under the same context.
+ */
+export let valuesContext: u32 = 0;
 
 /**
  * Hash under (k0, k1) at `where` from now on; nothing under the all-zero key (anyone could confirm
  * a guessed value with it) or when `where` is 0.
  */
 export function beginValues(k0: u64, k1: u64, where: u8, released: Array<Array<u64>> | null): void {
+  if (k0 != key0 || k1 != key1 || released !== releases) valuesContext++;
   key0 = k0;
   key1 = k1;
   location = (k0 | k1) != 0 ? where : 0;
