@@ -401,6 +401,44 @@ describe('enforcement', () => {
     }
   });
 
+  test('monitor mode reports a request over its rate limit as rate-limited, its body read or not', async () => {
+    const cp = new FakeControlPlane();
+    const port = await cp.start();
+    const { config, options } = cpConfig(port, { mode: 'monitor' });
+    const plugin = await filter(config, options);
+    try {
+      await cp.pushWhenConnected({
+        version: 1,
+        policies: [
+          { id: 'rl', action: 'ACTION_RATE_LIMIT', rateLimit: { rate: 1, periodSeconds: 3600, burst: 1, key: 'RATE_LIMIT_KEY_CLIENT_IP' } },
+        ],
+      });
+      await cp.waitWatch((r) => r.appliedVersion === '1');
+      // The second and third requests exceed the limit; monitor mode lets them through. The third
+      // has a JSON body, read and evaluated again once complete: the limit it exceeded still stands.
+      const json = [['content-type', 'application/json']] as [string, string][];
+      for (const [path, body] of [
+        ['/rl/first', undefined],
+        ['/rl/second', undefined],
+        ['/rl/third', '{"note":"hello"}'],
+      ] as const) {
+        const r = exchange(plugin, { path, headers: json, ...(body ? { body } : {}) });
+        assert.equal(r.localReply, undefined, `${path} passes in monitor mode`);
+      }
+      await cp.waitBatch((b) => JSON.stringify(b).includes('/rl/third'));
+      const reasons = Object.fromEntries(
+        cp.batches
+          .flatMap((b) => b.events as { path: string; verdict?: { reason?: string } }[])
+          .filter((e) => e.path.startsWith('/rl/'))
+          .map((e) => [e.path, e.verdict?.reason]),
+      );
+      assert.deepEqual(reasons, { '/rl/first': 'within-limit', '/rl/second': 'rate-limited', '/rl/third': 'rate-limited' });
+    } finally {
+      await plugin.close();
+      await cp.stop();
+    }
+  });
+
   test('the fleet-wide descriptor header is set for rate-limited traffic and never taken from the client', async () => {
     const cp = new FakeControlPlane();
     const port = await cp.start();

@@ -83,7 +83,7 @@ export class Exchange extends HttpContext {
   findings: Findings;
   limits: ScanLimits = new ScanLimits();
   requestFindingCount: i32 = 0;
-  charged: Array<string> = [];
+  charged: Array<Decision> = [];
   decision: Decision = new Decision();
   /** The root's recycled event (taken in the constructor, given back in onDelete). */
   event: ApiEvent;

@@ -104,11 +104,22 @@ function policyReasonOf(id: string): string {
   return lastPolicyReason;
 }
 
+/** The rate-limit decision already made for `p` in this exchange, if any. */
+function chargedFor(charged: Array<Decision>, p: Policy): Decision | null {
+  for (let i = 0, n = charged.length; i < n; i++) {
+    const d = charged[i];
+    if (d.policyId == p.id) return d;
+  }
+  return null;
+}
+
 /**
  * Evaluates the policies for one phase. REQUEST: every policy whose finding direction is not
  * RESPONSE, with request findings. RESPONSE: only policies that depend on findings and accept
- * response findings. `charged` holds ids of rate-limit policies already charged for this exchange
- * (a request is evaluated again when its body has been read); they are not charged twice.
+ * response findings. `charged` holds the rate-limit decisions already made for this exchange (a
+ * request is evaluated again when its body has been read): a policy is not charged twice, and its
+ * second evaluation says what the first did — in monitor mode the request went on past a limit it
+ * exceeded, and its body must not turn that into "within-limit".
  */
 export function decide(
   rules: RuleSet,
@@ -117,7 +128,7 @@ export function decide(
   direction: u32,
   limiter: RateLimiter,
   monitorOnly: bool,
-  charged: Array<string>,
+  charged: Array<Decision>,
 ): Decision {
   let logged: Array<string> | null = null;
   let would: Decision | null = null;
@@ -154,17 +165,23 @@ export function decide(
       d.rateKey = key;
       if (key.length == 0) {
         d.reason = "rate-limit-key-absent";
-      } else if (charged.includes(p.id)) {
-        d.reason = "within-limit";
       } else {
-        charged.push(p.id);
-        const r = limiter.take(p, key);
-        if (r.allowed) d.reason = "within-limit";
-        else {
-          d.reason = "rate-limited";
-          d.status = 429;
-          d.retryAfterSeconds = r.retryAfterSeconds;
-          d.enforced = mode == PolicyMode.Enforce;
+        const earlier = chargedFor(charged, p);
+        if (earlier !== null) {
+          d.reason = earlier.reason;
+          d.status = earlier.status;
+          d.retryAfterSeconds = earlier.retryAfterSeconds;
+          d.enforced = earlier.enforced;
+        } else {
+          charged.push(d);
+          const r = limiter.take(p, key);
+          if (r.allowed) d.reason = "within-limit";
+          else {
+            d.reason = "rate-limited";
+            d.status = 429;
+            d.retryAfterSeconds = r.retryAfterSeconds;
+            d.enforced = mode == PolicyMode.Enforce;
+          }
         }
       }
     }
