@@ -60,6 +60,28 @@ export class GuestMemory {
     return true;
   }
 
+  /** Whether [ptr, ptr + expected.length) holds exactly `expected`; false when out of range. */
+  holds(ptr: number, expected: Uint8Array): boolean {
+    this.refresh();
+    ptr >>>= 0;
+    const n = expected.length;
+    const bytes = this.bytes;
+    if (ptr + n > bytes.length) return false;
+    for (let i = 0; i < n; i++) if (bytes[ptr + i] !== expected[i]) return false;
+    return true;
+  }
+
+  /** Writes `text`, whose chars are all below 0x80, a byte each at ptr; false when out of range. */
+  writeAscii(ptr: number, text: string): boolean {
+    this.refresh();
+    ptr >>>= 0;
+    const n = text.length;
+    const bytes = this.bytes;
+    if (ptr + n > bytes.length) return false;
+    for (let i = 0; i < n; i++) bytes[ptr + i] = text.charCodeAt(i);
+    return true;
+  }
+
   /** Writes `text` as UTF-8 at ptr; false when [ptr, ptr + byteLength) is out of range. */
   writeString(ptr: number, text: string, byteLength: number): boolean {
     this.refresh();

@@ -7,6 +7,8 @@ import { ENV_EXTRAS, PROXY_FUNCTIONS, WASI_FUNCTIONS, WASI_MODULES } from './abi
 import { BufferType, Errno, MapType, WasmResult } from './abi-enums.ts';
 import { layOutPairs, parsePairs, serializePairs, writePairs, type HeaderPair } from './header-pairs.ts';
 import { propertyBytes } from './context-types.ts';
+import { PropertyPaths } from './property-paths.ts';
+import { RecentStrings } from './recent-strings.ts';
 import type { Vm } from './vm.ts';
 
 type Impl = (...args: never[]) => number | void;
@@ -39,10 +41,13 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
   };
   /** Hands the guest `text` as UTF-8 like copyOut, encoded straight into the allocation. */
   const copyOutText = (text: string, ptrPtr: number, sizePtr: number): number => {
-    const size = Buffer.byteLength(text, 'utf8');
+    // Short ASCII (addresses, most header values): sized and copied by a loop. Buffer's byteLength
+    // and write are each a call into C++ costing more than the loop for a few dozen chars.
+    const ascii = text.length <= SHORT_TEXT && isAscii(text);
+    const size = ascii ? text.length : Buffer.byteLength(text, 'utf8');
     if (size === 0) return copyOut(EMPTY, ptrPtr, sizePtr);
     const ptr = vm.alloc(size);
-    if (ptr === 0 || !mem().writeString(ptr, text, size)) return WasmResult.InvalidMemoryAccess;
+    if (ptr === 0 || !(ascii ? mem().writeAscii(ptr, text) : mem().writeString(ptr, text, size))) return WasmResult.InvalidMemoryAccess;
     return mem().writeU32(ptrPtr, ptr) && mem().writeU32(sizePtr, size) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
   };
   /** Hands the guest a header map serialized like copyOut(serializePairs(pairs)), written in place. */
@@ -55,6 +60,10 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
     return mem().writeU32(ptrPtr, ptr) && mem().writeU32(sizePtr, layout.size) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
   };
   const str = (ptr: number, size: number) => mem().readString(ptr, size);
+  const paths = new PropertyPaths(mem);
+  /** str() for the keys and values filters repeat on every request (shared data, headers they set). */
+  const keys = new RecentStrings(mem);
+  const repeated = (ptr: number, size: number) => keys.read(ptr, size);
   const bytes = (ptr: number, size: number) => mem().read(ptr, size);
 
   const proxy: Record<string, Impl> = {
@@ -73,15 +82,15 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
       return copyOut(Buffer.from(vm.status.message), msgPtrPtr, msgSizePtr);
     },
     proxy_set_property(pathPtr: number, pathSize: number, valPtr: number, valSize: number) {
-      const path = str(pathPtr, pathSize);
+      const path = paths.at(pathPtr, pathSize);
       const value = bytes(valPtr, valSize);
       if (path === undefined || !value) return WasmResult.InvalidMemoryAccess;
-      return vm.context().setProperty(propertyPath(path), value);
+      return vm.context().setProperty(path, value);
     },
     proxy_get_property(pathPtr: number, pathSize: number, retPtrPtr: number, retSizePtr: number) {
-      const path = str(pathPtr, pathSize);
+      const path = paths.at(pathPtr, pathSize);
       if (path === undefined) return WasmResult.InvalidMemoryAccess;
-      const value = vm.property(propertyPath(path));
+      const value = vm.property(path);
       if (value === undefined) return WasmResult.NotFound;
       if (typeof value === 'string') return copyOutText(value, retPtrPtr, retSizePtr);
       return copyOut(propertyBytes(value, serializePairs), retPtrPtr, retSizePtr);
@@ -109,7 +118,7 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
       });
     },
     proxy_get_shared_data(keyPtr: number, keySize: number, retPtrPtr: number, retSizePtr: number, casPtr: number) {
-      const key = str(keyPtr, keySize);
+      const key = repeated(keyPtr, keySize);
       if (key === undefined) return WasmResult.InvalidMemoryAccess;
       const found = vm.shared.data.get(vm.plugin.vmId, key);
       if (!found) return WasmResult.NotFound;
@@ -118,7 +127,7 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
       return mem().writeU32(casPtr, found.cas) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
     proxy_set_shared_data(keyPtr: number, keySize: number, valPtr: number, valSize: number, cas: number) {
-      const key = str(keyPtr, keySize);
+      const key = repeated(keyPtr, keySize);
       const value = bytes(valPtr, valSize);
       if (key === undefined || !value) return WasmResult.InvalidMemoryAccess;
       return vm.shared.data.set(vm.plugin.vmId, key, value, u(cas));
@@ -149,7 +158,7 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
     },
     proxy_get_header_map_value(type: number, keyPtr: number, keySize: number, retPtrPtr: number, retSizePtr: number) {
       if (u(type) > MapType.HttpCallResponseTrailers) return WasmResult.BadArgument;
-      const key = str(keyPtr, keySize);
+      const key = repeated(keyPtr, keySize);
       if (key === undefined) return WasmResult.InvalidMemoryAccess;
       const map = vm.context().headerMap(u(type));
       if (!map) return WasmResult.BadArgument;
@@ -159,8 +168,8 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
     },
     proxy_add_header_map_value(type: number, keyPtr: number, keySize: number, valPtr: number, valSize: number) {
       if (u(type) > MapType.HttpCallResponseTrailers) return WasmResult.BadArgument;
-      const key = str(keyPtr, keySize);
-      const value = str(valPtr, valSize);
+      const key = repeated(keyPtr, keySize);
+      const value = repeated(valPtr, valSize);
       if (key === undefined || value === undefined) return WasmResult.InvalidMemoryAccess;
       const map = vm.context().headerMap(u(type));
       if (!map) return WasmResult.BadArgument;
@@ -169,8 +178,8 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
     },
     proxy_replace_header_map_value(type: number, keyPtr: number, keySize: number, valPtr: number, valSize: number) {
       if (u(type) > MapType.HttpCallResponseTrailers) return WasmResult.BadArgument;
-      const key = str(keyPtr, keySize);
-      const value = str(valPtr, valSize);
+      const key = repeated(keyPtr, keySize);
+      const value = repeated(valPtr, valSize);
       if (key === undefined || value === undefined) return WasmResult.InvalidMemoryAccess;
       const map = vm.context().headerMap(u(type));
       if (!map) return WasmResult.BadArgument;
@@ -179,7 +188,7 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
     },
     proxy_remove_header_map_value(type: number, keyPtr: number, keySize: number) {
       if (u(type) > MapType.HttpCallResponseTrailers) return WasmResult.BadArgument;
-      const key = str(keyPtr, keySize);
+      const key = repeated(keyPtr, keySize);
       if (key === undefined) return WasmResult.InvalidMemoryAccess;
       const map = vm.context().headerMap(u(type));
       if (!map) return WasmResult.BadArgument;
@@ -463,17 +472,10 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
   return imports;
 }
 
-const propertyPaths = new Map<string, string>();
-/** Bounds the cache: a guest building paths from request data must not grow host memory. */
-const MAX_CACHED_PROPERTY_PATHS = 256;
+/** Texts up to this long are checked and copied char by char (copyOutText). */
+const SHORT_TEXT = 64;
 
-/** Envoy splits property paths on NUL ("request\0path"); a trailing NUL is ignored. */
-function propertyPath(path: string): string {
-  // Guests ask for the same few paths on every request: split each raw path once.
-  let dotted = propertyPaths.get(path);
-  if (dotted === undefined) {
-    dotted = path.replace(/\0$/, '').split('\0').join('.');
-    if (propertyPaths.size < MAX_CACHED_PROPERTY_PATHS) propertyPaths.set(path, dotted);
-  }
-  return dotted;
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
