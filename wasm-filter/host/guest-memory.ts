@@ -51,15 +51,6 @@ export class GuestMemory {
     return this.text.toString('utf8', ptr, ptr + size);
   }
 
-  /** Lets `fill` write [ptr, ptr + size) in place; false (nothing written) when out of range. */
-  writeWith(ptr: number, size: number, fill: (memory: Buffer, at: number) => void): boolean {
-    this.refresh();
-    ptr >>>= 0;
-    if (ptr + size > this.bytes.length) return false;
-    fill(this.text, ptr);
-    return true;
-  }
-
   /** Whether [ptr, ptr + expected.length) holds exactly `expected`; false when out of range. */
   holds(ptr: number, expected: Uint8Array): boolean {
     this.refresh();

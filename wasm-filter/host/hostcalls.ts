@@ -5,7 +5,7 @@
 import { randomFillSync } from 'node:crypto';
 import { ENV_EXTRAS, PROXY_FUNCTIONS, WASI_FUNCTIONS, WASI_MODULES } from './abi-signatures.ts';
 import { BufferType, Errno, MapType, WasmResult } from './abi-enums.ts';
-import { layOutPairs, parsePairs, serializePairs, writePairs, type HeaderPair } from './header-pairs.ts';
+import { PairsEncoder, parsePairs, serializePairs, type HeaderPair } from './header-pairs.ts';
 import { propertyBytes } from './context-types.ts';
 import { PropertyPaths } from './property-paths.ts';
 import { RecentStrings } from './recent-strings.ts';
@@ -50,15 +50,10 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
     if (ptr === 0 || !(ascii ? mem().writeAscii(ptr, text) : mem().writeString(ptr, text, size))) return WasmResult.InvalidMemoryAccess;
     return mem().writeU32(ptrPtr, ptr) && mem().writeU32(sizePtr, size) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
   };
-  /** Hands the guest a header map serialized like copyOut(serializePairs(pairs)), written in place. */
-  const copyOutPairs = (pairs: readonly HeaderPair[], ptrPtr: number, sizePtr: number): number => {
-    if (pairs.length === 0) return copyOut(EMPTY, ptrPtr, sizePtr);
-    const layout = layOutPairs(pairs);
-    const ptr = vm.alloc(layout.size);
-    if (ptr === 0 || !mem().writeWith(ptr, layout.size, (memory, at) => writePairs(layout, memory, at)))
-      return WasmResult.InvalidMemoryAccess;
-    return mem().writeU32(ptrPtr, ptr) && mem().writeU32(sizePtr, layout.size) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
-  };
+  const pairsEncoder = new PairsEncoder();
+  /** copyOut(serializePairs(pairs)) without the copy made to return (the encoder's buffer is reused). */
+  const copyOutPairs = (pairs: readonly HeaderPair[], ptrPtr: number, sizePtr: number): number =>
+    copyOut(pairs.length === 0 ? EMPTY : pairsEncoder.encode(pairs), ptrPtr, sizePtr);
   const str = (ptr: number, size: number) => mem().readString(ptr, size);
   const paths = new PropertyPaths(mem);
   /** str() for the keys and values filters repeat on every request (shared data, headers they set). */

@@ -1,7 +1,7 @@
 // The pairs serialization byte for byte (spec "Serialization", cpp-host pairs_util.cc, notes §3).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePairs, serializePairs } from '../header-pairs.ts';
+import { PairsEncoder, parsePairs, serializePairs } from '../header-pairs.ts';
 import { HeaderMap } from '../header-map.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -51,6 +51,38 @@ for (const c of CASES) {
     assert.deepEqual(parsePairs(Buffer.from(c.bytes, 'hex')), c.name.startsWith('empty') ? [] : c.pairs);
   });
 }
+
+/** The format spelled out plainly: what the encoder's short-ASCII loop and native encodes must give. */
+function reference(pairs: readonly (readonly [string, string])[]): string {
+  const text = pairs.map(([k, v]) => [Buffer.from(k, 'utf8'), Buffer.from(v, 'utf8')]);
+  const head = Buffer.alloc(4 + pairs.length * 8);
+  head.writeUInt32LE(pairs.length, 0);
+  text.forEach(([k, v], i) => {
+    head.writeUInt32LE(k!.length, 4 + i * 8);
+    head.writeUInt32LE(v!.length, 8 + i * 8);
+  });
+  const nul = Buffer.alloc(1);
+  return Buffer.concat([head, ...text.flatMap(([k, v]) => [k!, nul, v!, nul])]).toString('hex');
+}
+
+test('pairs encoder: short, long, non-ASCII after an ASCII start, surrogates, and a buffer that grows then is reused', () => {
+  const encoder = new PairsEncoder();
+  const sets: [string, string][][] = [
+    [['short', 'ascii']],
+    [['x-long', 'v'.repeat(47) + 'é' + 'w'.repeat(100)]], // non-ASCII past the short-string limit
+    [['x-late', 'abcdefgh€']], // short: the loop stops at '€' and the native encode starts over
+    [
+      ['k', '😀\ud800x'],
+      ['\udc00', ''],
+    ], // a pair and lone surrogates
+    [['cookie', 'c=' + 'z'.repeat(10_000)]], // more than the initial 4 KiB: the buffer grows
+    [['a', '1']], // after a larger map: only this map's bytes
+  ];
+  for (const pairs of sets) {
+    assert.equal(Buffer.from(encoder.encode(pairs)).toString('hex'), reference(pairs), JSON.stringify(pairs).slice(0, 60));
+    assert.equal(Buffer.from(serializePairs(pairs)).toString('hex'), reference(pairs));
+  }
+});
 
 const MALFORMED: { name: string; bytes: string }[] = [
   { name: 'shorter than the count', bytes: '0100' },
