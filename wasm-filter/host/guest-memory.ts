@@ -43,6 +43,18 @@ export class GuestMemory {
     return this.bytes.slice(ptr, ptr + size);
   }
 
+  /**
+   * [ptr, ptr+size) NOT copied, or undefined when out of range: only for a callee that copies what
+   * it keeps before the guest runs again (shared data and queues do).
+   */
+  lend(ptr: number, size: number): Uint8Array | undefined {
+    this.refresh();
+    ptr >>>= 0;
+    size >>>= 0;
+    if (ptr + size > this.bytes.length) return undefined;
+    return this.bytes.subarray(ptr, ptr + size);
+  }
+
   readString(ptr: number, size: number): string | undefined {
     this.refresh();
     ptr >>>= 0;
@@ -109,7 +121,8 @@ export class GuestMemory {
     this.refresh();
     ptr >>>= 0;
     if (ptr + 8 > this.bytes.length) return false;
-    this.view.setBigUint64(ptr, BigInt.asUintN(64, value), true);
+    // setBigUint64 takes the value modulo 2^64 itself (ToBigUint64): no BigInt.asUintN first.
+    this.view.setBigUint64(ptr, value, true);
     return true;
   }
 }

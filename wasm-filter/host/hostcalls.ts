@@ -123,7 +123,7 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
     },
     proxy_set_shared_data(keyPtr: number, keySize: number, valPtr: number, valSize: number, cas: number) {
       const key = repeated(keyPtr, keySize);
-      const value = bytes(valPtr, valSize);
+      const value = mem().lend(valPtr, valSize); // set() keeps a copy
       if (key === undefined || !value) return WasmResult.InvalidMemoryAccess;
       return vm.shared.data.set(vm.plugin.vmId, key, value, u(cas));
     },
@@ -147,7 +147,7 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
       return copyOut(item, retPtrPtr, retSizePtr);
     },
     proxy_enqueue_shared_queue(token: number, ptr: number, size: number) {
-      const data = bytes(ptr, size);
+      const data = mem().lend(ptr, size); // enqueue() keeps a copy
       if (!data) return WasmResult.InvalidMemoryAccess;
       return vm.shared.queues.enqueue(u(token), data);
     },

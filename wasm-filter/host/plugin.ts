@@ -14,6 +14,7 @@ import { readFunctionExports } from './module-exports.ts';
 import { linkProblems, readModuleImports, WasmFormatError } from './module-imports.ts';
 import { SharedState, type Metrics, type SharedData } from './shared-state.ts';
 import { Vm, VmError, type LogEntry, type PluginInfo } from './vm.ts';
+import { wallClockNanos } from './wall-clock.ts';
 
 export interface PluginOptions {
   /** The module bytes, or a path to the .wasm file. */
@@ -214,7 +215,7 @@ export async function createPlugin(options: PluginOptions): Promise<Plugin> {
         ? `loops metered by iteration count (loopBudget ${loopBudget}), not by the callback deadline: ${unmetered}`
         : `loops not metered, an endless loop would block the host: ${unmetered}`,
     );
-  const now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
+  const now = options.now ?? wallClockNanos();
   const workers = Math.max(1, options.workers ?? 1);
   try {
     for (let i = 0; i < workers; i++) {
