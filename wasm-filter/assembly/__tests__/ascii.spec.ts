@@ -38,6 +38,23 @@ describe("sameAscii", () => {
     expect(sameAscii("expanD", p, 6)).toBe(false, "one unit differs");
     expect(sameAscii("", p, 0)).toBe(true);
   });
+  it("finds a difference or a non-ASCII byte at any position, in the four-byte steps or the tail", () => {
+    const text = "x-request-id:8a3c2f9e";
+    for (let n = 0; n <= text.length; n++) {
+      const s = text.substring(0, n);
+      const bytes = String.UTF8.encode(s);
+      const p = changetype<usize>(bytes);
+      expect(sameAscii(s, p, <usize>n)).toBe(true, s);
+      for (let at = 0; at < n; at++) {
+        const was = load<u8>(p + <usize>at);
+        store<u8>(p + <usize>at, was ^ 0x01);
+        expect(sameAscii(s, p, <usize>n)).toBe(false, "a byte differs");
+        store<u8>(p + <usize>at, was | 0x80);
+        expect(sameAscii(s, p, <usize>n)).toBe(false, "a byte beyond ASCII");
+        store<u8>(p + <usize>at, was);
+      }
+    }
+  });
   it("never matches a byte beyond ASCII, even one equal to the unit", () => {
     const bytes = new ArrayBuffer(1);
     store<u8>(changetype<usize>(bytes), 0xe9);

@@ -22,6 +22,17 @@ describe("decodePairs", () => {
     expect(pairs[1].value).toBe("Zoë");
     expect(pairs[1].raw).toBeNull();
   });
+  it("finds a byte beyond ASCII anywhere in a value, in the eight-byte steps or the tail", () => {
+    const values = ["abcdefghé", "éabcdefgh", "abcdefghijklmnoé", "abcdefgh", "abcdefghijklmnop"];
+    const pairs = new Array<HeaderPair>();
+    for (let i = 0; i < values.length; i++) pairs.push(new HeaderPair("x-" + i.toString(), values[i]));
+    const block = encodePairs(pairs);
+    const got = decodePairs(changetype<usize>(block), <usize>block.byteLength, block);
+    for (let i = 0; i < values.length; i++) {
+      expect(got[i].value).toBe(values[i]);
+      expect(got[i].raw === null).toBe(values[i].includes("é"), values[i]);
+    }
+  });
   it("refills a list given back, and its pairs, with the new map's values and raw bytes", () => {
     const a = serialized();
     const first = decodePairs(changetype<usize>(a), <usize>a.byteLength, a);
