@@ -22,6 +22,8 @@ const SHORT_STRING = 48;
  */
 export class PairsEncoder {
   private buf = Buffer.allocUnsafeSlow(4096);
+  /** The lengths go in through a DataView: Buffer.writeUInt32LE checks its arguments in JS each time. */
+  private lengths = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
 
   /** The serialization of a non-empty `pairs`: a view valid until the next encode(). */
   encode(pairs: readonly HeaderPair[]): Uint8Array {
@@ -30,18 +32,22 @@ export class PairsEncoder {
     for (let i = 0; i < n; i++) units += pairs[i]![0].length + pairs[i]![1].length;
     // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair is 4 bytes for 2 units).
     const most = 4 + n * 10 + units * 3;
-    if (most > this.buf.length) this.buf = Buffer.allocUnsafeSlow(Math.max(most, this.buf.length * 2));
+    if (most > this.buf.length) {
+      this.buf = Buffer.allocUnsafeSlow(Math.max(most, this.buf.length * 2));
+      this.lengths = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    }
     const out = this.buf;
-    out.writeUInt32LE(n, 0);
+    const lengths = this.lengths;
+    lengths.setUint32(0, n, true);
     let p = 4 + n * 8;
     for (let i = 0, slot = 4; i < n; i++, slot += 8) {
       const [k, v] = pairs[i]!;
       let end = putUtf8(out, k, p);
-      out.writeUInt32LE(end - p, slot);
+      lengths.setUint32(slot, end - p, true);
       out[end] = 0;
       p = end + 1;
       end = putUtf8(out, v, p);
-      out.writeUInt32LE(end - p, slot + 4);
+      lengths.setUint32(slot + 4, end - p, true);
       out[end] = 0;
       p = end + 1;
     }
