@@ -374,6 +374,35 @@ describe('enforcement', () => {
     }
   });
 
+  test('the filter reads the time once per callback: a request and its rate-limit bucket share the read', async () => {
+    const cp = new FakeControlPlane();
+    const port = await cp.start();
+    const c = clock();
+    let reads = 0;
+    const { config, options } = cpConfig(port);
+    const now = () => (reads++, c.now());
+    const plugin = await filter(config, { ...options, now });
+    try {
+      await cp.pushWhenConnected({
+        version: 1,
+        policies: [{ id: 'rl', action: 'ACTION_RATE_LIMIT', rateLimit: { rate: 2, periodSeconds: 1, key: 'RATE_LIMIT_KEY_CLIENT_IP' } }],
+      });
+      await cp.waitWatch((r) => r.appliedVersion === '1');
+      // Request headers (the start and the bucket), then on_log (latency, batch flush): two reads.
+      reads = 0;
+      assert.equal(exchange(plugin).localReply, undefined);
+      assert.equal(reads, 2);
+      // The clock still moves between callbacks: a full bucket refills a second later.
+      assert.equal(exchange(plugin).localReply, undefined);
+      assert.equal(exchange(plugin).localReply?.status, 429);
+      c.advance(1000);
+      assert.equal(exchange(plugin).localReply, undefined);
+    } finally {
+      await plugin.close();
+      await cp.stop();
+    }
+  });
+
   test('monitor mode records the block that would have happened and lets the request through', async () => {
     const cp = new FakeControlPlane();
     const port = await cp.start();

@@ -41,11 +41,25 @@ export function log(level: u32, message: string): void {
   raw.proxy_log(level, changetype<usize>(bytes), bytes.byteLength);
 }
 
-/** Wall-clock time in nanoseconds since the epoch (Envoy: systemTime). */
+/**
+ * The time read first in the callback running now (0: none yet). A callback runs for microseconds
+ * and waits for nothing, so its reads share one hostcall: an exchange's start and its rate-limit
+ * bucket read the same instant. Forgotten when the next callback starts (exports.ts).
+ */
+let callbackNanos: u64 = 0;
+
+/** A callback starts: the next time read asks the host. */
+export function forgetTime(): void {
+  callbackNanos = 0;
+}
+
+/** Wall-clock time in nanoseconds since the epoch (Envoy: systemTime), read once per callback. */
 export function nowNanos(): u64 {
+  if (callbackNanos != 0) return callbackNanos;
   store<u64>(RET_EXTRA, 0);
   raw.proxy_get_current_time_nanoseconds(RET_EXTRA);
-  return load<u64>(RET_EXTRA);
+  callbackNanos = load<u64>(RET_EXTRA);
+  return callbackNanos;
 }
 
 export function nowMillis(): u64 {
