@@ -11,29 +11,32 @@ export const MASK_KEEP_PREFIX: i32 = 5;
 /** Longest preview any style produces (EMAIL is truncated to 64). */
 @inline export const MAX_PREVIEW: i32 = 64;
 const preview = new StaticArray<u8>(MAX_PREVIEW);
-let previewLen: i32 = 0;
 
-@inline function star(): void {
-  if (previewLen < MAX_PREVIEW) unchecked((preview[previewLen++] = 42)); // index < MAX_PREVIEW just checked
+// The preview is written straight into its destination with the length in a local: a module-level
+// length would be a memory load and store per byte in V8, and a staging buffer a memory.copy (a
+// call out of the wasm code) per finding.
+
+/** `count` stars at out[len...], stopping at MAX_PREVIEW; the new length. */
+@inline function stars(out: usize, len: i32, count: i32): i32 {
+  const to = min(len + max(count, 0), MAX_PREVIEW);
+  for (let i = len; i < to; i++) store<u8>(out + <usize>i, 42);
+  return max(len, to);
 }
 
-@inline function stars(count: i32): void {
-  for (let i = 0; i < count; i++) star();
-}
-
-/** Copies m[from, to) with unprintable bytes as `*`. */
-function keep(ptr: usize, from: i32, to: i32): void {
-  for (let i = from; i < to; i++) {
-    const c = load<u8>(ptr + i);
-    if (previewLen >= MAX_PREVIEW) return;
-    unchecked((preview[previewLen++] = c >= 0x21 && c <= 0x7e ? c : 42)); // previewLen < MAX_PREVIEW
+/** m[from, to) at out[len...] with unprintable bytes as `*`, stopping at MAX_PREVIEW; the new length. */
+@inline function keep(out: usize, len: i32, ptr: usize, from: i32, to: i32): i32 {
+  const count = min(to - from, MAX_PREVIEW - len);
+  for (let i = 0; i < count; i++) {
+    const c = load<u8>(ptr + <usize>(from + i));
+    store<u8>(out + <usize>(len + i), c >= 0x21 && c <= 0x7e ? c : 42);
   }
+  return len + max(count, 0);
 }
 
 /** The masked preview of the decoded match [ptr, ptr+n) in `style` (proto MaskStyle number). */
 export function maskPreview(style: i32, ptr: usize, n: i32): string {
-  fillPreview(style, ptr, n);
-  return String.UTF8.decodeUnsafe(changetype<usize>(preview), <usize>previewLen);
+  const len = maskPreviewInto(style, ptr, n, changetype<usize>(preview));
+  return String.UTF8.decodeUnsafe(changetype<usize>(preview), <usize>len);
 }
 
 /**
@@ -41,27 +44,16 @@ export function maskPreview(style: i32, ptr: usize, n: i32): string {
  * finding keeps them so (findings.ts): no string per finding, the event encoder copies the bytes.
  */
 export function maskPreviewInto(style: i32, ptr: usize, n: i32, out: usize): i32 {
-  fillPreview(style, ptr, n);
-  memory.copy(out, changetype<usize>(preview), <usize>previewLen);
-  return previewLen;
-}
-
-function fillPreview(style: i32, ptr: usize, n: i32): void {
-  previewLen = 0;
   if (style == MASK_KEEP_ENDS) {
-    if (n <= 8) stars(n);
-    else {
-      keep(ptr, 0, 4);
-      stars(min(n - 8, 12));
-      keep(ptr, n - 4, n);
-    }
-  } else if (style == MASK_KEEP_LAST4) {
-    if (n <= 4) stars(n);
-    else {
-      stars(min(n - 4, 12));
-      keep(ptr, n - 4, n);
-    }
-  } else if (style == MASK_KEEP_PREFIX && n > 0) {
+    if (n <= 8) return stars(out, 0, n);
+    const len = stars(out, keep(out, 0, ptr, 0, 4), min(n - 8, 12));
+    return keep(out, len, ptr, n - 4, n);
+  }
+  if (style == MASK_KEEP_LAST4) {
+    if (n <= 4) return stars(out, 0, n);
+    return keep(out, stars(out, 0, min(n - 4, 12)), ptr, n - 4, n);
+  }
+  if (style == MASK_KEEP_PREFIX && n > 0) {
     let p = 4;
     for (let i = min(9, n) - 1; i >= 0; i--) {
       const c = load<u8>(ptr + i);
@@ -71,14 +63,14 @@ function fillPreview(style: i32, ptr: usize, n: i32): void {
       }
     }
     p = min(p, n - 1);
-    keep(ptr, 0, p);
-    stars(min(n - p, 8));
-  } else if (style == MASK_EMAIL && emailAt(ptr, n) >= 1) {
+    return stars(out, keep(out, 0, ptr, 0, p), min(n - p, 8));
+  }
+  if (style == MASK_EMAIL) {
     const k = emailAt(ptr, n);
-    keep(ptr, 0, 1);
-    stars(3);
-    keep(ptr, k, n); // keep() and star() stop at 64 bytes: the EMAIL truncation
-  } else stars(8);
+    // keep() and stars() stop at 64 bytes: the EMAIL truncation
+    if (k >= 1) return keep(out, stars(out, keep(out, 0, ptr, 0, 1), 3), ptr, k, n);
+  }
+  return stars(out, 0, 8);
 }
 
 /** Index of the last `@`, or -1. */
