@@ -6,7 +6,10 @@
 import { isAlnum } from "./key-tokens";
 
 export class KeywordSet {
-  /** 32-byte bitmap of the words' first bytes. */
+  /**
+   * 32-byte bitmap of the words' first bytes, in both cases for a letter: the window's bytes are
+   * tested as they are, and only one that may start a word is lower-cased.
+   */
   private first: StaticArray<u8> = new StaticArray<u8>(32);
   /** An empty word is found in every window (windowHas). */
   private anyEmpty: bool = false;
@@ -30,7 +33,9 @@ export class KeywordSet {
         this.anyEmpty = true;
         continue;
       }
-      this.first[<i32>w[0] >> 3] |= <u8>(1 << (w[0] & 7));
+      const c = <u32>w[0];
+      this.first[c >> 3] |= <u8>(<u32>1 << (c & 7));
+      if (c - 97 < 26) this.first[(c - 32) >> 3] |= <u8>(<u32>1 << ((c - 32) & 7)); // A-Z finds a-z
       memory.copy(changetype<usize>(bytes) + <usize>at, changetype<usize>(w), <usize>w.length);
       start[count] = <u32>at;
       len[count] = <u32>w.length;
@@ -46,11 +51,13 @@ export class KeywordSet {
   /** Whether some word occurs in raw field bytes [from, to), ASCII case-insensitively, at a word start. */
   anyIn(field: usize, from: usize, to: usize): bool {
     if (this.anyEmpty) return true;
+    // Most detectors have no negative keywords, some none positive: no window to walk.
+    if (this.count == 0) return false;
     const first = changetype<usize>(this.first);
     for (let i = from; i < to; i++) {
       let c = <u32>load<u8>(field + i);
-      if (c - 65 < 26) c += 32;
       if ((load<u8>(first + (c >> 3)) & (1 << (c & 7))) == 0) continue; // c < 256: inside the bitmap
+      if (c - 65 < 26) c += 32;
       if (this.wordAt(field, i, to, c)) return true;
     }
     return false;

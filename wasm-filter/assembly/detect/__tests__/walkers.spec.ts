@@ -240,6 +240,17 @@ describe("keyword set", () => {
     expect(setAgrees("no keyword here", ["card", "visa"])).toBe(true);
   });
 
+  it("agrees in any case of the window and of the words' first bytes", () => {
+    // The first-byte bitmap holds both cases of a letter; a word that starts upper case is never
+    // found, as windowHas compares with the lower-cased window.
+    expect(setAgrees("VISA Visa vISA [Card] 9Pan", ["visa", "card", "[card", "Pan", "9pan"])).toBe(true);
+    expect(setAgrees("@ `a {z ZA za", ["za", "@", "`a", "{z"])).toBe(true);
+  });
+
+  it("finds nothing when it has no words", () => {
+    expect(setAgrees("order tracking", [])).toBe(true);
+  });
+
   it("finds a word only at a word start and inside the window", () => {
     const b = utf8("Jo Patel, tel 5");
     const set = new KeywordSet(wordBytes(["tel"]));
