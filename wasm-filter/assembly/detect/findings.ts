@@ -1,5 +1,6 @@
 // Scanner output: a bounded list of findings, reused across exchanges so steady-state scanning
 // allocates only for the findings themselves.
+import { E_INDEXOUTOFRANGE } from "~lib/util/error";
 import { MAX_PREVIEW } from "./mask";
 
 /** Path capacity of a new Finding; a longer path replaces the buffer with one twice as large. */
@@ -76,13 +77,17 @@ export class Findings {
   }
 
   at(i: i32): Finding {
-    return this.items[i];
+    // Array's checked read of a reference is a call (it also refuses a hole) on every finding the
+    // scanner, the policy and the encoder read: one unsigned compare against count does it here,
+    // as items holds a Finding at every index below count.
+    if (<u32>i >= <u32>this.count) throw new RangeError(E_INDEXOUTOFRANGE);
+    return unchecked(this.items[i]);
   }
 
   /** A finding slot to fill, recycled from earlier exchanges when possible. */
   push(): Finding {
     let f: Finding;
-    if (this.count < this.items.length) f = this.items[this.count];
+    if (this.count < this.items.length) f = unchecked(this.items[this.count]); // count < length just checked
     else {
       f = new Finding();
       this.items.push(f);
