@@ -27,6 +27,15 @@ describe("siphash24", () => {
     expect(hashOfPrefix(11)).toBe(0xf4b32f46226bada7);
     expect(hashOfPrefix(15)).toBe(0xa129ca6149be45e5);
   });
+  it("matches the reference vectors across block boundaries (16-32 and 63 bytes)", () => {
+    expect(hashOfPrefix(16)).toBe(0x3f2acc7f57c29bdb);
+    expect(hashOfPrefix(17)).toBe(0x699ae9f52cbe4794);
+    expect(hashOfPrefix(23)).toBe(0xa80c038ccd5ccec8);
+    expect(hashOfPrefix(24)).toBe(0xb8ad50c6f649af94);
+    expect(hashOfPrefix(31)).toBe(0x32d892fad841c342);
+    expect(hashOfPrefix(32)).toBe(0x7127512f72f27cce);
+    expect(hashOfPrefix(63)).toBe(0x958a324ceb064572);
+  });
   it("depends on the key", () => {
     const msg = new StaticArray<u8>(4);
     expect(siphash24(1, 2, changetype<usize>(msg), 4)).not.toBe(siphash24(1, 3, changetype<usize>(msg), 4));
