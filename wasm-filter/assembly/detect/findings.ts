@@ -76,10 +76,10 @@ export class Findings {
     this.truncated = false;
   }
 
-  at(i: i32): Finding {
+  @inline at(i: i32): Finding {
     // Array's checked read of a reference is a call (it also refuses a hole) on every finding the
     // scanner, the policy and the encoder read: one unsigned compare against count does it here,
-    // as items holds a Finding at every index below count.
+    // inlined, as items holds a Finding at every index below count.
     if (<u32>i >= <u32>this.count) throw new RangeError(E_INDEXOUTOFRANGE);
     return unchecked(this.items[i]);
   }
