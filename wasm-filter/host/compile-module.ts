@@ -4,6 +4,7 @@
 // modules are kept per (content hash, loop guard); a WebAssembly.Module is immutable and may be
 // instantiated any number of times, so sharing it between plugins changes nothing they can see.
 import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
 import { DEFAULT_LOOP_BUDGET, meterLoops, stopLoops, UnmeterableError } from './loop-budget.ts';
 import { capMemory } from './memory-limit.ts';
 import { MAX_MEMORY_BYTES, VmError } from './vm.ts';
@@ -51,7 +52,23 @@ function guardLoops(code: Uint8Array, guard: LoopGuard): { code: Uint8Array; sto
   return { code, stop: false, loopBudget: 0, ...(unmetered ? { unmetered } : {}) };
 }
 
+/**
+ * proxy-wasm-cpp-host starts V8 with Liftoff off (`src/v8/v8.cc` engine(): `v8_flags.liftoff =
+ * false`; cpp-host#323): under Envoy every function of a plugin runs as TurboFan compiled it. Node's
+ * default is Liftoff's baseline code first and TurboFan once a function turns hot, so filter code
+ * ran slower than Envoy runs it until tier-up, and which tier a callback got depended on how long
+ * the process had run. The flag is read when a function is compiled, so setting it before the
+ * host's first compile is enough; it is process-wide, as Envoy's is.
+ */
+let turbofanOnly = false;
+function compileAsEnvoy(): void {
+  if (turbofanOnly) return;
+  setFlagsFromString('--no-liftoff');
+  turbofanOnly = true;
+}
+
 async function compile(bytes: Uint8Array, guard: LoopGuard): Promise<CompiledModule> {
+  compileAsEnvoy();
   let capped = bytes;
   try {
     capped = capMemory(bytes, MAX_MEMORY_BYTES);
