@@ -7,7 +7,7 @@ import { ENV_EXTRAS, PROXY_FUNCTIONS, WASI_FUNCTIONS, WASI_MODULES } from './abi
 import { BufferType, Errno, MapType, WasmResult } from './abi-enums.ts';
 import { PairsEncoder, parsePairs, serializePairs, type HeaderPair } from './header-pairs.ts';
 import { propertyBytes } from './context-types.ts';
-import { PropertyPaths } from './property-paths.ts';
+import { dottedPath } from './property-paths.ts';
 import { RecentStrings } from './recent-strings.ts';
 import type { Vm } from './vm.ts';
 
@@ -55,7 +55,8 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
   const copyOutPairs = (pairs: readonly HeaderPair[], ptrPtr: number, sizePtr: number): number =>
     copyOut(pairs.length === 0 ? EMPTY : pairsEncoder.encode(pairs), ptrPtr, sizePtr);
   const str = (ptr: number, size: number) => mem().readString(ptr, size);
-  const paths = new PropertyPaths(mem);
+  /** Property paths by their bytes, dotted: a filter asks for the same few on every request. */
+  const paths = new RecentStrings(mem, 32, dottedPath);
   /** str() for the keys and values filters repeat on every request (shared data, headers they set). */
   const keys = new RecentStrings(mem);
   const repeated = (ptr: number, size: number) => keys.read(ptr, size);
@@ -77,13 +78,13 @@ export function buildImports(vm: Vm): WebAssembly.Imports {
       return copyOut(Buffer.from(vm.status.message), msgPtrPtr, msgSizePtr);
     },
     proxy_set_property(pathPtr: number, pathSize: number, valPtr: number, valSize: number) {
-      const path = paths.at(pathPtr, pathSize);
+      const path = paths.read(pathPtr, pathSize);
       const value = bytes(valPtr, valSize);
       if (path === undefined || !value) return WasmResult.InvalidMemoryAccess;
       return vm.context().setProperty(path, value);
     },
     proxy_get_property(pathPtr: number, pathSize: number, retPtrPtr: number, retSizePtr: number) {
-      const path = paths.at(pathPtr, pathSize);
+      const path = paths.read(pathPtr, pathSize);
       if (path === undefined) return WasmResult.InvalidMemoryAccess;
       const value = vm.property(path);
       if (value === undefined) return WasmResult.NotFound;
